@@ -1,0 +1,74 @@
+// The contract between the invoke core (src/lambda/core) and execution environments
+// (src/lambda/environments). The core decides *whether* an invocation may run (concurrency,
+// qualifiers, payload limits); the pool decides *where* it runs and runs it.
+
+/** Everything needed to start an execution environment for one (function, version). */
+export interface FunctionImage {
+  /** Pool key: environments are reused only for the same key (changes when code/config change). */
+  readonly key: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly functionName: string;
+  /** Unqualified function ARN. */
+  readonly functionArn: string;
+  /** `$LATEST` or a published version number. */
+  readonly version: string;
+  /** e.g. `nodejs20.x`, `python3.11`, `provided.al2023`. */
+  readonly runtime: string;
+  readonly handler: string;
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+  readonly ephemeralStorageMb: number;
+  /** Customer environment variables (already decrypted). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Extracted deployment package; treat as read-only. */
+  readonly codeDir: string;
+  /** `/aws/lambda/{functionName}`. */
+  readonly logGroupName: string;
+}
+
+export interface InvokeRequest {
+  readonly image: FunctionImage;
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** ARN the caller invoked (qualified when invoked by version or alias). */
+  readonly invokedFunctionArn: string;
+  /** Base64 JSON as sent in `X-Amz-Client-Context`, passed through to the runtime. */
+  readonly clientContext?: string;
+  /** When true the result carries the last 4 KB of this invocation's log, base64. */
+  readonly tailLogs: boolean;
+}
+
+export interface InvokeResult {
+  /** The function's response, or the runtime's error JSON when `functionError` is set. */
+  readonly payload: Buffer;
+  /** `Unhandled` for errors (including timeouts and crashes), as AWS reports them. */
+  readonly functionError?: 'Unhandled' | 'Handled';
+  /** Base64 of the last 4 KB of log output when requested. */
+  readonly logTail?: string;
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  readonly initDurationMs?: number;
+  readonly maxMemoryUsedMb: number;
+}
+
+export interface EnvironmentPool {
+  /** Runs one invocation in a warm environment of the image, or a new one. Never rejects for function faults. */
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Stops idle and future-unused environments of a function (e.g. after an update or delete). */
+  retire(accountId: string, region: string, functionName: string): Promise<void>;
+  /** How Nimbus enforces memory limits on this machine: for the startup banner. */
+  describeLimits(): string;
+  close(): Promise<void>;
+}
+
+/** Where environments write log events (implemented by the CloudWatch Logs store). */
+export interface LogSink {
+  put(
+    accountId: string,
+    region: string,
+    group: string,
+    stream: string,
+    events: ReadonlyArray<{ timestamp: number; message: string }>,
+  ): void;
+}

@@ -1,0 +1,65 @@
+// Small node:http helpers shared by every wire layer: body reading with a cap, JSON replies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServiceError } from './errors.js';
+
+/** Reads the whole body. Past `limit` bytes the rest is drained and `onTooLarge` decides the error. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) {
+        reject(new ServiceError('RequestEntityTooLargeException', 413, `Request must be smaller than ${limit} bytes`));
+      } else {
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string | number> = {}): void {
+  res.writeHead(status, { 'Content-Length': 0, ...headers });
+  res.end();
+}
+
+/** Parses a JSON request body; an empty body is `{}`. Malformed JSON is the caller's fault. */
+export function parseJsonBody(body: Buffer, errorName = 'SerializationException'): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ServiceError(errorName, 400, 'Could not parse request body into json: malformed JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ServiceError(errorName, 400, 'Request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

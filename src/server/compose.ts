@@ -1,0 +1,52 @@
+// The composition root: the only place that builds services and wires one to another (through
+// each service's index.ts). Everything platform-wide lives in `Platform`.
+import { resolve } from 'node:path';
+import { Store } from '../store/database.js';
+import { SecretBox } from '../store/secrets.js';
+import type { Service } from './context.js';
+
+export interface NimbusOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Account-wide concurrent executions of Lambda functions (AWS default 1000). */
+  accountConcurrency?: number;
+  log?: (msg: string) => void;
+}
+
+export interface Platform {
+  readonly store: Store;
+  readonly secrets: SecretBox;
+  readonly dataDir: string;
+  readonly options: Required<Omit<NimbusOptions, 'log'>>;
+  readonly log: (msg: string) => void;
+  /** Set once the server listens: `http://host:port`. */
+  endpoint: string;
+  /** Lines `nimbus start` prints before its ready line (e.g. how limits are enforced). */
+  readonly banner: string[];
+}
+
+export async function composeServices(
+  options: NimbusOptions & { log: (msg: string) => void },
+): Promise<{ platform: Platform; services: Service[] }> {
+  const dataDir = resolve(options.dataDir);
+  const store = Store.open(dataDir);
+  const platform: Platform = {
+    store,
+    secrets: SecretBox.forDataDir(dataDir),
+    dataDir,
+    options: {
+      port: options.port,
+      host: options.host,
+      dataDir,
+      accountConcurrency: options.accountConcurrency ?? 1000,
+    },
+    log: options.log,
+    endpoint: '',
+    banner: [],
+  };
+
+  const services: Service[] = [];
+  // Wiring, in dependency order. Each service module exports one factory from its index.ts.
+  return { platform, services };
+}

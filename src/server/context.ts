@@ -1,0 +1,59 @@
+// What the front door hands every service for one request.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Protocol } from '../protocol/render.js';
+import { readBody } from '../protocol/http.js';
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** Decoded-safe path as sent (no query string). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly requestId: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Reads the whole body once; later calls return the same buffer. */
+  body(limit?: number): Promise<Buffer>;
+}
+
+/** One AWS service (or data plane) behind the front door. */
+export interface Service {
+  readonly name: string;
+  /** How this service's errors are rendered. */
+  readonly protocol: Protocol;
+  handle(ctx: RequestContext): Promise<void>;
+  /** Called once after the server listens (start background work such as queues and timers). */
+  start?(): Promise<void> | void;
+  /** Stops background work and releases resources; called on shutdown in reverse order. */
+  close?(): Promise<void> | void;
+}
+
+/** The front door's largest body: a 50 MB zip arrives base64 in JSON (~70 MB). */
+export const MAX_REQUEST_BYTES = 72 * 1024 * 1024;
+
+export function makeContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  region: string,
+  accountId: string,
+): RequestContext {
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  let cached: Promise<Buffer> | undefined;
+  return {
+    req,
+    res,
+    method: req.method ?? 'GET',
+    path: q === -1 ? raw : raw.slice(0, q),
+    query: new URLSearchParams(q === -1 ? '' : raw.slice(q + 1)),
+    requestId,
+    region,
+    accountId,
+    body(limit = MAX_REQUEST_BYTES) {
+      cached ??= readBody(req, limit);
+      return cached;
+    },
+  };
+}

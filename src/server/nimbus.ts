@@ -1,0 +1,85 @@
+// The front door: one node:http listener, a request id on every reply, routing by service, and
+// error rendering in the caller's protocol. Services are wired in ./compose.ts.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { makeContext, type Service } from './context.js';
+import { resolveRoute, type ServiceName } from './routing.js';
+import { renderError, toServiceError } from '../protocol/render.js';
+import { ServiceError } from '../protocol/errors.js';
+import { composeServices, type NimbusOptions, type Platform } from './compose.js';
+
+export type { NimbusOptions } from './compose.js';
+
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+export const DEFAULT_REGION = 'us-east-1';
+
+export interface RunningNimbus {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly platform: Platform;
+  stop(): Promise<void>;
+}
+
+export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus> {
+  const log = options.log ?? ((msg: string) => process.stderr.write(msg + '\n'));
+  const { platform, services } = await composeServices({ ...options, log });
+  const byName = new Map<ServiceName, Service>(services.map((s) => [s.name as ServiceName, s]));
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    void dispatch(req, res);
+  });
+  server.headersTimeout = 0;
+  server.requestTimeout = 0;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-RequestId', requestId);
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0]!;
+    const route = resolveRoute(req, path);
+    const service = route.service ? byName.get(route.service) : undefined;
+    const ctx = makeContext(req, res, requestId, route.region ?? DEFAULT_REGION, DEFAULT_ACCOUNT_ID);
+    if (!service) {
+      renderError(
+        res,
+        new ServiceError('UnknownOperationException', 404, `No Nimbus service handles ${req.method} ${path}`),
+        'rest-json',
+      );
+      return;
+    }
+    try {
+      await service.handle(ctx);
+    } catch (err) {
+      renderError(res, toServiceError(err, log, requestId), service.protocol);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const endpoint = `http://${host}:${port}`;
+  platform.endpoint = endpoint;
+  for (const s of services) await s.start?.();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    platform,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const s of [...services].reverse()) await s.close?.();
+        server.closeAllConnections();
+        await closed;
+        platform.store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The embedded store: one SQLite file in WAL mode under the data dir. Each service owns its tables
+// and registers its migrations here; repositories in the services hold the SQL. A mutation is
+// committed before the API acknowledges it (synchronous=NORMAL in WAL survives a kill -9).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Sqlite = Database.Database;
+
+export interface Migration {
+  /** Monotonic per service, starting at 1. */
+  version: number;
+  sql: string;
+}
+
+export class Store {
+  readonly db: Sqlite;
+  readonly dataDir: string;
+
+  private constructor(dataDir: string, db: Sqlite) {
+    this.dataDir = dataDir;
+    this.db = db;
+  }
+
+  static open(dataDir: string): Store {
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'nimbus.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      service TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,
+      PRIMARY KEY (service, version))`);
+    return new Store(dataDir, db);
+  }
+
+  /** Applies the service's migrations not yet applied, each in its own transaction. */
+  migrate(service: string, migrations: readonly Migration[]): void {
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations WHERE service = ?').all(service) as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    const record = this.db.prepare('INSERT INTO schema_migrations (service, version, applied_at) VALUES (?, ?, ?)');
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        record.run(service, m.version, new Date().toISOString());
+      })();
+    }
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
