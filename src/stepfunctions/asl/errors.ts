@@ -1,0 +1,55 @@
+// Errors of the ASL library. Two kinds:
+// - AslValidationError: a definition AWS would reject (CreateStateMachine / UpdateStateMachine
+//   answer `InvalidDefinition`, HTTP 400, with `message`). It is a ServiceError so the API layer
+//   can let it propagate unchanged.
+// - StatesError: a workflow failure at run time ({Error, Cause}), e.g. States.Runtime,
+//   States.QueryEvaluationError, States.IntrinsicFailure. Workflow failures are data: the engine
+//   catches these and feeds them to Retry/Catch like any task failure.
+import { ServiceError } from '../../protocol/errors.js';
+import type { Diagnostic } from './model.js';
+
+export class AslValidationError extends ServiceError {
+  /** Every problem found, in the ValidateStateMachineDefinition shape. */
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(message: string, diagnostics: readonly Diagnostic[]) {
+    super('InvalidDefinition', 400, message);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Error names Step Functions itself raises (the `States.` namespace). */
+export const StatesErrors = {
+  ALL: 'States.ALL',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  Timeout: 'States.Timeout',
+  TaskFailed: 'States.TaskFailed',
+  Permissions: 'States.Permissions',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
+  ParameterPathFailure: 'States.ParameterPathFailure',
+  QueryEvaluationError: 'States.QueryEvaluationError',
+  BranchFailed: 'States.BranchFailed',
+  NoChoiceMatched: 'States.NoChoiceMatched',
+  IntrinsicFailure: 'States.IntrinsicFailure',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  ItemReaderFailed: 'States.ItemReaderFailed',
+  ResultWriterFailed: 'States.ResultWriterFailed',
+  Runtime: 'States.Runtime',
+  DataLimitExceeded: 'States.DataLimitExceeded',
+} as const;
+
+/** A workflow failure: `error` and `cause` are what the history's `*Failed` event and Catch see. */
+export class StatesError extends Error {
+  readonly error: string;
+  override readonly cause: string | undefined;
+  constructor(error: string, cause?: string) {
+    super(cause === undefined ? error : `${error}: ${cause}`);
+    this.name = 'StatesError';
+    this.error = error;
+    this.cause = cause;
+  }
+}
+
+/** The prefix AWS puts on runtime failures of a state: "An error occurred while executing the state 'X' (entered at the event id #N). " */
+export function statePrefix(stateName: string, enteredEventId: number): string {
+  return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). `;
+}

@@ -1,0 +1,90 @@
+// Public API of the Amazon States Language library: parse and validate definitions, and evaluate
+// everything a state does to data (JSONPath and JSONata, payload templates, intrinsic functions,
+// Choice rules, Assign/Output, Retry/Catch matching, context object, payload size).
+// Pure: no I/O, no timers, no store. Time ("now") and randomness are passed in.
+//
+// How the engine uses it, per state (see each function's doc):
+//   machine = parseDefinition(text)                 // throws AslValidationError (InvalidDefinition)
+//   env = { stateName, enteredEventId, context: buildContext({...}), variables: scope }
+//   Pass     → runPass(state, input, env)            → {output, assigned}
+//   Choice   → runChoice(state, input, env)          → {next, output, assigned} | throws States.NoChoiceMatched
+//   Wait     → runWait(state, input, env, nowMs)     → {untilMs, output, assigned}
+//   Succeed  → runSucceed(state, input, env)         → {output}
+//   Fail     → runFail(state, input, env)            → {error?, cause?}
+//   Task     → taskInput(state, input, env) → invoke with .payload (timeouts, credentials) →
+//              taskResult(state, input, result, env) → {output, assigned}
+//   Parallel → parallelInput(state, input, env) → run Branches (child scopes) → results array →
+//              stateResult(state, input, results, env)
+//   Map      → mapInput(state, input, env) → {items, maxConcurrency, tolerated…};
+//              per item: mapItemInput(state, input, items[i], i, env) → run ItemProcessor → results →
+//              stateResult(state, input, results, env)
+//   failure  → StatesError {error, cause}; findRetrier / retryDelay; findCatcher →
+//              catchResult(state, catcher, input, {Error, Cause}, env) → {output, assigned}
+// Every run-time failure is thrown as StatesError with AWS's error name and cause wording.
+
+export type {
+  Json, JsonObject, QueryLanguage, StateType, StateGraph, StateMachine, State,
+  PassState, TaskState, ChoiceState, ChoiceBranch, ChoiceRule, ComparisonOperator, WaitState,
+  SucceedState, FailState, ParallelState, MapState, MapProcessor, Retrier, Catcher,
+  Diagnostic, ValidationResult,
+} from './model.js';
+export { COMPARISON_OPERATORS } from './model.js';
+
+export { AslValidationError, StatesError, StatesErrors, statePrefix } from './errors.js';
+
+export type { Randomness, VariableReader, EvalEnv, StateOutcome } from './env.js';
+export { systemRandomness } from './env.js';
+export { VariableScope } from './variables.js';
+
+// ── Definitions ──────────────────────────────────────────────────────────────────────────────
+/**
+ * parseDefinition(text): StateMachine — parse and fully validate a definition string as
+ * CreateStateMachine does. Throws AslValidationError (name `InvalidDefinition`, status 400) whose
+ * message is AWS's, e.g. "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing
+ * 'Next' target: B at /States/A/Next'".
+ *
+ * validateDefinition(text, {maxResults?, severity?}): ValidationResult — the
+ * ValidateStateMachineDefinition answer ({result: 'OK'|'FAIL', diagnostics, truncated}).
+ */
+export { parseDefinition, validateDefinition } from './definition.js';
+export type { ValidateOptions } from './definition.js';
+
+// ── State processing (one call per phase; see the header) ───────────────────────────────────
+export {
+  runPass, runChoice, runWait, runSucceed, runFail,
+  taskInput, taskResult, parallelInput, mapInput, mapItemInput, stateResult, catchResult,
+} from './process.js';
+export type { ChoiceOutcome, WaitOutcome, FailOutcome, TaskInvocation, MapPlan } from './process.js';
+
+// ── Lower-level evaluation (used by process.ts; exported for the engine's special cases) ────
+/** evaluateTemplate(template, input, env, field): JSONPath payload template (`key.$` paths, intrinsics, `$$`, `$var`). */
+export { evaluatePayloadTemplate } from './payload.js';
+/** JSONata: evaluateJsonataTemplate(value, bindings, env, field) resolves every `{% %}` in a JSON value. */
+export { evaluateJsonataTemplate, isJsonataExpression } from './jsonata.js';
+export type { StatesBinding } from './jsonata.js';
+/** JSONPath reference paths and ResultPath. */
+export { selectPath, applyResultPath } from './jsonpath.js';
+/** Intrinsic function call strings, e.g. "States.Format('{}', $.a)". */
+export { evaluateIntrinsic, isIntrinsic } from './intrinsics/index.js';
+/** Choice rule evaluation (JSONPath). */
+export { evaluateChoiceRule } from './choice.js';
+
+// ── Errors: Retry / Catch ────────────────────────────────────────────────────────────────────
+/**
+ * errorMatches(errorEquals, errorName) — AWS matching rules (States.ALL matches everything
+ * except States.Runtime; States.TaskFailed matches any task error except States.Timeout…).
+ * findRetrier(retriers, errorName) → index | -1; findCatcher(catchers, errorName) → Catcher.
+ * retryDelay(retrier, attempt, random) → seconds before retry number `attempt` (1-based),
+ * with BackoffRate, MaxDelaySeconds and JitterStrategy FULL.
+ * errorOutput(error, cause) → the `{Error, Cause}` object a Catcher sees.
+ */
+export { errorMatches, findRetrier, findCatcher, retryDelay, errorOutput } from './retry.js';
+
+// ── Context object ───────────────────────────────────────────────────────────────────────────
+/** buildContext(parts) → the `$$` object (Execution, State, StateMachine, Task, Map) with AWS's keys. */
+export { buildContext, withMapItem } from './context.js';
+export type { ContextParts, MapItemContext } from './context.js';
+
+// ── Payload size ─────────────────────────────────────────────────────────────────────────────
+/** 256 KiB limit (262144 bytes of UTF-8 JSON) on inputs, outputs and variables. */
+export { MAX_PAYLOAD_BYTES, payloadBytes, checkPayloadSize } from './size.js';
