@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Store } from '../store/database.js';
 import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
+import { createLogsService } from '../cloudwatch/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -47,6 +48,8 @@ export async function composeServices(
   };
 
   const services: Service[] = [];
+  const logs = createLogsService(platform);
+  services.push(logs.service);
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
 }
