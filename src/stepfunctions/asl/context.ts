@@ -1,5 +1,5 @@
 // The context object (`$$` in JSONPath, `$states.context` in JSONata), built from values the
-// engine supplies, with AWS's key names.
+// engine supplies, with AWS's key names and order (as recorded: Execution, StateMachine, State).
 import type { Json, JsonObject } from './model.js';
 
 export interface ContextParts {
@@ -10,7 +10,8 @@ export interface ContextParts {
     readonly redriveCount?: number;
   };
   readonly stateMachine: { readonly id: string; readonly name: string };
-  readonly state: { readonly name: string; readonly enteredTime: string; readonly retryCount: number };
+  /** retryCount: present for states that can retry (Task, Parallel, Map). */
+  readonly state: { readonly name: string; readonly enteredTime: string; readonly retryCount?: number };
   /** Only for `.waitForTaskToken` tasks. */
   readonly task?: { readonly token: string };
 }
@@ -24,10 +25,25 @@ export interface MapItemContext {
 }
 
 export function buildContext(parts: ContextParts): JsonObject {
-  throw new Error(`asl: not implemented yet: buildContext ${parts.state.name}`);
+  const e = parts.execution;
+  const state: JsonObject = { Name: parts.state.name, EnteredTime: parts.state.enteredTime };
+  if (parts.state.retryCount !== undefined) state.RetryCount = parts.state.retryCount;
+  const ctx: JsonObject = {
+    Execution: {
+      Id: e.id, Input: e.input, StartTime: e.startTime, Name: e.name, RoleArn: e.roleArn,
+      RedriveCount: e.redriveCount ?? 0,
+    },
+    StateMachine: { Id: parts.stateMachine.id, Name: parts.stateMachine.name },
+    State: state,
+  };
+  if (parts.task) ctx.Task = { Token: parts.task.token };
+  return ctx;
 }
 
 /** A copy of `context` with `Map.Item` set (for ItemSelector evaluation). */
 export function withMapItem(context: JsonObject, item: MapItemContext): JsonObject {
-  throw new Error(`asl: not implemented yet: withMapItem ${Object.keys(context).length} ${item.index}`);
+  const it: JsonObject = { Index: item.index, Value: item.value };
+  if (item.key !== undefined) it.Key = item.key;
+  if (item.source !== undefined) it.Source = item.source;
+  return { ...context, Map: { Item: it } };
 }

@@ -1,9 +1,20 @@
 // Retry / Catch: which retrier or catcher handles an error, and how long to wait before a retry.
+// Matching rules (AWS docs, "Error handling"): States.ALL matches every error; States.TaskFailed
+// matches every error except the timeouts; States.Runtime is never retried or caught (the
+// recorded AWS case with Catch ["States.Runtime"] still fails the execution).
 import type { Catcher, JsonObject, Retrier } from './model.js';
+
+const TIMEOUTS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
 
 /** Whether an ErrorEquals list matches `errorName`. */
 export function errorMatches(errorEquals: readonly string[], errorName: string): boolean {
-  throw new Error(`asl: not implemented yet: errorMatches ${errorEquals.length} ${errorName}`);
+  if (errorName === 'States.Runtime') return false;
+  for (const e of errorEquals) {
+    if (e === errorName || e === 'States.ALL') return true;
+    if (e === 'States.TaskFailed' && !TIMEOUTS.has(errorName)) return true;
+    if (e === 'States.Timeout' && errorName === 'States.HeartbeatTimeout') return true;
+  }
+  return false;
 }
 
 /** Index of the first retrier matching `errorName`, or -1. */
@@ -19,10 +30,14 @@ export function findCatcher(catchers: readonly Catcher[], errorName: string): Ca
 /**
  * Seconds to wait before retry number `attempt` (1 = first retry):
  * IntervalSeconds × BackoffRate^(attempt-1), capped at MaxDelaySeconds, then with FULL jitter a
- * uniform value in [0, delay) from `random` (a [0,1) source).
+ * uniform value in [0, delay) from `random` (a [0,1) source). Callers must first check
+ * `attempt <= retrier.MaxAttempts`.
  */
 export function retryDelay(retrier: Retrier, attempt: number, random: () => number): number {
-  throw new Error(`asl: not implemented yet: retryDelay ${retrier.MaxAttempts} ${attempt} ${random()}`);
+  let delay = retrier.IntervalSeconds * Math.pow(retrier.BackoffRate, Math.max(0, attempt - 1));
+  if (retrier.MaxDelaySeconds !== undefined) delay = Math.min(delay, retrier.MaxDelaySeconds);
+  if (retrier.JitterStrategy === 'FULL') delay = random() * delay;
+  return delay;
 }
 
 /** The error output a Catcher / $states.errorOutput sees: `{Error, Cause}` (Cause omitted if absent). */

@@ -1,5 +1,6 @@
 // The 256 KiB payload limit on state input/output, task results and variables.
 import type { Json } from './model.js';
+import { StatesError, StatesErrors } from './errors.js';
 
 export const MAX_PAYLOAD_BYTES = 262144;
 
@@ -13,5 +14,12 @@ export function payloadBytes(value: Json): number {
  * selects AWS's wording (state output, task result, input…) and `name` the state/task named in it.
  */
 export function checkPayloadSize(value: Json, what: 'output' | 'result' | 'input' | 'variables', name: string): void {
-  throw new Error(`asl: not implemented yet: checkPayloadSize ${payloadBytes(value)} ${what} ${name}`);
+  if (payloadBytes(value) <= MAX_PAYLOAD_BYTES) return;
+  const message: Record<typeof what, string> = {
+    output: `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    result: `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    input: `The state/task '${name}' has an input with a size exceeding the maximum number of bytes service limit.`,
+    variables: `The state/task '${name}' assigned variables with a total size exceeding the maximum number of bytes service limit.`,
+  };
+  throw new StatesError(StatesErrors.DataLimitExceeded, message[what]);
 }
