@@ -53,6 +53,11 @@ function compileTerms(p: string): Matcher {
       const [value, end] = readQuoted(p, i);
       text = value;
       i = end;
+    } else if (p[i] === '%' && p.indexOf('%', i + 1) !== -1) {
+      // A regex runs to its closing %, spaces included.
+      const end = p.indexOf('%', i + 1);
+      text = p.slice(i, end + 1);
+      i = end + 1;
     } else {
       const start = i;
       while (i < p.length && !/\s/.test(p[i]!)) i++;
