@@ -1,0 +1,575 @@
+// One Lambda execution environment: a runtime process, its private Runtime API listener, /tmp,
+// limits and log stream. It runs one invocation at a time and turns every way a function can end
+// (response, error, init error, timeout, crash, OOM, /tmp overflow) into an InvokeResult.
+//
+// An environment is born either for a function (cold start: spawned with the full environment) or
+// as a *spare*: a runtime process started ahead of need with only the generic variables, which a
+// function later claims; the claim hands over the function's variables through the Runtime API.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fsp, readFileSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { baseEnvironment, functionEnvironment, spawnEnvironment, type Credentials } from './env-vars.js';
+import {
+  ephemeralStorageFault,
+  exitDescription,
+  exitFault,
+  responseTooLargeFault,
+  runtimeErrorPayload,
+  timeoutFault,
+  timeoutMessage,
+} from './faults.js';
+import type { Limiter, LimitCell } from './limits.js';
+import { LogWriter, logStreamName } from './log-writer.js';
+import { ACCEPTED, INVALID_REQUEST_ID, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type RuntimeApiHandler } from './runtime-api.js';
+import type { RuntimeSpec } from './runtimes.js';
+import type { Sandbox, SandboxMounts } from './sandbox.js';
+import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
+import { linkTree } from './tree.js';
+
+/** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
+const INIT_LIMIT_MS = 10_000;
+/** How often a running invocation's /tmp usage is checked against its ephemeral storage. */
+const STORAGE_CHECK_MS = 1_000;
+
+export interface EnvironmentDeps {
+  readonly envsDir: string;
+  readonly sandbox: Sandbox;
+  readonly limiter: Limiter;
+  readonly sink: LogSink;
+  readonly credentials: Credentials;
+  readonly endpointUrl?: string;
+  readonly log: (msg: string) => void;
+}
+
+export type EnvironmentState = 'starting' | 'spare' | 'idle' | 'busy' | 'dead';
+
+interface Invocation {
+  readonly request: InvokeRequest;
+  readonly resolve: (result: InvokeResult) => void;
+  readonly startedAt: number;
+  readonly cold: boolean;
+  deliveredAt?: number;
+  timer?: NodeJS.Timeout;
+  storageTimer?: NodeJS.Timeout;
+  settled: boolean;
+}
+
+interface Outcome {
+  readonly payload: Buffer;
+  readonly functionError?: 'Unhandled';
+  /** Line logged before END (e.g. the timeout notice). */
+  readonly logLine?: string;
+  /** The environment cannot serve another invocation. */
+  readonly fatal?: boolean;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+export class Environment implements RuntimeApiHandler {
+  readonly id = randomBytes(16).toString('hex');
+  state: EnvironmentState = 'starting';
+  image?: FunctionImage;
+  /** Last time it finished an invocation (or was created), for idle reaping. */
+  lastUsed = Date.now();
+  /** Set by `retire`: stop after the running invocation instead of going back to the pool. */
+  retired = false;
+  /** Called once the environment can take another invocation, or when it died. */
+  onIdle?: (env: Environment) => void;
+  onDead?: (env: Environment) => void;
+
+  private readonly dir: string;
+  private readonly tmpDir: string;
+  private readonly taskSlot: string;
+  private readonly api: RuntimeApiServer;
+  private readonly logs: LogWriter;
+  private cell?: LimitCell;
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  private parkedNext?: ServerResponse;
+  private parkedClaim?: ServerResponse;
+  private claimConfig?: string;
+  private current?: Invocation;
+  private initStartedAt = now();
+  private initDoneAt?: number;
+  private initTimer?: NodeJS.Timeout;
+  private initFailure?: Buffer;
+  private stopping?: Promise<void>;
+
+  constructor(
+    private readonly deps: EnvironmentDeps,
+    readonly spec: RuntimeSpec,
+    /** Pool key of the spare class this environment belongs to while it is a spare. */
+    readonly classKey: string,
+  ) {
+    this.dir = join(deps.envsDir, this.id);
+    this.tmpDir = join(this.dir, 'tmp');
+    this.taskSlot = join(this.dir, 'task');
+    this.api = new RuntimeApiServer(this);
+    this.logs = new LogWriter(deps.sink);
+  }
+
+  /** Starts the process: for `image` directly, or as a spare when `image` is undefined. */
+  async start(image: FunctionImage | undefined): Promise<void> {
+    await fsp.mkdir(this.tmpDir, { recursive: true, mode: 0o777 });
+    if (!image || this.deps.sandbox.name === 'bwrap') await fsp.mkdir(this.taskSlot, { recursive: true });
+    const port = await this.api.listen();
+    this.cell = this.deps.limiter.createCell(this.id);
+
+    // A spare's /var/task is its own slot, filled on claim; a direct start binds the code itself.
+    const mounts = this.mounts(image && this.deps.sandbox.name === 'bwrap' ? image.codeDir : image?.codeDir ?? this.taskSlot);
+    const sandbox = this.deps.sandbox;
+    const insideTaskRoot = sandbox.taskRoot(mounts);
+    const insideRuntimeDir = sandbox.runtimeDir(mounts);
+    const base = baseEnvironment({
+      runtimeApi: `127.0.0.1:${port}`,
+      runtimeDir: insideRuntimeDir,
+      tmpDir: sandbox.tmpDir(mounts),
+      family: this.spec.family,
+      taskRoot: insideTaskRoot,
+    });
+    let env = base;
+    if (image) {
+      this.assign(image);
+      this.cell.setMemoryLimit(image.memorySizeMb);
+      env = spawnEnvironment(base, this.functionEnv(image, insideTaskRoot, insideRuntimeDir));
+    }
+
+    const memoryMb = image?.memorySizeMb ?? 0;
+    const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, memoryMb);
+    const wrapped = sandbox.wrap(argv, mounts);
+    const prefix = this.cell.joinScript + this.deps.limiter.rlimitScript(memoryMb, this.spec.family);
+    const [command, args] = prefix
+      ? ['/bin/sh', ['-c', `${prefix}exec "$@"`, 'nimbus-env', ...wrapped]]
+      : [wrapped[0]!, wrapped.slice(1)];
+
+    this.initStartedAt = now();
+    const child = spawn(command, args, {
+      env,
+      cwd: sandbox.name === 'bwrap' || !image ? this.dir : insideTaskRoot,
+      detached: true, // own process group: one kill reaches every process it started
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.logs.attach(child.stdout!);
+    this.logs.attach(child.stderr!);
+    this.exited = new Promise((resolve) => {
+      let done = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (done) return;
+        done = true;
+        this.onExit(code, signal);
+        resolve();
+      };
+      child.once('exit', finish);
+      child.once('error', (err) => {
+        this.logs.line(`Nimbus could not start the runtime: ${err.message}\n`);
+        finish(127, null);
+      });
+    });
+    this.state = image ? 'idle' : 'spare';
+    if (image) this.armInitTimer(image);
+  }
+
+  /** Gives a spare to a function: its variables, limits, code and log stream. */
+  claim(image: FunctionImage): boolean {
+    if (this.state !== 'spare') return false;
+    const mounts = this.mounts(this.taskSlot);
+    const insideTaskRoot = this.deps.sandbox.name === 'bwrap' ? this.deps.sandbox.taskRoot(mounts) : image.codeDir;
+    try {
+      if (this.deps.sandbox.name === 'bwrap') linkTree(image.codeDir, this.taskSlot);
+      this.cell?.setMemoryLimit(image.memorySizeMb);
+    } catch (err) {
+      this.deps.log(`lambda: could not claim spare environment ${this.id}: ${(err as Error).message}`);
+      return false;
+    }
+    this.assign(image);
+    const environment = this.functionEnv(image, insideTaskRoot, this.deps.sandbox.runtimeDir(mounts));
+    this.claimConfig = JSON.stringify({ environment, cwd: insideTaskRoot });
+    this.initStartedAt = now();
+    this.state = 'idle';
+    this.armInitTimer(image);
+    if (this.parkedClaim) {
+      const res = this.parkedClaim;
+      this.parkedClaim = undefined;
+      this.answerClaim(res);
+    }
+    return true;
+  }
+
+  /** Runs one invocation. The environment must be idle and belong to the request's image. */
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    this.state = 'busy';
+    return new Promise((resolve) => {
+      const cold = this.initDoneAt === undefined;
+      const inv: Invocation = { request, resolve, startedAt: now(), cold, settled: false };
+      this.current = inv;
+      if (request.tailLogs) this.logs.beginTail();
+      this.logs.line(`START RequestId: ${request.requestId} Version: ${request.image.version}\n`);
+      if (this.initFailure) {
+        this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
+      } else if (this.parkedNext) {
+        const res = this.parkedNext;
+        this.parkedNext = undefined;
+        this.deliver(inv, res);
+      }
+      // Otherwise the runtime is still starting (or finishing its previous /response): /next delivers.
+    });
+  }
+
+  /** Stops the process and removes everything the environment owned. Idempotent. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.state = 'dead';
+    this.stopping = (async () => {
+      this.kill();
+      if (this.current && !this.current.settled) {
+        this.finish(this.current, {
+          payload: exitFault(this.current.request.requestId, null, 'SIGKILL', false),
+          functionError: 'Unhandled',
+          fatal: true,
+        });
+      }
+      if (this.exited) {
+        // A process stuck in uninterruptible sleep must not hang close(): give up after 5 s.
+        await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      }
+      this.api.close();
+      this.logs.close();
+      this.parkedNext?.destroy();
+      this.parkedClaim?.destroy();
+      this.cell?.killAll();
+      this.cell?.destroy();
+      await fsp.rm(this.dir, { recursive: true, force: true }).catch(() => {});
+    })();
+    return this.stopping;
+  }
+
+  // ---- Runtime API events ------------------------------------------------------------------
+
+  next(res: ServerResponse): void {
+    if (this.state === 'dead') {
+      res.destroy();
+      return;
+    }
+    if (this.initDoneAt === undefined && this.image) {
+      this.initDoneAt = now();
+      clearTimeout(this.initTimer);
+    }
+    const inv = this.current;
+    if (inv && !inv.settled && inv.deliveredAt === undefined) this.deliver(inv, res);
+    else this.parkedNext = res;
+  }
+
+  response(requestId: string, body: Buffer): ApiAnswer {
+    const inv = this.delivered(requestId);
+    if (!inv) return INVALID_REQUEST_ID;
+    this.finish(inv, { payload: body });
+    return ACCEPTED;
+  }
+
+  responseTooLarge(requestId: string): ApiAnswer {
+    const inv = this.delivered(requestId);
+    if (inv) this.finish(inv, { payload: responseTooLargeFault(MAX_RESPONSE_BYTES), functionError: 'Unhandled' });
+    return ACCEPTED;
+  }
+
+  error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer {
+    const inv = this.delivered(requestId);
+    if (!inv) return INVALID_REQUEST_ID;
+    this.finish(inv, { payload: runtimeErrorPayload(body, errorType), functionError: 'Unhandled' });
+    return ACCEPTED;
+  }
+
+  initError(body: Buffer, errorType: string | undefined): ApiAnswer {
+    // The environment is unusable: every invocation routed to it gets this error, then it stops.
+    this.initFailure = runtimeErrorPayload(body, errorType);
+    clearTimeout(this.initTimer);
+    const inv = this.current;
+    if (inv && !inv.settled) this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
+    return ACCEPTED;
+  }
+
+  claimRequest(res: ServerResponse): void {
+    if (this.state === 'dead') res.destroy();
+    else if (this.claimConfig) this.answerClaim(res);
+    else this.parkedClaim = res;
+  }
+
+  private answerClaim(res: ServerResponse): void {
+    const body = this.claimConfig!;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private mounts(codeDir: string): SandboxMounts {
+    return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir };
+  }
+
+  private assign(image: FunctionImage): void {
+    this.image = image;
+    this.logs.setTarget({
+      accountId: image.accountId,
+      region: image.region,
+      group: image.logGroupName,
+      stream: logStreamName(new Date(), image.version, this.id),
+    });
+  }
+
+  private functionEnv(image: FunctionImage, taskRoot: string, runtimeDir: string | undefined): Record<string, string> {
+    return functionEnvironment({
+      handler: image.handler,
+      taskRoot,
+      functionName: image.functionName,
+      memorySizeMb: image.memorySizeMb,
+      version: image.version,
+      logGroupName: image.logGroupName,
+      logStreamName: logStreamName(new Date(), image.version, this.id),
+      region: image.region,
+      executionEnv: this.spec.executionEnv,
+      credentials: this.deps.credentials,
+      endpointUrl: this.deps.endpointUrl,
+      customer: image.environment,
+      family: this.spec.family,
+      runtimeDir,
+    });
+  }
+
+  private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, memoryMb: number): string[] {
+    switch (this.spec.family) {
+      case 'node':
+        return [this.spec.binary!, ...this.deps.limiter.nodeFlags(memoryMb || 128), join(runtimeDir!, this.spec.bootstrapFile!)];
+      case 'python':
+        // -u: unbuffered, lines reach the log as they are printed; -B: never write .pyc into the code.
+        return [this.spec.binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!)];
+      case 'provided':
+        return [join(taskRoot, 'bootstrap')];
+    }
+  }
+
+  private armInitTimer(image: FunctionImage): void {
+    clearTimeout(this.initTimer);
+    const limitMs = Math.max(INIT_LIMIT_MS, image.timeoutSeconds * 1000);
+    this.initTimer = setTimeout(() => {
+      const inv = this.current;
+      if (inv && !inv.settled) {
+        this.finish(inv, {
+          payload: timeoutFault(inv.request.requestId, image.timeoutSeconds),
+          functionError: 'Unhandled',
+          logLine: this.timeoutLine(inv),
+          fatal: true,
+        });
+      }
+      void this.stop();
+    }, limitMs);
+    this.initTimer.unref();
+  }
+
+  private deliver(inv: Invocation, res: ServerResponse): void {
+    const req = inv.request;
+    const image = req.image;
+    const timeoutMs = image.timeoutSeconds * 1000;
+    const headers: [string, string][] = [
+      ['content-type', 'application/json'],
+      ['content-length', String(req.payload.length)],
+      ['lambda-runtime-aws-request-id', req.requestId],
+      ['lambda-runtime-deadline-ms', String(Date.now() + timeoutMs)],
+      ['lambda-runtime-invoked-function-arn', req.invokedFunctionArn],
+      ['lambda-runtime-trace-id', traceId()],
+    ];
+    if (req.clientContext) {
+      const decoded = Buffer.from(req.clientContext, 'base64').toString('utf8');
+      if (!/[\r\n\0]/.test(decoded)) headers.push(['lambda-runtime-client-context', decoded]);
+    }
+    inv.deliveredAt = now();
+    inv.timer = setTimeout(() => this.onTimeout(inv), timeoutMs);
+    inv.storageTimer = setInterval(() => void this.checkStorage(inv), STORAGE_CHECK_MS);
+    inv.storageTimer.unref();
+    res.writeHead(200, headers.flat());
+    res.end(req.payload);
+  }
+
+  private delivered(requestId: string): Invocation | undefined {
+    const inv = this.current;
+    return inv && !inv.settled && inv.deliveredAt !== undefined && inv.request.requestId === requestId ? inv : undefined;
+  }
+
+  private timeoutLine(inv: Invocation): string {
+    return `${new Date().toISOString()} ${inv.request.requestId} ${timeoutMessage(inv.request.image.timeoutSeconds)}\n`;
+  }
+
+  private onTimeout(inv: Invocation): void {
+    if (inv.settled) return;
+    this.finish(inv, {
+      payload: timeoutFault(inv.request.requestId, inv.request.image.timeoutSeconds),
+      functionError: 'Unhandled',
+      logLine: this.timeoutLine(inv),
+      fatal: true,
+    });
+  }
+
+  private async checkStorage(inv: Invocation): Promise<void> {
+    if (inv.settled) return;
+    const limit = inv.request.image.ephemeralStorageMb * 1024 * 1024;
+    const used = await diskUsage(this.tmpDir, limit);
+    if (used > limit && !inv.settled) {
+      this.finish(inv, {
+        payload: ephemeralStorageFault(inv.request.requestId, inv.request.image.ephemeralStorageMb),
+        functionError: 'Unhandled',
+        fatal: true,
+      });
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const inv = this.current;
+    const wasAlive = this.state !== 'dead';
+    // bwrap reports a signalled child as 128+N; translate so the message names the signal.
+    if (this.deps.sandbox.name === 'bwrap' && code !== null && code > 128 && code < 160) {
+      signal = signalName(code - 128) ?? signal;
+      if (signal) code = null;
+    }
+    if (inv && !inv.settled) {
+      const oom = this.cell?.oomKilled() ?? false;
+      this.finish(inv, {
+        payload: exitFault(inv.request.requestId, code, signal, oom),
+        functionError: 'Unhandled',
+        logLine: `RequestId: ${inv.request.requestId} Error: Runtime exited with error: ${exitDescription(code, oom ? signal ?? 'SIGKILL' : signal)}\n${oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError'}\n`,
+        fatal: true,
+      });
+    }
+    this.state = 'dead';
+    if (wasAlive) void this.stop();
+    this.onDead?.(this);
+  }
+
+  private finish(inv: Invocation, outcome: Outcome): void {
+    if (inv.settled) return;
+    inv.settled = true;
+    clearTimeout(inv.timer);
+    clearInterval(inv.storageTimer);
+    const end = now();
+    const req = inv.request;
+    const durationMs = end - (inv.deliveredAt ?? inv.startedAt);
+    const initDurationMs = inv.cold ? (this.initDoneAt ?? end) - this.initStartedAt : undefined;
+    const maxMemoryUsedMb = this.maxMemoryUsedMb();
+    if (outcome.logLine) this.logs.line(outcome.logLine);
+    this.logs.line(`END RequestId: ${req.requestId}\n`);
+    this.logs.line(
+      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t` +
+        `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB\t` +
+        (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
+        (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n'),
+    );
+    const logTail = req.tailLogs ? this.logs.endTail() : undefined;
+    this.logs.flush();
+    this.current = undefined;
+    const result: InvokeResult = {
+      payload: outcome.payload,
+      ...(outcome.functionError ? { functionError: outcome.functionError } : {}),
+      ...(logTail !== undefined ? { logTail } : {}),
+      durationMs,
+      billedDurationMs: Math.max(1, Math.ceil(durationMs)),
+      ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+      maxMemoryUsedMb,
+    };
+    if (outcome.fatal || this.retired || this.state === 'dead') {
+      void this.stop();
+    } else {
+      this.state = 'idle';
+      this.lastUsed = Date.now();
+    }
+    inv.resolve(result);
+    if (this.state === 'idle') {
+      // /tmp that outgrew its limit between checks: do not reuse this environment.
+      void diskUsage(this.tmpDir, req.image.ephemeralStorageMb * 1024 * 1024).then((used) => {
+        if (used > req.image.ephemeralStorageMb * 1024 * 1024) void this.stop();
+      });
+      this.onIdle?.(this);
+    }
+  }
+
+  private maxMemoryUsedMb(): number {
+    const peak = this.cell?.peakBytes();
+    if (peak !== undefined) return Math.ceil(peak / (1024 * 1024));
+    const pid = this.child?.pid;
+    return pid ? Math.ceil(treeHighWaterKb(pid) / 1024) : 0;
+  }
+
+  private kill(): void {
+    clearTimeout(this.initTimer);
+    const pid = this.child?.pid;
+    if (pid && this.child?.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* group already gone */
+      }
+    }
+    this.cell?.killAll();
+  }
+}
+
+function traceId(): string {
+  const r = randomBytes(20).toString('hex');
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
+}
+
+const SIGNALS: Record<number, NodeJS.Signals> = { 1: 'SIGHUP', 2: 'SIGINT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ' };
+function signalName(n: number): NodeJS.Signals | undefined {
+  return SIGNALS[n];
+}
+
+/** Sum of VmHWM over a process and its descendants (used when no cgroup reports a peak). */
+function treeHighWaterKb(pid: number, depth = 0): number {
+  let total = 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+)/.exec(status);
+    if (m) total += Number(m[1]);
+    if (depth < 4) {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += treeHighWaterKb(Number(child), depth + 1);
+    }
+  } catch {
+    /* gone */
+  }
+  return total;
+}
+
+/** Bytes of disk used under `dir` (allocated blocks, like du); stops counting past `stopAbove`. */
+export async function diskUsage(dir: string, stopAbove: number): Promise<number> {
+  let total = 0;
+  let visited = 0;
+  const stack = [dir];
+  while (stack.length > 0 && total <= stopAbove && visited < 100_000) {
+    const current = stack.pop()!;
+    let entries;
+    try {
+      entries = await fsp.readdir(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      visited++;
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) stack.push(path);
+      try {
+        const st = await fsp.lstat(path);
+        total += st.blocks * 512;
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+  }
+  return total;
+}
+
+export function removeDirSync(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,268 @@
+// The execution-environment pool: finds a warm environment for an invocation (same image key),
+// or makes one — by claiming a pre-started spare runtime when possible, else by spawning — and
+// reaps environments that stay idle. Spares are kept for runtime classes in recent use, so the
+// Node/Python start-up cost is paid before the invocation that needs it arrives.
+import { existsSync, accessSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Credentials } from './env-vars.js';
+import { needsFreshProcess } from './env-vars.js';
+import { Environment, type EnvironmentDeps } from './environment.js';
+import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
+import type { Limiter } from './limits.js';
+import type { RuntimeCatalog, RuntimeSpec } from './runtimes.js';
+import type { Sandbox } from './sandbox.js';
+import type { EnvironmentPool, FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
+
+export interface PoolSettings {
+  readonly envsDir: string;
+  readonly sink: LogSink;
+  readonly log: (msg: string) => void;
+  readonly sandbox: Sandbox;
+  readonly limiter: Limiter;
+  readonly catalog: RuntimeCatalog;
+  readonly credentials: Credentials;
+  readonly endpointUrl?: string;
+  readonly idleTimeoutMs: number;
+  /** Spares kept per runtime class in recent use (0 disables pre-starting). */
+  readonly sparesPerClass: number;
+  /** Runtimes to pre-start one spare for right away. */
+  readonly prewarm: readonly string[];
+}
+
+interface SpareClass {
+  readonly spec: RuntimeSpec;
+  readonly memoryMb: number;
+  lastWanted: number;
+}
+
+export class Pool implements EnvironmentPool {
+  private readonly idle = new Map<string, Environment[]>();
+  private readonly all = new Set<Environment>();
+  private readonly spares = new Map<string, Environment[]>();
+  private readonly classes = new Map<string, SpareClass>();
+  private readonly reaper: NodeJS.Timeout;
+  private readonly deps: EnvironmentDeps;
+  private closed = false;
+
+  constructor(private readonly settings: PoolSettings) {
+    mkdirSync(settings.envsDir, { recursive: true });
+    this.deps = {
+      envsDir: settings.envsDir,
+      sandbox: settings.sandbox,
+      limiter: settings.limiter,
+      sink: settings.sink,
+      credentials: settings.credentials,
+      endpointUrl: settings.endpointUrl,
+      log: settings.log,
+    };
+    const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
+    this.reaper = setInterval(() => this.reap(), every);
+    this.reaper.unref();
+    if (settings.sparesPerClass > 0) {
+      for (const runtime of settings.prewarm) {
+        const spec = settings.catalog.resolve(runtime);
+        if ('reason' in spec) continue;
+        const cls = this.classFor(spec, 128);
+        if (cls) this.replenish(cls);
+      }
+    }
+  }
+
+  describeLimits(): string {
+    return `${this.settings.limiter.describe()}; ${this.settings.sandbox.describe()}; /tmp: private per environment, usage checked against EphemeralStorage`;
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    if (this.closed) throw new Error('the Lambda environment pool is closed');
+    const image = request.image;
+    const env = this.takeIdle(image.key) ?? (await this.create(image, request));
+    if (!(env instanceof Environment)) return env;
+    return env.invoke(request);
+  }
+
+  async retire(accountId: string, region: string, functionName: string): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const env of this.all) {
+      const image = env.image;
+      if (!image || image.accountId !== accountId || image.region !== region || image.functionName !== functionName) continue;
+      env.retired = true;
+      if (env.state !== 'busy') stops.push(this.drop(env));
+    }
+    await Promise.all(stops);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.reaper);
+    await Promise.all([...this.all].map((env) => env.stop()));
+    this.all.clear();
+    this.idle.clear();
+    this.spares.clear();
+    this.settings.limiter.close();
+    rmSync(this.settings.envsDir, { recursive: true, force: true });
+  }
+
+  /** Environments alive right now (for tests and diagnostics). */
+  stats(): { total: number; idle: number; spares: number; busy: number } {
+    let idle = 0;
+    let spares = 0;
+    let busy = 0;
+    for (const env of this.all) {
+      if (env.state === 'idle') idle++;
+      else if (env.state === 'spare') spares++;
+      else if (env.state === 'busy') busy++;
+    }
+    return { total: this.all.size, idle, spares, busy };
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private takeIdle(key: string): Environment | undefined {
+    const list = this.idle.get(key);
+    while (list && list.length > 0) {
+      const env = list.pop()!; // most recently used first: its caches are warmest
+      if (env.state === 'idle' && !env.retired) return env;
+    }
+    return undefined;
+  }
+
+  private async create(image: FunctionImage, request: InvokeRequest): Promise<Environment | InvokeResult> {
+    const spec = this.settings.catalog.resolve(image.runtime);
+    if ('reason' in spec) return faultResult(unavailableRuntimeFault(request.requestId, spec.reason));
+    if (spec.family === 'provided') {
+      const problem = entrypointProblem(image.codeDir, this.settings.sandbox.taskRoot({ codeDir: image.codeDir, tmpDir: '' }));
+      if (problem) return faultResult(invalidEntrypointFault(request.requestId, problem));
+    }
+
+    const cls = this.classFor(spec, image.memorySizeMb);
+    if (cls && !needsFreshProcess(image.environment)) {
+      cls.entry.lastWanted = Date.now();
+      const spares = this.spares.get(cls.key);
+      while (spares && spares.length > 0) {
+        const spare = spares.shift()!;
+        if (spare.state === 'spare' && spare.claim(image)) {
+          this.adopt(spare);
+          this.replenish(cls.key);
+          return spare;
+        }
+      }
+      this.replenish(cls.key);
+    }
+
+    const env = new Environment(this.deps, spec, '');
+    this.all.add(env);
+    this.adopt(env);
+    try {
+      await env.start(image);
+    } catch (err) {
+      await this.drop(env);
+      this.settings.log(`lambda: could not start an environment for ${image.functionName}: ${(err as Error).message}`);
+      return faultResult(
+        Buffer.from(
+          JSON.stringify({
+            errorType: 'Runtime.Unknown',
+            errorMessage: `RequestId: ${request.requestId} Error: could not start the execution environment: ${(err as Error).message}`,
+          }),
+        ),
+      );
+    }
+    return env;
+  }
+
+  /** Hooks an environment that now belongs to a function into the idle lists. */
+  private adopt(env: Environment): void {
+    env.onIdle = (e) => {
+      if (this.closed || e.retired || !e.image) {
+        void this.drop(e);
+        return;
+      }
+      let list = this.idle.get(e.image.key);
+      if (!list) this.idle.set(e.image.key, (list = []));
+      list.push(e);
+    };
+    env.onDead = (e) => this.forget(e);
+  }
+
+  /**
+   * The spare class of a runtime: spares are interchangeable when they run the same binary (and,
+   * without cgroups, the same heap limit, which Node only takes at start-up).
+   */
+  private classFor(spec: RuntimeSpec, memoryMb: number): { key: string; entry: SpareClass } | undefined {
+    if (this.settings.sparesPerClass <= 0 || spec.family === 'provided') return undefined;
+    const memoryKey = this.settings.limiter.mode === 'rlimit' ? memoryMb : 0;
+    const key = `${spec.family}:${spec.binary}:${memoryKey}`;
+    let entry = this.classes.get(key);
+    if (!entry) this.classes.set(key, (entry = { spec, memoryMb, lastWanted: Date.now() }));
+    return { key, entry };
+  }
+
+  private replenish(cls: string | { key: string }): void {
+    const key = typeof cls === 'string' ? cls : cls.key;
+    if (this.closed) return;
+    const entry = this.classes.get(key);
+    if (!entry) return;
+    const list = this.spares.get(key) ?? [];
+    this.spares.set(key, list);
+    const missing = this.settings.sparesPerClass - list.filter((e) => e.state === 'spare' || e.state === 'starting').length;
+    for (let i = 0; i < missing; i++) {
+      const env = new Environment(this.deps, entry.spec, key);
+      this.all.add(env);
+      list.push(env);
+      env.onDead = (e) => this.forget(e);
+      env.start(undefined).catch((err: Error) => {
+        this.settings.log(`lambda: could not pre-start a ${entry.spec.runtime} runtime: ${err.message}`);
+        void this.drop(env);
+      });
+    }
+  }
+
+  private reap(): void {
+    const cutoff = Date.now() - this.settings.idleTimeoutMs;
+    for (const env of this.all) {
+      if (env.state === 'idle' && env.lastUsed < cutoff) void this.drop(env);
+    }
+    // Spares of a class nobody asked for lately are not worth their memory.
+    for (const [key, entry] of this.classes) {
+      if (entry.lastWanted >= cutoff) continue;
+      for (const env of this.spares.get(key) ?? []) void this.drop(env);
+      this.spares.delete(key);
+      this.classes.delete(key);
+    }
+  }
+
+  private drop(env: Environment): Promise<void> {
+    this.forget(env);
+    return env.stop();
+  }
+
+  private forget(env: Environment): void {
+    this.all.delete(env);
+    if (env.image) {
+      const list = this.idle.get(env.image.key);
+      const i = list?.indexOf(env) ?? -1;
+      if (list && i >= 0) list.splice(i, 1);
+      if (list && list.length === 0) this.idle.delete(env.image.key);
+    }
+    if (env.classKey) {
+      const spares = this.spares.get(env.classKey);
+      const i = spares?.indexOf(env) ?? -1;
+      if (spares && i >= 0) spares.splice(i, 1);
+    }
+  }
+}
+
+function faultResult(payload: Buffer): InvokeResult {
+  return { payload, functionError: 'Unhandled', durationMs: 0, billedDurationMs: 0, maxMemoryUsedMb: 0 };
+}
+
+/** Why a custom runtime cannot start, in AWS's words, or undefined when its bootstrap is fine. */
+function entrypointProblem(codeDir: string, insideTaskRoot: string): string | undefined {
+  const bootstrap = join(codeDir, 'bootstrap');
+  if (!existsSync(bootstrap)) return `Couldn't find valid bootstrap(s): [${insideTaskRoot}/bootstrap /opt/bootstrap]`;
+  try {
+    accessSync(bootstrap, constants.X_OK);
+  } catch {
+    return `fork/exec ${insideTaskRoot}/bootstrap: permission denied`;
+  }
+  return undefined;
+}

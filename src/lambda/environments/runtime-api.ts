@@ -1,0 +1,146 @@
+// The Lambda Runtime API (2018-06-01) for one execution environment, on its own loopback listener.
+// This module owns only the wire: routes, body limits and status codes. What an event means for
+// the invocation is decided by the environment through `RuntimeApiHandler`.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** AWS's limit on a synchronous response payload (6 MB as AWS counts it). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+/** Error documents are small; a runaway one is cut rather than buffered. */
+const MAX_ERROR_BYTES = 1024 * 1024;
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface RuntimeApiHandler {
+  /** Long-poll for the next event: answer `res` when an invocation is available. */
+  next(res: ServerResponse): void;
+  response(requestId: string, body: Buffer): ApiAnswer;
+  /** The response body was larger than AWS allows. */
+  responseTooLarge(requestId: string): ApiAnswer;
+  error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer;
+  initError(body: Buffer, errorType: string | undefined): ApiAnswer;
+  /** Nimbus extension for pre-started runtimes: answer with the function's configuration. */
+  claimRequest(res: ServerResponse): void;
+}
+
+export const ACCEPTED: ApiAnswer = { status: 202, body: '{"status":"OK"}' };
+export const INVALID_REQUEST_ID: ApiAnswer = {
+  status: 400,
+  body: '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}',
+};
+const TOO_LARGE: ApiAnswer = {
+  status: 413,
+  body: `{"errorMessage":"Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).","errorType":"RequestEntityTooLarge"}`,
+};
+const NOT_FOUND: ApiAnswer = { status: 404, body: '{"errorMessage":"Not Found","errorType":"InvalidRequest"}' };
+
+const INVOCATION = '/2018-06-01/runtime/invocation/';
+
+function send(res: ServerResponse, answer: ApiAnswer): void {
+  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}
+
+/** Reads a body up to `limit` bytes; resolves undefined when it is larger (the rest is discarded). */
+function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | undefined) => void): void {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    req.on('end', () => done(undefined));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > limit) {
+      over = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => done(over ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  req.on('error', () => {});
+}
+
+export class RuntimeApiServer {
+  private readonly server: Server;
+  port = 0;
+
+  constructor(private readonly handler: RuntimeApiHandler) {
+    this.server = createServer((req, res) => this.route(req, res));
+    // /next is a long poll that may wait for minutes between invocations.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+    this.server.keepAliveTimeout = 0; // 0 = never close idle runtime connections ourselves
+    this.server.timeout = 0;
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        this.port = (this.server.address() as AddressInfo).port;
+        resolve(this.port);
+      });
+    });
+  }
+
+  close(): void {
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '';
+    const method = req.method;
+    if (url.startsWith(INVOCATION)) {
+      const rest = url.slice(INVOCATION.length);
+      if (rest === 'next' && method === 'GET') {
+        this.handler.next(res);
+        return;
+      }
+      const slash = rest.indexOf('/');
+      if (slash > 0 && method === 'POST') {
+        const requestId = decodeURIComponent(rest.slice(0, slash));
+        const action = rest.slice(slash + 1);
+        if (action === 'response') {
+          readBody(req, MAX_RESPONSE_BYTES, (body) => {
+            if (body === undefined) {
+              this.handler.responseTooLarge(requestId);
+              send(res, TOO_LARGE);
+            } else {
+              send(res, this.handler.response(requestId, body));
+            }
+          });
+          return;
+        }
+        if (action === 'error') {
+          const type = header(req, 'lambda-runtime-function-error-type');
+          readBody(req, MAX_ERROR_BYTES, (body) => send(res, this.handler.error(requestId, body ?? Buffer.alloc(0), type)));
+          return;
+        }
+      }
+    } else if (url === '/2018-06-01/runtime/init/error' && method === 'POST') {
+      const type = header(req, 'lambda-runtime-function-error-type');
+      readBody(req, MAX_ERROR_BYTES, (body) => send(res, this.handler.initError(body ?? Buffer.alloc(0), type)));
+      return;
+    } else if (url === '/2018-06-01/nimbus/claim' && method === 'GET') {
+      this.handler.claimRequest(res);
+      return;
+    }
+    req.resume();
+    send(res, NOT_FOUND);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,119 @@
+// Isolation strategies for execution environments, behind one interface: a plain child process,
+// or bubblewrap (read-only root, private /tmp, no capabilities, own user/PID/IPC/UTS namespaces,
+// Nimbus's data dir hidden). The pool asks the sandbox where things appear inside the
+// environment (task root, runtime dir, /tmp) and how to wrap the command line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Host paths of one environment. */
+export interface SandboxMounts {
+  /** Directory whose contents are the function's code (read-only inside). */
+  readonly codeDir: string;
+  /** Runtime bootstrap directory (read-only inside); undefined for custom runtimes. */
+  readonly runtimeDir?: string;
+  /** Private, writable directory that is the environment's /tmp. */
+  readonly tmpDir: string;
+}
+
+export interface Sandbox {
+  readonly name: 'bwrap' | 'process';
+  describe(): string;
+  /** Paths as the function sees them. */
+  taskRoot(mounts: SandboxMounts): string;
+  runtimeDir(mounts: SandboxMounts): string | undefined;
+  tmpDir(mounts: SandboxMounts): string;
+  /** Wraps `argv` (already using inside paths) into the command to spawn. */
+  wrap(argv: readonly string[], mounts: SandboxMounts): string[];
+}
+
+export class ProcessSandbox implements Sandbox {
+  readonly name = 'process' as const;
+  describe(): string {
+    return 'isolation: plain child processes (no bubblewrap): functions share the host filesystem view';
+  }
+  taskRoot(m: SandboxMounts): string {
+    return m.codeDir;
+  }
+  runtimeDir(m: SandboxMounts): string | undefined {
+    return m.runtimeDir;
+  }
+  tmpDir(m: SandboxMounts): string {
+    return m.tmpDir;
+  }
+  wrap(argv: readonly string[]): string[] {
+    return [...argv];
+  }
+}
+
+export class BwrapSandbox implements Sandbox {
+  readonly name = 'bwrap' as const;
+  constructor(
+    private readonly bwrap: string,
+    /** Host directories no function may see (Nimbus's data dir, the code store…). */
+    private readonly hidden: readonly string[],
+    /** Directories inside hidden ones that functions need read-only (e.g. runtimes installed there). */
+    private readonly exposed: readonly string[] = [],
+  ) {}
+
+  describe(): string {
+    return 'isolation: bubblewrap (read-only root, private /tmp, no capabilities, user/PID/IPC/UTS namespaces, data dir hidden)';
+  }
+  taskRoot(): string {
+    return '/var/task';
+  }
+  runtimeDir(m: SandboxMounts): string | undefined {
+    return m.runtimeDir ? '/var/runtime' : undefined;
+  }
+  tmpDir(): string {
+    return '/tmp';
+  }
+
+  wrap(argv: readonly string[], m: SandboxMounts): string[] {
+    const args = [
+      this.bwrap,
+      '--unshare-user',
+      '--unshare-pid',
+      '--unshare-ipc',
+      '--unshare-uts',
+      '--unshare-cgroup-try',
+      '--die-with-parent',
+      '--new-session',
+      '--cap-drop',
+      'ALL',
+      '--ro-bind',
+      '/',
+      '/',
+    ];
+    // Hide first: later binds take their sources from the host, so they still work.
+    for (const dir of this.hidden) args.push('--tmpfs', dir);
+    for (const dir of this.exposed) if (existsSync(dir)) args.push('--ro-bind', dir, dir);
+    args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/var');
+    args.push('--ro-bind', m.codeDir, '/var/task');
+    if (m.runtimeDir) args.push('--ro-bind', m.runtimeDir, '/var/runtime');
+    args.push('--bind', m.tmpDir, '/tmp', '--chdir', '/var/task', '--');
+    args.push(...argv);
+    return args;
+  }
+}
+
+/** Finds bwrap and checks it really works here (user namespaces may be disabled). */
+export function probeBwrap(): string | undefined {
+  for (const candidate of ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']) {
+    if (!existsSync(candidate)) continue;
+    const scratch = mkdtempSync(join(tmpdir(), 'nimbus-bwrap-probe-'));
+    try {
+      const sandbox = new BwrapSandbox(candidate, []);
+      const argv = sandbox.wrap(['/bin/sh', '-c', 'test -d /var/task && echo ok > /tmp/probe && cat /tmp/probe'], {
+        codeDir: scratch,
+        tmpDir: scratch,
+      });
+      const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000, env: {} });
+      if (result.status === 0 && result.stdout.trim() === 'ok') return candidate;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return undefined;
+}

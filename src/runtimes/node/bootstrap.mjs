@@ -1,0 +1,322 @@
+// Nimbus Node.js runtime: the process that runs inside a Lambda execution environment for the
+// nodejs*.x runtimes. It speaks the Lambda Runtime API 2018-06-01 (AWS_LAMBDA_RUNTIME_API) like
+// AWS's own runtime does: load the handler named by _HANDLER from LAMBDA_TASK_ROOT, then loop on
+// /invocation/next, posting each result to /response or /error. Zero dependencies, shipped as source.
+//
+// A process started without _HANDLER is a pre-started ("spare") runtime: it has already paid the
+// Node start-up cost and asks Nimbus for its function configuration (GET /2018-06-01/nimbus/claim,
+// a Nimbus-only extension) before loading the handler. That is what makes cold starts cheap.
+import http from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+
+const API_PREFIX = '/2018-06-01/runtime';
+const [apiHost, apiPort] = splitHostPort(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
+// keepAlive: one connection reused for every call. Node unrefs idle keep-alive sockets, so the
+// socket never keeps the event loop alive (callbackWaitsForEmptyEventLoop relies on that).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function splitHostPort(value) {
+  const i = value.lastIndexOf(':');
+  if (i < 0) {
+    process.stderr.write('AWS_LAMBDA_RUNTIME_API is not set\n');
+    process.exit(1);
+  }
+  return [value.slice(0, i), Number(value.slice(i + 1))];
+}
+
+/** One Runtime API call: resolves with status, headers and the body as a Buffer. */
+function call(method, urlPath, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// ---- logging: console.* lines formatted as AWS's Node runtime does (text format) ----------------
+let currentRequestId; // undefined during init, printed as "undefined" like AWS does
+function patchConsole() {
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => {
+      // Newlines become \r so one console call stays one log event, as AWS does on plain stdout.
+      const message = format(...args).replace(/\n/g, '\r');
+      process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
+    };
+  }
+}
+
+// ---- errors in AWS's shape ---------------------------------------------------------------------
+function toErrorResponse(err) {
+  if (err instanceof Error || (err !== null && typeof err === 'object' && typeof err.message === 'string')) {
+    const stack = typeof err.stack === 'string' ? err.stack : '';
+    return { errorType: String(err.name ?? 'Error'), errorMessage: String(err.message), trace: stack ? stack.split('\n') : [] };
+  }
+  return { errorType: typeof err, errorMessage: String(err), trace: [] };
+}
+
+class RuntimeError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// ---- handler resolution (same rules as AWS: "dir/file.export[.nested]") -------------------------
+function isEsmPackage(dir, root) {
+  // Nearest package.json decides whether a .js file is ESM, as Node itself does.
+  let current = dir;
+  for (;;) {
+    const pkg = path.join(current, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return JSON.parse(readFileSync(pkg, 'utf8')).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    const parent = path.dirname(current);
+    if (parent === current || !current.startsWith(root)) return false;
+    current = parent;
+  }
+}
+
+async function loadHandler(taskRoot, handlerString) {
+  const base = path.basename(handlerString);
+  const dot = base.indexOf('.');
+  if (!handlerString || dot <= 0 || dot === base.length - 1 || base.includes('..')) {
+    throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  }
+  const moduleName = handlerString.slice(0, handlerString.length - base.length) + base.slice(0, dot);
+  const handlerPath = base.slice(dot + 1);
+  const modulePath = path.resolve(taskRoot, moduleName);
+  const require = createRequire(path.join(taskRoot, '__nimbus_lambda__.js'));
+
+  let loaded;
+  try {
+    if (existsSync(modulePath + '.js')) {
+      loaded = isEsmPackage(path.dirname(modulePath), '/')
+        ? await import(pathToFileURL(modulePath + '.js').href)
+        : require(modulePath + '.js');
+    } else if (existsSync(modulePath + '.mjs')) {
+      loaded = await import(pathToFileURL(modulePath + '.mjs').href);
+    } else if (existsSync(modulePath + '.cjs')) {
+      loaded = require(modulePath + '.cjs');
+    } else {
+      // Not a file in the task root: Node module resolution (node_modules, NODE_PATH), as AWS does.
+      loaded = require(moduleName);
+    }
+  } catch (err) {
+    throw classifyLoadError(err, moduleName);
+  }
+
+  let handler = loaded;
+  for (const part of handlerPath.split('.')) {
+    handler = handler == null ? undefined : handler[part];
+  }
+  if (handler === undefined || handler === null) {
+    throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`);
+  }
+  if (typeof handler !== 'function') {
+    throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is not a function`);
+  }
+  return handler;
+}
+
+function classifyLoadError(err, moduleName) {
+  if (err instanceof SyntaxError) {
+    return new RuntimeError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`);
+  }
+  const code = err && typeof err === 'object' ? err.code : undefined;
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+    // AWS words a missing handler module as Node's require error raised from the runtime.
+    const message = String(err.message).includes(`'${moduleName}'`)
+      ? `Error: Cannot find module '${moduleName}'\nRequire stack:\n- ${import.meta.filename ?? process.argv[1]}`
+      : `Error: ${err.message}`;
+    return new RuntimeError('Runtime.ImportModuleError', message);
+  }
+  return err;
+}
+
+// ---- one invocation ----------------------------------------------------------------------------
+function makeContext(headers, deadlineMs) {
+  const env = process.env;
+  const clientContextRaw = headers['lambda-runtime-client-context'];
+  const identityRaw = headers['lambda-runtime-cognito-identity'];
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: clientContextRaw ? safeParse(clientContextRaw) : undefined,
+    identity: identityRaw ? safeParse(identityRaw) : undefined,
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+  };
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// One hook for "the event loop is empty", shared by all invocations so no listener piles up.
+let onEmptyLoop;
+process.on('beforeExit', () => {
+  const hook = onEmptyLoop;
+  onEmptyLoop = undefined;
+  if (hook) hook();
+});
+
+/** Runs the handler; resolves with {ok, value} once, whichever of promise / callback comes first. */
+function runHandler(handler, event, context) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (ok, value, fromCallback) => {
+      if (settled) return;
+      settled = true;
+      if (fromCallback && context.callbackWaitsForEmptyEventLoop) {
+        // Wait until the function's own work is done, as AWS does for callback handlers.
+        onEmptyLoop = () => resolve({ ok, value });
+      } else {
+        onEmptyLoop = undefined;
+        resolve({ ok, value });
+      }
+    };
+    const callback = (err, result) => (err === undefined || err === null ? settle(true, result, true) : settle(false, err, true));
+    context.succeed = (result) => settle(true, result, false);
+    context.fail = (err) => settle(false, err ?? 'handled', false);
+    context.done = (err, result) => (err ? settle(false, err, false) : settle(true, result, false));
+    try {
+      const result = handler(event, context, callback);
+      if (result && typeof result.then === 'function') {
+        result.then((value) => settle(true, value, false), (err) => settle(false, err, false));
+      } else if (!settled) {
+        // Neither a promise nor a callback yet: like AWS, answer null once the loop runs dry.
+        onEmptyLoop = () => settle(true, null, false);
+      }
+    } catch (err) {
+      settle(false, err, false);
+    }
+  });
+}
+
+async function postError(requestId, err) {
+  const body = JSON.stringify(toErrorResponse(err));
+  const type = toErrorResponse(err).errorType;
+  console.error('Invoke Error \t%s', body);
+  await call('POST', `${API_PREFIX}/invocation/${requestId}/error`, body, {
+    'content-type': 'application/json',
+    'lambda-runtime-function-error-type': type,
+  });
+}
+
+let activeRequestId; // the invocation an uncaught exception belongs to
+
+async function invokeOnce(handler) {
+  const next = await call('GET', `${API_PREFIX}/invocation/next`);
+  if (next.status !== 200) throw new Error(`Runtime API /next answered ${next.status}`);
+  const h = next.headers;
+  const requestId = h['lambda-runtime-aws-request-id'];
+  const deadline = Number(h['lambda-runtime-deadline-ms']);
+  if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+  else delete process.env._X_AMZN_TRACE_ID;
+  currentRequestId = requestId;
+  activeRequestId = requestId;
+
+  let event;
+  try {
+    event = next.body.length === 0 ? {} : JSON.parse(next.body.toString('utf8'));
+  } catch (err) {
+    await postError(requestId, err);
+    return;
+  }
+  const context = makeContext(h, deadline);
+  const outcome = await runHandler(handler, event, context);
+  if (outcome.ok) {
+    let body;
+    try {
+      body = outcome.value === undefined ? 'null' : JSON.stringify(outcome.value);
+    } catch (err) {
+      await postError(requestId, err);
+      return;
+    }
+    await call('POST', `${API_PREFIX}/invocation/${requestId}/response`, body ?? 'null', { 'content-type': 'application/json' });
+  } else {
+    await postError(requestId, outcome.value);
+  }
+  activeRequestId = undefined;
+}
+
+// Uncaught errors: report them against the running invocation, then exit like AWS's runtime does.
+async function crash(err, errorType) {
+  const response = toErrorResponse(err);
+  if (errorType) {
+    response.errorMessage = `${response.errorType}: ${response.errorMessage}`;
+    response.errorType = errorType;
+  }
+  const body = JSON.stringify(response);
+  console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', body);
+  const target = activeRequestId ? `${API_PREFIX}/invocation/${activeRequestId}/error` : `${API_PREFIX}/init/error`;
+  try {
+    await call('POST', target, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': response.errorType });
+  } finally {
+    process.exit(129);
+  }
+}
+
+// ---- main --------------------------------------------------------------------------------------
+async function claimConfiguration() {
+  // Spare runtime: wait for Nimbus to hand over the function's environment.
+  const res = await call('GET', '/2018-06-01/nimbus/claim');
+  if (res.status !== 200) throw new Error(`claim answered ${res.status}`);
+  const config = JSON.parse(res.body.toString('utf8'));
+  for (const [key, value] of Object.entries(config.environment)) process.env[key] = value;
+  process.chdir(config.cwd);
+  // NODE_PATH is read once at start-up; re-read it now that it names the task root.
+  const Module = createRequire(import.meta.url)('node:module');
+  if (typeof Module._initPaths === 'function') Module._initPaths();
+}
+
+async function main() {
+  if (!process.env._HANDLER) await claimConfiguration();
+  patchConsole();
+  process.on('uncaughtException', (err) => void crash(err));
+  process.on('unhandledRejection', (reason) => void crash(reason, 'Runtime.UnhandledPromiseRejection'));
+
+  const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  let handler;
+  try {
+    handler = await loadHandler(taskRoot, process.env._HANDLER ?? '');
+  } catch (err) {
+    const response = toErrorResponse(err);
+    const body = JSON.stringify(response);
+    console.error('%s', body);
+    await call('POST', `${API_PREFIX}/init/error`, body, {
+      'content-type': 'application/json',
+      'lambda-runtime-function-error-type': response.errorType,
+    });
+    process.exit(1);
+  }
+  for (;;) await invokeOnce(handler);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Nimbus runtime failure: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(1);
+});

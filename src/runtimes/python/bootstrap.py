@@ -1,0 +1,208 @@
+# Nimbus Python runtime: the process that runs inside a Lambda execution environment for the
+# python3.x runtimes. It speaks the Lambda Runtime API 2018-06-01 (AWS_LAMBDA_RUNTIME_API) the way
+# AWS's Python runtime does: import the "module.function" named by _HANDLER from LAMBDA_TASK_ROOT,
+# then loop on /invocation/next, posting each result to /response or /error. Standard library only.
+#
+# Started without _HANDLER it is a pre-started ("spare") runtime that asks Nimbus for its function
+# configuration (GET /2018-06-01/nimbus/claim, a Nimbus-only extension) before importing the handler.
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+API = "/2018-06-01/runtime"
+
+
+class RuntimeClient:
+    """Keeps one HTTP connection to the Runtime API (reconnects when the server closed it)."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.host, self.port = host, int(port)
+        self.conn = None
+
+    def call(self, method, path, body=None, headers=None):
+        for attempt in (0, 1):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port)
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                res = self.conn.getresponse()
+                data = res.read()
+                return res.status, res, data
+            except (http.client.HTTPException, ConnectionError, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+class FaultError(Exception):
+    def __init__(self, error_type, message):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+
+
+def error_response(exc, request_id=None, tb=None):
+    if isinstance(exc, FaultError):
+        out = {"errorMessage": exc.message, "errorType": exc.error_type}
+        if request_id:
+            out["requestId"] = request_id
+        out["stackTrace"] = []
+        return out
+    tb = tb if tb is not None else exc.__traceback__
+    out = {"errorMessage": str(exc), "errorType": type(exc).__name__}
+    if request_id is not None:
+        out["requestId"] = request_id
+    out["stackTrace"] = traceback.format_list(traceback.extract_tb(tb)) if tb else []
+    return out
+
+
+class LambdaContext:
+    def __init__(self, headers, deadline_ms):
+        env = os.environ
+        self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.client_context = _parse(headers.get("Lambda-Runtime-Client-Context"))
+        self.identity = _parse(headers.get("Lambda-Runtime-Cognito-Identity"))
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+def _parse(text):
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+class _RequestIdFilter(logging.Filter):
+    request_id = None
+
+    def filter(self, record):
+        record.aws_request_id = _RequestIdFilter.request_id
+        return True
+
+
+def setup_logging():
+    # Same text format as AWS's Python runtime for the root logger.
+    handler = logging.StreamHandler(sys.stdout)
+    formatter = logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+    )
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.WARNING)
+
+
+def load_handler(task_root, handler_name):
+    try:
+        module_name, function_name = handler_name.rsplit(".", 1)
+    except ValueError as exc:
+        raise FaultError("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (handler_name, exc))
+    module_name = module_name.replace("/", ".")
+    if module_name.startswith("."):
+        raise FaultError("Runtime.MalformedHandlerName", "Bad handler '%s'" % handler_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise FaultError("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_name, exc))
+    except SyntaxError as exc:
+        raise FaultError("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (module_name, exc))
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        raise FaultError("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (function_name, module_name))
+    return handler
+
+
+def claim_configuration(client):
+    status, _, body = client.call("GET", "/2018-06-01/nimbus/claim")
+    if status != 200:
+        raise RuntimeError("claim answered %d" % status)
+    config = json.loads(body)
+    os.environ.update(config["environment"])
+    os.chdir(config["cwd"])
+
+
+def main():
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if not os.environ.get("_HANDLER"):
+        claim_configuration(client)
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    # Import order as on AWS: the task root first, then the runtime's own directory.
+    sys.path.insert(0, task_root)
+    setup_logging()
+
+    try:
+        handler = load_handler(task_root, os.environ.get("_HANDLER", ""))
+    except Exception as exc:  # noqa: BLE001 - every init failure is reported to the Runtime API
+        response = error_response(exc)
+        body = json.dumps(response)
+        print("[ERROR] %s: %s\r%s" % (response["errorType"], response["errorMessage"], "".join(response["stackTrace"]).replace("\n", "\r")), flush=True)
+        client.call("POST", API + "/init/error", body.encode(), {
+            "Content-Type": "application/json",
+            "Lambda-Runtime-Function-Error-Type": response["errorType"],
+        })
+        sys.exit(1)
+
+    while True:
+        status, res, body = client.call("GET", API + "/invocation/next")
+        if status != 200:
+            raise RuntimeError("Runtime API /next answered %d" % status)
+        request_id = res.getheader("Lambda-Runtime-Aws-Request-Id")
+        deadline = int(res.getheader("Lambda-Runtime-Deadline-Ms") or "0")
+        trace_id = res.getheader("Lambda-Runtime-Trace-Id")
+        if trace_id:
+            os.environ["_X_AMZN_TRACE_ID"] = trace_id
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+        _RequestIdFilter.request_id = request_id
+        context = LambdaContext(_HeaderView(res), deadline)
+        try:
+            event = json.loads(body) if body else {}
+            result = handler(event, context)
+            payload = json.dumps(result).encode()
+        except Exception as exc:  # noqa: BLE001 - handler failures are reported, never fatal
+            response = error_response(exc, request_id)
+            print(
+                "[ERROR] %s: %s\r%s" % (response["errorType"], response["errorMessage"], "".join(response["stackTrace"]).replace("\n", "\r")),
+                flush=True,
+            )
+            client.call("POST", "%s/invocation/%s/error" % (API, request_id), json.dumps(response).encode(), {
+                "Content-Type": "application/json",
+                "Lambda-Runtime-Function-Error-Type": response["errorType"],
+            })
+            continue
+        client.call("POST", "%s/invocation/%s/response" % (API, request_id), payload, {"Content-Type": "application/json"})
+
+
+class _HeaderView:
+    """Case-insensitive header access over an http.client response."""
+
+    def __init__(self, res):
+        self.res = res
+
+    def get(self, name):
+        return self.res.getheader(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+// Node.js runtime through the pool: handler styles, errors, logs, environment variables, reuse.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { image, json, request, setup, writeCode } from './lambda-env-fixtures.js';
+
+describe('nodejs20.x environments', () => {
+  let env: ReturnType<typeof setup>;
+  beforeAll(() => {
+    env = setup();
+  });
+  afterAll(async () => {
+    await env.dispose();
+  });
+
+  it('runs an ESM async handler and reports START/END/REPORT with Init Duration on cold start only', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `export const handler = async (event, context) => { console.log('got', event.n); return { n: event.n * 2, fn: context.functionName, rid: context.awsRequestId }; };`,
+    });
+    const img = image(code);
+    const first = await env.pool.invoke(request(img, { n: 21 }, { tailLogs: true }));
+    expect(first.functionError).toBeUndefined();
+    const body = json(first.payload);
+    expect(body.n).toBe(42);
+    expect(body.fn).toBe(img.functionName);
+    expect(first.initDurationMs).toBeGreaterThan(0);
+    const tail = Buffer.from(first.logTail!, 'base64').toString();
+    expect(tail).toMatch(/^START RequestId: [0-9a-f-]+ Version: \$LATEST\n/);
+    expect(tail).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t[0-9a-f-]{36}\tINFO\tgot 21\n/);
+    expect(tail).toMatch(/END RequestId: /);
+    expect(tail).toMatch(/REPORT RequestId: [0-9a-f-]+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms/);
+
+    const second = await env.pool.invoke(request(img, { n: 1 }, { tailLogs: true }));
+    expect(json(second.payload).n).toBe(2);
+    expect(second.initDurationMs).toBeUndefined();
+    expect(Buffer.from(second.logTail!, 'base64').toString()).not.toMatch(/Init Duration/);
+    // Same environment: same log stream.
+    const streams = new Set(env.sink.events.filter((e) => e.group === img.logGroupName).map((e) => e.stream));
+    expect(streams.size).toBe(1);
+    expect([...streams][0]).toMatch(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+  });
+
+  it('runs CommonJS .js, .cjs, nested directories and "type":"module" packages', async () => {
+    const cjs = writeCode(env.dataDir, { 'index.js': `exports.handler = async () => 'cjs';` });
+    expect(json((await env.pool.invoke(request(image(cjs)))).payload)).toBe('cjs');
+    const dotCjs = writeCode(env.dataDir, { 'lib/app.cjs': `module.exports = { nested: { run: async () => 'dotcjs' } };` });
+    expect(json((await env.pool.invoke(request(image(dotCjs, { handler: 'lib/app.nested.run' })))).payload)).toBe('dotcjs');
+    const esmPkg = writeCode(env.dataDir, {
+      'package.json': '{"type":"module"}',
+      'src/handlers/main.js': `export async function go(e) { return { esm: true, e }; }`,
+    });
+    expect(json((await env.pool.invoke(request(image(esmPkg, { handler: 'src/handlers/main.go' }), 5))).payload)).toEqual({ esm: true, e: 5 });
+  });
+
+  it('supports callback handlers, sending the response once the event loop is empty', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.js': `
+        let later = 0;
+        exports.handler = (event, context, callback) => {
+          if (event.check) return callback(null, later);
+          setTimeout(() => { later++; }, 200);
+          callback(null, 'done');
+        };
+        exports.fail = (event, context, callback) => callback(new TypeError('bad input'));
+        exports.failString = (event, context, callback) => callback('plain string');
+        exports.sync = () => 'ignored';
+      `,
+    });
+    const img = image(code);
+    expect(json((await env.pool.invoke(request(img))).payload)).toBe('done');
+    // Same environment: the timer had run before the first response was sent.
+    expect(json((await env.pool.invoke(request(img, { check: true }))).payload)).toBe(1);
+
+    const failed = await env.pool.invoke(request({ ...img, handler: 'index.fail', key: img.key + 'f' }));
+    expect(failed.functionError).toBe('Unhandled');
+    const err = json(failed.payload);
+    expect(err.errorType).toBe('TypeError');
+    expect(err.errorMessage).toBe('bad input');
+    expect(err.trace[0]).toBe('TypeError: bad input');
+
+    const failedString = await env.pool.invoke(request({ ...img, handler: 'index.failString', key: img.key + 's' }));
+    expect(json(failedString.payload)).toEqual({ errorType: 'string', errorMessage: 'plain string', trace: [] });
+
+    // A synchronous handler that neither returns a promise nor calls back answers null, as on AWS.
+    const sync = await env.pool.invoke(request({ ...img, handler: 'index.sync', key: img.key + 'y' }));
+    expect(sync.payload.toString()).toBe('null');
+  });
+
+  it('reports handler errors in AWS shape', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `class ValidationError extends Error { constructor(m) { super(m); this.name = 'ValidationError'; } }
+        export const handler = async () => { throw new ValidationError('nope'); };`,
+    });
+    const result = await env.pool.invoke(request(image(code), {}, { tailLogs: true }));
+    expect(result.functionError).toBe('Unhandled');
+    const err = json(result.payload);
+    expect(err).toMatchObject({ errorType: 'ValidationError', errorMessage: 'nope' });
+    expect(err.trace[0]).toBe('ValidationError: nope');
+    expect(Buffer.from(result.logTail!, 'base64').toString()).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"ValidationError"/);
+  });
+
+  it('reports handler-not-found, missing module, syntax and bad handler names as AWS words them', async () => {
+    const code = writeCode(env.dataDir, { 'index.js': `exports.other = async () => 1;`, 'broken.js': `exports.handler = async () => {;` });
+    const notFound = await env.pool.invoke(request(image(code)));
+    expect(notFound.functionError).toBe('Unhandled');
+    expect(json(notFound.payload)).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
+
+    const missing = await env.pool.invoke(request(image(code, { handler: 'nothere.handler' })));
+    const missingErr = json(missing.payload);
+    expect(missingErr.errorType).toBe('Runtime.ImportModuleError');
+    expect(missingErr.errorMessage).toMatch(/^Error: Cannot find module 'nothere'\nRequire stack:\n- /);
+
+    const syntax = await env.pool.invoke(request(image(code, { handler: 'broken.handler' })));
+    expect(json(syntax.payload)).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError' });
+    expect(json(syntax.payload).errorMessage).toMatch(/^SyntaxError: /);
+
+    const bad = await env.pool.invoke(request(image(code, { handler: 'nodot' })));
+    expect(json(bad.payload)).toMatchObject({ errorType: 'Runtime.MalformedHandlerName', errorMessage: 'Bad handler' });
+  });
+
+  it('gives the function exactly the Lambda variables plus its own, nothing from Nimbus', async () => {
+    process.env.NIMBUS_SECRET_TEST_LEAK = 'leak';
+    const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => ({ ...process.env });` });
+    const img = image(code, {
+      memorySizeMb: 256,
+      environment: { MY_VAR: 'mine', AWS_REGION: 'eu-west-9', LAMBDA_TASK_ROOT: '/evil' },
+    });
+    const vars = json((await env.pool.invoke(request(img))).payload);
+    delete process.env.NIMBUS_SECRET_TEST_LEAK;
+    expect(vars.MY_VAR).toBe('mine');
+    expect(vars.AWS_REGION).toBe('us-east-1'); // reserved: Lambda's value wins
+    expect(vars.AWS_DEFAULT_REGION).toBe('us-east-1');
+    expect(vars._HANDLER).toBe('index.handler');
+    expect(vars.AWS_LAMBDA_FUNCTION_NAME).toBe(img.functionName);
+    expect(vars.AWS_LAMBDA_FUNCTION_MEMORY_SIZE).toBe('256');
+    expect(vars.AWS_LAMBDA_FUNCTION_VERSION).toBe('$LATEST');
+    expect(vars.AWS_LAMBDA_LOG_GROUP_NAME).toBe(img.logGroupName);
+    expect(vars.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(vars.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(vars.AWS_EXECUTION_ENV).toBe('AWS_Lambda_nodejs20.x');
+    expect(vars.AWS_LAMBDA_INITIALIZATION_TYPE).toBe('on-demand');
+    expect(vars.TZ).toBe(':UTC');
+    expect(vars.LAMBDA_TASK_ROOT).not.toBe('/evil');
+    expect(vars.AWS_ACCESS_KEY_ID).toBeTruthy();
+    expect(vars.AWS_SECRET_ACCESS_KEY).toBeTruthy();
+    expect(vars.AWS_SESSION_TOKEN).toBeTruthy();
+    expect(vars._X_AMZN_TRACE_ID).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};/);
+    expect(vars.NIMBUS_SECRET_TEST_LEAK).toBeUndefined();
+    expect(vars.NODE_OPTIONS).toBeUndefined();
+    expect(vars.NODE_EXTRA_CA_CERTS).toBeUndefined();
+    expect(vars.HOME).toBeUndefined();
+    expect(vars.AWS_ENDPOINT_URL).toBeUndefined(); // none given to this pool
+  });
+
+  it('passes the context through: ARN, memory, remaining time, client context', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `export const handler = async (e, c) => ({ arn: c.invokedFunctionArn, mem: c.memoryLimitInMB, rem: c.getRemainingTimeInMillis(),
+        cc: c.clientContext, group: c.logGroupName, stream: c.logStreamName, ver: c.functionVersion, wait: c.callbackWaitsForEmptyEventLoop });`,
+    });
+    const img = image(code, { timeoutSeconds: 7 });
+    const clientContext = Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64');
+    const out = json((await env.pool.invoke(request(img, {}, { invokedFunctionArn: img.functionArn + ':prod', clientContext }))).payload);
+    expect(out.arn).toBe(img.functionArn + ':prod');
+    expect(out.mem).toBe('128');
+    expect(out.rem).toBeGreaterThan(5000);
+    expect(out.rem).toBeLessThanOrEqual(7000);
+    expect(out.cc).toEqual({ custom: { a: 1 } });
+    expect(out.group).toBe(img.logGroupName);
+    expect(out.stream).toMatch(/\[\$LATEST\]/);
+    expect(out.ver).toBe('$LATEST');
+    expect(out.wait).toBe(true);
+  });
+
+  it('reuses a warm environment, and runs parallel invocations in separate environments', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `let count = 0; const id = Math.random(); export const handler = async (e) => { count++; if (e.sleep) await new Promise(r => setTimeout(r, e.sleep)); return { id, count }; };`,
+    });
+    const img = image(code);
+    const a = json((await env.pool.invoke(request(img))).payload);
+    const b = json((await env.pool.invoke(request(img))).payload);
+    expect(b.id).toBe(a.id);
+    expect(b.count).toBe(2);
+    const [p, q] = await Promise.all([env.pool.invoke(request(img, { sleep: 300 })), env.pool.invoke(request(img, { sleep: 300 }))]);
+    const ids = new Set([json(p.payload).id, json(q.payload).id]);
+    expect(ids.size).toBe(2);
+    expect([p.initDurationMs, q.initDurationMs].filter((d) => d !== undefined)).toHaveLength(1);
+  });
+
+  it('retire stops the environments of a function; the next invocation is cold', async () => {
+    const code = writeCode(env.dataDir, { 'index.mjs': `const id = Math.random(); export const handler = async () => id;` });
+    const img = image(code);
+    const before = json((await env.pool.invoke(request(img))).payload);
+    await env.pool.retire(img.accountId, img.region, img.functionName);
+    const after = await env.pool.invoke(request(img));
+    expect(json(after.payload)).not.toBe(before);
+    expect(after.initDurationMs).toBeDefined();
+  });
+});
