@@ -1,0 +1,103 @@
+// The data plane's read side: answers from memory and memoises derived views until the next
+// committed write (state.version), so a request never queries SQLite or rebuilds indexes.
+import { DEFAULT_ACCOUNT } from './keys.js';
+import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding } from './model.js';
+import { scopeKey, type ApiGatewayState } from './state.js';
+
+export class StateCatalog implements ApiGatewayCatalog {
+  private version = -1;
+  private readonly stages = new Map<string, ResolvedStage | null>();
+  private readonly keysByValue = new Map<string, Map<string, ApiKey>>();
+  private readonly plans = new Map<string, readonly StagePlanBinding[]>();
+
+  constructor(private readonly state: ApiGatewayState) {}
+
+  /** Drops every memoised view when a write was committed since they were built. */
+  private fresh(): void {
+    if (this.version === this.state.version) return;
+    this.version = this.state.version;
+    this.stages.clear();
+    this.keysByValue.clear();
+    this.plans.clear();
+  }
+
+  locateApi(apiId: string): Scope | undefined {
+    return this.state.locateApi(apiId);
+  }
+
+  resolveStage(accountId: string, region: string, apiId: string, stageName: string): ResolvedStage | undefined {
+    this.fresh();
+    const key = `${accountId}/${region}/${apiId}/${stageName}`;
+    const cached = this.stages.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const scope = { accountId, region };
+    const api = this.state.scopeState(scope).apis.get(apiId);
+    const stage = api?.stages.get(stageName);
+    const record = stage ? api?.deployments.get(stage.deploymentId) : undefined;
+    let resolved: ResolvedStage | null = null;
+    if (api && stage && record) {
+      const canaryRecord = stage.canarySettings?.deploymentId ? api.deployments.get(stage.canarySettings.deploymentId) : undefined;
+      resolved = Object.freeze({
+        scope: api.scope,
+        api: api.api,
+        stage,
+        deployment: record.snapshot,
+        ...(canaryRecord && stage.canarySettings
+          ? {
+              canary: Object.freeze({
+                deployment: canaryRecord.snapshot,
+                percentTraffic: stage.canarySettings.percentTraffic,
+                stageVariableOverrides: stage.canarySettings.stageVariableOverrides,
+                useStageCache: stage.canarySettings.useStageCache,
+              }),
+            }
+          : {}),
+      });
+    }
+    this.stages.set(key, resolved);
+    return resolved ?? undefined;
+  }
+
+  findApiKeyByValue(accountId: string, region: string, value: string): ApiKey | undefined {
+    this.fresh();
+    const sk = scopeKey({ accountId, region });
+    let index = this.keysByValue.get(sk);
+    if (!index) {
+      index = new Map();
+      for (const k of this.state.scopeState({ accountId, region }).apiKeys.values()) index.set(k.value, k);
+      this.keysByValue.set(sk, index);
+    }
+    return index.get(value);
+  }
+
+  usagePlansForStage(accountId: string, region: string, apiId: string, stageName: string): readonly StagePlanBinding[] {
+    this.fresh();
+    const key = `${accountId}/${region}/${apiId}/${stageName}`;
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const s = this.state.scopeState({ accountId, region });
+    const out: StagePlanBinding[] = [];
+    for (const plan of s.usagePlans.values()) {
+      const apiStage = plan.apiStages.find((a) => a.apiId === apiId && a.stage === stageName);
+      if (!apiStage) continue;
+      const keys = new Map<string, ApiKey>();
+      for (const link of s.planKeys.values()) {
+        if (link.usagePlanId !== plan.id) continue;
+        const k = s.apiKeys.get(link.keyId);
+        if (k) keys.set(k.id, k);
+      }
+      out.push(Object.freeze({ plan, ...(apiStage.throttle ? { methodThrottle: apiStage.throttle } : {}), keys }));
+    }
+    const frozen = Object.freeze(out);
+    this.plans.set(key, frozen);
+    return frozen;
+  }
+
+  account(accountId: string, region: string): Account {
+    return this.state.scopeState({ accountId, region }).account ?? DEFAULT_ACCOUNT;
+  }
+
+  subscribe(listener: (event: CatalogEvent) => void): () => void {
+    return this.state.subscribe(listener);
+  }
+}

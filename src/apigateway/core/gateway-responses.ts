@@ -1,0 +1,71 @@
+// AWS's default gateway responses (status per type, `{"message":$context.error.messageString}`
+// template) and the effective response of each type once the user's Put responses apply:
+// an un-customised type inherits DEFAULT_4XX/DEFAULT_5XX's parameters and templates.
+import type { GatewayResponse, GatewayResponseType } from './model.js';
+
+export const DEFAULT_STATUS: Readonly<Record<GatewayResponseType, string | undefined>> = {
+  DEFAULT_4XX: undefined,
+  DEFAULT_5XX: undefined,
+  ACCESS_DENIED: '403',
+  API_CONFIGURATION_ERROR: '500',
+  AUTHORIZER_CONFIGURATION_ERROR: '500',
+  AUTHORIZER_FAILURE: '500',
+  BAD_REQUEST_PARAMETERS: '400',
+  BAD_REQUEST_BODY: '400',
+  EXPIRED_TOKEN: '403',
+  INTEGRATION_FAILURE: '504',
+  INTEGRATION_TIMEOUT: '504',
+  INVALID_API_KEY: '403',
+  INVALID_SIGNATURE: '403',
+  MISSING_AUTHENTICATION_TOKEN: '403',
+  QUOTA_EXCEEDED: '429',
+  REQUEST_TOO_LARGE: '413',
+  RESOURCE_NOT_FOUND: '404',
+  THROTTLED: '429',
+  UNAUTHORIZED: '401',
+  UNSUPPORTED_MEDIA_TYPE: '415',
+  WAF_FILTERED: '403',
+};
+
+export const GATEWAY_RESPONSE_TYPES = Object.keys(DEFAULT_STATUS) as GatewayResponseType[];
+
+export const DEFAULT_TEMPLATES: Readonly<Record<string, string>> = { 'application/json': '{"message":$context.error.messageString}' };
+
+export function defaultGatewayResponse(type: GatewayResponseType): GatewayResponse {
+  const statusCode = DEFAULT_STATUS[type];
+  return {
+    responseType: type,
+    ...(statusCode ? { statusCode } : {}),
+    responseParameters: {},
+    responseTemplates: DEFAULT_TEMPLATES,
+    defaultResponse: true,
+  };
+}
+
+/** The family default a type falls back to. */
+function familyOf(type: GatewayResponseType): GatewayResponseType | undefined {
+  if (type === 'DEFAULT_4XX' || type === 'DEFAULT_5XX') return undefined;
+  const status = Number(DEFAULT_STATUS[type] ?? 0);
+  return status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+}
+
+/** All types → what the data plane should send, given the user's Put responses. */
+export function effectiveGatewayResponses(
+  custom: ReadonlyMap<string, GatewayResponse>,
+): Record<GatewayResponseType, GatewayResponse> {
+  const out = {} as Record<GatewayResponseType, GatewayResponse>;
+  for (const type of GATEWAY_RESPONSE_TYPES) {
+    const own = custom.get(type);
+    if (own) {
+      out[type] = own;
+      continue;
+    }
+    const family = familyOf(type);
+    const inherited = family ? custom.get(family) : undefined;
+    const base = defaultGatewayResponse(type);
+    out[type] = inherited
+      ? { ...base, responseParameters: inherited.responseParameters, responseTemplates: inherited.responseTemplates }
+      : base;
+  }
+  return out;
+}

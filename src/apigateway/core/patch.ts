@@ -1,0 +1,97 @@
+// JSON-Patch-like `patchOperations` as API Gateway's Update* operations take them: parsing,
+// AWS's error messages, and value coercion (every patch value arrives as a string).
+import { BadRequest } from './errors.js';
+
+export type PatchVerb = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+const VERBS: readonly PatchVerb[] = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
+
+export interface PatchOp {
+  readonly op: PatchVerb;
+  readonly path: string;
+  readonly value?: string;
+  readonly from?: string;
+}
+
+export function parsePatchOps(raw: unknown): PatchOp[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw BadRequest('Invalid patch operations: expected a list');
+  return raw.map((o: unknown) => {
+    if (o === null || typeof o !== 'object') throw BadRequest('Invalid patch operation: expected an object');
+    const { op, path, value, from } = o as Record<string, unknown>;
+    if (typeof op !== 'string' || !(VERBS as readonly string[]).includes(op)) {
+      throw BadRequest(
+        `1 validation error detected: Value '${String(op)}' at 'updateInput.patchOperations.1.member.op' failed to satisfy constraint: Member must satisfy enum value set: [add, remove, replace, move, copy, test]`,
+      );
+    }
+    if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path '${String(path ?? '')}' specified for op '${op}'`);
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw BadRequest(`Invalid patch value '${JSON.stringify(value)}' specified for op '${op}'. Must be a string`);
+    }
+    return { op: op as PatchVerb, path, value: (value ?? undefined) as string | undefined, from: typeof from === 'string' ? from : undefined };
+  });
+}
+
+export function invalidPath(op: PatchOp, allowed: readonly string[]): Error {
+  return BadRequest(`Invalid patch path '${op.path}' specified for op '${op.op}'. Must be one of: [${allowed.join(', ')}]`);
+}
+
+export function unsupportedOp(op: PatchOp, supported: readonly string[] = ['add', 'remove', 'replace']): Error {
+  return BadRequest(`Invalid patch operation '${op.op}' specified for path '${op.path}'. Must be one of: [${supported.join(', ')}]`);
+}
+
+/** `/a~1b/c` → ['a/b', 'c'] (RFC 6901 escaping: ~1 is '/', ~0 is '~'). */
+export function pointer(path: string): string[] {
+  return path
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function requireValue(op: PatchOp): string {
+  if (op.value === undefined) throw BadRequest(`Invalid null or empty value in patch operation for op '${op.op}' on path '${op.path}'`);
+  return op.value;
+}
+
+export function boolValue(op: PatchOp): boolean {
+  const v = requireValue(op).toLowerCase();
+  if (v !== 'true' && v !== 'false') throw BadRequest(`Invalid boolean value '${op.value}' specified for path '${op.path}'`);
+  return v === 'true';
+}
+
+export function intValue(op: PatchOp, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+  const v = requireValue(op);
+  if (!/^-?\d+$/.test(v)) throw BadRequest(`Invalid integer value '${v}' specified for path '${op.path}'`);
+  const n = Number(v);
+  if (n < min || n > max) throw BadRequest(`Value '${v}' for path '${op.path}' must be between ${min} and ${max}`);
+  return n;
+}
+
+export function numValue(op: PatchOp): number {
+  const v = requireValue(op);
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw BadRequest(`Invalid number value '${v}' specified for path '${op.path}'`);
+  return n;
+}
+
+export function enumValue<T extends string>(op: PatchOp, values: readonly T[]): T {
+  const v = requireValue(op);
+  if (!(values as readonly string[]).includes(v)) {
+    throw BadRequest(`Invalid value '${v}' specified for path '${op.path}'. Must be one of: [${values.join(', ')}]`);
+  }
+  return v as T;
+}
+
+/** Applies add/replace/remove on a string map member addressed by `/member/key`. */
+export function patchStringMap(map: Record<string, string>, op: PatchOp, key: string): Record<string, string> {
+  const next = { ...map };
+  if (op.op === 'remove') delete next[key];
+  else next[key] = op.value ?? '';
+  return next;
+}
+
+export function patchBoolMap(map: Record<string, boolean>, op: PatchOp, key: string): Record<string, boolean> {
+  const next = { ...map };
+  if (op.op === 'remove') delete next[key];
+  else next[key] = op.value === undefined ? false : boolValue(op);
+  return next;
+}
