@@ -1,0 +1,153 @@
+// The `execute-api` service behind the front door: parses the two URL shapes
+// (`{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`),
+// runs the pipeline and writes the method response or the gateway response with AWS's headers
+// (`x-amzn-RequestId`, `x-amz-apigw-id`, `X-Amzn-Trace-Id`).
+import { randomBytes } from 'node:crypto';
+import type { Service, RequestContext } from '../../server/context.js';
+import { parseHeaders, parseQuery, type Call } from './call.js';
+import { forbidden, GatewayError, requestTooLarge } from './errors.js';
+import type { MethodResponse, Pipeline } from './pipeline.js';
+import { renderGatewayError } from './responses.js';
+
+/** AWS's REST API payload limit. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+const PATH_PREFIX = '/_aws/execute-api/';
+
+interface Target {
+  apiId: string;
+  stage: string;
+  path: string;
+}
+
+/** Splits the request path into API id, stage and the path below the stage. */
+export function parseTarget(host: string, path: string): Target | undefined {
+  let rest: string;
+  let apiId: string;
+  if (path.startsWith(PATH_PREFIX)) {
+    rest = path.slice(PATH_PREFIX.length);
+    const slash = rest.indexOf('/');
+    apiId = slash === -1 ? rest : rest.slice(0, slash);
+    rest = slash === -1 ? '' : rest.slice(slash + 1);
+  } else {
+    const dot = host.indexOf('.');
+    apiId = dot === -1 ? '' : host.slice(0, dot);
+    rest = path.startsWith('/') ? path.slice(1) : path;
+  }
+  if (!apiId) return undefined;
+  const slash = rest.indexOf('/');
+  const stage = slash === -1 ? rest : rest.slice(0, slash);
+  const below = slash === -1 ? '/' : rest.slice(slash);
+  return { apiId, stage: safeDecode(stage), path: below };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function traceId(now: number): string {
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+}
+
+export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): void; close?(): Promise<void> | void }): Service {
+  return {
+    name: 'execute-api',
+    protocol: 'rest-json',
+    start: hooks.start,
+    close: hooks.close,
+    async handle(ctx: RequestContext): Promise<void> {
+      const now = Date.now();
+      const req = ctx.req;
+      const host = req.headers.host ?? '';
+      const { headers, lc } = parseHeaders(req);
+      const raw = req.url ?? '/';
+      const q = raw.indexOf('?');
+      const target = parseTarget(host, ctx.path);
+      const trace = lc['x-amzn-trace-id'] ?? traceId(now);
+      const call: Call = {
+        requestId: ctx.requestId,
+        extendedRequestId: randomBytes(10).toString('base64'),
+        receivedAt: now,
+        verb: ctx.method.toUpperCase(),
+        apiId: target?.apiId ?? '',
+        stageName: target?.stage ?? '',
+        path: target?.path ?? '/',
+        rawQuery: q === -1 ? '' : raw.slice(q + 1),
+        headers,
+        lcHeaders: lc,
+        query: parseQuery(q === -1 ? '' : raw.slice(q + 1)),
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        protocol: `HTTP/${req.httpVersion}`,
+        host,
+        body: Buffer.alloc(0),
+      };
+      // API Gateway adds these before the integration sees the request.
+      if (!('x-amzn-trace-id' in lc)) addHeader(call, 'X-Amzn-Trace-Id', trace);
+      if (!('x-forwarded-for' in lc)) addHeader(call, 'X-Forwarded-For', call.sourceIp);
+      if (!('x-forwarded-proto' in lc)) addHeader(call, 'X-Forwarded-Proto', 'http');
+      if (!('x-forwarded-port' in lc)) addHeader(call, 'X-Forwarded-Port', String(req.socket.localPort ?? 80));
+
+      let response: MethodResponse | undefined;
+      try {
+        if (!target || !target.stage) throw forbidden();
+        try {
+          call.body = await ctx.body(MAX_PAYLOAD_BYTES);
+        } catch (err) {
+          if ((err as { statusCode?: number }).statusCode === 413 || (err as Error).name === 'RequestEntityTooLargeException') {
+            throw requestTooLarge();
+          }
+          throw err;
+        }
+        pipeline.resolve(call);
+        response = await pipeline.run(call);
+      } catch (err) {
+        const gerr = err instanceof GatewayError ? err : undefined;
+        if (!gerr) throw err; // unexpected: the front door logs it and answers 500
+        const rendered = renderGatewayError(call, gerr);
+        send(ctx, call, trace, rendered.status, rendered.headers, Buffer.from(rendered.body));
+        return;
+      }
+      send(ctx, call, trace, response.status, response.headers, response.body);
+    },
+  };
+}
+
+function addHeader(call: Call, name: string, value: string): void {
+  call.headers.single[name] = value;
+  (call.headers.multi[name] ??= []).push(value);
+  call.lcHeaders[name.toLowerCase()] = value;
+}
+
+function send(
+  ctx: RequestContext,
+  call: Call,
+  trace: string,
+  status: number,
+  headers: Readonly<Record<string, string | string[]>>,
+  body: Buffer,
+): void {
+  const res = ctx.res;
+  if (res.headersSent) return;
+  const out: Record<string, string | string[] | number> = {};
+  for (const k in headers) {
+    const lower = k.toLowerCase();
+    if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'connection') continue;
+    out[k] = headers[k]!;
+  }
+  out['x-amz-apigw-id'] = call.extendedRequestId;
+  out['X-Amzn-Trace-Id'] = trace;
+  out['Content-Length'] = body.length;
+  try {
+    res.writeHead(status, out);
+  } catch {
+    // A header value the function returned that node refuses (e.g. a newline): AWS answers 502.
+    res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': 36, 'x-amz-apigw-id': call.extendedRequestId });
+    res.end('{"message": "Internal server error"}');
+    return;
+  }
+  res.end(call.verb === 'HEAD' ? undefined : body);
+}
