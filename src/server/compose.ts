@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Store } from '../store/database.js';
 import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
+import { createLambdaService } from '../lambda/index.js';
 import { createLogsService } from '../cloudwatch/index.js';
 
 export interface NimbusOptions {
@@ -13,13 +14,15 @@ export interface NimbusOptions {
   /** Account-wide concurrent executions of Lambda functions (AWS default 1000). */
   accountConcurrency?: number;
   log?: (msg: string) => void;
+  /** Lambda knobs, mostly for tests: asynchronous retry delay base, environment idle timeout. */
+  lambda?: { asyncRetryBaseMs?: number; idleTimeoutMs?: number };
 }
 
 export interface Platform {
   readonly store: Store;
   readonly secrets: SecretBox;
   readonly dataDir: string;
-  readonly options: Required<Omit<NimbusOptions, 'log'>>;
+  readonly options: Required<Pick<NimbusOptions, 'port' | 'host' | 'dataDir' | 'accountConcurrency'>>;
   readonly log: (msg: string) => void;
   /** Set once the server listens: `http://host:port`. */
   endpoint: string;
@@ -50,6 +53,8 @@ export async function composeServices(
   const services: Service[] = [];
   const logs = createLogsService(platform);
   services.push(logs.service);
+  const lambda = createLambdaService(platform, { logSink: logs.sink, ...options.lambda });
+  services.push(lambda.service);
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
 }

@@ -19,6 +19,7 @@ const SCOPE_SERVICES: Record<string, ServiceName> = {
 
 const PATH_PREFIXES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/20\d\d-\d\d-\d\d\/(functions|tags|account-settings|event-source-mappings|layers)/, 'lambda'],
+  [/^\/_aws\/lambda\//, 'lambda'],
   [/^\/(restapis|apikeys|usageplans|account|domainnames|clientcertificates|vpclinks|tags)(\/|$)/, 'apigateway'],
 ];
 

@@ -1,0 +1,18 @@
+// Matches a request to a Lambda route. A known path with another method is 405-free in Lambda:
+// it answers as an unknown operation, like AWS's front end.
+import type { RequestContext } from '../../server/context.js';
+import { ServiceError } from '../../protocol/errors.js';
+import { ROUTES, type LambdaApiDeps } from './operations.js';
+
+export async function dispatchLambda(ctx: RequestContext, deps: LambdaApiDeps): Promise<void> {
+  for (const route of ROUTES) {
+    if (route.method !== ctx.method) continue;
+    const m = route.pattern.exec(ctx.path);
+    if (!m) continue;
+    await route.handle({ ctx, deps, params: m.slice(1) });
+    return;
+  }
+  throw new ServiceError('UnknownOperationException', 404, `Unknown operation ${ctx.method} ${ctx.path}`, {
+    fields: { Type: 'User' },
+  });
+}

@@ -1,0 +1,709 @@
+// Lambda's REST operations: each route parses the request into domain input, calls the core, and
+// shapes the reply. No business rules here.
+import type { RequestContext } from '../../server/context.js';
+import { parseJsonBody, sendEmpty, sendJson } from '../../protocol/http.js';
+import { isServiceError } from '../../protocol/errors.js';
+import {
+  InvalidParameterValue,
+  RequestEntityTooLarge,
+  RequestTooLarge,
+  ResourceConflict,
+  ResourceNotFound,
+  constraintViolation,
+} from '../errors.js';
+import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js';
+import type { InvokeCore } from '../core/invoke.js';
+import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
+import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
+import { LATEST, functionArn } from '../core/model.js';
+import { parseFunctionRef, parseNewFunctionName, validateAliasName, type FunctionRef } from '../core/names.js';
+import {
+  validateArchitectures,
+  validateDescription,
+  validateEnvironment,
+  validateEphemeralStorage,
+  validateHandler,
+  validateMemorySize,
+  validateRole,
+  validateRuntime,
+  validateTimeout,
+} from '../core/validation.js';
+import { page, renderAlias, renderConfiguration, renderEventInvokeConfig } from './render.js';
+
+export interface LambdaApiDeps {
+  registry: FunctionRegistry;
+  core: InvokeCore;
+  /** `{endpoint}/_aws/lambda/code/{hex}.zip` is where GetFunction's Code.Location points. */
+  endpoint(): string;
+}
+
+interface Call {
+  ctx: RequestContext;
+  params: string[];
+  deps: LambdaApiDeps;
+}
+
+type Handler = (call: Call) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  operation: string;
+  handle: Handler;
+}
+
+/** Largest CreateFunction / UpdateFunctionCode request: a 50 MB zip, base64, in JSON. */
+const MAX_CODE_REQUEST = 70_167_211;
+
+const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
+const fnRef = (call: Call) => parseFunctionRef(decodeURIComponent(call.params[0]!), call.ctx.query.get('Qualifier'));
+
+async function jsonBody(ctx: RequestContext, limit?: number, operation?: string): Promise<Record<string, unknown>> {
+  try {
+    return parseJsonBody(await ctx.body(limit), 'InvalidRequestContentException');
+  } catch (err) {
+    if (isServiceError(err) && err.name === 'RequestEntityTooLargeException' && limit !== undefined) {
+      throw RequestEntityTooLarge(`Request must be smaller than ${limit} bytes for the ${operation} operation`);
+    }
+    if (isServiceError(err) && err.name === 'InvalidRequestContentException') {
+      throw InvalidParameterValue('Could not parse request body into json: malformed JSON');
+    }
+    throw err;
+  }
+}
+
+function optionalString(body: Record<string, unknown>, key: string, field: string): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw constraintViolation(v, field, 'Member must be a string');
+  return v;
+}
+
+function decodeZip(value: unknown): Buffer {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw InvalidParameterValue('Please provide a source for function code.');
+  }
+  const zip = Buffer.from(value, 'base64');
+  if (zip.length > MAX_ZIPPED_BYTES) {
+    throw RequestEntityTooLarge(`Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`);
+  }
+  return zip;
+}
+
+function codeFrom(code: unknown): Buffer {
+  if (!code || typeof code !== 'object') throw InvalidParameterValue('Please provide a source for function code.');
+  const c = code as Record<string, unknown>;
+  if (c.ZipFile !== undefined) return decodeZip(c.ZipFile);
+  if (c.S3Bucket !== undefined || c.S3Key !== undefined) {
+    throw InvalidParameterValue('Nimbus has no S3: upload the deployment package as ZipFile.');
+  }
+  if (c.ImageUri !== undefined) throw InvalidParameterValue('Nimbus runs Zip packages only: container images are not supported.');
+  throw InvalidParameterValue('Please provide a source for function code.');
+}
+
+/** Configuration fields common to CreateFunction and UpdateFunctionConfiguration. */
+function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
+  const out: ConfigurationInput = {};
+  if (body.Runtime !== undefined) out.runtime = validateRuntime(body.Runtime);
+  if (body.Handler !== undefined) out.handler = validateHandler(body.Handler);
+  if (body.Role !== undefined) out.role = validateRole(body.Role);
+  if (body.Description !== undefined) out.description = validateDescription(body.Description);
+  if (body.Timeout !== undefined) out.timeout = validateTimeout(body.Timeout);
+  if (body.MemorySize !== undefined) out.memorySize = validateMemorySize(body.MemorySize);
+  if (body.EphemeralStorage !== undefined) {
+    out.ephemeralStorageSize = validateEphemeralStorage((body.EphemeralStorage as { Size?: unknown } | null)?.Size);
+  }
+  if (body.Environment !== undefined) {
+    out.environment = validateEnvironment((body.Environment as { Variables?: unknown } | null)?.Variables);
+  }
+  if (body.Architectures !== undefined) out.architectures = validateArchitectures(body.Architectures);
+  if (body.TracingConfig !== undefined) {
+    const mode = (body.TracingConfig as { Mode?: unknown } | null)?.Mode;
+    if (mode !== 'Active' && mode !== 'PassThrough') {
+      throw constraintViolation(mode, 'tracingConfig.mode', 'Member must satisfy enum value set: [Active, PassThrough]');
+    }
+    out.tracingMode = mode;
+  }
+  const dlq = (body.DeadLetterConfig as { TargetArn?: unknown } | null | undefined)?.TargetArn;
+  if (typeof dlq === 'string' && dlq !== '') out.deadLetterTargetArn = dlq;
+  const kms = optionalString(body, 'KMSKeyArn', 'kMSKeyArn');
+  if (kms) out.kmsKeyArn = kms;
+  if (body.Layers !== undefined) {
+    if (!Array.isArray(body.Layers) || body.Layers.some((l) => typeof l !== 'string')) {
+      throw constraintViolation(body.Layers, 'layers', 'Member must be a list of layer version ARNs');
+    }
+    if (body.Layers.length > 0) throw InvalidParameterValue('Nimbus does not support Lambda layers yet: bundle dependencies into the package.');
+    out.layers = [];
+  }
+  const logging = body.LoggingConfig as { LogFormat?: unknown; LogGroup?: unknown } | undefined;
+  if (logging && typeof logging === 'object') {
+    if (logging.LogFormat !== undefined) {
+      if (logging.LogFormat !== 'Text' && logging.LogFormat !== 'JSON') {
+        throw constraintViolation(logging.LogFormat, 'loggingConfig.logFormat', 'Member must satisfy enum value set: [Text, JSON]');
+      }
+      out.logFormat = logging.LogFormat;
+    }
+    if (typeof logging.LogGroup === 'string' && logging.LogGroup !== '') out.logGroup = logging.LogGroup;
+  }
+  return out;
+}
+
+function maxItems(ctx: RequestContext): string | null {
+  const raw = ctx.query.get('MaxItems');
+  if (raw === null) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw constraintViolation(raw, 'maxItems', 'Member must have value greater than or equal to 1');
+  if (n > 10_000) throw constraintViolation(raw, 'maxItems', 'Member must have value less than or equal to 10000');
+  return raw;
+}
+
+function weightsFrom(body: Record<string, unknown>): Record<string, number> | undefined {
+  const routing = body.RoutingConfig as { AdditionalVersionWeights?: unknown } | undefined | null;
+  if (routing === undefined || routing === null) return undefined;
+  const weights = routing.AdditionalVersionWeights ?? {};
+  if (typeof weights !== 'object' || Array.isArray(weights)) {
+    throw InvalidParameterValue('Invalid RoutingConfig: AdditionalVersionWeights must be a map of version to weight.');
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(weights as Record<string, unknown>)) {
+    if (typeof v !== 'number') {
+      throw constraintViolation(v, 'routingConfig.additionalVersionWeights', 'Map value must be a number');
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function ensureFunction(call: Call, ref: FunctionRef): void {
+  call.deps.registry.meta(scopeOf(call.ctx), ref.name);
+}
+
+function invokeConfigFrom(body: Record<string, unknown>) {
+  const retries = body.MaximumRetryAttempts;
+  if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2)) {
+    throw constraintViolation(retries, 'maximumRetryAttempts', retries as number > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0');
+  }
+  const age = body.MaximumEventAgeInSeconds;
+  if (age !== undefined && (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21_600)) {
+    throw constraintViolation(age, 'maximumEventAgeInSeconds', (age as number) > 21_600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60');
+  }
+  const dest = (body.DestinationConfig ?? {}) as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } };
+  const destination = (d: unknown) => {
+    if (d === undefined || d === null || d === '') return undefined;
+    if (typeof d !== 'string' || !/^arn:aws[a-zA-Z-]*:(lambda|sqs|sns|events|s3):/.test(d)) {
+      throw InvalidParameterValue(`The destination ARN ${String(d)} is invalid.`);
+    }
+    return d;
+  };
+  return {
+    ...(retries !== undefined ? { maximumRetryAttempts: retries as number } : {}),
+    ...(age !== undefined ? { maximumEventAgeInSeconds: age as number } : {}),
+    onSuccess: destination(dest.OnSuccess?.Destination),
+    onFailure: destination(dest.OnFailure?.Destination),
+  };
+}
+
+/** Function name out of a tagging ARN (`/2017-03-31/tags/{arn}`). */
+function arnFunction(call: Call): string {
+  const arn = decodeURIComponent(call.params[0]!);
+  const ref = parseFunctionRef(arn);
+  if (!arn.startsWith('arn:') || ref.qualifier !== undefined) {
+    throw InvalidParameterValue(`Invalid ARN: ${arn}`);
+  }
+  return ref.name;
+}
+
+const FN = '([^/]+)';
+
+export const ROUTES: Route[] = [
+  {
+    method: 'POST',
+    pattern: /^\/2015-03-31\/functions\/?$/,
+    operation: 'CreateFunction',
+    async handle({ ctx, deps }) {
+      const body = await jsonBody(ctx, MAX_CODE_REQUEST, 'CreateFunction');
+      const functionName = parseNewFunctionName(body.FunctionName);
+      if (body.PackageType === 'Image') throw InvalidParameterValue('Nimbus runs Zip packages only: container images are not supported.');
+      const config = configurationFrom(body);
+      const runtime = config.runtime ?? validateRuntime(body.Runtime);
+      const handler = config.handler ?? validateHandler(body.Handler);
+      const role = config.role ?? validateRole(body.Role);
+      const zip = codeFrom(body.Code);
+      const tags = body.Tags && typeof body.Tags === 'object' ? (body.Tags as Record<string, string>) : undefined;
+      const created = await deps.registry.create(scopeOf(ctx), {
+        ...config,
+        functionName,
+        runtime,
+        handler,
+        role,
+        zip,
+        publish: body.Publish === true,
+        ...(tags ? { tags } : {}),
+      });
+      sendJson(ctx.res, 201, renderConfiguration(created));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/2015-03-31\/functions\/?$/,
+    operation: 'ListFunctions',
+    handle({ ctx, deps }) {
+      const all = ctx.query.get('FunctionVersion');
+      if (all !== null && all !== 'ALL') {
+        throw constraintViolation(all, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+      }
+      const functions = deps.registry.list(scopeOf(ctx), all === 'ALL');
+      const { items, nextMarker } = page(functions, ctx.query.get('Marker'), maxItems(ctx));
+      sendJson(ctx.res, 200, { Functions: items.map((v) => renderConfiguration(v)), ...(nextMarker ? { NextMarker: nextMarker } : {}) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
+    operation: 'GetFunction',
+    handle(call) {
+      const { ctx, deps } = call;
+      const ref = fnRef(call);
+      const { version, meta } = deps.registry.resolve(scopeOf(ctx), ref);
+      sendJson(ctx.res, 200, {
+        Configuration: renderConfiguration(version, ref.qualifier === LATEST),
+        Code: { RepositoryType: 'S3', Location: `${deps.endpoint()}/_aws/lambda/code/${version.codeSha256Hex}.zip` },
+        ...(Object.keys(meta.tags).length > 0 ? { Tags: meta.tags } : {}),
+        ...(meta.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: meta.reservedConcurrency } } : {}),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
+    operation: 'GetFunctionConfiguration',
+    handle(call) {
+      const ref = fnRef(call);
+      const { version } = call.deps.registry.resolve(scopeOf(call.ctx), ref);
+      sendJson(call.ctx.res, 200, renderConfiguration(version, ref.qualifier === LATEST));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/configuration/?$`),
+    operation: 'UpdateFunctionConfiguration',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const revisionId = optionalString(body, 'RevisionId', 'revisionId');
+      ensureFunction(call, ref);
+      const updated = call.deps.registry.updateConfiguration(scopeOf(call.ctx), ref, {
+        ...configurationFrom(body),
+        ...(revisionId ? { revisionId } : {}),
+      });
+      sendJson(call.ctx.res, 200, renderConfiguration(updated));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/code/?$`),
+    operation: 'UpdateFunctionCode',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx, MAX_CODE_REQUEST, 'UpdateFunctionCode');
+      ensureFunction(call, ref);
+      if (body.S3Bucket !== undefined || body.ImageUri !== undefined) codeFrom(body);
+      const zip = decodeZip(body.ZipFile);
+      const revisionId = optionalString(body, 'RevisionId', 'revisionId');
+      const updated = await call.deps.registry.updateCode(scopeOf(call.ctx), ref, {
+        zip,
+        publish: body.Publish === true,
+        dryRun: body.DryRun === true,
+        ...(revisionId ? { revisionId } : {}),
+      });
+      sendJson(call.ctx.res, 200, renderConfiguration(updated));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/?$`),
+    operation: 'DeleteFunction',
+    handle(call) {
+      call.deps.registry.delete(scopeOf(call.ctx), fnRef(call));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`),
+    operation: 'Invoke',
+    async handle(call) {
+      const { ctx, deps } = call;
+      const ref = fnRef(call);
+      const typeHeader = ctx.req.headers['x-amz-invocation-type'];
+      const type = (typeof typeHeader === 'string' ? typeHeader : 'RequestResponse') as 'RequestResponse' | 'Event' | 'DryRun';
+      const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+      let payload: Buffer;
+      try {
+        payload = await ctx.body(limit);
+      } catch (err) {
+        if (isServiceError(err) && err.name === 'RequestEntityTooLargeException') {
+          throw RequestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+        }
+        throw err;
+      }
+      const logType = ctx.req.headers['x-amz-log-type'];
+      if (logType !== undefined && logType !== 'None' && logType !== 'Tail') {
+        throw constraintViolation(logType, 'logType', 'Member must satisfy enum value set: [Tail, None]');
+      }
+      const clientContext = ctx.req.headers['x-amz-client-context'];
+      if (typeof clientContext === 'string' && clientContext.length > 3583) {
+        throw InvalidParameterValue('Client context must be 3583 bytes or less.');
+      }
+      const out = await deps.core.invoke({
+        accountId: ctx.accountId,
+        region: ctx.region,
+        functionName: ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name,
+        payload,
+        invocationType: type,
+        ...(typeof clientContext === 'string' ? { clientContext } : {}),
+        tailLogs: logType === 'Tail' && type === 'RequestResponse',
+      });
+      const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': out.payload.length };
+      if (out.executedVersion) headers['X-Amz-Executed-Version'] = out.executedVersion;
+      if (out.functionError) headers['X-Amz-Function-Error'] = out.functionError;
+      if (out.logResult !== undefined) headers['X-Amz-Log-Result'] = out.logResult;
+      ctx.res.writeHead(out.statusCode, headers);
+      ctx.res.end(out.payload);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2014-11-13/functions/${FN}/invoke-async/?$`),
+    operation: 'InvokeAsync',
+    async handle(call) {
+      const ref = fnRef(call);
+      await call.deps.core.invoke({
+        accountId: call.ctx.accountId,
+        region: call.ctx.region,
+        functionName: ref.name,
+        payload: await call.ctx.body(MAX_ASYNC_PAYLOAD),
+        invocationType: 'Event',
+      });
+      sendJson(call.ctx.res, 202, { Status: 202 });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/versions/?$`),
+    operation: 'PublishVersion',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const codeSha256 = optionalString(body, 'CodeSha256', 'codeSha256');
+      const description = body.Description !== undefined ? validateDescription(body.Description) : undefined;
+      const revisionId = optionalString(body, 'RevisionId', 'revisionId');
+      const v = call.deps.registry.publishVersion(scopeOf(call.ctx), ref, {
+        ...(codeSha256 !== undefined ? { codeSha256 } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(revisionId !== undefined ? { revisionId } : {}),
+      });
+      sendJson(call.ctx.res, 201, renderConfiguration(v));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/versions/?$`),
+    operation: 'ListVersionsByFunction',
+    handle(call) {
+      const versions = call.deps.registry.versions(scopeOf(call.ctx), fnRef(call));
+      const { items, nextMarker } = page(versions, call.ctx.query.get('Marker'), maxItems(call.ctx));
+      sendJson(call.ctx.res, 200, {
+        Versions: items.map((v) => renderConfiguration(v, true)),
+        ...(nextMarker ? { NextMarker: nextMarker } : {}),
+      });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/?$`),
+    operation: 'CreateAlias',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const name = validateAliasName(body.Name);
+      const functionVersion = body.FunctionVersion;
+      if (typeof functionVersion !== 'string' || !/^(\$LATEST|[0-9]+)$/.test(functionVersion)) {
+        throw constraintViolation(functionVersion, 'functionVersion', 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
+      }
+      const description = body.Description !== undefined ? validateDescription(body.Description) : undefined;
+      const weights = weightsFrom(body);
+      const alias = call.deps.registry.createAlias(scopeOf(call.ctx), ref, {
+        name,
+        functionVersion,
+        ...(description !== undefined ? { description } : {}),
+        ...(weights ? { weights } : {}),
+      });
+      sendJson(call.ctx.res, 201, renderAlias(alias));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/?$`),
+    operation: 'ListAliases',
+    handle(call) {
+      const version = call.ctx.query.get('FunctionVersion') ?? undefined;
+      const aliases = call.deps.registry.aliases(scopeOf(call.ctx), fnRef(call), version);
+      const { items, nextMarker } = page(aliases, call.ctx.query.get('Marker'), maxItems(call.ctx));
+      sendJson(call.ctx.res, 200, { Aliases: items.map(renderAlias), ...(nextMarker ? { NextMarker: nextMarker } : {}) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/([^/]+)/?$`),
+    operation: 'GetAlias',
+    handle(call) {
+      const alias = call.deps.registry.alias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!));
+      sendJson(call.ctx.res, 200, renderAlias(alias));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/([^/]+)/?$`),
+    operation: 'UpdateAlias',
+    async handle(call) {
+      const body = await jsonBody(call.ctx);
+      const functionVersion = body.FunctionVersion;
+      if (functionVersion !== undefined && (typeof functionVersion !== 'string' || !/^(\$LATEST|[0-9]+)$/.test(functionVersion))) {
+        throw constraintViolation(functionVersion, 'functionVersion', 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
+      }
+      const description = body.Description !== undefined ? validateDescription(body.Description) : undefined;
+      const weights = weightsFrom(body);
+      const revisionId = optionalString(body, 'RevisionId', 'revisionId');
+      const alias = call.deps.registry.updateAlias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!), {
+        ...(typeof functionVersion === 'string' ? { functionVersion } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(weights ? { weights } : {}),
+        ...(revisionId ? { revisionId } : {}),
+      });
+      sendJson(call.ctx.res, 200, renderAlias(alias));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/([^/]+)/?$`),
+    operation: 'DeleteAlias',
+    handle(call) {
+      call.deps.registry.deleteAlias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
+    operation: 'PutFunctionConcurrency',
+    async handle(call) {
+      const body = await jsonBody(call.ctx);
+      const value = body.ReservedConcurrentExecutions;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw constraintViolation(value, 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
+      }
+      const set = call.deps.registry.putReservedConcurrency(scopeOf(call.ctx), fnRef(call), value);
+      sendJson(call.ctx.res, 200, { ReservedConcurrentExecutions: set });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
+    operation: 'GetFunctionConcurrency',
+    handle(call) {
+      const ref = fnRef(call);
+      const meta = call.deps.registry.meta(scopeOf(call.ctx), ref.name);
+      sendJson(call.ctx.res, 200, meta.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: meta.reservedConcurrency } : {});
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2017-10-31/functions/${FN}/concurrency/?$`),
+    operation: 'DeleteFunctionConcurrency',
+    handle(call) {
+      call.deps.registry.deleteReservedConcurrency(scopeOf(call.ctx), fnRef(call));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/2016-08-19\/account-settings\/?$/,
+    operation: 'GetAccountSettings',
+    handle({ ctx, deps }) {
+      const s = deps.registry.accountSettings(scopeOf(ctx));
+      sendJson(ctx.res, 200, {
+        AccountLimit: {
+          TotalCodeSize: 80_530_636_800,
+          CodeSizeUnzipped: 262_144_000,
+          CodeSizeZipped: 52_428_800,
+          ConcurrentExecutions: s.accountLimit,
+          UnreservedConcurrentExecutions: s.unreserved,
+        },
+        AccountUsage: { TotalCodeSize: s.totalCodeSize, FunctionCount: s.functionCount },
+      });
+    },
+  },
+  ...(['PUT', 'POST'] as const).map(
+    (method): Route => ({
+      method,
+      pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`),
+      operation: method === 'PUT' ? 'PutFunctionEventInvokeConfig' : 'UpdateFunctionEventInvokeConfig',
+      async handle(call) {
+        const body = await jsonBody(call.ctx);
+        const config = call.deps.registry.putEventInvokeConfig(scopeOf(call.ctx), fnRef(call), invokeConfigFrom(body), method === 'POST');
+        sendJson(call.ctx.res, 200, renderEventInvokeConfig(config, call.ctx.accountId, call.ctx.region));
+      },
+    }),
+  ),
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/list/?$`),
+    operation: 'ListFunctionEventInvokeConfigs',
+    handle(call) {
+      const configs = call.deps.registry.eventInvokeConfigs(scopeOf(call.ctx), fnRef(call));
+      const { items, nextMarker } = page(configs, call.ctx.query.get('Marker'), maxItems(call.ctx), 50);
+      sendJson(call.ctx.res, 200, {
+        FunctionEventInvokeConfigs: items.map((c) => renderEventInvokeConfig(c, call.ctx.accountId, call.ctx.region)),
+        ...(nextMarker ? { NextMarker: nextMarker } : {}),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`),
+    operation: 'GetFunctionEventInvokeConfig',
+    handle(call) {
+      const scope = scopeOf(call.ctx);
+      const ref = fnRef(call);
+      const resolved = call.deps.registry.resolve(scope, ref);
+      const config = call.deps.registry.eventInvokeConfig(scope, ref.name, resolved.qualifier);
+      if (!config) {
+        throw ResourceNotFound(
+          `The function ${functionArn(scope.region, scope.accountId, ref.name, resolved.qualifier)} doesn't have an EventInvokeConfig`,
+        );
+      }
+      sendJson(call.ctx.res, 200, renderEventInvokeConfig(config, scope.accountId, scope.region));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/?$`),
+    operation: 'DeleteFunctionEventInvokeConfig',
+    handle(call) {
+      call.deps.registry.deleteEventInvokeConfig(scopeOf(call.ctx), fnRef(call));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/2017-03-31\/tags\/(.+)$/,
+    operation: 'ListTags',
+    handle(call) {
+      const meta = call.deps.registry.meta(scopeOf(call.ctx), arnFunction(call));
+      sendJson(call.ctx.res, 200, { Tags: meta.tags });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/2017-03-31\/tags\/(.+)$/,
+    operation: 'TagResource',
+    async handle(call) {
+      const name = arnFunction(call);
+      const body = await jsonBody(call.ctx);
+      const tags = body.Tags;
+      if (!tags || typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
+        throw InvalidParameterValue('Tags must be a map of strings.');
+      }
+      const meta = call.deps.registry.meta(scopeOf(call.ctx), name);
+      const merged = { ...meta.tags, ...(tags as Record<string, string>) };
+      if (Object.keys(merged).length > 50) throw InvalidParameterValue('Number of tags exceeds resource tag limit.');
+      call.deps.registry.setTags(scopeOf(call.ctx), name, merged);
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/2017-03-31\/tags\/(.+)$/,
+    operation: 'UntagResource',
+    handle(call) {
+      const name = arnFunction(call);
+      const meta = call.deps.registry.meta(scopeOf(call.ctx), name);
+      const remove = new Set(call.ctx.query.getAll('tagKeys'));
+      call.deps.registry.setTags(
+        scopeOf(call.ctx),
+        name,
+        Object.fromEntries(Object.entries(meta.tags).filter(([k]) => !remove.has(k))),
+      );
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
+    operation: 'AddPermission',
+    async handle(call) {
+      const ref = fnRef(call);
+      const scope = scopeOf(call.ctx);
+      const body = await jsonBody(call.ctx);
+      const sid = body.StatementId;
+      if (typeof sid !== 'string' || !/^([a-zA-Z0-9-_.]+)$/.test(sid) || sid.length > 100) {
+        throw constraintViolation(sid, 'statementId', 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)');
+      }
+      if (typeof body.Action !== 'string' || typeof body.Principal !== 'string') {
+        throw InvalidParameterValue('Action and Principal are required.');
+      }
+      const meta = call.deps.registry.meta(scope, ref.name);
+      if (meta.policy.some((s) => s.Sid === sid)) {
+        throw ResourceConflict(
+          `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+        );
+      }
+      const resource = functionArn(scope.region, scope.accountId, ref.name, ref.qualifier);
+      const statement: Record<string, unknown> = {
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: body.Principal.includes('.') ? { Service: body.Principal } : { AWS: body.Principal },
+        Action: body.Action,
+        Resource: resource,
+      };
+      const condition: Record<string, Record<string, string>> = {};
+      if (typeof body.SourceArn === 'string') condition.ArnLike = { 'AWS:SourceArn': body.SourceArn };
+      if (typeof body.SourceAccount === 'string') condition.StringEquals = { 'AWS:SourceAccount': body.SourceAccount };
+      if (Object.keys(condition).length > 0) statement.Condition = condition;
+      call.deps.registry.setPolicy(scope, ref.name, [...meta.policy, statement]);
+      sendJson(call.ctx.res, 201, { Statement: JSON.stringify(statement) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
+    operation: 'GetPolicy',
+    handle(call) {
+      const scope = scopeOf(call.ctx);
+      const ref = fnRef(call);
+      const meta = call.deps.registry.meta(scope, ref.name);
+      if (meta.policy.length === 0) throw ResourceNotFound('The resource you requested does not exist.');
+      sendJson(call.ctx.res, 200, {
+        Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: meta.policy }),
+        RevisionId: call.deps.registry.resolve(scope, ref).version.revisionId,
+      });
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2015-03-31/functions/${FN}/policy/([^/]+)/?$`),
+    operation: 'RemovePermission',
+    handle(call) {
+      const scope = scopeOf(call.ctx);
+      const ref = fnRef(call);
+      const sid = decodeURIComponent(call.params[1]!);
+      const meta = call.deps.registry.meta(scope, ref.name);
+      if (!meta.policy.some((s) => s.Sid === sid)) {
+        throw ResourceNotFound(`Statement ${sid} is not found in resource policy.`);
+      }
+      call.deps.registry.setPolicy(scope, ref.name, meta.policy.filter((s) => s.Sid !== sid));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+];

@@ -1,0 +1,78 @@
+// Domain objects → the JSON shapes the Lambda API returns.
+import { LATEST, functionArn, type Alias, type EventInvokeConfig, type FunctionVersion } from '../core/model.js';
+
+export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false): Record<string, unknown> {
+  const qualifier = v.version === LATEST && !qualifiedLatest ? undefined : v.version;
+  const out: Record<string, unknown> = {
+    FunctionName: v.functionName,
+    FunctionArn: functionArn(v.region, v.accountId, v.functionName, qualifier),
+    Runtime: v.runtime,
+    Role: v.role,
+    Handler: v.handler,
+    CodeSize: v.codeSize,
+    Description: v.description,
+    Timeout: v.timeout,
+    MemorySize: v.memorySize,
+    LastModified: v.lastModified,
+    CodeSha256: Buffer.from(v.codeSha256Hex, 'hex').toString('base64'),
+    Version: v.version,
+    TracingConfig: { Mode: v.tracingMode },
+    RevisionId: v.revisionId,
+    State: v.state,
+    LastUpdateStatus: v.lastUpdateStatus,
+    PackageType: 'Zip',
+    Architectures: v.architectures,
+    EphemeralStorage: { Size: v.ephemeralStorageSize },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: v.logFormat, LogGroup: v.logGroup },
+  };
+  if (Object.keys(v.environment).length > 0) out.Environment = { Variables: v.environment };
+  if (v.state === 'Pending') {
+    out.StateReason = 'The function is being created.';
+    out.StateReasonCode = 'Creating';
+  }
+  if (v.lastUpdateStatus === 'InProgress') {
+    out.LastUpdateStatusReason = 'The function is being created.';
+    out.LastUpdateStatusReasonCode = 'Creating';
+  }
+  if (v.layers.length > 0) out.Layers = v.layers.map((Arn) => ({ Arn, CodeSize: 0 }));
+  if (v.deadLetterTargetArn) out.DeadLetterConfig = { TargetArn: v.deadLetterTargetArn };
+  if (v.kmsKeyArn) out.KMSKeyArn = v.kmsKeyArn;
+  return out;
+}
+
+export function renderAlias(a: Alias): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    AliasArn: functionArn(a.region, a.accountId, a.functionName, a.name),
+    Name: a.name,
+    FunctionVersion: a.functionVersion,
+    Description: a.description,
+    RevisionId: a.revisionId,
+  };
+  if (Object.keys(a.additionalVersionWeights).length > 0) {
+    out.RoutingConfig = { AdditionalVersionWeights: a.additionalVersionWeights };
+  }
+  return out;
+}
+
+export function renderEventInvokeConfig(c: EventInvokeConfig, accountId: string, region: string): Record<string, unknown> {
+  const destinations: Record<string, unknown> = {};
+  if (c.onSuccess) destinations.OnSuccess = { Destination: c.onSuccess };
+  if (c.onFailure) destinations.OnFailure = { Destination: c.onFailure };
+  return {
+    LastModified: c.lastModified,
+    FunctionArn: functionArn(region, accountId, c.functionName, c.qualifier),
+    ...(c.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: c.maximumRetryAttempts } : {}),
+    ...(c.maximumEventAgeInSeconds !== undefined ? { MaximumEventAgeInSeconds: c.maximumEventAgeInSeconds } : {}),
+    DestinationConfig: { OnSuccess: {}, OnFailure: {}, ...destinations },
+  };
+}
+
+/** Opaque paging markers over a sorted list. */
+export function page<T>(items: T[], marker: string | null, maxItems: string | null, limit = 10_000): { items: T[]; nextMarker?: string } {
+  const start = marker ? Number(Buffer.from(marker, 'base64url').toString('utf8')) || 0 : 0;
+  const size = maxItems ? Math.min(Math.max(1, Number(maxItems) || 50), limit) : 50;
+  const slice = items.slice(start, start + size);
+  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+  return next ? { items: slice, nextMarker: next } : { items: slice };
+}

@@ -1,0 +1,644 @@
+// The function registry: functions, versions, aliases, reserved concurrency, asynchronous
+// invocation settings, tags and resource policies. Every mutation is one SQLite transaction; an
+// in-memory copy of each function serves reads so the invoke path never touches the database.
+import { randomUUID } from 'node:crypto';
+import {
+  InvalidParameterValue,
+  PreconditionFailed,
+  ResourceConflict,
+  ResourceNotFound,
+  constraintViolation,
+} from '../errors.js';
+import type { CodeStore, StoredCode } from './code-store.js';
+import {
+  LATEST,
+  functionArn,
+  lambdaTimestamp,
+  type Alias,
+  type EventInvokeConfig,
+  type FunctionMeta,
+  type FunctionVersion,
+} from './model.js';
+import { isVersionNumber, type FunctionRef } from './names.js';
+import type { FunctionRecord, LambdaRepository } from './repository.js';
+
+export interface Scope {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** Configuration fields a caller may set; already validated by the wire layer's parsers. */
+export interface ConfigurationInput {
+  runtime?: string;
+  handler?: string;
+  role?: string;
+  description?: string;
+  timeout?: number;
+  memorySize?: number;
+  ephemeralStorageSize?: number;
+  environment?: Record<string, string>;
+  architectures?: string[];
+  tracingMode?: 'Active' | 'PassThrough';
+  deadLetterTargetArn?: string;
+  kmsKeyArn?: string;
+  layers?: string[];
+  logFormat?: 'Text' | 'JSON';
+  logGroup?: string;
+}
+
+export interface CreateFunctionInput extends ConfigurationInput {
+  functionName: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  zip: Buffer;
+  publish?: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface ResolvedFunction {
+  readonly meta: FunctionMeta;
+  readonly version: FunctionVersion;
+  /** The alias the caller named, if any. */
+  readonly alias?: Alias;
+  /** The qualifier the caller named ($LATEST when none). */
+  readonly qualifier: string;
+}
+
+export interface RegistryHooks {
+  /** Whether the runtime can run here; throws InvalidParameterValue when not. */
+  checkRuntime(runtime: string): void;
+  /** A function's environments should stop (code or configuration changed, or it was deleted). */
+  retire(scope: Scope, functionName: string): void;
+}
+
+const UNRESERVED_MINIMUM = 100;
+
+export class FunctionRegistry {
+  private readonly cache = new Map<string, FunctionRecord | null>();
+  private readonly reservedTotals = new Map<string, number>();
+
+  constructor(
+    private readonly repo: LambdaRepository,
+    private readonly code: CodeStore,
+    private readonly accountLimit: number,
+    private readonly hooks: RegistryHooks,
+  ) {
+    // Anything left Pending/InProgress by a stop finished its work before it was acknowledged.
+    for (const key of repo.listFunctionKeys()) {
+      const record = repo.load(key);
+      if (!record) continue;
+      for (const v of record.versions.values()) {
+        if (v.state !== 'Active' || v.lastUpdateStatus !== 'Successful') {
+          repo.saveVersion({ ...v, state: 'Active', lastUpdateStatus: 'Successful' });
+        }
+      }
+    }
+  }
+
+  // --- reads ---------------------------------------------------------------------------------
+
+  private cacheKey(scope: Scope, name: string): string {
+    return `${scope.accountId}/${scope.region}/${name}`;
+  }
+
+  private record(scope: Scope, name: string): FunctionRecord | undefined {
+    const key = this.cacheKey(scope, name);
+    let record = this.cache.get(key);
+    if (record === undefined) {
+      record = this.repo.load({ ...scope, functionName: name }) ?? null;
+      this.cache.set(key, record);
+    }
+    return record ?? undefined;
+  }
+
+  private mustRecord(scope: Scope, name: string): FunctionRecord {
+    const record = this.record(scope, name);
+    if (!record) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, name)}`);
+    return record;
+  }
+
+  /** Resolves a (possibly qualified) reference to the version it names. */
+  resolve(scope: Scope, ref: FunctionRef): ResolvedFunction {
+    this.checkScope(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    const qualifier = ref.qualifier ?? LATEST;
+    if (qualifier === LATEST || isVersionNumber(qualifier)) {
+      const version = record.versions.get(qualifier);
+      if (!version) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, qualifier)}`);
+      return { meta: record.meta, version, qualifier };
+    }
+    const alias = record.aliases.get(qualifier);
+    if (!alias) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, qualifier)}`);
+    const version = record.versions.get(alias.functionVersion);
+    if (!version) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, alias.functionVersion)}`);
+    return { meta: record.meta, version, alias, qualifier };
+  }
+
+  /** The version an invocation runs: an alias splits traffic by its weights. */
+  pickVersion(resolved: ResolvedFunction, random: number): FunctionVersion {
+    const alias = resolved.alias;
+    if (!alias) return resolved.version;
+    let threshold = 0;
+    for (const [version, weight] of Object.entries(alias.additionalVersionWeights)) {
+      threshold += weight;
+      if (random < threshold) {
+        const v = this.record(resolved.version, resolved.version.functionName)?.versions.get(version);
+        if (v) return v;
+      }
+    }
+    return resolved.version;
+  }
+
+  meta(scope: Scope, name: string): FunctionMeta {
+    return this.mustRecord(scope, name).meta;
+  }
+
+  list(scope: Scope, allVersions: boolean): FunctionVersion[] {
+    const out: FunctionVersion[] = [];
+    for (const key of this.repo.listFunctionKeys()) {
+      if (key.accountId !== scope.accountId || key.region !== scope.region) continue;
+      const record = this.record(scope, key.functionName);
+      if (!record) continue;
+      if (allVersions) out.push(...sortVersions([...record.versions.values()]));
+      else {
+        const latest = record.versions.get(LATEST);
+        if (latest) out.push(latest);
+      }
+    }
+    return out;
+  }
+
+  versions(scope: Scope, ref: FunctionRef): FunctionVersion[] {
+    this.checkScope(scope, ref);
+    return sortVersions([...this.mustRecord(scope, ref.name).versions.values()]);
+  }
+
+  aliases(scope: Scope, ref: FunctionRef, functionVersion?: string): Alias[] {
+    this.checkScope(scope, ref);
+    return [...this.mustRecord(scope, ref.name).aliases.values()]
+      .filter((a) => functionVersion === undefined || a.functionVersion === functionVersion)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  alias(scope: Scope, ref: FunctionRef, name: string): Alias {
+    this.checkScope(scope, ref);
+    const alias = this.mustRecord(scope, ref.name).aliases.get(name);
+    if (!alias) {
+      throw ResourceNotFound(`Cannot find alias arn: ${functionArn(scope.region, scope.accountId, ref.name, name)}`);
+    }
+    return alias;
+  }
+
+  totalReserved(accountId: string, region: string): number {
+    const scopeKey = `${accountId}/${region}`;
+    let total = this.reservedTotals.get(scopeKey);
+    if (total === undefined) {
+      total = 0;
+      for (const key of this.repo.listFunctionKeys()) {
+        if (key.accountId !== accountId || key.region !== region) continue;
+        total += this.record({ accountId, region }, key.functionName)?.meta.reservedConcurrency ?? 0;
+      }
+      this.reservedTotals.set(scopeKey, total);
+    }
+    return total;
+  }
+
+  accountSettings(scope: Scope) {
+    let totalCodeSize = 0;
+    let functionCount = 0;
+    for (const key of this.repo.listFunctionKeys()) {
+      if (key.accountId !== scope.accountId || key.region !== scope.region) continue;
+      functionCount++;
+      for (const v of this.record(scope, key.functionName)?.versions.values() ?? []) totalCodeSize += v.codeSize;
+    }
+    return {
+      accountLimit: this.accountLimit,
+      unreserved: this.accountLimit - this.totalReserved(scope.accountId, scope.region),
+      totalCodeSize,
+      functionCount,
+    };
+  }
+
+  eventInvokeConfig(scope: Scope, name: string, qualifier: string): EventInvokeConfig | undefined {
+    return this.record(scope, name)?.eventInvokeConfigs.get(qualifier);
+  }
+
+  eventInvokeConfigs(scope: Scope, ref: FunctionRef): EventInvokeConfig[] {
+    this.checkScope(scope, ref);
+    return [...this.mustRecord(scope, ref.name).eventInvokeConfigs.values()];
+  }
+
+  // --- writes --------------------------------------------------------------------------------
+
+  async create(scope: Scope, input: CreateFunctionInput): Promise<FunctionVersion> {
+    this.hooks.checkRuntime(input.runtime);
+    if (this.record(scope, input.functionName)) {
+      throw ResourceConflict(`Function already exist: ${input.functionName}`);
+    }
+    const stored = await this.code.put(input.zip);
+    // The package was extracted while we awaited: someone may have created the same name meanwhile.
+    if (this.record(scope, input.functionName)) {
+      throw ResourceConflict(`Function already exist: ${input.functionName}`);
+    }
+    const latest = this.newLatest(scope, input, stored);
+    const meta: FunctionMeta = {
+      ...scope,
+      functionName: input.functionName,
+      reservedConcurrency: undefined,
+      tags: input.tags ?? {},
+      lastVersion: 0,
+      policy: [],
+    };
+    let published: FunctionVersion | undefined;
+    this.repo.transaction(() => {
+      this.repo.saveMeta(meta);
+      this.repo.saveVersion(latest);
+      if (input.publish) published = this.publishInTransaction(scope, input.functionName, meta, latest, undefined);
+    });
+    this.invalidate(scope, input.functionName);
+    this.settle(scope, input.functionName);
+    return published ?? latest;
+  }
+
+  private newLatest(scope: Scope, input: CreateFunctionInput, stored: StoredCode): FunctionVersion {
+    return {
+      ...scope,
+      functionName: input.functionName,
+      version: LATEST,
+      runtime: input.runtime,
+      handler: input.handler,
+      role: input.role,
+      description: input.description ?? '',
+      timeout: input.timeout ?? 3,
+      memorySize: input.memorySize ?? 128,
+      ephemeralStorageSize: input.ephemeralStorageSize ?? 512,
+      environment: input.environment ?? {},
+      codeSha256Hex: stored.sha256Hex,
+      codeSize: stored.size,
+      architectures: input.architectures ?? ['x86_64'],
+      tracingMode: input.tracingMode ?? 'PassThrough',
+      ...(input.deadLetterTargetArn ? { deadLetterTargetArn: input.deadLetterTargetArn } : {}),
+      ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
+      layers: input.layers ?? [],
+      logFormat: input.logFormat ?? 'Text',
+      logGroup: input.logGroup ?? `/aws/lambda/${input.functionName}`,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      state: 'Pending',
+      lastUpdateStatus: 'Successful',
+    };
+  }
+
+  async updateCode(
+    scope: Scope,
+    ref: FunctionRef,
+    input: { zip: Buffer; publish?: boolean; revisionId?: string; dryRun?: boolean },
+  ): Promise<FunctionVersion> {
+    this.checkScope(scope, ref);
+    this.requireUnqualified(ref);
+    this.mustRecord(scope, ref.name);
+    const stored = await this.code.put(input.zip);
+    const record = this.mustRecord(scope, ref.name);
+    const current = record.versions.get(LATEST)!;
+    this.checkRevision(current.revisionId, input.revisionId);
+    this.checkUpdatable(current, scope);
+    if (input.dryRun) return { ...current, codeSha256Hex: stored.sha256Hex, codeSize: stored.size };
+    const updated: FunctionVersion = {
+      ...current,
+      codeSha256Hex: stored.sha256Hex,
+      codeSize: stored.size,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      lastUpdateStatus: 'InProgress',
+    };
+    let result = updated;
+    this.repo.transaction(() => {
+      this.repo.saveVersion(updated);
+      if (input.publish) result = this.publishInTransaction(scope, ref.name, record.meta, updated, undefined);
+    });
+    this.invalidate(scope, ref.name);
+    this.hooks.retire(scope, ref.name);
+    this.settle(scope, ref.name);
+    return input.publish ? result : updated;
+  }
+
+  updateConfiguration(scope: Scope, ref: FunctionRef, input: ConfigurationInput & { revisionId?: string }): FunctionVersion {
+    this.checkScope(scope, ref);
+    this.requireUnqualified(ref);
+    const record = this.mustRecord(scope, ref.name);
+    const current = record.versions.get(LATEST)!;
+    this.checkRevision(current.revisionId, input.revisionId);
+    this.checkUpdatable(current, scope);
+    if (input.runtime !== undefined) this.hooks.checkRuntime(input.runtime);
+    const { revisionId: _ignored, ...changes } = input;
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ConfigurationInput;
+    const updated: FunctionVersion = {
+      ...current,
+      ...defined,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      lastUpdateStatus: 'InProgress',
+    };
+    this.repo.saveVersion(updated);
+    this.invalidate(scope, ref.name);
+    this.hooks.retire(scope, ref.name);
+    this.settle(scope, ref.name);
+    return updated;
+  }
+
+  delete(scope: Scope, ref: FunctionRef): void {
+    this.checkScope(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    const qualifier = ref.qualifier;
+    if (qualifier === undefined) {
+      this.repo.deleteFunction({ ...scope, functionName: ref.name });
+      this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
+      this.invalidate(scope, ref.name);
+      this.hooks.retire(scope, ref.name);
+      return;
+    }
+    if (qualifier === LATEST) {
+      throw InvalidParameterValue('$LATEST version cannot be deleted without deleting the function.');
+    }
+    if (!isVersionNumber(qualifier)) {
+      throw InvalidParameterValue('Deletion of aliases is not supported. Use DeleteAlias instead.');
+    }
+    if (!record.versions.has(qualifier)) return; // Lambda answers 204 for a version already gone.
+    const users = [...record.aliases.values()]
+      .filter((a) => a.functionVersion === qualifier || qualifier in a.additionalVersionWeights)
+      .map((a) => functionArn(scope.region, scope.accountId, ref.name, a.name));
+    if (users.length > 0) {
+      throw ResourceConflict(`Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
+    }
+    this.repo.deleteVersion({ ...scope, functionName: ref.name }, qualifier);
+    this.invalidate(scope, ref.name);
+  }
+
+  publishVersion(
+    scope: Scope,
+    ref: FunctionRef,
+    input: { codeSha256?: string; description?: string; revisionId?: string },
+  ): FunctionVersion {
+    this.checkScope(scope, ref);
+    this.requireUnqualified(ref);
+    const record = this.mustRecord(scope, ref.name);
+    const latest = record.versions.get(LATEST)!;
+    this.checkRevision(latest.revisionId, input.revisionId);
+    if (input.codeSha256 !== undefined) {
+      const current = Buffer.from(latest.codeSha256Hex, 'hex').toString('base64');
+      if (input.codeSha256 !== current) {
+        throw InvalidParameterValue(
+          `CodeSHA256 (${input.codeSha256}) is different from current CodeSHA256 in $LATEST (${current}). Please try again with the CodeSHA256 in $LATEST.`,
+        );
+      }
+    }
+    if (latest.lastUpdateStatus === 'InProgress') {
+      throw ResourceConflict(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(scope.region, scope.accountId, ref.name)}`,
+      );
+    }
+    const published = this.repo.transaction(() =>
+      this.publishInTransaction(scope, ref.name, record.meta, latest, input.description),
+    );
+    this.invalidate(scope, ref.name);
+    return published;
+  }
+
+  /** Publishes $LATEST unless the newest version already has the same code and configuration. */
+  private publishInTransaction(
+    scope: Scope,
+    name: string,
+    meta: FunctionMeta,
+    latest: FunctionVersion,
+    description: string | undefined,
+  ): FunctionVersion {
+    const record = this.repo.load({ ...scope, functionName: name })!;
+    const newest = record.versions.get(String(record.meta.lastVersion));
+    if (newest && sameContent(newest, latest)) return newest;
+    const number = record.meta.lastVersion + 1;
+    const version: FunctionVersion = {
+      ...latest,
+      version: String(number),
+      description: description ?? latest.description,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      state: 'Active',
+      lastUpdateStatus: 'Successful',
+    };
+    this.repo.saveVersion(version);
+    this.repo.saveMeta({ ...meta, ...record.meta, lastVersion: number });
+    return version;
+  }
+
+  createAlias(
+    scope: Scope,
+    ref: FunctionRef,
+    input: { name: string; functionVersion: string; description?: string; weights?: Record<string, number> },
+  ): Alias {
+    this.checkScope(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    if (record.aliases.has(input.name)) {
+      throw ResourceConflict(`Alias already exists: ${functionArn(scope.region, scope.accountId, ref.name, input.name)}`);
+    }
+    const alias: Alias = {
+      ...scope,
+      functionName: ref.name,
+      name: input.name,
+      functionVersion: input.functionVersion,
+      description: input.description ?? '',
+      additionalVersionWeights: input.weights ?? {},
+      revisionId: randomUUID(),
+    };
+    this.checkAliasTargets(scope, record, alias);
+    this.repo.saveAlias(alias);
+    this.invalidate(scope, ref.name);
+    return alias;
+  }
+
+  updateAlias(
+    scope: Scope,
+    ref: FunctionRef,
+    name: string,
+    input: { functionVersion?: string; description?: string; weights?: Record<string, number>; revisionId?: string },
+  ): Alias {
+    const current = this.alias(scope, ref, name);
+    this.checkRevision(current.revisionId, input.revisionId);
+    const record = this.mustRecord(scope, ref.name);
+    const alias: Alias = {
+      ...current,
+      ...(input.functionVersion !== undefined ? { functionVersion: input.functionVersion } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.weights !== undefined ? { additionalVersionWeights: input.weights } : {}),
+      revisionId: randomUUID(),
+    };
+    this.checkAliasTargets(scope, record, alias);
+    this.repo.saveAlias(alias);
+    this.invalidate(scope, ref.name);
+    return alias;
+  }
+
+  deleteAlias(scope: Scope, ref: FunctionRef, name: string): void {
+    this.checkScope(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    if (!record.aliases.has(name)) return; // 204 either way, as Lambda answers.
+    this.repo.deleteAlias({ ...scope, functionName: ref.name }, name);
+    this.invalidate(scope, ref.name);
+  }
+
+  private checkAliasTargets(scope: Scope, record: FunctionRecord, alias: Alias): void {
+    const missing = (v: string) =>
+      ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, alias.functionName, v)}`);
+    if (!record.versions.has(alias.functionVersion)) throw missing(alias.functionVersion);
+    const extra = Object.entries(alias.additionalVersionWeights);
+    if (extra.length > 1) {
+      throw InvalidParameterValue('Number of items in AdditionalVersionWeights cannot be greater than 1');
+    }
+    for (const [version, weight] of extra) {
+      if (!isVersionNumber(version)) {
+        throw InvalidParameterValue(`$LATEST is not supported for an alias pointing to more than 1 version`);
+      }
+      if (alias.functionVersion === LATEST) {
+        throw InvalidParameterValue(`$LATEST is not supported for an alias pointing to more than 1 version`);
+      }
+      if (version === alias.functionVersion) {
+        throw InvalidParameterValue(`Invalid function version ${version}. Function version ${version} is already included in routing configuration.`);
+      }
+      if (!(weight >= 0 && weight <= 1)) {
+        throw constraintViolation(weight, 'routingConfig.additionalVersionWeights', 'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]');
+      }
+      if (!record.versions.has(version)) throw missing(version);
+    }
+  }
+
+  putReservedConcurrency(scope: Scope, ref: FunctionRef, value: number): number {
+    this.checkScope(scope, ref);
+    this.requireUnqualified(ref);
+    const record = this.mustRecord(scope, ref.name);
+    const others = this.totalReserved(scope.accountId, scope.region) - (record.meta.reservedConcurrency ?? 0);
+    if (this.accountLimit - others - value < Math.min(UNRESERVED_MINIMUM, this.accountLimit)) {
+      throw InvalidParameterValue(
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${Math.min(UNRESERVED_MINIMUM, this.accountLimit)}].`,
+      );
+    }
+    this.repo.saveMeta({ ...record.meta, reservedConcurrency: value });
+    this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
+    this.invalidate(scope, ref.name);
+    return value;
+  }
+
+  deleteReservedConcurrency(scope: Scope, ref: FunctionRef): void {
+    this.checkScope(scope, ref);
+    this.requireUnqualified(ref);
+    const record = this.mustRecord(scope, ref.name);
+    this.repo.saveMeta({ ...record.meta, reservedConcurrency: undefined });
+    this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
+    this.invalidate(scope, ref.name);
+  }
+
+  putEventInvokeConfig(scope: Scope, ref: FunctionRef, config: Omit<EventInvokeConfig, 'functionName' | 'qualifier' | 'lastModified'>, merge: boolean): EventInvokeConfig {
+    const resolved = this.resolve(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    const qualifier = resolved.qualifier;
+    const existing = record.eventInvokeConfigs.get(qualifier);
+    if (merge && !existing) {
+      throw ResourceNotFound(
+        `The function ${functionArn(scope.region, scope.accountId, ref.name, qualifier)} doesn't have an EventInvokeConfig`,
+      );
+    }
+    const next: EventInvokeConfig = {
+      ...(merge ? existing : {}),
+      ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)),
+      functionName: ref.name,
+      qualifier,
+      lastModified: Date.now() / 1000,
+    };
+    this.repo.saveEventInvokeConfig({ ...scope, functionName: ref.name }, next);
+    this.invalidate(scope, ref.name);
+    return next;
+  }
+
+  deleteEventInvokeConfig(scope: Scope, ref: FunctionRef): void {
+    const resolved = this.resolve(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    if (!record.eventInvokeConfigs.has(resolved.qualifier)) {
+      throw ResourceNotFound(
+        `The function ${functionArn(scope.region, scope.accountId, ref.name, resolved.qualifier)} doesn't have an EventInvokeConfig`,
+      );
+    }
+    this.repo.deleteEventInvokeConfig({ ...scope, functionName: ref.name }, resolved.qualifier);
+    this.invalidate(scope, ref.name);
+  }
+
+  setTags(scope: Scope, name: string, tags: Record<string, string>): void {
+    const record = this.mustRecord(scope, name);
+    this.repo.saveMeta({ ...record.meta, tags });
+    this.invalidate(scope, name);
+  }
+
+  setPolicy(scope: Scope, name: string, policy: Record<string, unknown>[]): void {
+    const record = this.mustRecord(scope, name);
+    this.repo.saveMeta({ ...record.meta, policy });
+    this.invalidate(scope, name);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private invalidate(scope: Scope, name: string): void {
+    this.cache.delete(this.cacheKey(scope, name));
+  }
+
+  /**
+   * Creation and updates are acknowledged as Pending / InProgress, as Lambda does; the package is
+   * already extracted by then, so the function becomes Active / Successful on the next turn.
+   */
+  private settle(scope: Scope, name: string): void {
+    setImmediate(() => {
+      const record = this.record(scope, name);
+      const latest = record?.versions.get(LATEST);
+      if (!latest || (latest.state === 'Active' && latest.lastUpdateStatus === 'Successful')) return;
+      this.repo.saveVersion({ ...latest, state: 'Active', lastUpdateStatus: 'Successful' });
+      this.invalidate(scope, name);
+    });
+  }
+
+  private checkRevision(current: string, given: string | undefined): void {
+    if (given !== undefined && given !== current) {
+      throw PreconditionFailed(
+        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+      );
+    }
+  }
+
+  private checkUpdatable(current: FunctionVersion, scope: Scope): void {
+    if (current.state === 'Pending' || current.lastUpdateStatus === 'InProgress') {
+      throw ResourceConflict(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(scope.region, scope.accountId, current.functionName)}`,
+      );
+    }
+  }
+
+  private requireUnqualified(ref: FunctionRef): void {
+    if (ref.qualifier !== undefined) {
+      throw InvalidParameterValue('Unqualified function name or ARN expected for this operation.');
+    }
+  }
+
+  private checkScope(scope: Scope, ref: FunctionRef): void {
+    if ((ref.accountId && ref.accountId !== scope.accountId) || (ref.region && ref.region !== scope.region)) {
+      throw ResourceNotFound(
+        `Function not found: ${functionArn(ref.region ?? scope.region, ref.accountId ?? scope.accountId, ref.name, ref.qualifier)}`,
+      );
+    }
+  }
+}
+
+function sameContent(a: FunctionVersion, b: FunctionVersion): boolean {
+  const strip = ({ version, lastModified, revisionId, state, lastUpdateStatus, ...rest }: FunctionVersion) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+function sortVersions(versions: FunctionVersion[]): FunctionVersion[] {
+  const order = (v: string) => (v === LATEST ? 0 : Number(v));
+  return versions.sort((a, b) => order(a.version) - order(b.version));
+}

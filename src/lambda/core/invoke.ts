@@ -1,0 +1,162 @@
+// The invoke core: resolves what to run (qualifier, alias weights), enforces payload limits and
+// concurrency, and hands the invocation to an execution environment. Asynchronous invocations go
+// to the durable queue and come back here when their turn comes.
+import { randomUUID } from 'node:crypto';
+import type { EnvironmentPool, FunctionImage, InvokeResult } from '../environments/types.js';
+import type { LambdaInvokeInput, LambdaInvokeOutput, LambdaInvoker } from '../invoker.js';
+import { InvalidParameterValue, InvalidRequestContent, RequestTooLarge, TooManyRequests } from '../errors.js';
+import type { CodeStore } from './code-store.js';
+import type { ConcurrencyLimiter } from './concurrency.js';
+import type { FunctionRegistry, ResolvedFunction } from './functions.js';
+import { functionArn, type FunctionVersion } from './model.js';
+import { parseFunctionRef } from './names.js';
+
+export const MAX_SYNC_PAYLOAD = 6_291_456;
+/** AWS raised the asynchronous payload limit from 256 KB to 1 MB in 2025. */
+export const MAX_ASYNC_PAYLOAD = 1_048_576;
+/** Responses up to this size pass; larger ones become a Function.ResponseSizeTooLarge error. */
+const MAX_RESPONSE_PAYLOAD = 6_291_556;
+
+export interface InvocationRecord {
+  readonly requestId: string;
+  readonly version: FunctionVersion;
+  readonly result: InvokeResult;
+  readonly startedAt: number;
+}
+
+export interface AsyncEnqueuer {
+  enqueue(input: { accountId: string; region: string; functionName: string; qualifier: string | undefined; payload: Buffer; requestId: string }): void;
+}
+
+export interface InvokeObserver {
+  invoked?(record: InvocationRecord): void;
+  throttled?(version: FunctionVersion): void;
+}
+
+export class InvokeCore implements LambdaInvoker {
+  asyncQueue: AsyncEnqueuer | undefined;
+
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly code: CodeStore,
+    private readonly limiter: ConcurrencyLimiter,
+    private readonly pool: EnvironmentPool,
+    private readonly observer: InvokeObserver = {},
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async invoke(input: LambdaInvokeInput): Promise<LambdaInvokeOutput> {
+    const scope = { accountId: input.accountId, region: input.region };
+    const ref = parseFunctionRef(input.functionName, input.qualifier);
+    const resolved = this.registry.resolve(scope, ref);
+    const type = input.invocationType ?? 'RequestResponse';
+    if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
+      throw InvalidParameterValue(`Value ${type} at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    }
+    const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+    if (input.payload.length > limit) {
+      throw RequestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    }
+    checkJsonPayload(input.payload);
+    if (type === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0) };
+    if (type === 'Event') {
+      if (!this.asyncQueue) throw new Error('asynchronous invocation queue is not wired');
+      this.asyncQueue.enqueue({
+        ...scope,
+        functionName: ref.name,
+        qualifier: ref.qualifier,
+        payload: input.payload,
+        requestId: randomUUID(),
+      });
+      return { statusCode: 202, payload: Buffer.alloc(0) };
+    }
+    const requestId = randomUUID();
+    const invokedArn = functionArn(scope.region, scope.accountId, ref.name, ref.qualifier);
+    const record = await this.run(resolved, invokedArn, requestId, input.payload, input.clientContext, input.tailLogs ?? false);
+    return {
+      statusCode: 200,
+      payload: record.result.payload,
+      ...(record.result.functionError ? { functionError: record.result.functionError } : {}),
+      executedVersion: record.version.version,
+      ...(record.result.logTail !== undefined ? { logResult: record.result.logTail } : {}),
+    };
+  }
+
+  /** Runs one invocation synchronously; throws TooManyRequests when no concurrency is left. */
+  async run(
+    resolved: ResolvedFunction,
+    invokedFunctionArn: string,
+    requestId: string,
+    payload: Buffer,
+    clientContext: string | undefined,
+    tailLogs: boolean,
+  ): Promise<InvocationRecord> {
+    const version = this.registry.pickVersion(resolved, this.random());
+    const reserved = resolved.meta.reservedConcurrency;
+    const reason = this.limiter.tryAcquire(version, reserved);
+    if (reason) {
+      this.observer.throttled?.(version);
+      throw TooManyRequests('Rate Exceeded.', { fields: { Reason: reason, retryAfterSeconds: '1' }, headers: { 'Retry-After': '1' } });
+    }
+    const startedAt = Date.now();
+    try {
+      const image = await this.image(version);
+      let result = await this.pool.invoke({
+        image,
+        requestId,
+        payload,
+        invokedFunctionArn,
+        ...(clientContext !== undefined ? { clientContext } : {}),
+        tailLogs,
+      });
+      if (result.payload.length > MAX_RESPONSE_PAYLOAD) {
+        result = {
+          ...result,
+          functionError: 'Unhandled',
+          payload: Buffer.from(
+            JSON.stringify({
+              errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD} bytes).`,
+              errorType: 'Function.ResponseSizeTooLarge',
+            }),
+          ),
+        };
+      }
+      const record = { requestId, version, result, startedAt };
+      this.observer.invoked?.(record);
+      return record;
+    } finally {
+      this.limiter.release(version, reserved);
+    }
+  }
+
+  private async image(v: FunctionVersion): Promise<FunctionImage> {
+    return {
+      key: `${v.accountId}/${v.region}/${v.functionName}/${v.version}/${v.revisionId}`,
+      accountId: v.accountId,
+      region: v.region,
+      functionName: v.functionName,
+      functionArn: functionArn(v.region, v.accountId, v.functionName),
+      version: v.version,
+      runtime: v.runtime,
+      handler: v.handler,
+      memorySizeMb: v.memorySize,
+      timeoutSeconds: v.timeout,
+      ephemeralStorageMb: v.ephemeralStorageSize,
+      environment: v.environment,
+      codeDir: await this.code.directory(v.codeSha256Hex),
+      logGroupName: v.logGroup,
+    };
+  }
+}
+
+/** Lambda accepts only JSON payloads (an empty one included). */
+function checkJsonPayload(payload: Buffer): void {
+  if (payload.length === 0) return;
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw InvalidRequestContent(
+      `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+// Lambda's domain: what a function version is made of, in the shapes the Lambda API returns.
+
+export const LATEST = '$LATEST';
+
+export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
+export type LastUpdateStatus = 'Successful' | 'InProgress' | 'Failed';
+
+/** One version of a function ($LATEST or published): immutable once published. */
+export interface FunctionVersion {
+  readonly accountId: string;
+  readonly region: string;
+  readonly functionName: string;
+  readonly version: string;
+  readonly runtime: string;
+  readonly handler: string;
+  readonly role: string;
+  readonly description: string;
+  readonly timeout: number;
+  readonly memorySize: number;
+  readonly ephemeralStorageSize: number;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Hex SHA-256 of the deployment package (the code store's key). */
+  readonly codeSha256Hex: string;
+  readonly codeSize: number;
+  readonly architectures: readonly string[];
+  readonly tracingMode: 'Active' | 'PassThrough';
+  readonly deadLetterTargetArn?: string;
+  readonly kmsKeyArn?: string;
+  readonly layers: readonly string[];
+  readonly logFormat: 'Text' | 'JSON';
+  readonly logGroup: string;
+  readonly lastModified: string;
+  readonly revisionId: string;
+  readonly state: FunctionState;
+  readonly lastUpdateStatus: LastUpdateStatus;
+}
+
+export interface Alias {
+  readonly accountId: string;
+  readonly region: string;
+  readonly functionName: string;
+  readonly name: string;
+  readonly functionVersion: string;
+  readonly description: string;
+  /** Additional version → weight (0..1). */
+  readonly additionalVersionWeights: Readonly<Record<string, number>>;
+  readonly revisionId: string;
+}
+
+export interface EventInvokeConfig {
+  readonly functionName: string;
+  readonly qualifier: string;
+  readonly maximumRetryAttempts?: number;
+  readonly maximumEventAgeInSeconds?: number;
+  readonly onSuccess?: string;
+  readonly onFailure?: string;
+  readonly lastModified: number;
+}
+
+/** Per-function facts that are not part of any version. */
+export interface FunctionMeta {
+  readonly accountId: string;
+  readonly region: string;
+  readonly functionName: string;
+  readonly reservedConcurrency: number | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Highest published version number so far (versions are never reused). */
+  readonly lastVersion: number;
+  /** Resource-based policy statements (AddPermission), kept for GetPolicy. */
+  readonly policy: readonly Record<string, unknown>[];
+}
+
+export function functionArn(region: string, accountId: string, name: string, qualifier?: string): string {
+  const base = `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  return qualifier ? `${base}:${qualifier}` : base;
+}
+
+/** Lambda's timestamp format: `2024-01-31T12:34:56.789+0000`. */
+export function lambdaTimestamp(date = new Date()): string {
+  return date.toISOString().replace('Z', '+0000');
+}

@@ -1,0 +1,43 @@
+// Lambda's error catalog: names and statuses as the Lambda API returns them. Lambda error bodies
+// carry `Type: "User"` beside the message, which @aws-sdk/client-lambda exposes as `Type`.
+import { errorType } from '../protocol/errors.js';
+
+const user = { fields: { Type: 'User' } };
+
+export const ResourceNotFound = errorType('ResourceNotFoundException', 404, user);
+export const ResourceConflict = errorType('ResourceConflictException', 409, user);
+export const InvalidParameterValue = errorType('InvalidParameterValueException', 400, user);
+export const Validation = errorType('ValidationException', 400, user);
+export const PreconditionFailed = errorType('PreconditionFailedException', 412, user);
+export const RequestTooLarge = errorType('RequestTooLargeException', 413, user);
+export const RequestEntityTooLarge = errorType('RequestEntityTooLargeException', 413, user);
+export const TooManyRequests = errorType('TooManyRequestsException', 429, user);
+export const InvalidRequestContent = errorType('InvalidRequestContentException', 400, user);
+export const CodeStorageExceeded = errorType('CodeStorageExceededException', 400, user);
+export const InvalidZipFile = errorType('InvalidZipFileException', 502, user);
+export const UnsupportedMediaType = errorType('UnsupportedMediaTypeException', 415, user);
+export const ServiceUnavailable = errorType('ServiceException', 500, { fields: { Type: 'Service' } });
+
+/** Every error name this catalog can produce (checked against @aws-sdk/client-lambda in a test). */
+export const LAMBDA_ERROR_NAMES = [
+  ResourceNotFound,
+  ResourceConflict,
+  InvalidParameterValue,
+  Validation,
+  PreconditionFailed,
+  RequestTooLarge,
+  RequestEntityTooLarge,
+  TooManyRequests,
+  InvalidRequestContent,
+  CodeStorageExceeded,
+  InvalidZipFile,
+  UnsupportedMediaType,
+  ServiceUnavailable,
+].map((e) => e.errorName);
+
+/** `1 validation error detected: Value 'x' at 'field' failed to satisfy constraint: …` */
+export function constraintViolation(value: unknown, field: string, constraint: string) {
+  return Validation(
+    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
+}

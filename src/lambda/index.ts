@@ -1,0 +1,100 @@
+// The Lambda service: control plane, Invoke, the asynchronous queue and execution environments.
+// Other services reach Lambda only through the `LambdaInvoker` this returns.
+import { createReadStream, existsSync } from 'node:fs';
+import type { Platform } from '../server/compose.js';
+import type { RequestContext, Service } from '../server/context.js';
+import { ServiceError } from '../protocol/errors.js';
+import { createEnvironmentPool, runtimeAvailability } from './environments/index.js';
+import type { EnvironmentPool, LogSink } from './environments/types.js';
+import type { LambdaInvoker } from './invoker.js';
+import { dispatchLambda } from './api/dispatch.js';
+import { AsyncInvocationQueue } from './core/async-queue.js';
+import { CodeStore } from './core/code-store.js';
+import { ConcurrencyLimiter } from './core/concurrency.js';
+import { FunctionRegistry } from './core/functions.js';
+import { InvokeCore, type InvokeObserver } from './core/invoke.js';
+import { LambdaRepository } from './core/repository.js';
+import { InvalidParameterValue } from './errors.js';
+
+export type { LambdaInvoker, LambdaInvokeInput, LambdaInvokeOutput } from './invoker.js';
+export type { InvocationRecord, InvokeObserver } from './core/invoke.js';
+
+export interface LambdaServiceOptions {
+  readonly logSink: LogSink;
+  /** Told of every invocation and throttle (metrics). */
+  readonly observer?: InvokeObserver;
+  /** Delay before asynchronous retry n is n × this (default one minute, as Lambda). */
+  readonly asyncRetryBaseMs?: number;
+  /** Environments idle this long are stopped (default 5 minutes). */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface LambdaService {
+  readonly service: Service;
+  readonly invoker: LambdaInvoker;
+  readonly registry: FunctionRegistry;
+}
+
+const CODE_PATH = /^\/_aws\/lambda\/code\/([0-9a-f]{64})\.zip$/;
+
+export function createLambdaService(platform: Platform, options: LambdaServiceOptions): LambdaService {
+  const repo = new LambdaRepository(platform.store, platform.secrets);
+  const code = new CodeStore(platform.dataDir);
+  let pool: EnvironmentPool | undefined;
+  const registry = new FunctionRegistry(repo, code, platform.options.accountConcurrency, {
+    checkRuntime(runtime) {
+      const availability = runtimeAvailability(runtime, platform.dataDir);
+      if (!availability.ok) throw InvalidParameterValue(availability.reason);
+    },
+    retire(scope, name) {
+      void pool?.retire(scope.accountId, scope.region, name);
+    },
+  });
+  const limiter = new ConcurrencyLimiter(platform.options.accountConcurrency, (a, r) => registry.totalReserved(a, r));
+  const poolProxy: EnvironmentPool = {
+    invoke: (request) => pool!.invoke(request),
+    retire: (a, r, n) => pool?.retire(a, r, n) ?? Promise.resolve(),
+    describeLimits: () => pool?.describeLimits() ?? '',
+    close: () => pool?.close() ?? Promise.resolve(),
+  };
+  const core = new InvokeCore(registry, code, limiter, poolProxy, options.observer);
+  const queue = new AsyncInvocationQueue(repo, registry, core, {
+    retryBaseMs: options.asyncRetryBaseMs ?? 60_000,
+    maxParallel: 64,
+    log: platform.log,
+  });
+  core.asyncQueue = queue;
+
+  const service: Service = {
+    name: 'lambda',
+    protocol: 'rest-json',
+    async handle(ctx: RequestContext) {
+      const download = CODE_PATH.exec(ctx.path);
+      if (download && ctx.method === 'GET') return serveCode(ctx, code.zipPath(download[1]!));
+      await dispatchLambda(ctx, { registry, core, endpoint: () => platform.endpoint });
+    },
+    start() {
+      // Environments are created once the endpoint is known: functions get it as AWS_ENDPOINT_URL.
+      pool = createEnvironmentPool({
+        dataDir: platform.dataDir,
+        logSink: options.logSink,
+        log: platform.log,
+        endpointUrl: platform.endpoint,
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      });
+      platform.banner.push(`Lambda: ${pool.describeLimits()}`);
+      queue.start();
+    },
+    async close() {
+      queue.close();
+      await pool?.close();
+    },
+  };
+  return { service, invoker: core, registry };
+}
+
+function serveCode(ctx: RequestContext, path: string): void {
+  if (!existsSync(path)) throw new ServiceError('NoSuchKey', 404, 'The specified key does not exist.');
+  ctx.res.writeHead(200, { 'Content-Type': 'application/zip' });
+  createReadStream(path).pipe(ctx.res);
+}
