@@ -1,5 +1,9 @@
 // Definition entry points: parse (throws AWS's InvalidDefinition) and validate (diagnostics list).
-import type { StateMachine, ValidationResult } from './model.js';
+// Both run the same validator; parse additionally returns the normalised model.
+import type { Diagnostic, Json, QueryLanguage, StateMachine, ValidationResult } from './model.js';
+import { AslValidationError } from './errors.js';
+import { Collector, checkType } from './validate/collector.js';
+import { validateGraph } from './validate/graph.js';
 
 export interface ValidateOptions {
   /** Max diagnostics returned (ValidateStateMachineDefinition `maxResults`, default 100). */
@@ -8,12 +12,79 @@ export interface ValidateOptions {
   readonly severity?: 'ERROR' | 'WARNING';
 }
 
+/** JSON.parse with a position-bearing message, in the spirit of AWS's (Jackson's) parser errors. */
+function parseJson(text: string, c: Collector): Json | undefined {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    let where = '';
+    if (pos) {
+      const p = Number(pos[1]);
+      const before = text.slice(0, p);
+      const line = before.split('\n').length;
+      const column = p - before.lastIndexOf('\n');
+      where = ` at [Source: (String)"${text.length > 500 ? text.slice(0, 500) + '"[truncated ' + (text.length - 500) + ' chars]' : text + '"'}; line: ${line}, column: ${column}]`;
+    }
+    c.error('INVALID_JSON_DESCRIPTION', `${msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}${where}`);
+    return undefined;
+  }
+}
+
+function run(text: string): { c: Collector; machine?: StateMachine } {
+  const c = new Collector();
+  if (typeof text !== 'string' || text.trim() === '') {
+    c.error('MISSING_DESCRIPTION', 'Definition is empty');
+    return { c };
+  }
+  const raw = parseJson(text, c);
+  if (raw === undefined) return { c };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    c.schema('The definition must be a JSON OBJECT', '/');
+    return { c };
+  }
+  let ql: QueryLanguage = 'JSONPath';
+  if (raw.QueryLanguage !== undefined) {
+    if (raw.QueryLanguage === 'JSONata' || raw.QueryLanguage === 'JSONPath') ql = raw.QueryLanguage;
+    else c.schema(`The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]`, '/QueryLanguage');
+  }
+  if (raw.TimeoutSeconds !== undefined) checkType(c, raw.TimeoutSeconds, 'POSITIVE_INTEGER', 'TimeoutSeconds', '/TimeoutSeconds');
+  if (raw.Version !== undefined) checkType(c, raw.Version, 'STRING', 'Version', '/Version');
+  const graph = validateGraph(c, raw, '', ql, ql, 'top');
+  if (!graph || c.hasErrors) return { c };
+  const machine: StateMachine = {
+    ...graph,
+    ...(raw.QueryLanguage !== undefined ? { QueryLanguage: ql } : {}),
+    ...(typeof raw.Version === 'string' ? { Version: raw.Version } : {}),
+    ...(typeof raw.TimeoutSeconds === 'number' ? { TimeoutSeconds: raw.TimeoutSeconds } : {}),
+  };
+  return { c, machine };
+}
+
+/** AWS's InvalidDefinition message: every error as "CODE: message at location". */
+export function formatInvalidDefinition(diagnostics: readonly Diagnostic[]): string {
+  const parts = diagnostics
+    .filter((d) => d.severity === 'ERROR')
+    .map((d) => `${d.code}: ${d.message} at ${d.location ?? 'null'}`);
+  return `Invalid State Machine Definition: '${parts.join(', ')}'`;
+}
+
 /** Parse and validate a definition string as CreateStateMachine does; throws AslValidationError. */
 export function parseDefinition(text: string): StateMachine {
-  throw new Error('asl: not implemented yet: parseDefinition' + text.length);
+  const { c, machine } = run(text);
+  if (!machine) throw new AslValidationError(formatInvalidDefinition(c.diagnostics), c.diagnostics);
+  return machine;
 }
 
 /** ValidateStateMachineDefinition: every problem, not just the first. Never throws. */
 export function validateDefinition(text: string, options: ValidateOptions = {}): ValidationResult {
-  throw new Error('asl: not implemented yet: validateDefinition' + text.length + String(options));
+  const { c } = run(text);
+  const wanted = options.severity === 'WARNING' ? c.diagnostics : c.diagnostics.filter((d) => d.severity === 'ERROR');
+  const max = options.maxResults && options.maxResults > 0 ? options.maxResults : 100;
+  return {
+    result: c.hasErrors ? 'FAIL' : 'OK',
+    diagnostics: wanted.slice(0, max),
+    truncated: wanted.length > max,
+  };
 }
