@@ -45,15 +45,21 @@ export interface EnvironmentDeps {
 
 export type EnvironmentState = 'starting' | 'spare' | 'idle' | 'busy' | 'dead';
 
+/** What `invoke` resolves with when the environment died before its runtime took the event. */
+export const RETRY_ELSEWHERE = Symbol('retry-elsewhere');
+
 interface Invocation {
   readonly request: InvokeRequest;
-  readonly resolve: (result: InvokeResult) => void;
+  readonly resolve: (result: InvokeResult | typeof RETRY_ELSEWHERE) => void;
   readonly startedAt: number;
   readonly cold: boolean;
   deliveredAt?: number;
   timer?: NodeJS.Timeout;
   storageTimer?: NodeJS.Timeout;
   settled: boolean;
+  /** The runtime answered; only the log drain is pending. */
+  answered?: boolean;
+  startLogged?: boolean;
 }
 
 interface Outcome {
@@ -201,14 +207,13 @@ export class Environment implements RuntimeApiHandler {
   }
 
   /** Runs one invocation. The environment must be idle and belong to the request's image. */
-  invoke(request: InvokeRequest): Promise<InvokeResult> {
+  invoke(request: InvokeRequest): Promise<InvokeResult | typeof RETRY_ELSEWHERE> {
     this.state = 'busy';
     return new Promise((resolve) => {
       const cold = this.initDoneAt === undefined;
       const inv: Invocation = { request, resolve, startedAt: now(), cold, settled: false };
       this.current = inv;
       if (request.tailLogs) this.logs.beginTail();
-      this.logs.line(`START RequestId: ${request.requestId} Version: ${request.image.version}\n`);
       if (this.initFailure) {
         this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
       } else if (this.parkedNext) {
@@ -267,20 +272,20 @@ export class Environment implements RuntimeApiHandler {
   response(requestId: string, body: Buffer): ApiAnswer {
     const inv = this.delivered(requestId);
     if (!inv) return INVALID_REQUEST_ID;
-    this.finish(inv, { payload: body });
+    this.answer(inv, { payload: body });
     return ACCEPTED;
   }
 
   responseTooLarge(requestId: string): ApiAnswer {
     const inv = this.delivered(requestId);
-    if (inv) this.finish(inv, { payload: responseTooLargeFault(MAX_RESPONSE_BYTES), functionError: 'Unhandled' });
+    if (inv) this.answer(inv, { payload: responseTooLargeFault(MAX_RESPONSE_BYTES), functionError: 'Unhandled' });
     return ACCEPTED;
   }
 
   error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer {
     const inv = this.delivered(requestId);
     if (!inv) return INVALID_REQUEST_ID;
-    this.finish(inv, { payload: runtimeErrorPayload(body, errorType), functionError: 'Unhandled' });
+    this.answer(inv, { payload: runtimeErrorPayload(body, errorType), functionError: 'Unhandled' });
     return ACCEPTED;
   }
 
@@ -386,6 +391,7 @@ export class Environment implements RuntimeApiHandler {
       const decoded = Buffer.from(req.clientContext, 'base64').toString('utf8');
       if (!/[\r\n\0]/.test(decoded)) headers.push(['lambda-runtime-client-context', decoded]);
     }
+    this.logStart(inv);
     inv.deliveredAt = now();
     inv.timer = setTimeout(() => this.onTimeout(inv), timeoutMs);
     inv.storageTimer = setInterval(() => void this.checkStorage(inv), STORAGE_CHECK_MS);
@@ -396,15 +402,33 @@ export class Environment implements RuntimeApiHandler {
 
   private delivered(requestId: string): Invocation | undefined {
     const inv = this.current;
-    return inv && !inv.settled && inv.deliveredAt !== undefined && inv.request.requestId === requestId ? inv : undefined;
+    return inv && !inv.settled && !inv.answered && inv.deliveredAt !== undefined && inv.request.requestId === requestId ? inv : undefined;
+  }
+
+  /**
+   * The runtime answered. Lines it wrote before answering may still sit in the stdout pipe (at most
+   * one pipe buffer: the runtime writes synchronously); two loop turns let them be read, so they
+   * land before END as on AWS.
+   */
+  private answer(inv: Invocation, outcome: Outcome): void {
+    inv.answered = true;
+    clearTimeout(inv.timer);
+    clearInterval(inv.storageTimer);
+    setImmediate(() => setImmediate(() => this.finish(inv, outcome)));
   }
 
   private timeoutLine(inv: Invocation): string {
     return `${new Date().toISOString()} ${inv.request.requestId} ${timeoutMessage(inv.request.image.timeoutSeconds)}\n`;
   }
 
+  private logStart(inv: Invocation): void {
+    if (inv.startLogged) return;
+    inv.startLogged = true;
+    this.logs.line(`START RequestId: ${inv.request.requestId} Version: ${inv.request.image.version}\n`);
+  }
+
   private onTimeout(inv: Invocation): void {
-    if (inv.settled) return;
+    if (inv.settled || inv.answered) return;
     this.finish(inv, {
       payload: timeoutFault(inv.request.requestId, inv.request.image.timeoutSeconds),
       functionError: 'Unhandled',
@@ -414,10 +438,10 @@ export class Environment implements RuntimeApiHandler {
   }
 
   private async checkStorage(inv: Invocation): Promise<void> {
-    if (inv.settled) return;
+    if (inv.settled || inv.answered) return;
     const limit = inv.request.image.ephemeralStorageMb * 1024 * 1024;
     const used = await diskUsage(this.tmpDir, limit);
-    if (used > limit && !inv.settled) {
+    if (used > limit && !inv.settled && !inv.answered) {
       this.finish(inv, {
         payload: ephemeralStorageFault(inv.request.requestId, inv.request.image.ephemeralStorageMb),
         functionError: 'Unhandled',
@@ -429,12 +453,19 @@ export class Environment implements RuntimeApiHandler {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     const inv = this.current;
     const wasAlive = this.state !== 'dead';
-    // bwrap reports a signalled child as 128+N; translate so the message names the signal.
-    if (this.deps.sandbox.name === 'bwrap' && code !== null && code > 128 && code < 160) {
-      signal = signalName(code - 128) ?? signal;
-      if (signal) code = null;
+    // bwrap reports a signalled child as 128+N; translate the usual fatal signals back.
+    if (this.deps.sandbox.name === 'bwrap' && code !== null && BWRAP_SIGNAL_CODES[code]) {
+      signal = BWRAP_SIGNAL_CODES[code]!;
+      code = null;
     }
-    if (inv && !inv.settled) {
+    if (inv && !inv.settled && !inv.answered && inv.deliveredAt === undefined && !inv.cold) {
+      // A warm runtime that died between invocations (e.g. it exited after an uncaught
+      // exception) never saw this event: run it in another environment, as AWS would.
+      inv.settled = true;
+      clearTimeout(inv.timer);
+      this.current = undefined;
+      inv.resolve(RETRY_ELSEWHERE);
+    } else if (inv && !inv.settled && !inv.answered) {
       const oom = this.cell?.oomKilled() ?? false;
       this.finish(inv, {
         payload: exitFault(inv.request.requestId, code, signal, oom),
@@ -458,6 +489,7 @@ export class Environment implements RuntimeApiHandler {
     const durationMs = end - (inv.deliveredAt ?? inv.startedAt);
     const initDurationMs = inv.cold ? (this.initDoneAt ?? end) - this.initStartedAt : undefined;
     const maxMemoryUsedMb = this.maxMemoryUsedMb();
+    this.logStart(inv);
     if (outcome.logLine) this.logs.line(outcome.logLine);
     this.logs.line(`END RequestId: ${req.requestId}\n`);
     this.logs.line(
@@ -520,10 +552,8 @@ function traceId(): string {
   return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
 }
 
-const SIGNALS: Record<number, NodeJS.Signals> = { 1: 'SIGHUP', 2: 'SIGINT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ' };
-function signalName(n: number): NodeJS.Signals | undefined {
-  return SIGNALS[n];
-}
+/** bwrap's exit codes for a child killed by a signal (128+N), for the signals that end runtimes. */
+const BWRAP_SIGNAL_CODES: Record<number, NodeJS.Signals> = { 134: 'SIGABRT', 135: 'SIGBUS', 137: 'SIGKILL', 139: 'SIGSEGV', 143: 'SIGTERM' };
 
 /** Sum of VmHWM over a process and its descendants (used when no cgroup reports a peak). */
 function treeHighWaterKb(pid: number, depth = 0): number {

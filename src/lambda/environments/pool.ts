@@ -6,7 +6,7 @@ import { existsSync, accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
-import { Environment, type EnvironmentDeps } from './environment.js';
+import { Environment, RETRY_ELSEWHERE, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
 import type { Limiter } from './limits.js';
 import type { RuntimeCatalog, RuntimeSpec } from './runtimes.js';
@@ -75,9 +75,13 @@ export class Pool implements EnvironmentPool {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     if (this.closed) throw new Error('the Lambda environment pool is closed');
     const image = request.image;
-    const env = this.takeIdle(image.key) ?? (await this.create(image, request));
-    if (!(env instanceof Environment)) return env;
-    return env.invoke(request);
+    // A warm environment that died before taking the event hands it back; then try a fresh one.
+    for (let attempt = 0; ; attempt++) {
+      const env = (attempt === 0 ? this.takeIdle(image.key) : undefined) ?? (await this.create(image, request));
+      if (!(env instanceof Environment)) return env;
+      const result = await env.invoke(request);
+      if (result !== RETRY_ELSEWHERE) return result;
+    }
   }
 
   async retire(accountId: string, region: string, functionName: string): Promise<void> {

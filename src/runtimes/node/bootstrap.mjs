@@ -202,13 +202,12 @@ function runHandler(handler, event, context) {
     context.succeed = (result) => settle(true, result, false);
     context.fail = (err) => settle(false, err ?? 'handled', false);
     context.done = (err, result) => (err ? settle(false, err, false) : settle(true, result, false));
+    // Like AWS: if the event loop runs dry before the handler settled, the answer is null.
+    onEmptyLoop = () => settle(true, null, false);
     try {
       const result = handler(event, context, callback);
       if (result && typeof result.then === 'function') {
         result.then((value) => settle(true, value, false), (err) => settle(false, err, false));
-      } else if (!settled) {
-        // Neither a promise nor a callback yet: like AWS, answer null once the loop runs dry.
-        onEmptyLoop = () => settle(true, null, false);
       }
     } catch (err) {
       settle(false, err, false);
@@ -294,6 +293,9 @@ async function claimConfiguration() {
 }
 
 async function main() {
+  // Synchronous stdout/stderr, as on AWS: every line is in the pipe before the response is posted,
+  // so logs stay in order with START/END/REPORT.
+  for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocking?.(true);
   if (!process.env._HANDLER) await claimConfiguration();
   patchConsole();
   process.on('uncaughtException', (err) => void crash(err));
