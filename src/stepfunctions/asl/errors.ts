@@ -41,11 +41,14 @@ export const StatesErrors = {
 export class StatesError extends Error {
   readonly error: string;
   override readonly cause: string | undefined;
-  constructor(error: string, cause?: string) {
+  /** For States.QueryEvaluationError: the field that failed (AWS's EvaluationFailed `location`), e.g. 'Items'. */
+  readonly location: string | undefined;
+  constructor(error: string, cause?: string, location?: string) {
     super(cause === undefined ? error : `${error}: ${cause}`);
     this.name = 'StatesError';
     this.error = error;
     this.cause = cause;
+    this.location = location;
   }
 }
 

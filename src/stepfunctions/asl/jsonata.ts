@@ -126,8 +126,8 @@ function toJson(v: unknown): Json | undefined | 'function' {
   return null;
 }
 
-function fail(env: EvalEnv, msg: string): never {
-  throw new StatesError(StatesErrors.QueryEvaluationError, `${statePrefix(env.stateName, env.enteredEventId)}${msg}`);
+function fail(env: EvalEnv, msg: string, field: string): never {
+  throw new StatesError(StatesErrors.QueryEvaluationError, `${statePrefix(env.stateName, env.enteredEventId)}${msg}`, field);
 }
 
 /**
@@ -142,7 +142,7 @@ export async function evaluateJsonataString(
   try {
     compiled = compileJsonata(expr);
   } catch (e) {
-    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' could not be parsed: ${(e as Error).message}`);
+    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' could not be parsed: ${(e as Error).message}`, field);
   }
   const bindings: Record<string, unknown> = { states, ...sfnFunctions(env.randomness ?? systemRandomness) };
   for (const m of expr.matchAll(VAR_REF)) {
@@ -156,11 +156,11 @@ export async function evaluateJsonataString(
     raw = await compiled.evaluate(undefined, bindings);
   } catch (e) {
     const err = e as { message?: string; code?: string };
-    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' threw an error during evaluation. ${err.message ?? String(e)}`);
+    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' threw an error during evaluation. ${err.message ?? String(e)}`, field);
   }
   const value = toJson(raw);
-  if (value === 'function') return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned an unsupported result type.`);
-  if (value === undefined) return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned nothing (undefined).`);
+  if (value === 'function') return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned an unsupported result type.`, field);
+  if (value === undefined) return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned nothing (undefined).`, field);
   return value;
 }
 
@@ -184,5 +184,5 @@ export async function evaluateJsonataTemplate(value: Json, states: StatesBinding
 /** AWS's "unexpected result type" failure, e.g. Items not an array. */
 export function unexpectedType(env: EvalEnv, expr: string, field: string, expected: string, value: Json): never {
   const t = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${t}' for value: ${JSON.stringify(value)}`);
+  return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${t}' for value: ${JSON.stringify(value)}`, field);
 }

@@ -143,7 +143,7 @@ export async function runWait(state: WaitState, input: Json, env: EvalEnv, nowMs
       const v = isJsonataExpression(state.Seconds) ? await evaluateJsonataString(state.Seconds, binding, env, 'Seconds') : state.Seconds;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         throw new StatesError(StatesErrors.QueryEvaluationError,
-          `${prefix(env)}The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`);
+          `${prefix(env)}The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`, 'Seconds');
       }
       untilMs = secondsUntil(v, nowMs, env);
     } else {
@@ -152,7 +152,7 @@ export async function runWait(state: WaitState, input: Json, env: EvalEnv, nowMs
       const t = typeof v === 'string' ? parseTimestamp(v) : undefined;
       if (!t) {
         throw new StatesError(StatesErrors.QueryEvaluationError,
-          `${prefix(env)}The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+          `${prefix(env)}The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`, 'Timestamp');
       }
       untilMs = timestampUntil(instantToMs(t), nowMs, env);
     }
@@ -285,7 +285,7 @@ async function jsonataSeconds(v: number | string | undefined, binding: StatesBin
   const r = await evaluateJsonataString(v, binding, env, field);
   if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) {
     throw new StatesError(StatesErrors.QueryEvaluationError,
-      `${prefix(env)}The JSONata expression '${expressionText(v)}' specified for the field '${field}' returned an unexpected result type. Expected 'positive integer', but was '${typeof r}' for value: ${JSON.stringify(r)}`);
+      `${prefix(env)}The JSONata expression '${expressionText(v)}' specified for the field '${field}' returned an unexpected result type. Expected 'positive integer', but was '${typeof r}' for value: ${JSON.stringify(r)}`, field);
   }
   return r;
 }
