@@ -1,7 +1,7 @@
 // Runtime catalog: which Lambda runtime names Nimbus can run on this machine and how to start
 // each (interpreter binary, bootstrap file). Binary discovery is done once per binary and cached,
 // so `runtimeAvailability` is cheap enough to call on every CreateFunction.
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runtimesDir } from '../../paths.js';
@@ -126,7 +126,7 @@ export class RuntimeCatalog {
       if (looked.includes(candidate)) continue;
       looked.push(candidate);
       if (!existsSync(candidate) || !isExecutable(candidate)) continue;
-      if (candidate === process.execPath || nodeMajor(candidate) === major) {
+      if (candidate === process.execPath ? Number(process.versions.node.split('.')[0]) === major : nodeMajor(candidate) === major) {
         binary = candidate;
         break;
       }
@@ -164,16 +164,4 @@ function nodeMajor(binary: string): number | undefined {
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: {} });
   const match = /^v(\d+)\./.exec(probe.stdout ?? '');
   return match ? Number(match[1]) : undefined;
-}
-
-/** Lists Node majors installed under the data dir (for diagnostics). */
-export function installedNodeMajors(dataDir: string): number[] {
-  try {
-    return readdirSync(join(dataDir, 'runtimes'))
-      .map((d) => /^node(\d+)$/.exec(d)?.[1])
-      .filter((m): m is string => m !== undefined)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
