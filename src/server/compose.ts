@@ -5,7 +5,7 @@ import { Store } from '../store/database.js';
 import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
 import { createLambdaService } from '../lambda/index.js';
-import { createLogsService } from '../cloudwatch/index.js';
+import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -53,6 +53,8 @@ export async function composeServices(
   const services: Service[] = [];
   const logs = createLogsService(platform);
   services.push(logs.service);
+  const metrics = createMetricsService(platform);
+  services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, ...options.lambda });
   services.push(lambda.service);
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.

@@ -2,17 +2,19 @@
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
 import type { IncomingMessage } from 'node:http';
 
-export type ServiceName = 'lambda' | 'states' | 'logs' | 'apigateway' | 'execute-api' | 'console';
+export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console';
 
 const TARGET_PREFIXES: ReadonlyArray<[string, ServiceName]> = [
   ['AWSStepFunctions.', 'states'],
   ['Logs_20140328.', 'logs'],
+  ['GraniteServiceVersion20100801.', 'monitoring'],
 ];
 
 const SCOPE_SERVICES: Record<string, ServiceName> = {
   lambda: 'lambda',
   states: 'states',
   logs: 'logs',
+  monitoring: 'monitoring',
   apigateway: 'apigateway',
   'execute-api': 'execute-api',
 };

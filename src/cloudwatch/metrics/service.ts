@@ -1,0 +1,27 @@
+// Builds the CloudWatch metrics service (`monitoring`): repository + MetricsStore + core + wire.
+import type { Service } from '../../server/context.js';
+import type { Platform } from '../../server/compose.js';
+import { handleMetricsRequest } from './api.js';
+import { MetricsCore } from './core.js';
+import { MetricsRepository } from './repository.js';
+import { MetricsStore } from './store.js';
+
+export interface MetricsService {
+  readonly service: Service;
+  /** In-process writes (`putMetric`) and queries (`statistics`, `listMetrics`) without HTTP. */
+  readonly metrics: MetricsStore;
+}
+
+export function createMetricsService(platform: Pick<Platform, 'store' | 'log'>): MetricsService {
+  const metrics = new MetricsStore(new MetricsRepository(platform.store), platform.log);
+  const core = new MetricsCore(metrics);
+  const service: Service = {
+    name: 'monitoring',
+    protocol: 'json',
+    handle: (ctx) => handleMetricsRequest(core, ctx),
+    close() {
+      metrics.close();
+    },
+  };
+  return { service, metrics };
+}

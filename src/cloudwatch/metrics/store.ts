@@ -1,0 +1,299 @@
+// The in-process, durable metrics store. Two ways in:
+//  - `putMetric(...)`: the hot path for platform metrics (Lambda Invocations, Duration, Errors…).
+//    Values are aggregated in memory per (series, unit, second) and written in one transaction
+//    about once a second; every read flushes first, so queries always see what was put.
+//  - `putSamples(...)`: PutMetricData, written before the API acknowledges it.
+// Queries bucket points by period and compute SampleCount, Sum, Average, Minimum, Maximum and
+// exact percentiles (pNN) from the stored (value, count) distributions.
+import type { MetricsRepository, PointRow, SeriesRow } from './repository.js';
+
+export interface Dimension {
+  readonly Name: string;
+  readonly Value: string;
+}
+
+export type DimensionsInput = ReadonlyArray<Dimension> | Readonly<Record<string, string>>;
+
+export interface Sample {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: ReadonlyArray<Dimension>;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly unit: string;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  /** Raw values as (value, count) pairs when known (enables percentiles). */
+  readonly pairs?: ReadonlyArray<number>;
+}
+
+export interface StatisticsQuery {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: ReadonlyArray<Dimension>;
+  /** Epoch ms, inclusive. */
+  readonly start: number;
+  /** Epoch ms, exclusive. */
+  readonly end: number;
+  /** Seconds. */
+  readonly period: number;
+  readonly unit?: string;
+  /** Percentiles wanted, e.g. [50, 99, 99.9]. */
+  readonly percentiles?: readonly number[];
+}
+
+export interface Datapoint {
+  /** Start of the period, epoch ms. */
+  readonly timestamp: number;
+  readonly unit: string;
+  readonly sampleCount: number;
+  readonly sum: number;
+  readonly average: number;
+  readonly minimum: number;
+  readonly maximum: number;
+  /** percentile → value; a percentile is missing when a statistic set hid the raw values. */
+  readonly percentiles: Map<number, number>;
+}
+
+export interface MetricIdentity {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Dimension[];
+}
+
+const FLUSH_DELAY_MS = 1000;
+const FLUSH_ENTRIES = 5000;
+
+interface Agg {
+  account: string;
+  region: string;
+  namespace: string;
+  name: string;
+  dims: string;
+  unit: string;
+  ts: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  pairs: number[];
+}
+
+/** Canonical dimension key: sorted by name, so {a,b} and {b,a} are one series, as on AWS. */
+export function canonicalDimensions(dims: DimensionsInput): string {
+  const list: [string, string][] = Array.isArray(dims)
+    ? (dims as ReadonlyArray<Dimension>).map((d) => [d.Name, d.Value])
+    : Object.entries(dims as Record<string, string>);
+  list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return JSON.stringify(list);
+}
+
+export function parseDimensions(canonical: string): Dimension[] {
+  return (JSON.parse(canonical) as [string, string][]).map(([Name, Value]) => ({ Name, Value }));
+}
+
+export class MetricsStore {
+  private buffer = new Map<string, Agg>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly repo: MetricsRepository,
+    private readonly log: (msg: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records one value (hot path: memory only until the next flush). Never throws. */
+  putMetric(
+    accountId: string,
+    region: string,
+    namespace: string,
+    name: string,
+    dimensions: DimensionsInput,
+    value: number,
+    unit = 'None',
+    timestamp: number = this.now(),
+  ): void {
+    if (!Number.isFinite(value)) return;
+    const dims = canonicalDimensions(dimensions);
+    const ts = Math.floor(timestamp / 1000) * 1000;
+    const key = `${accountId}\u0000${region}\u0000${namespace}\u0000${name}\u0000${dims}\u0000${unit}\u0000${ts}`;
+    const agg = this.buffer.get(key);
+    if (agg) {
+      agg.count++;
+      agg.sum += value;
+      if (value < agg.min) agg.min = value;
+      if (value > agg.max) agg.max = value;
+      agg.pairs.push(value, 1);
+    } else {
+      this.buffer.set(key, {
+        account: accountId, region, namespace, name, dims, unit, ts,
+        count: 1, sum: value, min: value, max: value, pairs: [value, 1],
+      });
+    }
+    if (this.closed || this.buffer.size >= FLUSH_ENTRIES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+  }
+
+  /** Writes samples durably, now, in one transaction (PutMetricData). */
+  putSamples(accountId: string, region: string, samples: ReadonlyArray<Sample>): void {
+    this.flush();
+    const now = this.now();
+    this.repo.transaction(() => {
+      for (const s of samples) {
+        const id = this.repo.series(accountId, region, s.namespace, s.name, canonicalDimensions(s.dimensions), now);
+        this.repo.insertPoint(id, {
+          ts: s.timestamp,
+          unit: s.unit,
+          count: s.count,
+          sum: s.sum,
+          min: s.min,
+          max: s.max,
+          dist: s.pairs ? Float64Array.from(s.pairs) : null,
+        });
+      }
+    });
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.buffer.size === 0) return;
+    const batch = this.buffer;
+    this.buffer = new Map();
+    try {
+      const now = this.now();
+      const ids = new Map<string, number>();
+      this.repo.transaction(() => {
+        for (const a of batch.values()) {
+          const seriesKey = `${a.account}\u0000${a.region}\u0000${a.namespace}\u0000${a.name}\u0000${a.dims}`;
+          let id = ids.get(seriesKey);
+          if (id === undefined) {
+            id = this.repo.series(a.account, a.region, a.namespace, a.name, a.dims, now);
+            ids.set(seriesKey, id);
+          }
+          this.repo.insertPoint(id, {
+            ts: a.ts, unit: a.unit, count: a.count, sum: a.sum, min: a.min, max: a.max, dist: Float64Array.from(a.pairs),
+          });
+        }
+      });
+    } catch (err) {
+      this.log(`metrics: could not write ${batch.size} aggregate(s): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  /** Datapoints of one series, one per period that has data, oldest first. */
+  statistics(accountId: string, region: string, q: StatisticsQuery): Datapoint[] {
+    this.flush();
+    const series = this.repo.findSeries(accountId, region, q.namespace, q.name, canonicalDimensions(q.dimensions));
+    if (!series) return [];
+    const periodMs = q.period * 1000;
+    const buckets = new Map<number, PointRow[]>();
+    for (const p of this.repo.points(series.id, q.start, q.end)) {
+      if (q.unit !== undefined && p.unit !== q.unit) continue;
+      const b = q.start + Math.floor((p.ts - q.start) / periodMs) * periodMs;
+      let list = buckets.get(b);
+      if (!list) buckets.set(b, (list = []));
+      list.push(p);
+    }
+    const out: Datapoint[] = [];
+    for (const [timestamp, rows] of [...buckets].sort((a, b) => a[0] - b[0])) {
+      out.push(aggregate(timestamp, rows, q.percentiles ?? []));
+    }
+    return out;
+  }
+
+  /** Metrics (series) of an account/region, in creation order, after `afterId`. */
+  listMetrics(
+    accountId: string,
+    region: string,
+    q: {
+      namespace?: string;
+      name?: string;
+      dimensions?: ReadonlyArray<{ Name: string; Value?: string }>;
+      activeSince?: number;
+      afterId: number;
+      limit: number;
+    },
+  ): { metrics: MetricIdentity[]; lastId?: number } {
+    this.flush();
+    const metrics: MetricIdentity[] = [];
+    let after = q.afterId;
+    // Dimension filters run in memory, so read in chunks until the page is full.
+    for (;;) {
+      const rows: SeriesRow[] = this.repo.listSeries(accountId, region, {
+        namespace: q.namespace, name: q.name, activeSince: q.activeSince, afterId: after, limit: 1000,
+      });
+      for (const r of rows) {
+        after = r.id;
+        const dims = parseDimensions(r.dims);
+        if (q.dimensions && !q.dimensions.every((f) => dims.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)))) {
+          continue;
+        }
+        metrics.push({ namespace: r.namespace, name: r.name, dimensions: dims });
+        if (metrics.length === q.limit) return { metrics, lastId: r.id };
+      }
+      if (rows.length < 1000) return { metrics };
+    }
+  }
+}
+
+function aggregate(timestamp: number, rows: PointRow[], percentiles: readonly number[]): Datapoint {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let complete = true;
+  const pairs: number[] = [];
+  for (const r of rows) {
+    count += r.count;
+    sum += r.sum;
+    if (r.min < min) min = r.min;
+    if (r.max > max) max = r.max;
+    if (percentiles.length === 0) continue;
+    if (!r.dist) {
+      complete = false;
+      continue;
+    }
+    const f = new Float64Array(r.dist.buffer.slice(r.dist.byteOffset, r.dist.byteOffset + r.dist.byteLength));
+    for (let i = 0; i < f.length; i++) pairs.push(f[i]!);
+  }
+  const result = new Map<number, number>();
+  if (complete && pairs.length > 0) {
+    const sorted: [number, number][] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i + 1]! > 0) sorted.push([pairs[i]!, pairs[i + 1]!]);
+    sorted.sort((a, b) => a[0] - b[0]);
+    const total = sorted.reduce((n, p) => n + p[1], 0);
+    for (const p of percentiles) result.set(p, percentile(sorted, total, p));
+  }
+  return {
+    timestamp,
+    unit: rows[0]?.unit ?? 'None',
+    sampleCount: count,
+    sum,
+    average: count > 0 ? sum / count : 0,
+    minimum: min,
+    maximum: max,
+    percentiles: result,
+  };
+}
+
+/** Nearest-rank percentile over weighted, sorted values: the smallest value with ≥ p% at or below it. */
+function percentile(sorted: ReadonlyArray<[number, number]>, total: number, p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [v, c] of sorted) {
+    seen += c;
+    if (seen >= rank) return v;
+  }
+  return sorted[sorted.length - 1]![0];
+}
