@@ -18,6 +18,12 @@ export const InvalidZipFile = errorType('InvalidZipFileException', 502, user);
 export const UnsupportedMediaType = errorType('UnsupportedMediaTypeException', 415, user);
 export const ServiceUnavailable = errorType('ServiceException', 500, { fields: { Type: 'Service' } });
 
+/**
+ * Errors Lambda's front end sends that the service model (and so @aws-sdk/client-lambda) does not
+ * declare: constraint violations and oversized uploads. Clients still see these names.
+ */
+export const UNMODELED_ERROR_NAMES = ['ValidationException', 'RequestEntityTooLargeException'];
+
 /** Every error name this catalog can produce (checked against @aws-sdk/client-lambda in a test). */
 export const LAMBDA_ERROR_NAMES = [
   ResourceNotFound,

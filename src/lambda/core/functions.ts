@@ -415,12 +415,13 @@ export class FunctionRegistry {
   ): FunctionVersion {
     const record = this.repo.load({ ...scope, functionName: name })!;
     const newest = record.versions.get(String(record.meta.lastVersion));
-    if (newest && sameContent(newest, latest)) return newest;
+    if (newest && newest.publishedFromRevisionId === latest.revisionId) return newest;
     const number = record.meta.lastVersion + 1;
     const version: FunctionVersion = {
       ...latest,
       version: String(number),
       description: description ?? latest.description,
+      publishedFromRevisionId: latest.revisionId,
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
       state: 'Active',
@@ -631,11 +632,6 @@ export class FunctionRegistry {
       );
     }
   }
-}
-
-function sameContent(a: FunctionVersion, b: FunctionVersion): boolean {
-  const strip = ({ version, lastModified, revisionId, state, lastUpdateStatus, ...rest }: FunctionVersion) => rest;
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
 function sortVersions(versions: FunctionVersion[]): FunctionVersion[] {

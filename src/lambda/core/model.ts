@@ -33,6 +33,8 @@ export interface FunctionVersion {
   readonly revisionId: string;
   readonly state: FunctionState;
   readonly lastUpdateStatus: LastUpdateStatus;
+  /** For a published version: the $LATEST revision it was made from (a publish without changes is a no-op). */
+  readonly publishedFromRevisionId?: string;
 }
 
 export interface Alias {
