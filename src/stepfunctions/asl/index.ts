@@ -54,7 +54,7 @@ export {
   runPass, runChoice, runWait, runSucceed, runFail,
   taskInput, taskResult, parallelInput, mapInput, mapItemInput, stateResult, catchResult,
 } from './process.js';
-export type { ChoiceOutcome, WaitOutcome, FailOutcome, TaskInvocation, MapPlan } from './process.js';
+export type { ChoiceOutcome, WaitOutcome, FailOutcome, TaskInvocation, MapPlan, ItemBatcherPlan } from './process.js';
 
 // ── Lower-level evaluation (used by process.ts; exported for the engine's special cases) ────
 /** evaluateTemplate(template, input, env, field): JSONPath payload template (`key.$` paths, intrinsics, `$$`, `$var`). */

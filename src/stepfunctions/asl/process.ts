@@ -52,6 +52,14 @@ export interface MapPlan {
   readonly maxConcurrency: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
+  /** Resolved ItemBatcher (DISTRIBUTED Map), if any: the engine groups items into `{...batchInput, Items: [...]}`. */
+  readonly batcher?: ItemBatcherPlan;
+}
+
+export interface ItemBatcherPlan {
+  readonly maxItemsPerBatch?: number;
+  readonly maxInputBytesPerBatch?: number;
+  readonly batchInput?: Json;
 }
 
 const prefix = (env: EvalEnv): string => statePrefix(env.stateName, env.enteredEventId);
@@ -342,11 +350,37 @@ export async function mapInput(state: MapState, input: Json, env: EvalEnv): Prom
     toleratedFailurePercentage = typeof state.ToleratedFailurePercentage === 'number' ? state.ToleratedFailurePercentage
       : state.ToleratedFailurePercentagePath !== undefined ? numericPath(state.ToleratedFailurePercentagePath, effective, env, 'ToleratedFailurePercentagePath') : undefined;
   }
+  const batcher = state.ItemBatcher ? await resolveBatcher(state, state.ItemBatcher, input, env) : undefined;
   return {
     items: items as Json[],
     maxConcurrency: maxConcurrency ?? 0,
+    ...(batcher ? { batcher } : {}),
     ...(toleratedFailureCount !== undefined ? { toleratedFailureCount } : {}),
     ...(toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage } : {}),
+  };
+}
+
+async function resolveBatcher(state: MapState, b: JsonObject, input: Json, env: EvalEnv): Promise<ItemBatcherPlan> {
+  let maxItems: number | undefined;
+  let maxBytes: number | undefined;
+  let batchInput: Json | undefined;
+  if (state.queryLanguage === 'JSONata') {
+    const binding = states(input, env);
+    maxItems = await jsonataNumber(b.MaxItemsPerBatch as number | string | undefined, binding, env, 'MaxItemsPerBatch');
+    maxBytes = await jsonataNumber(b.MaxInputBytesPerBatch as number | string | undefined, binding, env, 'MaxInputBytesPerBatch');
+    if (b.BatchInput !== undefined) batchInput = await evaluateJsonataTemplate(b.BatchInput, binding, env, 'BatchInput');
+  } else {
+    const effective = applyIoPath(state.InputPath, input, env);
+    maxItems = typeof b.MaxItemsPerBatch === 'number' ? b.MaxItemsPerBatch
+      : typeof b.MaxItemsPerBatchPath === 'string' ? numericPath(b.MaxItemsPerBatchPath, effective, env, 'MaxItemsPerBatchPath') : undefined;
+    maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch
+      : typeof b.MaxInputBytesPerBatchPath === 'string' ? numericPath(b.MaxInputBytesPerBatchPath, effective, env, 'MaxInputBytesPerBatchPath') : undefined;
+    if (b.BatchInput !== undefined) batchInput = evaluatePayloadTemplate(b.BatchInput, effective, env, 'BatchInput');
+  }
+  return {
+    ...(maxItems !== undefined ? { maxItemsPerBatch: maxItems } : {}),
+    ...(maxBytes !== undefined ? { maxInputBytesPerBatch: maxBytes } : {}),
+    ...(batchInput !== undefined ? { batchInput } : {}),
   };
 }
 
