@@ -3,7 +3,7 @@
 import type { Platform } from '../../server/compose.js';
 import type { Service } from '../../server/context.js';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
-import type { ApiGatewayCatalog, UsagePlan } from '../core/model.js';
+import type { ApiGatewayCatalog } from '../core/model.js';
 import { createAgent } from './backends.js';
 import { authorizerStagePrefix } from './authorizer.js';
 import { cacheStagePrefix } from './cache.js';
@@ -18,8 +18,6 @@ export interface DataPlaneOptions {
   readonly catalog: ApiGatewayCatalog;
   /** The in-process Lambda invoker; a function so the integrator can wire it after construction. */
   readonly invoker: LambdaInvoker | (() => LambdaInvoker | undefined) | undefined;
-  /** Finds a usage plan by id (for GetUsage before any traffic); optional. */
-  readonly findUsagePlan?: (planId: string) => UsagePlan | undefined;
 }
 
 export interface DataPlane {
@@ -32,7 +30,7 @@ export function createApiGatewayDataPlane(options: DataPlaneOptions): DataPlane 
   const { platform, catalog } = options;
   const inv = options.invoker;
   const invoker = typeof inv === 'function' ? inv : () => inv;
-  const meter = new SqliteUsageMeter(platform.store, Date.now, options.findUsagePlan);
+  const meter = new SqliteUsageMeter(platform.store, Date.now, (id) => catalog.findUsagePlan(id));
   const agent = createAgent();
   const pipeline = new Pipeline({ catalog, invoker, meter, agent, endpoint: () => platform.endpoint });
   const unsubscribe = catalog.subscribe((event) => {
