@@ -1,7 +1,7 @@
 // The data plane's read side: answers from memory and memoises derived views until the next
 // committed write (state.version), so a request never queries SQLite or rebuilds indexes.
 import { DEFAULT_ACCOUNT } from './keys.js';
-import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding } from './model.js';
+import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding, UsagePlan } from './model.js';
 import { scopeKey, type ApiGatewayState } from './state.js';
 
 export class StateCatalog implements ApiGatewayCatalog {
@@ -91,6 +91,10 @@ export class StateCatalog implements ApiGatewayCatalog {
     const frozen = Object.freeze(out);
     this.plans.set(key, frozen);
     return frozen;
+  }
+
+  findUsagePlan(usagePlanId: string): UsagePlan | undefined {
+    return this.state.findUsagePlan(usagePlanId);
   }
 
   account(accountId: string, region: string): Account {

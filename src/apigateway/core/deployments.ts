@@ -117,6 +117,12 @@ function withCache(stage: Stage): Stage {
 // ---------------------------------------------------------------------------------------------
 // Deployments
 
+const withoutSummary = (d: Deployment, embed: boolean): Deployment => {
+  if (embed) return d;
+  const { apiSummary: _drop, ...rest } = d;
+  return rest;
+};
+
 export function createDeployment(state: ApiGatewayState, scope: Scope, apiId: string, input: Input): Deployment {
   const stageName = input.str('stageName');
   if (stageName !== undefined) checkStageName(stageName);
@@ -138,7 +144,7 @@ export function createDeployment(state: ApiGatewayState, scope: Scope, apiId: st
     api.deployments.set(id, { deployment, snapshot: snapshotOf(api, id, createdDate) });
     if (stageName === undefined) {
       if (canaryInput) throw BadRequest('A stage name must be specified for a canary deployment');
-      return deployment;
+      return withoutSummary(deployment, false);
     }
     const existing = api.stages.get(stageName);
     if (canaryInput) {
@@ -174,7 +180,7 @@ export function createDeployment(state: ApiGatewayState, scope: Scope, apiId: st
       );
     }
     draft.emit({ type: 'stageChanged', scope, apiId, stageName });
-    return deployment;
+    return withoutSummary(deployment, false);
   });
 }
 
@@ -183,12 +189,6 @@ function deploymentIn(api: ApiState, id: string): DeploymentRecord {
   if (!d) throw deploymentNotFound();
   return d;
 }
-
-const withoutSummary = (d: Deployment, embed: boolean): Deployment => {
-  if (embed) return d;
-  const { apiSummary: _drop, ...rest } = d;
-  return rest;
-};
 
 export function getDeployment(state: ApiGatewayState, scope: Scope, apiId: string, id: string, embedSummary = false): Deployment {
   return withoutSummary(deploymentIn(apiIn(state.scopeState(scope).apis, scope, apiId), id).deployment, embedSummary);

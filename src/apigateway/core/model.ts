@@ -221,14 +221,14 @@ export type UnauthorizedCacheControlHeaderStrategy =
   | 'SUCCEED_WITH_RESPONSE_HEADER'
   | 'SUCCEED_WITHOUT_RESPONSE_HEADER';
 
-/** Per-method stage settings. Keys in `Stage.methodSettings` are `{resourcePath}/{verb}` with `*\/*` for all. */
+/** Per-method stage settings. Keys in `Stage.methodSettings` are the resource path without its leading slash plus the verb (`pets/GET`), or `*\/*` for all. */
 export interface MethodSetting {
   readonly metricsEnabled: boolean;
   readonly loggingLevel: LoggingLevel;
   readonly dataTraceEnabled: boolean;
-  /** Requests per second burst; -1 = not set (inherit). */
+  /** Requests burst; a new entry gets AWS's default 5000. */
   readonly throttlingBurstLimit: number;
-  /** Requests per second steady rate; -1 = not set (inherit). */
+  /** Requests per second steady rate; a new entry gets AWS's default 10000. */
   readonly throttlingRateLimit: number;
   readonly cachingEnabled: boolean;
   /** 0..3600, default 300. */
@@ -260,7 +260,7 @@ export interface Stage {
   /** '0.5' | '1.6' | '6.1' | '13.5' | '28.4' | '58.2' | '118' | '237' */
   readonly cacheClusterSize?: string;
   readonly cacheClusterStatus: 'CREATE_IN_PROGRESS' | 'AVAILABLE' | 'DELETE_IN_PROGRESS' | 'NOT_AVAILABLE' | 'FLUSH_IN_PROGRESS';
-  /** `{resourcePath}/{VERB}` (e.g. `/pets/GET`, `*\/*`) → settings. */
+  /** `pets/GET`, `pets/{id}/GET` or `*\/*` → settings (AWS's key shape). */
   readonly methodSettings: Readonly<Record<string, MethodSetting>>;
   readonly variables: Readonly<Record<string, string>>;
   readonly documentationVersion?: string;
@@ -416,6 +416,8 @@ export interface ApiGatewayCatalog {
   findApiKeyByValue(accountId: string, region: string, value: string): ApiKey | undefined;
   /** Usage plans whose apiStages include this stage. */
   usagePlansForStage(accountId: string, region: string, apiId: string, stageName: string): readonly StagePlanBinding[];
+  /** A usage plan by id (plan ids are unique across scopes), e.g. for the meter's quota. */
+  findUsagePlan(usagePlanId: string): UsagePlan | undefined;
   /** Account-level throttle (per region). */
   account(accountId: string, region: string): Account;
   /** Subscribes to control-plane changes; returns the unsubscribe function. */

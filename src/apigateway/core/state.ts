@@ -235,6 +235,14 @@ export class ApiGatewayState {
     return key ? this.scopes.get(key)?.scope : undefined;
   }
 
+  findUsagePlan(usagePlanId: string): UsagePlan | undefined {
+    for (const s of this.scopes.values()) {
+      const plan = s.usagePlans.get(usagePlanId);
+      if (plan) return plan;
+    }
+    return undefined;
+  }
+
   isApiIdTaken(apiId: string): boolean {
     return this.apiIndex.has(apiId);
   }
