@@ -6,6 +6,7 @@ import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
 import { createLambdaService } from '../lambda/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
+import { createApiGatewayControlPlane } from '../apigateway/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -57,6 +58,8 @@ export async function composeServices(
   services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, ...options.lambda });
   services.push(lambda.service);
+  const apigateway = createApiGatewayControlPlane(platform);
+  services.push(apigateway.service);
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
 }
