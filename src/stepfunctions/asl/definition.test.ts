@@ -1,0 +1,143 @@
+// parseDefinition / validateDefinition: AWS's codes, messages and locations for rejected definitions.
+import { describe, expect, test } from 'vitest';
+import { AslValidationError, parseDefinition, validateDefinition } from './index.js';
+
+const m = (states: object, extra: object = {}) => JSON.stringify({ StartAt: Object.keys(states)[0], States: states, ...extra });
+const diag = (text: string) => validateDefinition(text).diagnostics.map((d) => `${d.code}|${d.message}|${d.location ?? ''}`);
+
+describe('parseDefinition', () => {
+  test('returns the normalised model', () => {
+    const sm = parseDefinition(m({
+      T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', Retry: [{ ErrorEquals: ['States.ALL'] }], Next: 'M' },
+      M: { Type: 'Map', Iterator: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, Parameters: { 'v.$': '$$.Map.Item.Value' }, End: true },
+    }));
+    const t = sm.States.get('T');
+    expect(t?.Type).toBe('Task');
+    if (t?.Type === 'Task') expect(t.Retry[0]).toEqual({ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'NONE' });
+    const map = sm.States.get('M');
+    if (map?.Type !== 'Map') throw new Error('not a map');
+    expect(map.legacyIterator).toBe(true);
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    expect(map.ItemSelector).toEqual({ 'v.$': '$$.Map.Item.Value' });
+    expect(sm.queryLanguage).toBe('JSONPath');
+  });
+
+  test('throws InvalidDefinition with AWS message format', () => {
+    let err: unknown;
+    try {
+      parseDefinition(m({ pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } }));
+    } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(AslValidationError);
+    const e = err as AslValidationError;
+    expect(e.name).toBe('InvalidDefinition');
+    expect(e.status).toBe(400);
+    expect(e.message).toBe(`Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next, MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2'`);
+  });
+
+  test('no terminal state: MISSING_END_STATE at null, unreachable walk suppressed', () => {
+    expect(() => parseDefinition(m({ A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, C: { Type: 'Pass', Next: 'A' } })))
+      .toThrow(`Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'`);
+  });
+});
+
+describe('validateDefinition', () => {
+  test('OK', () => {
+    expect(validateDefinition(m({ A: { Type: 'Succeed' } }))).toEqual({ result: 'OK', diagnostics: [], truncated: false });
+  });
+
+  test('malformed JSON and empty input', () => {
+    expect(validateDefinition('{"StartAt": ').diagnostics[0]?.code).toBe('INVALID_JSON_DESCRIPTION');
+    expect(validateDefinition('   ').diagnostics[0]?.code).toBe('MISSING_DESCRIPTION');
+    expect(validateDefinition('[]').result).toBe('FAIL');
+  });
+
+  test('missing StartAt/States', () => {
+    expect(diag('{}')).toEqual(['SCHEMA_VALIDATION_FAILED|These fields are required: [StartAt, States]|/']);
+  });
+
+  test('unsupported field per state type', () => {
+    expect(diag(m({ P: { Type: 'Pass', TimeoutSeconds: 5, End: true } }))).toEqual(["SCHEMA_VALIDATION_FAILED|Field 'TimeoutSeconds' is not supported|/States/P"]);
+    expect(diag(m({ P: { Type: 'Pass', Catch: [], End: true } }))).toEqual(["SCHEMA_VALIDATION_FAILED|Field 'Catch' is not supported|/States/P"]);
+  });
+
+  test('query-language-specific fields', () => {
+    expect(diag(m({ P: { Type: 'Pass', Output: 1, End: true } })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage|/States/P"]);
+    expect(diag(m({ P: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } }, { QueryLanguage: 'JSONata' })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine|/States/P"]);
+    expect(diag(m({ P: { Type: 'Pass', InputPath: '$.a', End: true } }, { QueryLanguage: 'JSONata' })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' QueryLanguage|/States/P"]);
+    // A state may opt into JSONata under a JSONPath machine.
+    expect(validateDefinition(m({ P: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } })).result).toBe('OK');
+  });
+
+  test('JSONata syntax and top-level references', () => {
+    expect(diag(m({ P: { Type: 'Pass', Output: '{% 1 + %}', End: true } }, { QueryLanguage: 'JSONata' })))
+      .toEqual(['INVALID_JSONATA_EXPRESSION|Unexpected end of expression|/States/P/Output']);
+    expect(diag(m({ P: { Type: 'Pass', Output: { v: '{% phone %}' }, End: true } }, { QueryLanguage: 'JSONata' })))
+      .toEqual(["UNSUPPORTED_JSONATA_EXPRESSION|Reference to 'phone' at the top level is not supported.|/States/P/Output/v"]);
+    expect(validateDefinition(m({ P: { Type: 'Pass', Output: '{% $states.input.items[price > 5].name %}', End: true } }, { QueryLanguage: 'JSONata' })).result).toBe('OK');
+  });
+
+  test('Next/End and transitions', () => {
+    expect(diag(m({ P: { Type: 'Pass' } }))).toContain("SCHEMA_VALIDATION_FAILED|Either 'Next' or 'End: true' is required|/States/P");
+    expect(diag(m({ C: { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'X' }], Default: 'Y' }, S: { Type: 'Succeed' } })))
+      .toEqual([
+        "MISSING_TRANSITION_TARGET|Missing 'Next' target: X|/States/C/Choices[0]/Next",
+        "MISSING_TRANSITION_TARGET|Missing 'Next' target: Y|/States/C/Default",
+        'MISSING_TRANSITION_TARGET|State "S" is not reachable.|/States/S',
+      ]);
+  });
+
+  test('paths, payload templates and intrinsics', () => {
+    expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': 'nope' }, End: true } })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call|/States/P/Parameters/a.$"]);
+    expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': 'States.Nope(1)' }, End: true } }))).toHaveLength(1);
+    expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': "States.Format('{}', $.x" }, End: true } }))).toHaveLength(1);
+    expect(diag(m({ P: { Type: 'Pass', ResultPath: '$.a[*]', End: true } }))).toHaveLength(1);
+    expect(validateDefinition(m({ P: { Type: 'Pass', Parameters: { 'a.$': '$.items[?(@.x > 1)].y', 'b.$': "States.Format('{}', $.x)", 'c.$': '$$.Execution.Id', 'd.$': '$var.x' }, End: true } })).result).toBe('OK');
+  });
+
+  test('Retry and Catch', () => {
+    const task = (extra: object) => m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', End: true, ...extra }, N: { Type: 'Succeed' } });
+    expect(validateDefinition(task({ Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }] })).result).toBe('FAIL');
+    expect(validateDefinition(task({ Retry: [{ ErrorEquals: ['States.ALL', 'X'] }] })).result).toBe('FAIL');
+    expect(validateDefinition(task({ Retry: [{ ErrorEquals: ['X'], BackoffRate: 0.5 }] })).result).toBe('FAIL');
+    expect(validateDefinition(task({ Retry: [{ ErrorEquals: ['X'], JitterStrategy: 'HALF' }] })).result).toBe('FAIL');
+    expect(diag(task({ Catch: [{ ErrorEquals: ['States.ALL'] }] }))).toContain('SCHEMA_VALIDATION_FAILED|These fields are required: [Next]|/States/T/Catch[0]');
+    expect(validateDefinition(task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'N' }] })).result).toBe('OK');
+  });
+
+  test('Wait, Fail, Task fields', () => {
+    expect(validateDefinition(m({ W: { Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ W: { Type: 'Wait', Timestamp: '2016-03-14 01:59:00Z', End: true } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ F: { Type: 'Fail', Error: 'a', ErrorPath: '$.e' } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 0, End: true } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 5, HeartbeatSeconds: 5, End: true } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ T: { Type: 'Task', End: true } })).diagnostics[0]?.message).toBe('These fields are required: [Resource]');
+  });
+
+  test('Parallel branches and Map processors are validated recursively', () => {
+    expect(diag(m({ P: { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Pass', Next: 'Y' } } }], End: true } })))
+      .toContain("MISSING_TRANSITION_TARGET|Missing 'Next' target: Y|/States/P/Branches[0]/States/X/Next");
+    expect(diag(m({ M: { Type: 'Map', ItemProcessor: { QueryLanguage: 'JSONata', StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true } })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|Field 'QueryLanguage' is not supported|/States/M/ItemProcessor"]);
+    expect(validateDefinition(m({ M: { Type: 'Map', ItemReader: {}, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true } })).result).toBe('FAIL');
+    expect(validateDefinition(m({ M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject' }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true } })).result).toBe('OK');
+  });
+
+  test('Choice rules', () => {
+    const ch = (rule: object) => m({ C: { Type: 'Choice', Choices: [{ ...rule, Next: 'S' }], Default: 'S' }, S: { Type: 'Succeed' } });
+    expect(validateDefinition(ch({ Variable: '$.a', NumericEquals: 'x' })).result).toBe('FAIL');
+    expect(validateDefinition(ch({ Variable: '$.a', NumericEquals: 1, StringEquals: 'x' })).result).toBe('FAIL');
+    expect(validateDefinition(ch({ And: [{ Variable: '$.a', IsNull: true, Next: 'S' }] })).result).toBe('FAIL');
+    expect(validateDefinition(ch({ Not: { Variable: '$.a', StringMatches: 'a*' } })).result).toBe('OK');
+    expect(validateDefinition(ch({ Variable: '$.a', TimestampEquals: 'yesterday' })).result).toBe('FAIL');
+  });
+
+  test('maxResults truncates', () => {
+    const r = validateDefinition(m({ A: { Type: 'Pass', X: 1, Y: 2, End: true } }), { maxResults: 1 });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.truncated).toBe(true);
+  });
+});
