@@ -28,3 +28,7 @@ export function createApiGatewayControlPlane(platform: Pick<Platform, 'store'>):
     },
   };
 }
+
+// The data plane (owned by gateway/): the composition root builds it with `catalog`.
+export { createApiGatewayDataPlane } from './gateway/index.js';
+export type { DataPlane, DataPlaneOptions } from './gateway/index.js';
