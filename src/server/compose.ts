@@ -5,8 +5,10 @@ import { Store } from '../store/database.js';
 import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
 import { createLambdaService } from '../lambda/index.js';
+import { createStepFunctionsService } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 import { createApiGatewayControlPlane } from '../apigateway/index.js';
+import { createApiGatewayDataPlane } from '../apigateway/gateway/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -58,8 +60,12 @@ export async function composeServices(
   services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, ...options.lambda });
   services.push(lambda.service);
+  services.push(createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink }));
   const apigateway = createApiGatewayControlPlane(platform);
   services.push(apigateway.service);
+  const executeApi = createApiGatewayDataPlane({ platform, catalog: apigateway.catalog, invoker: lambda.invoker });
+  apigateway.attachUsageMeter(executeApi.meter);
+  services.push(executeApi.service);
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
 }
