@@ -162,8 +162,12 @@ export function select(path: string, input: Json, env: EvalEnv): Selected {
   if (root === undefined) return { miss: `No results for path: ${path}` };
   if (parsed.tokens) return walk(root, parsed.tokens);
   if (root === null || typeof root !== 'object') return { value: [] };
-  const result = JSONPath({ path: parsed.rootPath, json: root, wrap: true, resultType: 'value', eval: 'safe' }) as Json[] | undefined;
-  return { value: result ?? [] };
+  try {
+    const result = JSONPath({ path: parsed.rootPath, json: root, wrap: true, resultType: 'value', eval: 'safe' }) as Json[] | undefined;
+    return { value: result ?? [] };
+  } catch (e) {
+    return { miss: `Invalid path '${path}': ${(e as Error).message}` };
+  }
 }
 
 export function isMiss(s: Selected): s is PathMiss {

@@ -88,7 +88,7 @@ export function checkCatch(s: StateScope, value: Json | undefined): Catcher[] {
     const errors = checkErrorEquals(s, r.ErrorEquals, here, i === value.length - 1, 'Catch');
     if (r.Next === undefined) s.c.schema('These fields are required: [Next]', here);
     else checkType(s.c, r.Next, 'STRING', 'Next', `${here}/Next`);
-    checkPathField(s.c, r.ResultPath, 'ResultPath', here, { nullable: true, reference: true });
+    checkPathField(s.c, r.ResultPath, 'ResultPath', here, { nullable: true, reference: true, result: true });
     checkAssign(s.c, r.Assign, here, jsonata);
     if (r.Output !== undefined && jsonata) checkJsonataTemplate(s.c, r.Output, `${here}/Output`);
     const cat: Catcher = {

@@ -13,12 +13,18 @@ export function isReferencePath(path: string): boolean {
   return p !== null && p.tokens !== undefined;
 }
 
+/** ResultPath writes into the state input: only `$`-rooted definite paths (no `$$`, no variables). */
+export function isResultPath(path: string): boolean {
+  const p = parsePath(path);
+  return p !== null && p.tokens !== undefined && p.source === 'input';
+}
+
 export function isValidPath(path: string): boolean {
   return parsePath(path) !== null;
 }
 
 /** InputPath / OutputPath / ItemsPath / …Path: a path (or null where allowed). */
-export function checkPathField(c: Collector, value: Json | undefined, field: string, loc: string, opts: { nullable?: boolean; reference?: boolean; intrinsic?: boolean } = {}): void {
+export function checkPathField(c: Collector, value: Json | undefined, field: string, loc: string, opts: { nullable?: boolean; reference?: boolean; intrinsic?: boolean; result?: boolean } = {}): void {
   if (value === undefined) return;
   if (value === null && opts.nullable) return;
   if (typeof value !== 'string') {
@@ -30,7 +36,7 @@ export function checkPathField(c: Collector, value: Json | undefined, field: str
     if (err) c.schema(`The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`, `${loc}/${field}`);
     return;
   }
-  const ok = opts.reference ? isReferencePath(value) : isValidPath(value);
+  const ok = opts.result ? isResultPath(value) : opts.reference ? isReferencePath(value) : isValidPath(value);
   if (!ok) c.schema(`The value for the field '${field}' must be a valid ${opts.reference ? 'Reference Path' : 'JSONPath'}`, `${loc}/${field}`);
 }
 

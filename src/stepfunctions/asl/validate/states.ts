@@ -74,7 +74,7 @@ export function validateState(
   // Common data fields
   checkPathField(c, raw.InputPath, 'InputPath', loc, { nullable: true });
   checkPathField(c, raw.OutputPath, 'OutputPath', loc, { nullable: true });
-  checkPathField(c, raw.ResultPath, 'ResultPath', loc, { nullable: true, reference: true });
+  checkPathField(c, raw.ResultPath, 'ResultPath', loc, { nullable: true, reference: true, result: true });
   if (raw.Parameters !== undefined && ql === 'JSONPath') checkPayloadTemplate(c, raw.Parameters, `${loc}/Parameters`);
   if (raw.ResultSelector !== undefined) {
     if (checkType(c, raw.ResultSelector, 'OBJECT', 'ResultSelector', `${loc}/ResultSelector`)) checkPayloadTemplate(c, raw.ResultSelector, `${loc}/ResultSelector`);
