@@ -20,7 +20,8 @@ export class DurableJournal implements Journal {
     private readonly now: () => number,
     resume: boolean,
   ) {
-    this.nextId = resume ? repo.maxEventId(arn) + 1 : 1;
+    // A new execution already has ExecutionStarted (id 1), written with its row.
+    this.nextId = resume ? repo.maxEventId(arn) + 1 : 2;
     if (resume) {
       for (const row of repo.steps(arn)) {
         this.steps.set(row.key, { done: row.done === 1, data: JSON.parse(row.data) as StepData });

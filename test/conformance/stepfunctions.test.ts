@@ -1,0 +1,191 @@
+// Step Functions conformance: every AWS-recorded case in ./stepfunctions/cases runs through the
+// real API (@aws-sdk/client-sfn against startNimbus()) and is compared with what AWS returned
+// (compare.mjs for status/output/error/cause, and the history's event types in order).
+// Cases run concurrently in beforeAll; each case is then reported as its own test.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import { zipSync, strToU8 } from 'fflate';
+import { startNimbus, clientConfig, type TestNimbus } from '../helpers/nimbus.js';
+// @ts-expect-error plain ESM comparator shipped with the corpus, no types
+import { matchCase } from './stepfunctions/compare.mjs';
+
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/conformance`;
+const DIR = join(import.meta.dirname, 'stepfunctions', 'cases');
+const CONCURRENCY = 48;
+
+interface LambdaSpec { functionName: string; node: string; behavior: string }
+interface Case {
+  name: string;
+  file: string;
+  definitionText: string;
+  inputText: string | null;
+  expected: { status: string };
+  lambda?: LambdaSpec | LambdaSpec[];
+  history?: Array<{ type: string }>;
+  tags: string[];
+}
+
+/** Cases that cannot pass on Nimbus, with the reason. Each one counts as not done. */
+const SKIP: Record<string, string> = {};
+
+function loadCases(): Case[] {
+  const out: Case[] = [];
+  for (const group of readdirSync(DIR).sort()) {
+    for (const f of readdirSync(join(DIR, group)).sort()) {
+      const c = JSON.parse(readFileSync(join(DIR, group, f), 'utf8')) as Case;
+      out.push({ ...c, file: `${group}/${f}` });
+    }
+  }
+  return out;
+}
+
+const cases = loadCases();
+
+interface Outcome { ok: boolean; why: string | null; historyWhy?: string | null; detail?: string }
+const outcomes = new Map<string, Outcome>();
+let nimbus: TestNimbus;
+let sfn: SFNClient;
+let lambda: LambdaClient;
+
+/** The same function name is recorded with different code by some cases: give each variant its own name. */
+function functionNames(): Map<string, string> {
+  const byKey = new Map<string, string>();
+  const used = new Map<string, number>();
+  for (const c of cases) {
+    for (const l of ([] as LambdaSpec[]).concat(c.lambda ?? [])) {
+      const key = `${l.functionName}\n${l.node}`;
+      if (byKey.has(key)) continue;
+      const n = used.get(l.functionName) ?? 0;
+      used.set(l.functionName, n + 1);
+      byKey.set(key, n === 0 ? l.functionName : `${l.functionName}-v${n + 1}`);
+    }
+  }
+  return byKey;
+}
+
+const names = functionNames();
+
+async function deployFunctions(): Promise<void> {
+  const seen = new Set<string>();
+  const jobs: Promise<unknown>[] = [];
+  for (const c of cases) {
+    for (const l of ([] as LambdaSpec[]).concat(c.lambda ?? [])) {
+      const name = names.get(`${l.functionName}\n${l.node}`)!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      jobs.push(lambda.send(new CreateFunctionCommand({
+        FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Timeout: 120,
+        Code: { ZipFile: zipSync({ 'index.mjs': strToU8(l.node) }) },
+      })));
+    }
+  }
+  await Promise.all(jobs);
+}
+
+function rewrite(c: Case, text: string): string {
+  let s = text.split('111111111111').join(ACCOUNT);
+  for (const l of ([] as LambdaSpec[]).concat(c.lambda ?? [])) {
+    const name = names.get(`${l.functionName}\n${l.node}`)!;
+    if (name !== l.functionName) s = s.split(l.functionName).join(name);
+  }
+  return s;
+}
+
+async function history(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Event types must match in order; where children run concurrently AWS's interleaving is timing, so compare as multisets. */
+function compareHistory(c: Case, events: HistoryEvent[]): string | null {
+  if (!c.history || c.history.length === 0) return null;
+  const want = c.history.map((e) => e.type);
+  const got = events.map((e) => e.type!);
+  if (want.join() === got.join()) return null;
+  const concurrent = c.tags.includes('state:Parallel') || c.tags.includes('state:Map');
+  if (concurrent && [...want].sort().join() === [...got].sort().join()) return null;
+  return `history types differ:\n  want ${want.join(' ')}\n  got  ${got.join(' ')}`;
+}
+
+async function runCase(c: Case, index: number): Promise<Outcome> {
+  const m = await sfn.send(new CreateStateMachineCommand({
+    name: `case-${index}`, definition: rewrite(c, c.definitionText), roleArn: ROLE, type: 'STANDARD',
+  }));
+  const e = await sfn.send(new StartExecutionCommand({
+    stateMachineArn: m.stateMachineArn, ...(c.inputText !== null ? { input: rewrite(c, c.inputText) } : {}),
+  }));
+  let d;
+  for (;;) {
+    d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+    if (d.status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const actual = {
+    status: d.status, output: d.output !== undefined ? JSON.parse(d.output) : undefined, error: d.error, cause: d.cause,
+  };
+  const r = matchCase(c, actual, { accountId: ACCOUNT, region: REGION }) as { ok: boolean; why: string | null };
+  const events = await history(e.executionArn!);
+  const historyWhy = compareHistory(c, events);
+  return {
+    ok: r.ok && !historyWhy, why: r.why, historyWhy,
+    detail: JSON.stringify({ status: actual.status, output: d.output, error: d.error, cause: d.cause }).slice(0, 1500),
+  };
+}
+
+beforeAll(async () => {
+  nimbus = await startNimbus();
+  sfn = new SFNClient(clientConfig(nimbus.endpoint));
+  lambda = new LambdaClient(clientConfig(nimbus.endpoint));
+  await deployFunctions();
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      const c = cases[i]!;
+      if (SKIP[c.name]) continue;
+      try {
+        outcomes.set(c.file, await runCase(c, i));
+      } catch (err) {
+        outcomes.set(c.file, { ok: false, why: `threw ${(err as Error).name}: ${(err as Error).message}` });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const passed = [...outcomes.values()].filter((o) => o.ok).length;
+  process.stdout.write(`\nstepfunctions conformance: ${passed}/${cases.length} cases pass (${Object.keys(SKIP).length} skipped)\n`);
+}, 600_000);
+
+afterAll(async () => {
+  sfn?.destroy();
+  lambda?.destroy();
+  await nimbus?.dispose();
+});
+
+describe('stepfunctions conformance', () => {
+  for (const c of cases) {
+    const skip = SKIP[c.name];
+    if (skip) {
+      it.skip(`${c.file} (${skip})`, () => undefined);
+      continue;
+    }
+    it(c.file, () => {
+      const o = outcomes.get(c.file);
+      expect(o, 'not run').toBeDefined();
+      expect(o!.ok, `${c.name}\n${o!.why ?? ''}\n${o!.historyWhy ?? ''}\nactual: ${o!.detail ?? ''}`).toBe(true);
+    });
+  }
+});
