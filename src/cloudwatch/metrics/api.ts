@@ -3,6 +3,7 @@
 //   awsQuery  `Action=<Op>&Version=2010-08-01` form POST (or GET), answered in XML.
 // JSON errors are thrown and rendered by the front door ('json' protocol, with the
 // x-amzn-query-error header from the catalog); query errors are rendered here as XML.
+import { gunzipSync } from 'node:zlib';
 import type { RequestContext } from '../../server/context.js';
 import { parseJsonBody } from '../../protocol/http.js';
 import { ServiceError, isServiceError } from '../../protocol/errors.js';
@@ -12,6 +13,7 @@ import { decodeJson, decodeQuery, queryError, queryResponse, toJsonValue, type S
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const MAX_BODY = 2 * 1024 * 1024;
+const MAX_INFLATED = 8 * 1024 * 1024;
 
 const Dimensions: Shape = { list: { struct: { Name: 'string', Value: 'string' } } };
 const Metric: Shape = { struct: { Namespace: 'string', MetricName: 'string', Dimensions } };
@@ -99,6 +101,21 @@ const OPERATIONS: Record<string, Operation> = {
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/**
+ * The request body, inflated when the client compressed it: PutMetricData carries Smithy's
+ * @requestCompression trait, so the SDK and botocore gzip bodies over 10 KB.
+ */
+async function requestBody(ctx: RequestContext): Promise<Buffer> {
+  const raw = await ctx.body(MAX_BODY);
+  const encoding = String(ctx.req.headers['content-encoding'] ?? '').toLowerCase();
+  if (encoding !== 'gzip') return raw;
+  try {
+    return gunzipSync(raw, { maxOutputLength: MAX_INFLATED });
+  } catch {
+    throw new ServiceError('SerializationException', 400, 'The request body is not valid gzip, or inflates beyond the size limit.');
+  }
+}
+
 function find(name: string): Operation | undefined {
   return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name] : undefined;
 }
@@ -112,7 +129,7 @@ export async function handleMetricsRequest(core: MetricsCore, ctx: RequestContex
     if (!op || ctx.method !== 'POST') {
       throw new ServiceError('UnknownOperationException', 400, `Operation ${name || target} is not supported by Nimbus CloudWatch.`);
     }
-    const input = decodeJson(parseJsonBody(await ctx.body(MAX_BODY)), op.input);
+    const input = decodeJson(parseJsonBody(await requestBody(ctx)), op.input);
     const payload = JSON.stringify(toJsonValue(op.run(core, scope, input)));
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(payload) });
     ctx.res.end(payload);
@@ -126,7 +143,7 @@ async function handleQuery(core: MetricsCore, ctx: RequestContext, scope: Scope)
   try {
     const params = new URLSearchParams(ctx.query);
     if (ctx.method === 'POST') {
-      for (const [k, v] of new URLSearchParams((await ctx.body(MAX_BODY)).toString('utf8'))) params.append(k, v);
+      for (const [k, v] of new URLSearchParams((await requestBody(ctx)).toString('utf8'))) params.append(k, v);
     }
     action = params.get('Action') ?? '';
     const op = find(action);

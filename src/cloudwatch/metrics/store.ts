@@ -289,7 +289,8 @@ function aggregate(timestamp: number, rows: PointRow[], percentiles: readonly nu
 
 /** Nearest-rank percentile over weighted, sorted values: the smallest value with ≥ p% at or below it. */
 function percentile(sorted: ReadonlyArray<[number, number]>, total: number, p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  // The epsilon keeps 99.9% of 1000 at rank 999 despite binary floating point.
+  const rank = Math.max(1, Math.ceil((p * total) / 100 - 1e-9));
   let seen = 0;
   for (const [v, c] of sorted) {
     seen += c;
