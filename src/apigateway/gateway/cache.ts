@@ -79,9 +79,14 @@ export function cacheStagePrefix(apiId: string, stageName: string): string {
   return `${apiId}/${stageName}\u0000`;
 }
 
-/** The effective method setting: `/path/VERB`, else `*\/*`. */
+/** Key of a method in `Stage.methodSettings`: AWS drops the path's leading slash (`pets/GET`, root `/GET`). */
+export function methodSettingKey(resourcePath: string, verb: string): string {
+  return `${resourcePath.slice(1)}/${verb}`;
+}
+
+/** The effective method setting: the method's own, else `*\/*`. */
 export function methodSetting(stage: Stage, resourcePath: string, verb: string): MethodSetting | undefined {
-  return stage.methodSettings[`${resourcePath}/${verb}`] ?? stage.methodSettings['*/*'];
+  return stage.methodSettings[methodSettingKey(resourcePath, verb)] ?? stage.methodSettings['*/*'];
 }
 
 export interface CachePlan {
@@ -97,7 +102,7 @@ export function cachePlan(call: Call, method: Method): CachePlan | undefined {
   if (!stage.cacheClusterEnabled) return undefined;
   if (call.isCanary && resolved.canary && !resolved.canary.useStageCache) return undefined;
   const resourcePath = call.resource!.path;
-  const specific = stage.methodSettings[`${resourcePath}/${call.verb}`];
+  const specific = stage.methodSettings[methodSettingKey(resourcePath, call.verb)];
   const all = stage.methodSettings['*/*'];
   // AWS enables caching for GET methods by default when the stage cache is on.
   const enabled = specific ? specific.cachingEnabled : all?.cachingEnabled === true || call.verb === 'GET';

@@ -252,7 +252,7 @@ const plan: UsagePlan = {
 function stage(name: string, over: Partial<Stage> = {}): Stage {
   return {
     stageName: name, deploymentId: 'd1', cacheClusterEnabled: name === 'prod', cacheClusterStatus: 'AVAILABLE',
-    methodSettings: { '/cached/GET': setting({ cachingEnabled: true, cacheTtlInSeconds: 60, requireAuthorizationForCacheControl: false }) },
+    methodSettings: { 'cached/GET': setting({ cachingEnabled: true, cacheTtlInSeconds: 60, requireAuthorizationForCacheControl: false }) },
     variables: { fn: 'echo', color: 'blue', backendPort: '0' }, tracingEnabled: false, tags: {}, createdDate: now, lastUpdatedDate: now,
     ...over,
   };

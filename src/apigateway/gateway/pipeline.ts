@@ -7,7 +7,7 @@ import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { ApiGatewayCatalog, Integration, Method, StagePlanBinding } from '../core/model.js';
 import { AuthorizerRunner } from './authorizer.js';
 import { callAwsService, callHttp, HOP_BY_HOP, invokeLambda } from './backends.js';
-import { cachePlan, ResponseCache, type CachedResponse } from './cache.js';
+import { cachePlan, methodSetting, ResponseCache, type CachedResponse } from './cache.js';
 import { header, type Call } from './call.js';
 import {
   badProxyResponse,
@@ -150,7 +150,7 @@ export class Pipeline {
       if (mt && !this.buckets.take(`planm\u0000${planKey}\u0000${resourceVerb}`, mt)) throw throttled();
     }
     const stage = resolved.stage;
-    const setting = stage.methodSettings[resourceVerb] ?? stage.methodSettings['*/*'];
+    const setting = methodSetting(stage, call.resource!.path, call.verb);
     if (setting && !this.buckets.take(`stage\u0000${call.apiId}/${call.stageName}\u0000${resourceVerb}`, {
       rateLimit: setting.throttlingRateLimit,
       burstLimit: setting.throttlingBurstLimit,
