@@ -172,8 +172,10 @@ function checkApiStages(draft: Draft, scope: Scope, apiStages: readonly ApiStage
     if (!api) throw NotFound(`Invalid API identifier specified ${scope.accountId}:${s.apiId}`);
     if (!api.stages.has(s.stage)) throw NotFound(`Invalid stage identifier specified`);
     for (const key of Object.keys(s.throttle ?? {})) {
-      const m = /^(\/.*)\/([A-Z*]+)$/.exec(key);
-      const resource = m ? [...api.resources.values()].find((r) => r.path === m[1]) : undefined;
+      // `/pets/GET`; the root resource's methods are `/GET`.
+      const m = /^(\/.*)?\/([A-Z*]+)$/.exec(key);
+      const path = m ? m[1] || '/' : undefined;
+      const resource = path ? [...api.resources.values()].find((r) => r.path === path) : undefined;
       if (!m || !resource || (m[2] !== '*' && !resource.resourceMethods[m[2]!])) {
         throw BadRequest(`Invalid method throttle key specified: ${key}. Use {resourcePath}/{httpMethod}`);
       }
@@ -299,7 +301,8 @@ function applyPlanPatch(draft: Draft, scope: Scope, plan: UsagePlan, op: PatchOp
         for (const k of Object.keys(throttle)) delete throttle[k];
       } else {
         const [, path = '', verb = '', field] = rest;
-        const key = `${path.startsWith('/') ? path : '/' + path}/${verb}`;
+        const resourcePath = path.startsWith('/') ? path : '/' + path;
+        const key = resourcePath === '/' ? `/${verb}` : `${resourcePath}/${verb}`;
         if (field === undefined) {
           if (op.op !== 'remove') throw invalidPath(op, PLAN_PATHS);
           delete throttle[key];
