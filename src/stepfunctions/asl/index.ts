@@ -87,4 +87,4 @@ export type { ContextParts, MapItemContext } from './context.js';
 
 // ── Payload size ─────────────────────────────────────────────────────────────────────────────
 /** 256 KiB limit (262144 bytes of UTF-8 JSON) on inputs, outputs and variables. */
-export { MAX_PAYLOAD_BYTES, payloadBytes, checkPayloadSize } from './size.js';
+export { MAX_PAYLOAD_BYTES, payloadBytes, checkPayloadSize, taskLimitName } from './size.js';

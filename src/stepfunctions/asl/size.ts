@@ -23,3 +23,12 @@ export function checkPayloadSize(value: Json, what: 'output' | 'result' | 'input
   };
   throw new StatesError(StatesErrors.DataLimitExceeded, message[what]);
 }
+
+/**
+ * The name AWS puts in a task result's DataLimitExceeded cause: the service of an optimized
+ * integration (`arn:aws:states:::lambda:invoke` → `lambda`), else the resource ARN itself.
+ */
+export function taskLimitName(resource: string): string {
+  const m = /^arn:[^:]+:states:::([^:]+)/.exec(resource);
+  return m ? (m[1] as string) : resource;
+}
