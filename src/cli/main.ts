@@ -1,6 +1,5 @@
 // The `nimbus` command. Each subcommand is a thin shell over the library.
 import { Command, InvalidArgumentError } from 'commander';
-import { startNimbus } from '../server/nimbus.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -25,6 +24,8 @@ program
   .option('-d, --data-dir <dir>', 'where state is kept', './.nimbus')
   .option('--account-concurrency <n>', 'account-wide concurrent Lambda executions', positiveInt, 1000)
   .action(async (opts: { port: number; host: string; dataDir: string; accountConcurrency: number }) => {
+    // Loaded here so `nimbus --help` does not pay for the whole server's start-up.
+    const { startNimbus } = await import('../server/nimbus.js');
     const nimbus = await startNimbus({
       port: opts.port,
       host: opts.host,
