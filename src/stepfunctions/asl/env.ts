@@ -1,7 +1,7 @@
 // Runtime inputs the engine hands to every evaluation: which state is running (for AWS's error
 // wording), the context object, the visible variables, and the randomness source (injected so
 // States.MathRandom / States.UUID / $random / $uuid are deterministic in tests).
-import { randomUUID, randomInt } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Json, JsonObject } from './model.js';
 
 export interface Randomness {
@@ -12,7 +12,8 @@ export interface Randomness {
 }
 
 export const systemRandomness: Randomness = {
-  random: () => randomInt(0, 2 ** 48) / 2 ** 48,
+  // 48 random bits → [0, 1). (crypto.randomInt caps its range below 2^48, so read bytes directly.)
+  random: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48,
   uuid: () => randomUUID(),
 };
 

@@ -188,3 +188,14 @@ describe('context, variables, size', () => {
     expect(fails(() => checkPayloadSize('x'.repeat(262_200), 'output', 'S')).error).toBe('States.DataLimitExceeded');
   });
 });
+
+describe('systemRandomness', () => {
+  test('random() stays in [0, 1) and uuid() is a v4 UUID', async () => {
+    const { systemRandomness } = await import('./index.js');
+    for (let i = 0; i < 1000; i++) {
+      const r = systemRandomness.random();
+      expect(r >= 0 && r < 1).toBe(true);
+    }
+    expect(systemRandomness.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
