@@ -80,7 +80,8 @@ async function invokeLambda(
       region: call.exec.region,
       functionName,
       qualifier: options.qualifier,
-      payload: Buffer.from(payload === undefined ? '{}' : JSON.stringify(payload)),
+      // A string Payload is sent as written (it already is the JSON text), as AWS does.
+      payload: Buffer.from(payload === undefined ? '{}' : typeof payload === 'string' ? payload : JSON.stringify(payload)),
       invocationType: (options.invocationType as 'RequestResponse' | 'Event' | 'DryRun' | undefined) ?? 'RequestResponse',
       clientContext: options.clientContext,
     });

@@ -83,7 +83,7 @@ export class Interpreter {
       return { status: 'SUCCEEDED', output };
     } catch (err) {
       if (this.signal.aborted) return this.signal.reason === 'timeout'
-        ? { status: 'TIMED_OUT', error: StatesErrors.Timeout, cause: 'The execution timed out.' }
+        ? { status: 'TIMED_OUT' } // AWS reports an execution timeout without error or cause
         : { status: 'ABORTED' };
       if (err instanceof StatesError) return { status: 'FAILED', error: err.error, cause: err.cause };
       throw err;

@@ -74,7 +74,7 @@ export class Executions implements ExecutionStarter {
   async start(req: {
     stateMachineArn: string; name?: string; input?: string; traceHeader?: string; region: string; accountId: string; parentArn?: string;
   }): Promise<{ executionArn: string; startDate: number }> {
-    const machine = this.d.machines.resolve(req.stateMachineArn, () => this.d.randomness.random());
+    const machine = this.d.machines.resolve(req.stateMachineArn, Math.random);
     const name = req.name ?? randomUUID();
     validateName(name);
     const inputText = req.input ?? '{}';
@@ -233,7 +233,7 @@ export class Executions implements ExecutionStarter {
 
   /** StartSyncExecution: Express only; runs to the end and answers with the result. */
   async startSync(req: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }): Promise<Record<string, unknown>> {
-    const machine = this.d.machines.resolve(req.stateMachineArn, () => this.d.randomness.random());
+    const machine = this.d.machines.resolve(req.stateMachineArn, Math.random);
     if (machine.type !== 'EXPRESS') {
       throw SfnErrors.StateMachineTypeNotSupported('This operation is not supported by this type of state machine');
     }
