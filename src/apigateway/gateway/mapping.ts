@@ -2,7 +2,7 @@
 // `method.request.*`, literals, stage variables, context), request/response template selection with
 // passthroughBehavior, and method response parameters (`method.response.header.*`).
 import type { Integration, IntegrationResponse } from '../core/model.js';
-import { makeInput, renderTemplate, TemplateError, util, type TemplateParams } from '../vtl/index.js';
+import { isLiteralTemplate, makeInput, renderTemplate, TemplateError, util, type TemplateParams } from '../vtl/index.js';
 import { evaluatePath } from '../vtl/jsonpath.js';
 import { contentType, header, type Call } from './call.js';
 import { templateContext } from './context-vars.js';
@@ -100,6 +100,7 @@ export function renderRequest(call: Call, integration: Integration): RenderedReq
     return { body: call.body };
   }
   if (template.length === 0) return { body: Buffer.alloc(0) };
+  if (isLiteralTemplate(template)) return { body: Buffer.from(template) };
   const context = templateContext(call);
   const out = render(template, call, context, call.body.toString('utf8'));
   const ro = context['requestOverride'] as RenderedRequest['overrides'];
@@ -190,12 +191,16 @@ export function renderResponse(call: Call, chosen: IntegrationResponse, backend:
   const status = Number.parseInt(chosen.statusCode, 10);
   const headers: Record<string, string> = {};
   let body = backend.body;
-  const context = templateContext(call);
+  // Only a rendered template can set $context.responseOverride; literal ones skip the context.
+  let context: Record<string, unknown> | undefined;
   const picked = pickResponseTemplate(call, chosen.responseTemplates);
   if (picked) {
     const [type, template] = picked;
     headers['Content-Type'] = type;
-    if (template.length > 0) body = Buffer.from(render(template, call, context, backend.body.toString('utf8')));
+    if (template.length > 0) {
+      if (isLiteralTemplate(template)) body = Buffer.from(template);
+      else body = Buffer.from(render(template, call, (context = templateContext(call)), backend.body.toString('utf8')));
+    }
   } else {
     const ct = backend.headers['content-type'] ?? backend.headers['Content-Type'];
     headers['Content-Type'] = (Array.isArray(ct) ? ct[0] : ct) ?? 'application/json';
@@ -205,8 +210,9 @@ export function renderResponse(call: Call, chosen: IntegrationResponse, backend:
     const v = responseSource(call, expr, backend);
     if (v !== undefined) headers[target.slice(23)] = v;
   }
-  const override = context['responseOverride'] as { status?: unknown; header: Record<string, unknown> };
   let finalStatus = Number.isInteger(status) ? status : 200;
+  if (!context) return { status: finalStatus, headers, body };
+  const override = context['responseOverride'] as { status?: unknown; header: Record<string, unknown> };
   const os = Number(override.status);
   if (override.status !== undefined && Number.isInteger(os) && os >= 100 && os <= 599) finalStatus = os;
   for (const [k, v] of Object.entries(override.header)) if (v !== undefined && v !== null) headers[k] = String(v);

@@ -236,11 +236,17 @@ export function validateTemplate(template: string): void {
   compile(template);
 }
 
+/** A template without `$` or `#` renders as itself: callers skip building variables for it. */
+export function isLiteralTemplate(template: string): boolean {
+  return template.indexOf('$') === -1 && template.indexOf('#') === -1;
+}
+
 /**
  * Renders a mapping template. `variables` are the template's top-level names without `$`
  * (`input`, `context`, `stageVariables`, `util`). Undefined references print nothing.
  */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
+  if (isLiteralTemplate(template)) return template;
   const asts = compile(template);
   const engine = new AwsCompile(asts, { customMethodHandlers: [javaMethods], escape: false });
   try {
