@@ -144,7 +144,8 @@ export async function evaluateJsonataString(
   } catch (e) {
     return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' could not be parsed: ${(e as Error).message}`, field);
   }
-  const bindings: Record<string, unknown> = { states, ...sfnFunctions(env.randomness ?? systemRandomness) };
+  // $eval is the one JSONata function AWS leaves out: calling it fails with T1006, as on AWS.
+  const bindings: Record<string, unknown> = { states, eval: undefined, ...sfnFunctions(env.randomness ?? systemRandomness) };
   for (const m of expr.matchAll(VAR_REF)) {
     const name = m[1] as string;
     if (RESERVED.has(name)) continue;
@@ -155,8 +156,11 @@ export async function evaluateJsonataString(
   try {
     raw = await compiled.evaluate(undefined, bindings);
   } catch (e) {
+    // AWS: "... threw an error during evaluation. T0410: <message>" for coded JSONata errors,
+    // "...: <message>" for errors without a code (our added functions, limits).
     const err = e as { message?: string; code?: string };
-    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' threw an error during evaluation. ${err.message ?? String(e)}`, field);
+    const tail = err.code ? `. ${err.code}: ${err.message ?? ''}` : `: ${err.message ?? String(e)}`;
+    return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' threw an error during evaluation${tail}`, field);
   }
   const value = toJson(raw);
   if (value === 'function') return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' returned an unsupported result type.`, field);
@@ -166,18 +170,19 @@ export async function evaluateJsonataString(
 
 /**
  * Resolve every `{% %}` string inside `value` (objects and arrays recursively). Throws StatesError
- * States.QueryEvaluationError with AWS's cause wording on evaluation errors.
+ * States.QueryEvaluationError with AWS's cause wording on evaluation errors; the field named in
+ * the cause is the path to the failing leaf, as AWS names it ('Output/v', 'Arguments/list[1]').
  */
 export async function evaluateJsonataTemplate(value: Json, states: StatesBinding, env: EvalEnv, field: string): Promise<Json> {
   if (typeof value === 'string') return isJsonataExpression(value) ? evaluateJsonataString(value, states, env, field) : value;
   if (Array.isArray(value)) {
     const out: Json[] = [];
-    for (const v of value) out.push(await evaluateJsonataTemplate(v, states, env, field));
+    for (let i = 0; i < value.length; i++) out.push(await evaluateJsonataTemplate(value[i] as Json, states, env, `${field}[${i}]`));
     return out;
   }
   if (value === null || typeof value !== 'object') return value;
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await evaluateJsonataTemplate(v, states, env, field);
+  for (const [k, v] of Object.entries(value)) out[k] = await evaluateJsonataTemplate(v, states, env, `${field}/${k}`);
   return out;
 }
 

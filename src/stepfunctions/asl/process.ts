@@ -75,23 +75,24 @@ function assignJsonPath(assign: JsonObject | undefined, value: Json, env: EvalEn
   return evaluatePayloadTemplate(assign, value, env, 'Assign') as JsonObject;
 }
 
-async function assignJsonata(assign: JsonObject | undefined, binding: StatesBinding, env: EvalEnv): Promise<JsonObject | undefined> {
+async function assignJsonata(assign: JsonObject | undefined, binding: StatesBinding, env: EvalEnv, field: string): Promise<JsonObject | undefined> {
   if (!assign) return undefined;
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(assign)) out[k] = await evaluateJsonataTemplate(v, binding, env, 'Assign');
-  return out;
+  return await evaluateJsonataTemplate(assign, binding, env, field) as JsonObject;
 }
 
 function outcome(output: Json, assigned: JsonObject | undefined): StateOutcome {
   return assigned ? { output, assigned } : { output };
 }
 
-/** JSONata Assign + Output, both evaluated with the same bindings (variables as at state entry). */
+/**
+ * JSONata Assign + Output, both evaluated with the same bindings (variables as at state entry).
+ * `at` prefixes the field names in error causes for Choice rules and Catchers ('Choices[1]/').
+ */
 async function finishJsonata(
-  state: { Assign?: JsonObject; Output?: Json }, binding: StatesBinding, fallback: Json, env: EvalEnv,
+  state: { Assign?: JsonObject; Output?: Json }, binding: StatesBinding, fallback: Json, env: EvalEnv, at = '',
 ): Promise<StateOutcome> {
-  const assigned = await assignJsonata(state.Assign, binding, env);
-  const output = state.Output === undefined ? fallback : await evaluateJsonataTemplate(state.Output, binding, env, 'Output');
+  const assigned = await assignJsonata(state.Assign, binding, env, `${at}Assign`);
+  const output = state.Output === undefined ? fallback : await evaluateJsonataTemplate(state.Output, binding, env, `${at}Output`);
   return outcome(output, assigned);
 }
 
@@ -113,12 +114,12 @@ export async function runPass(state: PassState, input: Json, env: EvalEnv): Prom
 export async function runChoice(state: ChoiceState, input: Json, env: EvalEnv): Promise<ChoiceOutcome> {
   if (state.queryLanguage === 'JSONata') {
     const binding = states(input, env);
-    for (const branch of state.Choices) {
-      const cond = await evaluateJsonataString(branch.Condition as string, binding, env, 'Condition');
-      if (typeof cond !== 'boolean') {
-        unexpectedType(env, expressionText(branch.Condition as string), 'Condition', 'boolean', cond);
-      }
-      if (cond) return { next: branch.Next, ...(await finishJsonata(branch, binding, input, env)) };
+    for (let i = 0; i < state.Choices.length; i++) {
+      const branch = state.Choices[i]!;
+      const field = `Choices[${i}]/Condition`;
+      const cond = await evaluateJsonataString(branch.Condition as string, binding, env, field);
+      if (typeof cond !== 'boolean') unexpectedType(env, expressionText(branch.Condition as string), field, 'boolean', cond);
+      if (cond) return { next: branch.Next, ...(await finishJsonata(branch, binding, input, env, `Choices[${i}]/`)) };
     }
     if (state.Default === undefined) throw noChoice(env);
     return { next: state.Default, ...(await finishJsonata(state, binding, input, env)) };
@@ -432,7 +433,8 @@ export async function catchResult(
   state: State, catcher: Catcher, input: Json, errorOutput: JsonObject, env: EvalEnv,
 ): Promise<StateOutcome> {
   if (state.queryLanguage === 'JSONata') {
-    return finishJsonata(catcher, states(input, env, { errorOutput }), errorOutput, env);
+    const i = 'Catch' in state ? (state.Catch as readonly Catcher[]).indexOf(catcher) : -1;
+    return finishJsonata(catcher, states(input, env, { errorOutput }), errorOutput, env, i >= 0 ? `Catch[${i}]/` : '');
   }
   const assigned = assignJsonPath(catcher.Assign, errorOutput, env);
   return outcome(applyResultPath(catcher.ResultPath, input, errorOutput, env), assigned);

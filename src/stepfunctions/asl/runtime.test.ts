@@ -199,3 +199,18 @@ describe('systemRandomness', () => {
     expect(systemRandomness.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
+
+describe('JSONata error causes name the leaf field and keep the JSONata code', () => {
+  const binding = { input: { s: 'x' }, context: {} };
+  test('field paths and tails', async () => {
+    const e1 = await failsAsync(evaluateJsonataTemplate({ v: ['ok', '{% $states.input.missing %}'] }, binding, testEnv(), 'Output'));
+    expect(e1.cause).toContain("specified for the field 'Output/v[1]' returned nothing (undefined).");
+    expect(e1.location).toBe('Output/v[1]');
+    const e2 = await failsAsync(evaluateJsonataTemplate('{% $abs($states.input.s) %}', binding, testEnv(), 'Output'));
+    expect(e2.cause).toContain(`threw an error during evaluation. T0410: Argument 1 of function "abs" does not match function signature`);
+    const e3 = await failsAsync(evaluateJsonataTemplate('{% $eval("1+1") %}', binding, testEnv(), 'Output'));
+    expect(e3.cause).toContain('T1006');
+    const e4 = await failsAsync(evaluateJsonataTemplate('{% $partition(1, 2) %}', binding, testEnv(), 'Output'));
+    expect(e4.cause).toContain('threw an error during evaluation: $partition');
+  });
+});
