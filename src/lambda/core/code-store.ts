@@ -22,6 +22,8 @@ export interface StoredCode {
 export class CodeStore {
   private readonly root: string;
   private readonly extracting = new Map<string, Promise<string>>();
+  /** Folders known to exist: the invoke path asks for one on every invocation. */
+  private readonly extracted = new Set<string>();
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'lambda', 'code');
@@ -49,7 +51,11 @@ export class CodeStore {
   /** The extracted folder of a stored package (re-extracted if it went missing). */
   async directory(hex: string): Promise<string> {
     const dir = join(this.root, hex);
-    if (existsSync(dir)) return dir;
+    if (this.extracted.has(dir)) return dir;
+    if (existsSync(dir)) {
+      this.extracted.add(dir);
+      return dir;
+    }
     let pending = this.extracting.get(hex);
     if (!pending) {
       const { readFile } = await import('node:fs/promises');
