@@ -298,6 +298,11 @@ export class Environment implements RuntimeApiHandler {
     return ACCEPTED;
   }
 
+  /** A spare whose runtime has started and waits for its function (claiming it costs no start-up). */
+  get ready(): boolean {
+    return this.parkedClaim !== undefined;
+  }
+
   claimRequest(res: ServerResponse): void {
     if (this.state === 'dead') res.destroy();
     else if (this.claimConfig) this.answerClaim(res);

@@ -107,16 +107,19 @@ export class Pool implements EnvironmentPool {
   }
 
   /** Environments alive right now (for tests and diagnostics). */
-  stats(): { total: number; idle: number; spares: number; busy: number } {
+  stats(): { total: number; idle: number; spares: number; readySpares: number; busy: number } {
     let idle = 0;
     let spares = 0;
+    let readySpares = 0;
     let busy = 0;
     for (const env of this.all) {
       if (env.state === 'idle') idle++;
-      else if (env.state === 'spare') spares++;
-      else if (env.state === 'busy') busy++;
+      else if (env.state === 'spare') {
+        spares++;
+        if (env.ready) readySpares++;
+      } else if (env.state === 'busy') busy++;
     }
-    return { total: this.all.size, idle, spares, busy };
+    return { total: this.all.size, idle, spares, readySpares, busy };
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -141,8 +144,10 @@ export class Pool implements EnvironmentPool {
     const cls = this.classFor(spec, image.memorySizeMb);
     if (cls && !needsFreshProcess(image.environment)) {
       cls.entry.lastWanted = Date.now();
-      const spares = this.spares.get(cls.key);
-      while (spares && spares.length > 0) {
+      const spares = this.spares.get(cls.key) ?? [];
+      // Prefer a spare that finished starting; one still starting is still ahead of a new spawn.
+      spares.sort((a, b) => Number(b.ready) - Number(a.ready));
+      while (spares.length > 0) {
         const spare = spares.shift()!;
         if (spare.state === 'spare' && spare.claim(image)) {
           this.adopt(spare);
