@@ -126,6 +126,17 @@ describe('validateDefinition', () => {
     expect(validateDefinition(m({ M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject' }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true } })).result).toBe('OK');
   });
 
+  test('ItemReader / ItemBatcher / ResultWriter fields', () => {
+    const dmap = (extra: object) => m({ M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true, ...extra } });
+    expect(diag(dmap({ ItemBatcher: { MaxItemsPerBatch: 0, Nope: 1 } }))).toEqual([
+      "SCHEMA_VALIDATION_FAILED|Field 'Nope' is not supported|/States/M/ItemBatcher",
+      "SCHEMA_VALIDATION_FAILED|The value for the field 'MaxItemsPerBatch' must be a POSITIVE_INTEGER|/States/M/ItemBatcher/MaxItemsPerBatch",
+    ]);
+    expect(validateDefinition(dmap({ ItemBatcher: { MaxItemsPerBatchPath: '$.n', BatchInput: { 'a.$': '$.a' } }, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } } })).result).toBe('OK');
+    expect(diag(m({ M: { Type: 'Map', ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true } })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|Field 'ItemBatcher' is only supported for a Map state in 'DISTRIBUTED' mode|/States/M"]);
+  });
+
   test('Choice rules', () => {
     const ch = (rule: object) => m({ C: { Type: 'Choice', Choices: [{ ...rule, Next: 'S' }], Default: 'S' }, S: { Type: 'Succeed' } });
     expect(validateDefinition(ch({ Variable: '$.a', NumericEquals: 'x' })).result).toBe('FAIL');

@@ -195,6 +195,12 @@ function parallel(s: StateScope, raw: JsonObject, base: object, graph: GraphVali
   return { ...base, Branches: branches, Retry: checkRetry(s, raw.Retry), Catch: checkCatch(s, raw.Catch) } as unknown as ParallelState;
 }
 
+const MAP_SUBFIELDS: Record<string, readonly string[]> = {
+  ItemReader: ['Resource', 'ReaderConfig', 'Parameters', 'Arguments'],
+  ItemBatcher: ['MaxItemsPerBatch', 'MaxItemsPerBatchPath', 'MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath', 'BatchInput'],
+  ResultWriter: ['Resource', 'Parameters', 'Arguments', 'WriterConfig'],
+};
+
 const DISTRIBUTED_ONLY = ['ItemReader', 'ItemBatcher', 'ResultWriter',
   'Label'];
 
@@ -269,8 +275,28 @@ function map(s: StateScope, raw: JsonObject, base: object, graph: GraphValidator
   for (const f of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
     checkPathField(c, raw[f], f, s.loc, { reference: true });
   }
-  for (const f of ['ItemReader', 'ItemBatcher', 'ResultWriter']) {
-    if (raw[f] !== undefined) checkType(c, raw[f], 'OBJECT', f, `${s.loc}/${f}`);
+  for (const [f, allowed] of Object.entries(MAP_SUBFIELDS)) {
+    const v = raw[f];
+    if (v === undefined || !checkType(c, v, 'OBJECT', f, `${s.loc}/${f}`)) continue;
+    const obj = v as JsonObject;
+    const floc = `${s.loc}/${f}`;
+    for (const k of Object.keys(obj)) {
+      if (!allowed.includes(k)) c.schema(`Field '${k}' is not supported`, floc);
+      else if (s.ql === 'JSONPath' && (k === 'Arguments')) c.schema(`The QueryLanguage is set to 'JSONPath', but field '${k}' is only supported for the 'JSONata' QueryLanguage`, floc);
+      else if (s.ql === 'JSONata' && (k === 'Parameters' || k.endsWith('Path'))) c.schema(`The QueryLanguage is set to 'JSONata', but field '${k}' is only supported for the 'JSONPath' QueryLanguage`, floc);
+    }
+    if ((f === 'ItemReader' || f === 'ResultWriter') && obj.Resource === undefined) c.schema('These fields are required: [Resource]', floc);
+    if (obj.Resource !== undefined) checkType(c, obj.Resource, 'STRING', 'Resource', `${floc}/Resource`);
+    for (const n of ['MaxItemsPerBatch', 'MaxInputBytesPerBatch']) {
+      if (obj[n] !== undefined && !(s.ql === 'JSONata' && isJsonataExpression(obj[n]))) checkType(c, obj[n], 'POSITIVE_INTEGER', n, `${floc}/${n}`);
+    }
+    for (const n of ['MaxItemsPerBatchPath', 'MaxInputBytesPerBatchPath']) checkPathField(c, obj[n], n, floc, { reference: true });
+    if (s.ql === 'JSONPath') {
+      if (obj.Parameters !== undefined) checkPayloadTemplate(c, obj.Parameters, `${floc}/Parameters`);
+      if (obj.BatchInput !== undefined) checkPayloadTemplate(c, obj.BatchInput, `${floc}/BatchInput`);
+    } else {
+      for (const n of ['Arguments', 'BatchInput', 'ReaderConfig', 'WriterConfig']) if (obj[n] !== undefined) checkJsonataTemplate(c, obj[n], `${floc}/${n}`);
+    }
   }
   if (raw.Label !== undefined && checkType(c, raw.Label, 'STRING', 'Label', `${s.loc}/Label`)) {
     const label = raw.Label as string;
