@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { image, json, request, setup, writeCode } from './lambda-env-fixtures.js';
 
-describe('execution environment limits', () => {
+describe.each(['auto', 'process'] as const)('execution environment limits (isolation: %s)', (isolation) => {
   let env: ReturnType<typeof setup>;
   beforeAll(() => {
-    env = setup();
+    env = setup({ isolation });
   });
   afterAll(async () => {
     await env.dispose();

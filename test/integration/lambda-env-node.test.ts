@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { image, json, request, setup, writeCode } from './lambda-env-fixtures.js';
 
-describe('nodejs20.x environments', () => {
+describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation: %s)', (isolation) => {
   let env: ReturnType<typeof setup>;
   beforeAll(() => {
-    env = setup();
+    env = setup({ isolation });
   });
   afterAll(async () => {
     await env.dispose();

@@ -1,5 +1,6 @@
 // Lambda execution environments: the pool that runs invocations in runtime processes (see
 // types.ts for the contract). Everything outside this folder uses only what is exported here.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { createLimiter } from './limits.js';
@@ -75,6 +76,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
       throw new Error('bubblewrap isolation was requested but bwrap is not installed or does not work here');
     }
   }
+  if (sandbox.name === 'process') shieldFromHostPackage(dataDir);
   const limiter = createLimiter({ disableCgroups: options.memoryLimits === 'rlimit' });
   return new Pool({
     envsDir: join(dataDir, 'lambda', 'environments'),
@@ -89,4 +91,19 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
     sparesPerClass: options.sparesPerClass ?? 1,
     prewarm: options.prewarm ?? ['nodejs20.x'],
   });
+}
+
+/**
+ * Without a sandbox, Node resolves a function's module type from the nearest package.json above
+ * its code, which may be a host project's `"type": "module"` (e.g. a data dir inside a checkout).
+ * On AWS nothing above /var/task has one: a neutral package.json at the data dir restores that.
+ */
+function shieldFromHostPackage(dataDir: string): void {
+  const file = join(dataDir, 'package.json');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(file)) writeFileSync(file, '{"private":true,"type":"commonjs"}\n');
+  } catch {
+    /* read-only data dir: functions then see the host's package scope */
+  }
 }

@@ -3,7 +3,7 @@
 // to rlimits (`ulimit -v` for non-Node runtimes) plus V8's heap limit for Node when no cgroup
 // hierarchy is writable. The cgroup is joined by a tiny /bin/sh prefix before the runtime execs,
 // so every byte the function allocates is charged from its first instruction.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type MemoryMode = 'cgroup-v2' | 'cgroup-v1' | 'rlimit';
@@ -99,9 +99,31 @@ function ownCgroupPath(controller: string): string | undefined {
   return undefined;
 }
 
+/** Removes `nimbus-<pid>` cgroups left by Nimbus processes that no longer exist (after kill -9). */
+function removeStaleParents(base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^nimbus-(\d+)$/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid || existsSync(`/proc/${pid}`)) continue;
+    const dir = join(base, name);
+    try {
+      for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) removeCgroup(join(dir, child.name));
+    } catch {
+      /* raced */
+    }
+    removeCgroup(dir);
+  }
+}
+
 /** Creates `nimbus-<pid>` under the first writable candidate; returns it or undefined. */
 function makeParent(candidates: string[], probeFile: string): string | undefined {
   for (const base of candidates) {
+    removeStaleParents(base);
     const dir = join(base, `nimbus-${process.pid}`);
     try {
       mkdirSync(dir, { recursive: true });

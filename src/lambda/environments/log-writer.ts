@@ -45,7 +45,7 @@ export class LogWriter {
       for (;;) {
         const nl = text.indexOf('\n', start);
         if (nl < 0) break;
-        this.line(text.slice(start, nl + 1));
+        this.longLine(text.slice(start, nl + 1));
         start = nl + 1;
       }
       text = start === 0 ? text : text.slice(start);
@@ -67,6 +67,15 @@ export class LogWriter {
       partial = '';
     });
     stream.on('error', () => {});
+  }
+
+  /** A line that may exceed the event size limit: cut into several events, as CloudWatch would. */
+  private longLine(text: string): void {
+    while (text.length > MAX_EVENT_BYTES) {
+      this.line(text.slice(0, MAX_EVENT_BYTES));
+      text = text.slice(MAX_EVENT_BYTES);
+    }
+    this.line(text);
   }
 
   /** One log event (message includes its trailing newline, as Lambda's events do). */

@@ -29,6 +29,9 @@ export interface PoolSettings {
   readonly prewarm: readonly string[];
 }
 
+/** Delay before replacing a claimed spare (a typical trivial cold start completes within it). */
+const REPLENISH_DELAY_MS = 150;
+
 interface SpareClass {
   readonly spec: RuntimeSpec;
   readonly memoryMb: number;
@@ -45,6 +48,8 @@ export class Pool implements EnvironmentPool {
   private closed = false;
 
   constructor(private readonly settings: PoolSettings) {
+    // Leftovers of a Nimbus that was killed: its environments are gone, their files are ours.
+    rmSync(settings.envsDir, { recursive: true, force: true });
     mkdirSync(settings.envsDir, { recursive: true });
     this.deps = {
       envsDir: settings.envsDir,
@@ -151,11 +156,11 @@ export class Pool implements EnvironmentPool {
         const spare = spares.shift()!;
         if (spare.state === 'spare' && spare.claim(image)) {
           this.adopt(spare);
-          this.replenish(cls.key);
+          this.replenishSoon(cls.key);
           return spare;
         }
       }
-      this.replenish(cls.key);
+      this.replenishSoon(cls.key);
     }
 
     const env = new Environment(this.deps, spec, '');
@@ -223,6 +228,14 @@ export class Pool implements EnvironmentPool {
         void this.drop(env);
       });
     }
+  }
+
+  /**
+   * Starts the next spare shortly, not right away: on a small machine a runtime starting in
+   * parallel would slow down the cold start that is using the claimed spare right now.
+   */
+  private replenishSoon(key: string): void {
+    setTimeout(() => this.replenish(key), REPLENISH_DELAY_MS).unref();
   }
 
   private reap(): void {

@@ -31,7 +31,7 @@ export interface Sandbox {
 export class ProcessSandbox implements Sandbox {
   readonly name = 'process' as const;
   describe(): string {
-    return 'isolation: plain child processes (no bubblewrap): functions share the host filesystem view';
+    return 'isolation: plain child processes, no sandbox: functions share the host filesystem view';
   }
   taskRoot(m: SandboxMounts): string {
     return m.codeDir;

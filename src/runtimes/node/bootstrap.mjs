@@ -73,7 +73,8 @@ class RuntimeError extends Error {
 
 // ---- handler resolution (same rules as AWS: "dir/file.export[.nested]") -------------------------
 function isEsmPackage(dir, root) {
-  // Nearest package.json decides whether a .js file is ESM, as Node itself does.
+  // Nearest package.json decides whether a .js file is ESM, as Node itself does; the search stops
+  // at the task root, whose parents are not the function's (on AWS, /var/task has none).
   let current = dir;
   for (;;) {
     const pkg = path.join(current, 'package.json');
@@ -85,7 +86,7 @@ function isEsmPackage(dir, root) {
       }
     }
     const parent = path.dirname(current);
-    if (parent === current || !current.startsWith(root)) return false;
+    if (current === root || parent === current) return false;
     current = parent;
   }
 }
@@ -104,7 +105,7 @@ async function loadHandler(taskRoot, handlerString) {
   let loaded;
   try {
     if (existsSync(modulePath + '.js')) {
-      loaded = isEsmPackage(path.dirname(modulePath), '/')
+      loaded = isEsmPackage(path.dirname(modulePath), path.resolve(taskRoot))
         ? await import(pathToFileURL(modulePath + '.js').href)
         : require(modulePath + '.js');
     } else if (existsSync(modulePath + '.mjs')) {
