@@ -99,7 +99,7 @@ function tokenize(rest: string): Token[] | null {
       const close = rest.indexOf(']', i);
       if (close < 0) return null;
       const inner = rest.slice(i + 1, close).trim();
-      if (/^\d+$/.test(inner)) out.push(Number(inner));
+      if (/^-?\d+$/.test(inner)) out.push(Number(inner));
       else if (/^'[^']*'$/.test(inner) || /^"[^"]*"$/.test(inner)) out.push(inner.slice(1, -1));
       else return null;
       i = close + 1;
@@ -134,7 +134,8 @@ function walk(root: Json, tokens: readonly Token[]): Selected {
     const t = tokens[i] as Token;
     let next: Json | undefined;
     if (typeof t === 'number') {
-      next = Array.isArray(cur) ? cur[t] : undefined;
+      // Negative indexes count from the end, as in Jayway.
+      next = Array.isArray(cur) ? cur[t < 0 ? cur.length + t : t] : undefined;
     } else if (isObject(cur)) {
       next = Object.prototype.hasOwnProperty.call(cur, t) ? cur[t] : undefined;
     }
@@ -217,7 +218,7 @@ export function applyResultPath(path: string | null | undefined, input: Json, re
     const t = tokens[i] as Token;
     const last = i === tokens.length - 1;
     if (Array.isArray(cur)) {
-      if (typeof t !== 'number' || t >= cur.length) fail();
+      if (typeof t !== 'number' || t < 0 || t >= cur.length) fail();
       const idx = t as number;
       if (last) { cur[idx] = result; break; }
       const child: Json | undefined = cur[idx];

@@ -27,6 +27,8 @@ describe('JSONPath', () => {
     expect(selectPath('$$.Execution.Id', {}, env)).toBe('exec-arn');
     expect(selectPath('$v.a[1]', {}, env)).toBe(2);
     expect(selectPath('$.missing', {}, env)).toBeUndefined();
+    expect(selectPath('$.a[-1]', { a: [1, 2, 3] }, env)).toBe(3);
+    expect(selectPath('$.a[0:2]', { a: [1, 2, 3] }, env)).toEqual([1, 2]);
     expect(selectPath('$.items[*].x', { items: [{ x: 1 }, { x: 2 }] }, env)).toEqual([1, 2]);
     expect(selectPath('$.items[?(@.x > 1)]', { items: [{ x: 1 }, { x: 2 }] }, env)).toEqual([{ x: 2 }]);
   });
