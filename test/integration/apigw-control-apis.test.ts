@@ -338,6 +338,28 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
     expect(await failure(client.send(new GetMethodCommand({ restApiId: id, resourceId: rid, httpMethod: 'POST' })))).toMatchObject({ name: 'NotFoundException' });
   });
 
+  it('accepts stage variables in integration and authorizer URIs', async () => {
+    const api = await client.send(new CreateRestApiCommand({ name: 'stagevars' }));
+    const id = api.id!;
+    const rid = api.rootResourceId!;
+    await client.send(new PutMethodCommand({ restApiId: id, resourceId: rid, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await client.send(new PutMethodCommand({ restApiId: id, resourceId: rid, httpMethod: 'POST', authorizationType: 'NONE' }));
+    const fnUri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}/invocations';
+    const lambda = await client.send(new PutIntegrationCommand({ restApiId: id, resourceId: rid, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: fnUri }));
+    expect(lambda.uri).toBe(fnUri);
+    const http = await client.send(
+      new PutIntegrationCommand({ restApiId: id, resourceId: rid, httpMethod: 'POST', type: 'HTTP_PROXY', integrationHttpMethod: 'ANY', uri: 'http://127.0.0.1:${stageVariables.port}/items' }),
+    );
+    expect(http.uri).toBe('http://127.0.0.1:${stageVariables.port}/items');
+    const auth = await client.send(
+      new CreateAuthorizerCommand({ restApiId: id, name: 'sv', type: 'REQUEST', authorizerUri: fnUri.replace('${stageVariables.fn}', '${stageVariables.authFn}'), identitySource: 'method.request.header.X' }),
+    );
+    expect(auth.authorizerUri).toContain('${stageVariables.authFn}');
+    expect(
+      await failure(client.send(new PutIntegrationCommand({ restApiId: id, resourceId: rid, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: 'arn:aws:lambda:${stageVariables.fn}' }))),
+    ).toMatchObject({ name: 'BadRequestException' });
+  });
+
   it('manages models (draft-04 validated), request validators and authorizers', async () => {
     const api = await client.send(new CreateRestApiCommand({ name: 'defs' }));
     const id = api.id!;

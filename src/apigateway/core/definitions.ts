@@ -4,6 +4,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import { BadRequest, Conflict, authorizerNotFound, gatewayResponseNotFound, modelNotFound, validatorNotFound } from './errors.js';
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse, effectiveGatewayResponses } from './gateway-responses.js';
 import { newShortId } from './ids.js';
+import { withoutStageVariables } from './resources.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { Authorizer, AuthorizerType, GatewayResponse, GatewayResponseType, Model, RequestValidator, Scope } from './model.js';
@@ -199,7 +200,7 @@ export function checkAuthorizer(a: Authorizer): void {
     }
   } else {
     if (!a.authorizerUri) throw BadRequest(`Authorizer URI is required for ${a.type} authorizer`);
-    if (!LAMBDA_AUTHORIZER_URI.test(a.authorizerUri)) throw BadRequest('Invalid Authorizer URI specified');
+    if (!LAMBDA_AUTHORIZER_URI.test(withoutStageVariables(a.authorizerUri))) throw BadRequest('Invalid Authorizer URI specified');
   }
   if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600) {
     throw BadRequest('Authorizer result TTL must be between 0 and 3600 seconds');

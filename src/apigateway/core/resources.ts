@@ -391,13 +391,24 @@ const INTEGRATION_TARGET = /^integration\.request\.(path|querystring|header|mult
 const METHOD_SOURCE = /^method\.request\.(path|querystring|header|multivalueheader|multivaluequerystring)\.([^\s]+)$/;
 
 /** Checks an integration URI the way AWS does for each integration type. */
-export function checkIntegrationUri(type: IntegrationType, uri: string | undefined): void {
+/**
+ * AWS lets integration and authorizer URIs name stage variables (`${stageVariables.fn}` for a
+ * function name or alias, `${stageVariables.host}` in an HTTP URL); the data plane substitutes
+ * them per request. Validation sees a neutral stand-in that fits any of those positions.
+ */
+export function withoutStageVariables(uri: string): string {
+  return uri.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, 'stagevar1');
+}
+
+export function checkIntegrationUri(type: IntegrationType, rawUri: string | undefined): void {
   if (type === 'MOCK') return;
-  if (uri === undefined || uri === '') throw BadRequest('Invalid integration URI specified');
+  if (rawUri === undefined || rawUri === '') throw BadRequest('Invalid integration URI specified');
+  const uri = withoutStageVariables(rawUri);
   if (type === 'HTTP' || type === 'HTTP_PROXY') {
     let url: URL | undefined;
     try {
-      url = new URL(uri.replace(/\{[^}]+\}/g, 'x'));
+      // Path parameters ({id}) and a stage-variable port (`:stagevar1`) are filled in per request.
+      url = new URL(uri.replace(/\{[^}]+\}/g, 'x').replace(/:stagevar1(?=[/?#]|$)/, ':1'));
     } catch {
       url = undefined;
     }
