@@ -12,17 +12,18 @@ import { AsyncInvocationQueue } from './core/async-queue.js';
 import { CodeStore } from './core/code-store.js';
 import { ConcurrencyLimiter } from './core/concurrency.js';
 import { FunctionRegistry } from './core/functions.js';
-import { InvokeCore, type InvokeObserver } from './core/invoke.js';
+import { InvokeCore } from './core/invoke.js';
+import { lambdaMetrics, type MetricSink } from './core/metrics.js';
 import { LambdaRepository } from './core/repository.js';
 import { InvalidParameterValue } from './errors.js';
 
 export type { LambdaInvoker, LambdaInvokeInput, LambdaInvokeOutput } from './invoker.js';
-export type { InvocationRecord, InvokeObserver } from './core/invoke.js';
+export type { MetricSink } from './core/metrics.js';
 
 export interface LambdaServiceOptions {
   readonly logSink: LogSink;
-  /** Told of every invocation and throttle (metrics). */
-  readonly observer?: InvokeObserver;
+  /** Where AWS/Lambda metrics go. */
+  readonly metrics?: MetricSink;
   /** Delay before asynchronous retry n is n × this (default one minute, as Lambda). */
   readonly asyncRetryBaseMs?: number;
   /** Environments idle this long are stopped (default 5 minutes). */
@@ -57,7 +58,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
     describeLimits: () => pool?.describeLimits() ?? '',
     close: () => pool?.close() ?? Promise.resolve(),
   };
-  const core = new InvokeCore(registry, code, limiter, poolProxy, options.observer);
+  const core = new InvokeCore(registry, code, limiter, poolProxy, options.metrics ? lambdaMetrics(options.metrics) : {});
   const queue = new AsyncInvocationQueue(repo, registry, core, {
     retryBaseMs: options.asyncRetryBaseMs ?? 60_000,
     maxParallel: 64,

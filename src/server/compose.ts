@@ -58,7 +58,7 @@ export async function composeServices(
   services.push(logs.service);
   const metrics = createMetricsService(platform);
   services.push(metrics.service);
-  const lambda = createLambdaService(platform, { logSink: logs.sink, ...options.lambda });
+  const lambda = createLambdaService(platform, { logSink: logs.sink, metrics: metrics.metrics, ...options.lambda });
   services.push(lambda.service);
   services.push(createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink }));
   const apigateway = createApiGatewayControlPlane(platform);

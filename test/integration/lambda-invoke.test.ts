@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Lambda from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
 
@@ -217,5 +218,28 @@ done
       responsePayload: { errorType: 'Error', errorMessage: 'always fails' },
     });
     expect(await logLines('/aws/lambda/flaky', '"ATTEMPT evt-1"')).toHaveLength(3);
+  });
+
+  it('publishes AWS/Lambda metrics per function', async () => {
+    await deploy('measured', { 'index.mjs': 'export const handler = async (e) => { if (e.fail) throw new Error("x"); return 1; };' });
+    for (const fail of [false, false, true]) await invoke({ FunctionName: 'measured' }, { fail });
+    const cw = new CloudWatchClient(clientConfig(nimbus.endpoint));
+    const stat = async (MetricName: string, Statistic: 'Sum' | 'SampleCount') => {
+      const out = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/Lambda',
+          MetricName,
+          Dimensions: [{ Name: 'FunctionName', Value: 'measured' }],
+          StartTime: new Date(Date.now() - 600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          Period: 3600,
+          Statistics: [Statistic],
+        }),
+      );
+      return out.Datapoints!.reduce((n, d) => n + (d[Statistic] ?? 0), 0);
+    };
+    expect(await stat('Invocations', 'Sum')).toBe(3);
+    expect(await stat('Errors', 'Sum')).toBe(1);
+    expect(await stat('Duration', 'SampleCount')).toBe(3);
   });
 });

@@ -19,6 +19,10 @@ const MAX_RESPONSE_PAYLOAD = 6_291_556;
 
 export interface InvocationRecord {
   readonly requestId: string;
+  /** The version or alias the caller named, if any. */
+  readonly qualifier: string | undefined;
+  /** Whether the caller named an alias (its traffic split chose `version`). */
+  readonly viaAlias: boolean;
   readonly version: FunctionVersion;
   readonly result: InvokeResult;
   readonly startedAt: number;
@@ -30,7 +34,9 @@ export interface AsyncEnqueuer {
 
 export interface InvokeObserver {
   invoked?(record: InvocationRecord): void;
-  throttled?(version: FunctionVersion): void;
+  throttled?(version: FunctionVersion, qualifier: string | undefined): void;
+  /** In-flight executions of the function, told when one starts. */
+  concurrency?(version: FunctionVersion, inFlight: number): void;
 }
 
 export class InvokeCore implements LambdaInvoker {
@@ -95,10 +101,11 @@ export class InvokeCore implements LambdaInvoker {
     const reserved = resolved.meta.reservedConcurrency;
     const reason = this.limiter.tryAcquire(version, reserved);
     if (reason) {
-      this.observer.throttled?.(version);
+      this.observer.throttled?.(version, qualifierOf(invokedFunctionArn));
       throw TooManyRequests('Rate Exceeded.', { fields: { Reason: reason, retryAfterSeconds: '1' }, headers: { 'Retry-After': '1' } });
     }
     const startedAt = Date.now();
+    this.observer.concurrency?.(version, this.limiter.concurrent(version.accountId, version.region, version.functionName));
     try {
       const image = await this.image(version);
       let result = await this.pool.invoke({
@@ -121,7 +128,7 @@ export class InvokeCore implements LambdaInvoker {
           ),
         };
       }
-      const record = { requestId, version, result, startedAt };
+      const record = { requestId, qualifier: qualifierOf(invokedFunctionArn), viaAlias: resolved.alias !== undefined, version, result, startedAt };
       this.observer.invoked?.(record);
       return record;
     } finally {
@@ -147,6 +154,12 @@ export class InvokeCore implements LambdaInvoker {
       logGroupName: v.logGroup,
     };
   }
+}
+
+/** `arn:aws:lambda:r:a:function:name:qualifier` → `qualifier`. */
+function qualifierOf(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length > 7 ? parts[7] : undefined;
 }
 
 /** Lambda accepts only JSON payloads (an empty one included). */
