@@ -1,0 +1,241 @@
+// API Gateway data-plane benchmark (runs against the built dist: `npm run build` first).
+//
+//   node bench/apigateway.mjs            # or: import { main } from './bench/apigateway.mjs'
+//
+// Side by side, in one run, on loopback, each server in its own process:
+//   bare     — a node:http hello world (the ceiling for any Node HTTP server here)
+//   mock     — Nimbus: GET through a MOCK integration (request + response template)
+//   lambda   — Nimbus: GET through a Lambda proxy integration (real function, nodejs20.x)
+//   sls      — serverless-offline 13 (serverless 3: v4 of both needs a framework login) serving
+//              the same Lambda handler behind its API Gateway emulation
+// Two measurements per target with autocannon: throughput (requests/s, p50/p99 at saturation with
+// a bounded number of connections) and latency at a fixed 1,000 requests/s (p50/p99); "added
+// p99" is the target's p99 minus the bare server's p99 at the same rate.
+// Targets: mock ≥ 50% of bare throughput; lambda ≥ 3× sls; added p99 ≤ 5 ms at 1,000 rps.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
+import * as AG from '@aws-sdk/client-api-gateway';
+import * as Lambda from '@aws-sdk/client-lambda';
+import { zipSync } from 'fflate';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(ROOT, 'package.json'));
+
+const HANDLER = `export const handler = async () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' });\n`;
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+
+/** Spawns a child and resolves once a stdout line matches `ready`; returns the match and the child. */
+function startChild(cmd, args, opts, ready, timeoutMs = 60_000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} did not become ready:\n${out.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (d) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, match: m });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd} exited with ${code} before ready:\n${out.slice(-2000)}`));
+    });
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+function run(url, extra) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...extra }, (err, result) => {
+      if (err) reject(err);
+      else resolve(result);
+    });
+  });
+}
+
+async function measure(name, url) {
+  // Warm up (cold starts, JIT, connection pools), then saturate, then hold a fixed rate.
+  await run(url, { duration: 2 });
+  const max = await run(url, {});
+  const fixed = await run(url, { overallRate: RATE });
+  const errors = max.non2xx + max.errors + fixed.non2xx + fixed.errors;
+  return {
+    name,
+    rps: Math.round(max.requests.average),
+    p50: max.latency.p50,
+    p99: max.latency.p99,
+    fixedP50: fixed.latency.p50,
+    fixedP99: fixed.latency.p99,
+    errors,
+  };
+}
+
+async function startBare() {
+  const code = `require('node:http').createServer((q, s) => { s.writeHead(200, {'content-type': 'text/plain'}); s.end('hello'); })
+    .listen(0, '127.0.0.1', function () { console.log('BARE ' + this.address().port); });`;
+  const { child, match } = await startChild(process.execPath, ['-e', code], {}, /BARE (\d+)/);
+  return { child, url: `http://127.0.0.1:${match[1]}/` };
+}
+
+async function startNimbus(dataDir) {
+  const bin = join(ROOT, 'bin', 'nimbus.js');
+  const { child, match } = await startChild(process.execPath, [bin, 'start', '-p', '0', '-d', dataDir], {}, /Nimbus ready at (\S+)/);
+  return { child, endpoint: match[1] };
+}
+
+async function setupApi(endpoint) {
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 };
+  const ag = new AG.APIGatewayClient(config);
+  const lambda = new Lambda.LambdaClient(config);
+  const fn = await lambda.send(
+    new Lambda.CreateFunctionCommand({
+      FunctionName: 'bench-hello',
+      Runtime: 'nodejs20.x',
+      Role: 'arn:aws:iam::000000000000:role/bench',
+      Handler: 'index.handler',
+      MemorySize: 128,
+      Code: { ZipFile: zipSync({ 'index.mjs': Buffer.from(HANDLER) }) },
+    }),
+  );
+  await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: 'bench-hello' });
+  const api = await ag.send(new AG.CreateRestApiCommand({ name: 'bench' }));
+  const root = (await ag.send(new AG.GetResourcesCommand({ restApiId: api.id }))).items.find((r) => r.path === '/');
+  const mock = await ag.send(new AG.CreateResourceCommand({ restApiId: api.id, parentId: root.id, pathPart: 'mock' }));
+  const hello = await ag.send(new AG.CreateResourceCommand({ restApiId: api.id, parentId: root.id, pathPart: 'hello' }));
+  const base = { restApiId: api.id, httpMethod: 'GET' };
+  await ag.send(new AG.PutMethodCommand({ ...base, resourceId: mock.id, authorizationType: 'NONE' }));
+  await ag.send(new AG.PutIntegrationCommand({ ...base, resourceId: mock.id, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await ag.send(new AG.PutMethodResponseCommand({ ...base, resourceId: mock.id, statusCode: '200' }));
+  await ag.send(
+    new AG.PutIntegrationResponseCommand({ ...base, resourceId: mock.id, statusCode: '200', responseTemplates: { 'application/json': 'hello' } }),
+  );
+  await ag.send(new AG.PutMethodCommand({ ...base, resourceId: hello.id, authorizationType: 'NONE' }));
+  await ag.send(
+    new AG.PutIntegrationCommand({
+      ...base,
+      resourceId: hello.id,
+      type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST',
+      uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fn.FunctionArn}/invocations`,
+    }),
+  );
+  await ag.send(new AG.CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
+  return {
+    mock: `${endpoint}/_aws/execute-api/${api.id}/prod/mock`,
+    lambda: `${endpoint}/_aws/execute-api/${api.id}/prod/hello`,
+  };
+}
+
+async function startServerlessOffline(dir) {
+  let slsBin;
+  try {
+    slsBin = require.resolve('serverless/bin/serverless.js');
+    require.resolve('serverless-offline');
+  } catch {
+    return undefined;
+  }
+  writeFileSync(join(dir, 'index.mjs'), HANDLER);
+  writeFileSync(
+    join(dir, 'serverless.yml'),
+    [
+      'service: bench',
+      'frameworkVersion: "3"',
+      'provider:',
+      '  name: aws',
+      '  runtime: nodejs20.x',
+      '  region: us-east-1',
+      'functions:',
+      '  hello:',
+      '    handler: index.handler',
+      '    events:',
+      '      - http:',
+      '          path: hello',
+      '          method: get',
+      'plugins:',
+      '  - serverless-offline',
+      '',
+    ].join('\n'),
+  );
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const httpPort = 20000 + Math.floor(Math.random() * 20000);
+  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+  const { child } = await startChild(
+    process.execPath,
+    [slsBin, 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(httpPort + 1), '--noPrependStageInUrl', '--host', '127.0.0.1'],
+    { cwd: dir, env },
+    /Server ready|listening on/i,
+    120_000,
+  );
+  return { child, url: `http://127.0.0.1:${httpPort}/hello` };
+}
+
+function fmt(r) {
+  return `${r.name.padEnd(8)} ${String(r.rps).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms   @${RATE}/s p50 ${String(r.fixedP50).padStart(4)} ms  p99 ${String(r.fixedP99).padStart(4)} ms${r.errors ? `   (${r.errors} errors/non-2xx)` : ''}`;
+}
+
+export async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'server', 'nimbus.js'))) throw new Error('build first: npm run build');
+  const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
+  const slsDir = mkdtempSync(join(tmpdir(), 'sls-bench-'));
+  const children = [];
+  const results = {};
+  try {
+    const bare = await startBare();
+    children.push(bare.child);
+    const nimbus = await startNimbus(dataDir);
+    children.push(nimbus.child);
+    const urls = await setupApi(nimbus.endpoint);
+    const sls = await startServerlessOffline(slsDir).catch((err) => {
+      console.error(`serverless-offline did not start: ${err.message.split('\n')[0]}`);
+      return undefined;
+    });
+    if (sls) children.push(sls.child);
+
+    console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, fixed rate ${RATE}/s; node ${process.version}`);
+    for (const [name, url] of [['bare', bare.url], ['mock', urls.mock], ['lambda', urls.lambda], ...(sls ? [['sls', sls.url]] : [])]) {
+      results[name] = await measure(name, url);
+      console.log(fmt(results[name]));
+    }
+    const b = results.bare;
+    const lines = [];
+    lines.push(`mock / bare throughput: ${(results.mock.rps / b.rps).toFixed(2)} (target ≥ 0.50)`);
+    if (results.sls) lines.push(`lambda / serverless-offline throughput: ${(results.lambda.rps / results.sls.rps).toFixed(2)} (target ≥ 3)`);
+    lines.push(`added p99 at ${RATE}/s: mock ${(results.mock.fixedP99 - b.fixedP99).toFixed(1)} ms, lambda ${(results.lambda.fixedP99 - b.fixedP99).toFixed(1)} ms (target ≤ 5 ms)`);
+    for (const l of lines) console.log(l);
+    return results;
+  } finally {
+    for (const c of children.reverse()) await stop(c);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(slsDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
