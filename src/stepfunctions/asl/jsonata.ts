@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Json, JsonObject } from './model.js';
 import { systemRandomness, type EvalEnv, type Randomness } from './env.js';
 import { StatesError, StatesErrors, statePrefix } from './errors.js';
+import { setOwn } from './own.js';
 
 /** The `$states` reserved variable. */
 export interface StatesBinding {
@@ -119,7 +120,7 @@ function toJson(v: unknown): Json | undefined | 'function' {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       const j = toJson(x);
       if (j === 'function') return 'function';
-      if (j !== undefined) out[k] = j;
+      if (j !== undefined) setOwn(out, k, j);
     }
     return out;
   }
@@ -182,7 +183,7 @@ export async function evaluateJsonataTemplate(value: Json, states: StatesBinding
   }
   if (value === null || typeof value !== 'object') return value;
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await evaluateJsonataTemplate(v, states, env, `${field}/${k}`);
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, await evaluateJsonataTemplate(v, states, env, `${field}/${k}`));
   return out;
 }
 

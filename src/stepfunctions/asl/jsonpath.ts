@@ -7,6 +7,7 @@ import { JSONPath } from 'jsonpath-plus';
 import type { Json, JsonObject } from './model.js';
 import type { EvalEnv } from './env.js';
 import { StatesError, StatesErrors, statePrefix } from './errors.js';
+import { setOwn } from './own.js';
 
 type Token = string | number;
 
@@ -227,14 +228,14 @@ export function applyResultPath(path: string | null | undefined, input: Json, re
       cur = copy;
     } else if (isObject(cur)) {
       const key = String(t);
-      if (last) { cur[key] = result; break; }
+      if (last) { setOwn(cur, key, result); break; }
       const child: Json | undefined = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
       let copy: Json;
       if (child === undefined || child === null) copy = {};
       else if (Array.isArray(child)) copy = child.slice();
       else if (isObject(child)) copy = { ...child };
       else return fail();
-      cur[key] = copy;
+      setOwn(cur, key, copy);
       cur = copy;
     } else {
       fail();

@@ -6,6 +6,7 @@ import type { EvalEnv } from './env.js';
 import { StatesError, StatesErrors, statePrefix } from './errors.js';
 import { isMiss, select } from './jsonpath.js';
 import { evaluateIntrinsic, isIntrinsic } from './intrinsics/index.js';
+import { setOwn } from './own.js';
 
 /** Resolve one `.$` value: an intrinsic call or a path. `key` is the field as written (with `.$`). */
 export function evaluateDollarValue(expr: string, input: Json, env: EvalEnv, key: string): Json {
@@ -28,9 +29,9 @@ export function evaluatePayloadTemplate(template: Json, input: Json, env: EvalEn
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      out[key.slice(0, -2)] = evaluateDollarValue(value, input, env, key);
+      setOwn(out, key.slice(0, -2), evaluateDollarValue(value, input, env, key));
     } else {
-      out[key] = evaluatePayloadTemplate(value, input, env, field);
+      setOwn(out, key, evaluatePayloadTemplate(value, input, env, field));
     }
   }
   return out;

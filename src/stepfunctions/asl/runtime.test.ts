@@ -216,3 +216,14 @@ describe('JSONata error causes name the leaf field and keep the JSONata code', (
     expect(e4.cause).toContain('threw an error during evaluation: $partition');
   });
 });
+
+describe('__proto__ keys stay data', () => {
+  test('payload template, ResultPath, JSONata template', async () => {
+    const env = testEnv();
+    const p = evaluatePayloadTemplate(JSON.parse('{"__proto__": {"x": 1}, "b.$": "$.v"}') as Json, { v: 2 }, env, 'Parameters');
+    expect(JSON.stringify(p)).toBe('{"__proto__":{"x":1},"b":2}');
+    expect(JSON.stringify(applyResultPath('$.__proto__', {}, 5, env))).toBe('{"__proto__":5}');
+    const j = await evaluateJsonataTemplate(JSON.parse('{"__proto__": "{% 1 %}"}') as Json, { input: {}, context: {} }, env, 'Output');
+    expect(JSON.stringify(j)).toBe('{"__proto__":1}');
+  });
+});
