@@ -80,7 +80,7 @@ export function json(buf: Buffer): any {
 }
 
 export function setup(options: Partial<EnvironmentPoolOptions> = {}) {
-  const dataDir = makeDataDir();
+  const dataDir = options.dataDir ?? makeDataDir();
   const sink = new CollectingSink();
   const pool = createEnvironmentPool({ dataDir, logSink: sink, prewarm: [], ...options });
   return {

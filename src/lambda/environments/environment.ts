@@ -145,7 +145,7 @@ export class Environment implements RuntimeApiHandler {
     }
 
     const memoryMb = image?.memorySizeMb ?? 0;
-    const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, memoryMb);
+    const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, sandbox.binary(mounts), memoryMb);
     const wrapped = sandbox.wrap(argv, mounts);
     const prefix = this.cell.joinScript + this.deps.limiter.rlimitScript(memoryMb, this.spec.family);
     const [command, args] = prefix
@@ -318,7 +318,7 @@ export class Environment implements RuntimeApiHandler {
   // ---- internals -----------------------------------------------------------------------------
 
   private mounts(codeDir: string): SandboxMounts {
-    return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir };
+    return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir, binary: this.spec.binary };
   }
 
   private assign(image: FunctionImage): void {
@@ -350,13 +350,13 @@ export class Environment implements RuntimeApiHandler {
     });
   }
 
-  private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, memoryMb: number): string[] {
+  private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, binary: string | undefined, memoryMb: number): string[] {
     switch (this.spec.family) {
       case 'node':
-        return [this.spec.binary!, ...this.deps.limiter.nodeFlags(memoryMb || 128), join(runtimeDir!, this.spec.bootstrapFile!)];
+        return [binary!, ...this.deps.limiter.nodeFlags(memoryMb || 128), join(runtimeDir!, this.spec.bootstrapFile!)];
       case 'python':
         // -u: unbuffered, lines reach the log as they are printed; -B: never write .pyc into the code.
-        return [this.spec.binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!)];
+        return [binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!)];
       case 'provided':
         return [join(taskRoot, 'bootstrap')];
     }

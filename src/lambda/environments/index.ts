@@ -71,7 +71,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
   if (options.isolation !== 'process') {
     const bwrap = probeBwrap();
     if (bwrap) {
-      sandbox = new BwrapSandbox(bwrap, [dataDir, ...(options.hiddenPaths ?? [])], [join(dataDir, 'runtimes')]);
+      sandbox = new BwrapSandbox(bwrap, [dataDir, ...(options.hiddenPaths ?? [])]);
     } else if (options.isolation === 'bwrap') {
       throw new Error('bubblewrap isolation was requested but bwrap is not installed or does not work here');
     }

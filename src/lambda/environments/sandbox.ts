@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Host paths of one environment. */
 export interface SandboxMounts {
@@ -15,6 +15,8 @@ export interface SandboxMounts {
   readonly runtimeDir?: string;
   /** Private, writable directory that is the environment's /tmp. */
   readonly tmpDir: string;
+  /** Interpreter binary (host path), when the runtime has one. */
+  readonly binary?: string;
 }
 
 export interface Sandbox {
@@ -24,6 +26,8 @@ export interface Sandbox {
   taskRoot(mounts: SandboxMounts): string;
   runtimeDir(mounts: SandboxMounts): string | undefined;
   tmpDir(mounts: SandboxMounts): string;
+  /** The interpreter's path inside the environment. */
+  binary(mounts: SandboxMounts): string | undefined;
   /** Wraps `argv` (already using inside paths) into the command to spawn. */
   wrap(argv: readonly string[], mounts: SandboxMounts): string[];
 }
@@ -42,6 +46,9 @@ export class ProcessSandbox implements Sandbox {
   tmpDir(m: SandboxMounts): string {
     return m.tmpDir;
   }
+  binary(m: SandboxMounts): string | undefined {
+    return m.binary;
+  }
   wrap(argv: readonly string[]): string[] {
     return [...argv];
   }
@@ -53,8 +60,6 @@ export class BwrapSandbox implements Sandbox {
     private readonly bwrap: string,
     /** Host directories no function may see (Nimbus's data dir, the code store…). */
     private readonly hidden: readonly string[],
-    /** Directories inside hidden ones that functions need read-only (e.g. runtimes installed there). */
-    private readonly exposed: readonly string[] = [],
   ) {}
 
   describe(): string {
@@ -68,6 +73,18 @@ export class BwrapSandbox implements Sandbox {
   }
   tmpDir(): string {
     return '/tmp';
+  }
+  binary(m: SandboxMounts): string | undefined {
+    // An interpreter installed inside a hidden dir (a Node from npm under the data dir) is mounted
+    // at /var/lang, where AWS keeps its runtimes' interpreters.
+    const lang = this.langDir(m);
+    return lang && m.binary ? `/var/lang/bin/${basename(m.binary)}` : m.binary;
+  }
+
+  private langDir(m: SandboxMounts): string | undefined {
+    if (!m.binary) return undefined;
+    const hidden = this.hidden.some((dir) => m.binary!.startsWith(dir.endsWith('/') ? dir : dir + '/'));
+    return hidden ? dirname(dirname(m.binary)) : undefined;
   }
 
   wrap(argv: readonly string[], m: SandboxMounts): string[] {
@@ -88,10 +105,11 @@ export class BwrapSandbox implements Sandbox {
     ];
     // Hide first: later binds take their sources from the host, so they still work.
     for (const dir of this.hidden) args.push('--tmpfs', dir);
-    for (const dir of this.exposed) if (existsSync(dir)) args.push('--ro-bind', dir, dir);
     args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/var');
     args.push('--ro-bind', m.codeDir, '/var/task');
     if (m.runtimeDir) args.push('--ro-bind', m.runtimeDir, '/var/runtime');
+    const lang = this.langDir(m);
+    if (lang) args.push('--ro-bind', lang, '/var/lang');
     args.push('--bind', m.tmpDir, '/tmp', '--chdir', '/var/task', '--');
     args.push(...argv);
     return args;
