@@ -607,7 +607,11 @@ export class Interpreter {
           }
         },
         succeeded: (i, child) => {
-          if (!distributed) this.emitChild(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', { index: i, name: state.name });
+          // Replayed iterations (all steps done before a restart) must not record success twice.
+          if (!distributed) {
+            this.once(child, `${child.path}succeeded`, () =>
+              this.emitChild(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', { index: i, name: state.name }));
+          }
         },
         failed: (i, child, err) => {
           failures++;
