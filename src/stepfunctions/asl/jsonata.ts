@@ -96,6 +96,18 @@ function sfnFunctions(randomness: Randomness): Record<string, (...args: never[])
   };
 }
 
+// The added functions close over a randomness source; build them once per source.
+const functionsCache = new WeakMap<Randomness, Record<string, unknown>>();
+function functionsFor(randomness: Randomness): Record<string, unknown> {
+  let f = functionsCache.get(randomness);
+  if (!f) {
+    // $eval is the one JSONata function AWS leaves out: calling it fails with T1006, as on AWS.
+    f = { eval: undefined, ...sfnFunctions(randomness) };
+    functionsCache.set(randomness, f);
+  }
+  return f;
+}
+
 const VAR_REF = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const RESERVED = new Set(['states', 'partition', 'range', 'hash', 'random', 'uuid', 'parse']);
 
@@ -145,8 +157,7 @@ export async function evaluateJsonataString(
   } catch (e) {
     return fail(env, `The JSONata expression '${expr}' specified for the field '${field}' could not be parsed: ${(e as Error).message}`, field);
   }
-  // $eval is the one JSONata function AWS leaves out: calling it fails with T1006, as on AWS.
-  const bindings: Record<string, unknown> = { states, eval: undefined, ...sfnFunctions(env.randomness ?? systemRandomness) };
+  const bindings: Record<string, unknown> = { ...functionsFor(env.randomness ?? systemRandomness), states };
   for (const m of expr.matchAll(VAR_REF)) {
     const name = m[1] as string;
     if (RESERVED.has(name)) continue;
