@@ -310,7 +310,7 @@ describe('Lambda control plane', () => {
   it('answers malformed requests with 4xx and keeps running', async () => {
     const res = await fetch(`${nimbus.endpoint}/2015-03-31/functions`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
-    expect(res.headers.get('x-amzn-errortype')).toBe('InvalidParameterValueException');
+    expect(res.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
     expect(nimbus.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
   });
 });

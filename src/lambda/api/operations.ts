@@ -65,9 +65,6 @@ async function jsonBody(ctx: RequestContext, limit?: number, operation?: string)
     if (isServiceError(err) && err.name === 'RequestEntityTooLargeException' && limit !== undefined) {
       throw RequestEntityTooLarge(`Request must be smaller than ${limit} bytes for the ${operation} operation`);
     }
-    if (isServiceError(err) && err.name === 'InvalidRequestContentException') {
-      throw InvalidParameterValue('Could not parse request body into json: malformed JSON');
-    }
     throw err;
   }
 }

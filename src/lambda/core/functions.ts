@@ -143,7 +143,8 @@ export class FunctionRegistry {
     for (const [version, weight] of Object.entries(alias.additionalVersionWeights)) {
       threshold += weight;
       if (random < threshold) {
-        const v = this.record(resolved.version, resolved.version.functionName)?.versions.get(version);
+        const { accountId, region, functionName } = resolved.version;
+        const v = this.record({ accountId, region }, functionName)?.versions.get(version);
         if (v) return v;
       }
     }

@@ -133,7 +133,7 @@ const RESERVED_ENV = new Set([
 export function validateEnvironment(env: unknown): Record<string, string> {
   if (env === undefined || env === null) return {};
   if (typeof env !== 'object' || Array.isArray(env)) {
-    throw InvalidRequestShape('Environment.Variables');
+    throw invalidValue('Environment.Variables');
   }
   const vars: Record<string, string> = {};
   for (const [key, value] of Object.entries(env as Record<string, unknown>)) {
@@ -144,7 +144,7 @@ export function validateEnvironment(env: unknown): Record<string, string> {
         'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]',
       );
     }
-    if (typeof value !== 'string') throw InvalidRequestShape(`Environment.Variables.${key}`);
+    if (typeof value !== 'string') throw invalidValue(`Environment.Variables.${key}`);
     vars[key] = value;
   }
   const reserved = Object.keys(vars).filter((k) => RESERVED_ENV.has(k));
@@ -174,6 +174,6 @@ export function validateArchitectures(value: unknown): string[] {
   return [value[0]];
 }
 
-export function InvalidRequestShape(field: string) {
+function invalidValue(field: string) {
   return InvalidParameterValue(`Invalid value for ${field}.`);
 }

@@ -27,6 +27,7 @@ import type { RuntimeSpec } from './runtimes.js';
 import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
 import { linkTree } from './tree.js';
+import { ownedBy, processTree, socketInode } from './peer-check.js';
 
 /** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
 const INIT_LIMIT_MS = 10_000;
@@ -41,6 +42,8 @@ export interface EnvironmentDeps {
   readonly credentials: Credentials;
   readonly endpointUrl?: string;
   readonly log: (msg: string) => void;
+  /** Accept Runtime API connections only from the environment's own processes. */
+  readonly checkPeers: boolean;
 }
 
 export type EnvironmentState = 'starting' | 'spare' | 'idle' | 'busy' | 'dead';
@@ -114,7 +117,7 @@ export class Environment implements RuntimeApiHandler {
     this.dir = join(deps.envsDir, this.id);
     this.tmpDir = join(this.dir, 'tmp');
     this.taskSlot = join(this.dir, 'task');
-    this.api = new RuntimeApiServer(this);
+    this.api = new RuntimeApiServer(this, deps.checkPeers ? (client, server) => this.isOwnConnection(client, server) : undefined);
     this.logs = new LogWriter(deps.sink);
   }
 
@@ -316,6 +319,16 @@ export class Environment implements RuntimeApiHandler {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  private isOwnConnection(clientPort: number, serverPort: number): boolean {
+    const inode = socketInode(clientPort, serverPort);
+    if (inode === undefined) return false;
+    const pid = this.child?.pid;
+    const pids = this.cell?.pids() ?? (pid ? processTree(pid) : []);
+    const own = ownedBy(inode, pids);
+    if (!own) this.deps.log(`lambda: refused a Runtime API connection to environment ${this.id} from a process outside it`);
+    return own;
+  }
 
   private mounts(codeDir: string): SandboxMounts {
     return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir, binary: this.spec.binary };

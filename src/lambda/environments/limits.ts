@@ -17,6 +17,8 @@ export interface LimitCell {
   peakBytes(): number | undefined;
   /** True when the kernel OOM-killed something in this environment. */
   oomKilled(): boolean;
+  /** Processes in the environment, when the mechanism tracks them. */
+  pids(): number[] | undefined;
   /** Sends SIGKILL to every process charged to the environment (catches escaped forks). */
   killAll(): void;
   destroy(): void;
@@ -50,6 +52,14 @@ function readNumber(file: string): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function procsIn(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -176,6 +186,7 @@ class CgroupV1Limiter implements Limiter {
         if (hasMemsw) tryWrite(join(mem, 'memory.memsw.limit_in_bytes'), bytes);
       },
       peakBytes: () => readNumber(join(mem, 'memory.max_usage_in_bytes')),
+      pids: () => procsIn(mem),
       oomKilled: () => {
         try {
           const text = readFileSync(join(mem, 'memory.oom_control'), 'utf8');
@@ -228,6 +239,7 @@ class CgroupV2Limiter implements Limiter {
         if (!tryWrite(join(dir, 'memory.max'), String(mb * 1024 * 1024))) throw new Error(`cannot set memory.max on ${dir}`);
       },
       peakBytes: () => readNumber(join(dir, 'memory.peak')),
+      pids: () => procsIn(dir),
       oomKilled: () => {
         try {
           const m = /oom_kill (\d+)/.exec(readFileSync(join(dir, 'memory.events'), 'utf8'));
@@ -268,6 +280,7 @@ class RlimitLimiter implements Limiter {
       joinScript: '',
       setMemoryLimit: () => {},
       peakBytes: () => undefined,
+      pids: () => undefined,
       oomKilled: () => false,
       killAll: () => {},
       destroy: () => {},

@@ -9,6 +9,7 @@ import { needsFreshProcess } from './env-vars.js';
 import { Environment, RETRY_ELSEWHERE, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
 import type { Limiter } from './limits.js';
+import { peerCheckAvailable } from './peer-check.js';
 import type { RuntimeCatalog, RuntimeSpec } from './runtimes.js';
 import type { Sandbox } from './sandbox.js';
 import type { EnvironmentPool, FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
@@ -59,6 +60,7 @@ export class Pool implements EnvironmentPool {
       credentials: settings.credentials,
       endpointUrl: settings.endpointUrl,
       log: settings.log,
+      checkPeers: peerCheckAvailable(),
     };
     const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
     this.reaper = setInterval(() => this.reap(), every);

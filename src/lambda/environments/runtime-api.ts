@@ -2,7 +2,7 @@
 // This module owns only the wire: routes, body limits and status codes. What an event means for
 // the invocation is decided by the environment through `RuntimeApiHandler`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** AWS's limit on a synchronous response payload (6 MB as AWS counts it). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -73,8 +73,20 @@ export class RuntimeApiServer {
   private readonly server: Server;
   port = 0;
 
-  constructor(private readonly handler: RuntimeApiHandler) {
+  /**
+   * @param verifyPeer decides whether a new connection comes from the environment's own processes
+   *   (called with the client's and the server's port); refused connections are closed at once.
+   */
+  constructor(
+    private readonly handler: RuntimeApiHandler,
+    verifyPeer?: (clientPort: number, serverPort: number) => boolean,
+  ) {
     this.server = createServer((req, res) => this.route(req, res));
+    if (verifyPeer) {
+      this.server.on('connection', (socket: Socket) => {
+        if (!verifyPeer(socket.remotePort ?? 0, this.port)) socket.destroy();
+      });
+    }
     // /next is a long poll that may wait for minutes between invocations.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 0;
