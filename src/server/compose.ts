@@ -7,8 +7,7 @@ import type { Service } from './context.js';
 import { createLambdaService } from '../lambda/index.js';
 import { createStepFunctionsService } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
-import { createApiGatewayControlPlane } from '../apigateway/index.js';
-import { createApiGatewayDataPlane } from '../apigateway/gateway/index.js';
+import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
 
 export interface NimbusOptions {
   port: number;

@@ -103,12 +103,9 @@ export function parseProxyResponse(payload: Buffer, call: Call, binaryMediaTypes
   if (b === undefined || b === null) body = Buffer.alloc(0);
   else if (typeof b === 'string') {
     const base64 = r['isBase64Encoded'] === true;
-    // A base64 body is decoded when the client accepts a binary media type (or the response is
-    // one); otherwise API Gateway hands the base64 text back, as AWS does.
-    const accept = call.lcHeaders['accept'];
-    const ctHeader = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-    const ct = Array.isArray(ctHeader) ? ctHeader[0] : ctHeader;
-    if (base64 && (isBinaryType(binaryMediaTypes, accept) || isBinaryType(binaryMediaTypes, ct))) {
+    // A base64 body is decoded only when the client's Accept header matches binaryMediaTypes (the
+    // well-known AWS behaviour: browsers sending `Accept: text/html` get the base64 text).
+    if (base64 && isBinaryType(binaryMediaTypes, call.lcHeaders['accept'])) {
       body = Buffer.from(b, 'base64');
     } else {
       body = Buffer.from(b, 'utf8');
