@@ -440,6 +440,29 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
     expect(await failure(client.send(new GetAuthorizerCommand({ restApiId: id, authorizerId: req.id! })))).toMatchObject({ name: 'NotFoundException', status: 404 });
   });
 
+  it('pages resources like AWS and enforces AWS quotas', async () => {
+    const api = await client.send(new CreateRestApiCommand({ name: 'limits' }));
+    const id = api.id!;
+    for (let i = 0; i < 30; i++) await client.send(new CreateResourceCommand({ restApiId: id, parentId: api.rootResourceId!, pathPart: `r${i}` }));
+    const first = await client.send(new GetResourcesCommand({ restApiId: id }));
+    expect(first.items).toHaveLength(25);
+    expect(first.position).toBeDefined();
+    const second = await client.send(new GetResourcesCommand({ restApiId: id, position: first.position }));
+    expect(second.items).toHaveLength(6);
+    expect(second.position).toBeUndefined();
+
+    for (let i = 0; i < 10; i++) {
+      await client.send(new CreateAuthorizerCommand({ restApiId: id, name: `a${i}`, type: 'TOKEN', authorizerUri: LAMBDA_URI, identitySource: 'method.request.header.Authorization' }));
+    }
+    expect(
+      await failure(client.send(new CreateAuthorizerCommand({ restApiId: id, name: 'a10', type: 'TOKEN', authorizerUri: LAMBDA_URI, identitySource: 'method.request.header.Authorization' }))),
+    ).toEqual({
+      name: 'LimitExceededException',
+      status: 429,
+      message: 'Maximum number of Authorizers for this API has been reached.  Please contact AWS if you need additional Authorizers.',
+    });
+  });
+
   it('lists default gateway responses and customises them', async () => {
     const api = await client.send(new CreateRestApiCommand({ name: 'gw' }));
     const id = api.id!;

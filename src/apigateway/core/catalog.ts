@@ -4,9 +4,12 @@ import { DEFAULT_ACCOUNT } from './keys.js';
 import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding, UsagePlan } from './model.js';
 import { scopeKey, type ApiGatewayState } from './state.js';
 
+const NO_PLANS: readonly StagePlanBinding[] = Object.freeze([]);
+
 export class StateCatalog implements ApiGatewayCatalog {
   private version = -1;
-  private readonly stages = new Map<string, ResolvedStage | null>();
+  /** Only stages that exist are memoised: unknown names from requests must not grow memory. */
+  private readonly stages = new Map<string, ResolvedStage>();
   private readonly keysByValue = new Map<string, Map<string, ApiKey>>();
   private readonly plans = new Map<string, readonly StagePlanBinding[]>();
 
@@ -29,33 +32,30 @@ export class StateCatalog implements ApiGatewayCatalog {
     this.fresh();
     const key = `${accountId}/${region}/${apiId}/${stageName}`;
     const cached = this.stages.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const scope = { accountId, region };
-    const api = this.state.scopeState(scope).apis.get(apiId);
+    if (cached) return cached;
+    const api = this.state.scopeState({ accountId, region }).apis.get(apiId);
     const stage = api?.stages.get(stageName);
     const record = stage ? api?.deployments.get(stage.deploymentId) : undefined;
-    let resolved: ResolvedStage | null = null;
-    if (api && stage && record) {
-      const canaryRecord = stage.canarySettings?.deploymentId ? api.deployments.get(stage.canarySettings.deploymentId) : undefined;
-      resolved = Object.freeze({
-        scope: api.scope,
-        api: api.api,
-        stage,
-        deployment: record.snapshot,
-        ...(canaryRecord && stage.canarySettings
-          ? {
-              canary: Object.freeze({
-                deployment: canaryRecord.snapshot,
-                percentTraffic: stage.canarySettings.percentTraffic,
-                stageVariableOverrides: stage.canarySettings.stageVariableOverrides,
-                useStageCache: stage.canarySettings.useStageCache,
-              }),
-            }
-          : {}),
-      });
-    }
+    if (!api || !stage || !record) return undefined;
+    const canaryRecord = stage.canarySettings?.deploymentId ? api.deployments.get(stage.canarySettings.deploymentId) : undefined;
+    const resolved: ResolvedStage = Object.freeze({
+      scope: api.scope,
+      api: api.api,
+      stage,
+      deployment: record.snapshot,
+      ...(canaryRecord && stage.canarySettings
+        ? {
+            canary: Object.freeze({
+              deployment: canaryRecord.snapshot,
+              percentTraffic: stage.canarySettings.percentTraffic,
+              stageVariableOverrides: stage.canarySettings.stageVariableOverrides,
+              useStageCache: stage.canarySettings.useStageCache,
+            }),
+          }
+        : {}),
+    });
     this.stages.set(key, resolved);
-    return resolved ?? undefined;
+    return resolved;
   }
 
   findApiKeyByValue(accountId: string, region: string, value: string): ApiKey | undefined {
@@ -63,6 +63,8 @@ export class StateCatalog implements ApiGatewayCatalog {
     const sk = scopeKey({ accountId, region });
     let index = this.keysByValue.get(sk);
     if (!index) {
+      // Scopes without keys answer from an empty index that is not kept.
+      if (this.state.scopeState({ accountId, region }).apiKeys.size === 0) return undefined;
       index = new Map();
       for (const k of this.state.scopeState({ accountId, region }).apiKeys.values()) index.set(k.value, k);
       this.keysByValue.set(sk, index);
@@ -76,6 +78,7 @@ export class StateCatalog implements ApiGatewayCatalog {
     const cached = this.plans.get(key);
     if (cached) return cached;
     const s = this.state.scopeState({ accountId, region });
+    if (s.usagePlans.size === 0) return NO_PLANS;
     const out: StagePlanBinding[] = [];
     for (const plan of s.usagePlans.values()) {
       const apiStage = plan.apiStages.find((a) => a.apiId === apiId && a.stage === stageName);

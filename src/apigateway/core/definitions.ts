@@ -4,6 +4,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import { BadRequest, Conflict, authorizerNotFound, gatewayResponseNotFound, modelNotFound, validatorNotFound } from './errors.js';
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse, effectiveGatewayResponses } from './gateway-responses.js';
 import { newShortId } from './ids.js';
+import { LIMITS, checkCount } from './limits.js';
 import { withoutStageVariables } from './resources.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
@@ -246,6 +247,7 @@ export function addAuthorizer(api: ApiState, input: Input): Authorizer {
     authorizerResultTtlInSeconds: input.int('authorizerResultTtlInSeconds') ?? 300,
   } as Authorizer;
   checkAuthorizer(authorizer);
+  checkCount(api.authorizers.size, LIMITS.authorizersPerApi, 'Authorizers');
   api.authorizers.set(authorizer.id, authorizer);
   return authorizer;
 }

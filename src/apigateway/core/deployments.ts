@@ -3,6 +3,7 @@
 import { BadRequest, Conflict, deploymentNotFound } from './errors.js';
 import { effectiveGatewayResponses } from './gateway-responses.js';
 import { newId, nowSeconds } from './ids.js';
+import { LIMITS, checkCount } from './limits.js';
 import type { Input } from './input.js';
 import { apiIn, paginate, stageIn } from './lookup.js';
 import type { ApiSummaryEntry, CanarySettings, Deployment, DeploymentSnapshot, MethodSetting, Scope, Stage } from './model.js';
@@ -166,6 +167,7 @@ export function createDeployment(state: ApiGatewayState, scope: Scope, apiId: st
         }),
       );
     } else {
+      checkCount(api.stages.size, LIMITS.stagesPerApi, 'Stages');
       api.stages.set(
         stageName,
         withCache(
@@ -251,6 +253,7 @@ export function createStage(state: ApiGatewayState, scope: Scope, apiId: string,
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     if (api.stages.has(stageName)) throw Conflict('Stage already exists');
+    checkCount(api.stages.size, LIMITS.stagesPerApi, 'Stages');
     deploymentIn(api, deploymentId);
     if (canary?.deploymentId) deploymentIn(api, canary.deploymentId);
     const stage = withCache(

@@ -1,6 +1,7 @@
 // API keys, usage plans, usage-plan keys, usage reports and the account settings.
 import { BadRequest, Conflict, NotFound, apiKeyNotFound, usagePlanKeyNotFound, usagePlanNotFound } from './errors.js';
 import { newApiKeyValue, newId, nowSeconds } from './ids.js';
+import { LIMITS, checkAccountCount } from './limits.js';
 import type { Input } from './input.js';
 import { paginate } from './lookup.js';
 import type { Account, ApiKey, ApiStage, QuotaPeriod, QuotaSettings, Scope, ThrottleSettings, UsageMeter, UsagePlan, UsagePlanKey } from './model.js';
@@ -41,6 +42,7 @@ export function createApiKey(state: ApiGatewayState, scope: Scope, input: Input)
     const keyValue = value ?? newApiKeyValue();
     for (const k of draft.apiKeys.values()) if (k.value === keyValue) throw Conflict('API Key already exists');
     checkStageKeys(draft, stageKeys);
+    checkAccountCount(draft.apiKeys.size, LIMITS.apiKeys, 'ApiKeys');
     const now = nowSeconds();
     const id = newId();
     const key: ApiKey = {
@@ -205,6 +207,7 @@ export function createUsagePlan(state: ApiGatewayState, scope: Scope, input: Inp
   const tags = checkTags(input.strMap('tags'));
   return state.mutate(scope, (draft) => {
     checkApiStages(draft, scope, apiStages);
+    checkAccountCount(draft.usagePlans.size, LIMITS.usagePlans, 'UsagePlans');
     const plan: UsagePlan = {
       id: newId(6),
       name,

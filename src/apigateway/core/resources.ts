@@ -2,6 +2,7 @@
 // deployment snapshots. Every rule here (path parts, mapping expressions, URIs) is AWS's.
 import { BadRequest, Conflict, NotFound, authorizerNotFound, responseNotFound, validatorNotFound } from './errors.js';
 import { newId } from './ids.js';
+import { LIMITS, checkCount } from './limits.js';
 import type { Input } from './input.js';
 import { apiIn, integrationIn, methodIn, paginate, resourceIn } from './lookup.js';
 import type {
@@ -56,6 +57,7 @@ export function addResource(api: ApiState, parentId: string, pathPart: string): 
       throw BadRequest(`A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`);
     }
   }
+  checkCount(api.resources.size, LIMITS.resourcesPerApi, 'Resources');
   const id = newId();
   const resource: Resource = { id, parentId, pathPart, path: parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`, resourceMethods: {} };
   api.resources.set(id, resource);
@@ -77,7 +79,7 @@ export function getResource(state: ApiGatewayState, scope: Scope, apiId: string,
 export function listResources(state: ApiGatewayState, scope: Scope, apiId: string, position?: string, limit?: number) {
   const api = apiIn(state.scopeState(scope).apis, scope, apiId);
   const all = [...api.resources.values()].sort((a, b) => a.path.localeCompare(b.path));
-  return paginate(all, position, limit ?? 500);
+  return paginate(all, position, limit);
 }
 
 function descendants(api: ApiState, id: string): string[] {

@@ -1,6 +1,7 @@
 // RestApi operations (create/get/list/update/delete) and tagging, on the state's drafts.
 import { BadRequest, apiKeyNotFound, stageNotFound, usagePlanNotFound } from './errors.js';
 import { newId, newShortId, nowSeconds } from './ids.js';
+import { checkApiCount } from './limits.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { ApiKeySource, EndpointConfiguration, EndpointType, RestApi, Scope } from './model.js';
@@ -62,6 +63,8 @@ export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): 
   checkCompression(minimumCompressionSize);
   const policy = input.str('policy');
   if (policy !== undefined) checkPolicy(policy);
+  const endpointConfiguration = readEndpointConfiguration(input.obj('endpointConfiguration'));
+  checkApiCount(draft.apis.values(), endpointConfiguration.types[0] ?? 'EDGE');
   const id = freshApiId(state);
   const rootResourceId = newId();
   const description = input.str('description');
@@ -75,7 +78,7 @@ export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): 
     binaryMediaTypes: input.strList('binaryMediaTypes') ?? [],
     ...(minimumCompressionSize !== undefined ? { minimumCompressionSize } : {}),
     apiKeySource,
-    endpointConfiguration: readEndpointConfiguration(input.obj('endpointConfiguration')),
+    endpointConfiguration,
     ...(policy !== undefined ? { policy } : {}),
     tags: checkTags(input.strMap('tags')),
     disableExecuteApiEndpoint: input.bool('disableExecuteApiEndpoint') ?? false,

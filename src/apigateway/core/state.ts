@@ -189,7 +189,7 @@ export class ApiGatewayState {
       .all() as { scope: string; api_id: string; kind: string; id: string; doc: string }[];
     for (const row of rows) {
       const [accountId = '', region = ''] = row.scope.split('/');
-      const state = this.scopeState({ accountId, region });
+      const state = this.ensureScope({ accountId, region });
       const doc = deepFreeze(JSON.parse(row.doc) as unknown);
       if (row.api_id === '') {
         if (row.kind === 'account') state.account = doc as Account;
@@ -219,12 +219,24 @@ export class ApiGatewayState {
     for (const state of this.scopes.values()) for (const [id, api] of state.apis) if (!api.api) state.apis.delete(id);
   }
 
-  /** The committed state of a scope (an empty one if nothing was ever written there). */
+  /**
+   * The committed state of a scope. Reads of a scope nothing was written to get a fresh empty
+   * state that is not kept, so requests naming arbitrary regions cannot grow memory.
+   */
   scopeState(scope: Scope): ScopeState {
+    return this.scopes.get(scopeKey(scope)) ?? this.emptyScope(scope);
+  }
+
+  private emptyScope(scope: Scope): ScopeState {
+    return { scope: { accountId: scope.accountId, region: scope.region }, apis: new Map(), apiKeys: new Map(), usagePlans: new Map(), planKeys: new Map(), account: undefined };
+  }
+
+  /** Like scopeState, but registers the scope (loading from disk). */
+  private ensureScope(scope: Scope): ScopeState {
     const key = scopeKey(scope);
     let state = this.scopes.get(key);
     if (!state) {
-      state = { scope: { accountId: scope.accountId, region: scope.region }, apis: new Map(), apiKeys: new Map(), usagePlans: new Map(), planKeys: new Map(), account: undefined };
+      state = this.emptyScope(scope);
       this.scopes.set(key, state);
     }
     return state;
