@@ -146,6 +146,16 @@ describe('validateDefinition', () => {
     expect(validateDefinition(ch({ Variable: '$.a', TimestampEquals: 'yesterday' })).result).toBe('FAIL');
   });
 
+  test('warnings only with severity WARNING, and never FAIL', () => {
+    const text = m({ P: { Type: 'Pass', Parameters: { a: '$.x' }, Result: { b: '$.y' }, End: true } });
+    expect(validateDefinition(text)).toEqual({ result: 'OK', diagnostics: [], truncated: false });
+    const w = validateDefinition(text, { severity: 'WARNING' });
+    expect(w.result).toBe('OK');
+    expect(w.diagnostics.map((d) => `${d.severity}|${d.code}|${d.location ?? ''}`)).toEqual([
+      'WARNING|NO_DOLLAR|/States/P/Parameters/a', 'WARNING|PASS_RESULT_IS_STATIC|/States/P/Result',
+    ]);
+  });
+
   test('maxResults truncates', () => {
     const r = validateDefinition(m({ A: { Type: 'Pass', X: 1, Y: 2, End: true } }), { maxResults: 1 });
     expect(r.diagnostics).toHaveLength(1);

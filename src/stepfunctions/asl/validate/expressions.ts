@@ -58,9 +58,17 @@ export function checkPayloadTemplate(c: Collector, value: Json, loc: string): vo
         c.schema(`The value for the field '${k}' must be a valid JSONPath or a valid intrinsic function call`, here);
       }
     } else {
+      if (typeof v === 'string' && looksDynamic(v)) {
+        c.warning('NO_DOLLAR', `The value of the field '${k}' looks like a JSONPath or an intrinsic function, but the field name does not end with '.$'`, here);
+      }
       checkPayloadTemplate(c, v, here);
     }
   }
+}
+
+/** A literal that was probably meant to be evaluated (`$.x`, `$$.x`, `States.Format(...)`). */
+export function looksDynamic(v: string): boolean {
+  return /^\$\$?[.[]/.test(v) || isIntrinsic(v);
 }
 
 interface AstNode {

@@ -8,7 +8,7 @@ import type {
 import { checkType, isObject, type Collector, type StateScope } from './collector.js';
 import { ALLOWED_FIELDS, JSONATA_ONLY, JSONPATH_ONLY, STATE_TYPES } from './fields.js';
 import {
-  checkAssign, checkJsonataString, checkJsonataTemplate, checkPathField, checkPayloadTemplate,
+  checkAssign, checkJsonataString, checkJsonataTemplate, checkPathField, checkPayloadTemplate, looksDynamic,
 } from './expressions.js';
 import { checkCatch, checkRetry } from './error-handling.js';
 import { checkChoices } from './choice.js';
@@ -94,6 +94,16 @@ export function validateState(
     queryLanguage: ql,
   };
 
+  if (type === 'Pass' && raw.Result !== undefined && containsDynamic(raw.Result)) {
+    c.warning('PASS_RESULT_IS_STATIC', 'The Result field of a Pass state is static: paths and intrinsic functions in it are not evaluated', `${loc}/Result`);
+  }
+  for (const f of ['Error', 'Cause', 'Seconds', 'Timestamp', 'ItemsPath']) {
+    const v = raw[f];
+    if (!f.endsWith('Path') && ql === 'JSONPath' && typeof v === 'string' && looksDynamic(v)) {
+      c.warning('NO_PATH', `The value of the field '${f}' looks like a JSONPath, but the field name does not end with 'Path'`, `${loc}/${f}`);
+    }
+  }
+
   switch (type) {
     case 'Pass': return base as unknown as PassState;
     case 'Succeed': return base as unknown as SucceedState;
@@ -104,6 +114,13 @@ export function validateState(
     case 'Parallel': return parallel(s, raw, base, graph);
     case 'Map': return map(s, raw, base, graph);
   }
+}
+
+function containsDynamic(v: Json): boolean {
+  if (typeof v === 'string') return looksDynamic(v);
+  if (Array.isArray(v)) return v.some(containsDynamic);
+  if (isObject(v)) return Object.entries(v).some(([k, x]) => k.endsWith('.$') || containsDynamic(x));
+  return false;
 }
 
 function numberOrExpr(s: StateScope, raw: JsonObject, field: string, type: 'POSITIVE_INTEGER' | 'NON_NEGATIVE_INTEGER' | 'NUMBER'): void {
