@@ -140,6 +140,25 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
     expect(survivors).toEqual([]);
   });
 
+  it("refuses Runtime API connections from outside the environment (no stealing another function's events)", async () => {
+    const victim = image(writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => process.env.AWS_LAMBDA_RUNTIME_API;` }));
+    const victimApi = json((await env.pool.invoke(request(victim))).payload);
+    const thief = image(
+      writeCode(env.dataDir, {
+        'index.mjs': `import http from 'node:http';
+          export const handler = async (e) => new Promise((resolve) => {
+            const req = http.get('http://' + e.api + '/2018-06-01/runtime/invocation/next', (res) => resolve('got ' + res.statusCode));
+            req.on('error', (err) => resolve('refused: ' + err.code));
+            req.setTimeout(2000, () => { req.destroy(); resolve('timeout'); });
+          });`,
+      }),
+    );
+    const outcome = json((await env.pool.invoke(request(thief, { api: victimApi }))).payload);
+    expect(outcome).toMatch(/^refused: /);
+    // The victim is unaffected.
+    expect(json((await env.pool.invoke(request(victim))).payload)).toBe(victimApi);
+  });
+
   it('gives each environment a private /tmp, and enforces the ephemeral storage size', async () => {
     const code = writeCode(env.dataDir, {
       'index.mjs': `import { writeFileSync, readdirSync, openSync, writeSync, closeSync } from 'node:fs';

@@ -234,7 +234,7 @@ export class Environment implements RuntimeApiHandler {
     this.state = 'dead';
     this.stopping = (async () => {
       this.kill();
-      if (this.current && !this.current.settled) {
+      if (this.current && !this.current.settled && !this.current.answered) {
         this.finish(this.current, {
           payload: exitFault(this.current.request.requestId, null, 'SIGKILL', false),
           functionError: 'Unhandled',
