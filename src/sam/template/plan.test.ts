@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planTemplate } from './plan.js';
+import { parseParameterOverrides } from './parameters.js';
+import { evaluate, type EvalContext } from './intrinsics.js';
+import { parseTemplateText } from './yaml.js';
+
+function dir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), 'sam-plan-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(d, name, '..'), { recursive: true });
+    writeFileSync(join(d, name), content);
+  }
+  return d;
+}
+
+function plan(template: string, overrides: Record<string, string> = {}, extra: Record<string, string> = {}) {
+  const d = dir({ 'template.yaml': template, 'src/index.mjs': 'export const handler = async () => 1;', ...extra });
+  return planTemplate({ templatePath: join(d, 'template.yaml'), stackName: 'st', region: 'us-east-1', accountId: '000000000000', overrides: new Map(Object.entries(overrides)) });
+}
+
+function planError(template: string, overrides: Record<string, string> = {}): string {
+  try {
+    plan(template, overrides);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a template error');
+}
+
+const FN = `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+`;
+
+describe('YAML short forms', () => {
+  it('turns every short tag into its long form', () => {
+    const t = parseTemplateText(`
+A: !Ref X
+B: !GetAtt Fn.Arn
+C: !Sub 'x-\${AWS::Region}'
+D: !Join [',', [a, !Ref Y]]
+E: !If [Cond, 1, 2]
+F: !Select [0, !Split [',', 'a,b']]
+G: !FindInMap [M, k, v]
+H: !Equals [a, b]
+I: !Not [!Condition C]
+J: !And [!Equals [1, 1], !Or [!Equals [1, 2], !Equals [2, 2]]]
+K: !Base64 hello
+L: !GetAZs ''
+`);
+    expect(t.A).toEqual({ Ref: 'X' });
+    expect(t.B).toEqual({ 'Fn::GetAtt': ['Fn', 'Arn'] });
+    expect(t.D).toEqual({ 'Fn::Join': [',', ['a', { Ref: 'Y' }]] });
+    expect(t.F).toEqual({ 'Fn::Select': [0, { 'Fn::Split': [',', 'a,b'] }] });
+    expect(t.I).toEqual({ 'Fn::Not': [{ Condition: 'C' }] });
+    expect(t.L).toEqual({ 'Fn::GetAZs': '' });
+  });
+  it('reports invalid YAML with a line number and unknown tags with a path', () => {
+    expect(() => parseTemplateText('a: [1, 2\nb: 3')).toThrow(/not valid YAML \(line \d+, column \d+\)/);
+    expect(() => parseTemplateText('Resources:\n  X: !Reff Y')).toThrow(/Resources\.X: unknown tag !Reff/);
+    expect(() => parseTemplateText('{"a": ')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('intrinsics', () => {
+  const ctx: EvalContext = {
+    pseudo: { region: 'eu-west-1', accountId: '123456789012', stackName: 's', stackId: 'id', partition: 'aws', urlSuffix: 'amazonaws.com' },
+    parameters: new Map<string, string | string[]>([['Env', 'dev'], ['Subnets', ['a', 'b']]]),
+    conditions: new Map([['IsDev', true]]),
+    mappings: { M: { dev: { size: 128 } } },
+    resources: { has: (id) => id === 'Fn', type: () => 'AWS::Lambda::Function', ref: () => 'fn-name', attr: () => 'arn:fn' },
+    planning: false,
+  };
+  it('evaluates the functions and pseudo parameters', () => {
+    expect(evaluate({ 'Fn::Sub': 'a-${Env}-${AWS::Region}-${Fn.Arn}-${!Lit}' }, '', ctx)).toBe('a-dev-eu-west-1-arn:fn-${Lit}');
+    expect(evaluate({ 'Fn::Sub': ['${X}/${Fn}', { X: { Ref: 'AWS::AccountId' } }] }, '', ctx)).toBe('123456789012/fn-name');
+    expect(evaluate({ 'Fn::Join': ['-', { Ref: 'Subnets' }] }, '', ctx)).toBe('a-b');
+    expect(evaluate({ 'Fn::FindInMap': ['M', { Ref: 'Env' }, 'size'] }, '', ctx)).toBe(128);
+    expect(evaluate({ 'Fn::If': ['IsDev', 'yes', 'no'] }, '', ctx)).toBe('yes');
+    expect(evaluate({ 'Fn::Select': [1, { 'Fn::Split': [',', 'x,y,z'] }] }, '', ctx)).toBe('y');
+    expect(evaluate({ 'Fn::Base64': 'hi' }, '', ctx)).toBe('aGk=');
+    expect(evaluate({ a: { Ref: 'AWS::NoValue' }, b: [1, { Ref: 'AWS::NoValue' }] }, '', ctx)).toEqual({ b: [1] });
+    expect(evaluate({ 'Fn::GetAZs': '' }, '', ctx)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+  });
+  it('names the path of a bad intrinsic', () => {
+    expect(() => evaluate({ x: { 'Fn::Select': [5, ['a']] } }, 'Resources.R.Properties', ctx)).toThrow(/Resources\.R\.Properties\.x\.Fn::Select: Fn::Select index 5 is out of range/);
+    expect(() => evaluate({ Ref: 'Nope' }, 'P', ctx)).toThrow(/P\.Ref: Ref to "Nope"/);
+    expect(() => evaluate({ 'Fn::Join': ['-'] }, 'P', ctx)).toThrow(/Fn::Join needs/);
+    expect(() => evaluate({ 'Fn::If': ['Missing', 1, 2] }, 'P', ctx)).toThrow(/condition "Missing" is not declared/);
+  });
+});
+
+describe('parameter overrides', () => {
+  it('parses both forms and quotes', () => {
+    const m = parseParameterOverrides(['A=1 B="two words"', 'ParameterKey=C,ParameterValue=x=y']);
+    expect([...m]).toEqual([['A', '1'], ['B', 'two words'], ['C', 'x=y']]);
+  });
+});
+
+describe('planning', () => {
+  const tpl = `${FN}
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+    AllowedValues: [dev, prod]
+  Mem:
+    Type: Number
+    Default: 256
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  NotProd: !Not [!Condition IsProd]
+Globals:
+  Function:
+    Timeout: 5
+    Environment:
+      Variables:
+        A: global
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      MemorySize: !Ref Mem
+      Environment:
+        Variables:
+          B: local
+      AutoPublishAlias: live
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            Path: /hello
+            Method: get
+  ProdOnly:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties:
+      InlineCode: "exports.handler = async () => 1"
+      Handler: index.handler
+      Runtime: nodejs20.x
+Outputs:
+  Url:
+    Value: !Sub "https://\${ServerlessRestApi}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/Prod/hello"
+  Role:
+    Value: !GetAtt HelloRole.Arn
+`;
+  it('applies Globals, the SAM transform, conditions and dependency order', () => {
+    const p = plan(tpl);
+    const ids = p.resources.map((r) => r.logicalId);
+    expect(ids).not.toContain('ProdOnly');
+    const fn = p.resources.find((r) => r.logicalId === 'Hello')!;
+    expect(fn.type).toBe('AWS::Lambda::Function');
+    expect(fn.properties.Timeout).toBe(5);
+    expect(fn.properties.Environment).toEqual({ Variables: { A: 'global', B: 'local' } });
+    const version = ids.find((i) => i.startsWith('HelloVersion'))!;
+    expect(ids.indexOf('HelloRole')).toBeLessThan(ids.indexOf('Hello'));
+    expect(ids.indexOf('Hello')).toBeLessThan(ids.indexOf(version));
+    expect(ids.indexOf(version)).toBeLessThan(ids.indexOf('HelloAliaslive'));
+    expect(ids.indexOf('HelloAliaslive')).toBeLessThan(ids.indexOf('ServerlessRestApi'));
+    expect(ids).toContain('ServerlessRestApiProdStage');
+    expect(ids).toContain('HelloGetPermissionProd');
+    expect(p.conditions.get('NotProd')).toBe(true);
+    expect(plan(tpl, { Stage: 'prod' }).resources.map((r) => r.logicalId)).toContain('ProdOnly');
+  });
+  it('reports parameter errors', () => {
+    expect(planError(tpl, { Stage: 'qa' })).toMatch(/Parameters\.Stage: value "qa" of parameter Stage is not one of AllowedValues \[dev, prod\]/);
+    expect(planError(tpl, { Mem: 'lots' })).toMatch(/Parameters\.Mem: value "lots" of parameter Mem is not a number/);
+    expect(planError(tpl, { Nope: '1' })).toMatch(/parameter "Nope" is not declared/);
+  });
+  it('names the resource and property path of template errors', () => {
+    expect(planError(`${FN}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: missing/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Q:
+          Type: SQS
+          Properties: {}
+`)).toMatch(/Resources\.Fn\.Properties\.CodeUri: missing\/ does not exist[\s\S]*Resources\.Fn\.Properties\.Events\.Q\.Type: event type SQS is not supported/);
+    expect(planError(`Resources:\n  B:\n    Type: AWS::S3::Bucket\n`)).toMatch(/Resources\.B\.Type: resource type AWS::S3::Bucket is not supported/);
+    expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Timeoutt: 3\n`)).toMatch(/Resources\.F\.Properties\.Timeoutt: unknown property/);
+    expect(planError(`Resources:\n  F:\n    Type: AWS::Serverless::Function\n`)).toMatch(/needs Transform/);
+    expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt Nope.Arn\n`)).toMatch(/Resources\.F\.Properties\.Description\.Fn::GetAtt: Fn::GetAtt refers to "Nope"/);
+    expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt F.Nope\n`)).toMatch(/AWS::Lambda::Function F has no attribute Nope/);
+  });
+  it('reports dependency cycles', () => {
+    const msg = planError(`
+Resources:
+  A:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Ref B
+  B:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Ref C
+  C:
+    Type: AWS::Logs::LogGroup
+    DependsOn: A
+`);
+    expect(msg).toMatch(/circular dependency between resources: A → B → C → A/);
+  });
+});

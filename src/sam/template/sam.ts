@@ -1,0 +1,654 @@
+// The `AWS::Serverless-2016-10-31` transform: SAM resources become the CloudFormation resources SAM
+// itself generates (same logical-id conventions: `ServerlessRestApi`, `<Fn>Role`,
+// `<Fn>Alias<alias>`, `<Fn><Event>Permission`…), so Outputs written for AWS work unchanged.
+// Pure: reads files only through the injected `files` callbacks.
+import { createHash } from 'node:crypto';
+import { TemplateError, joinPath } from './errors.js';
+import type { Json } from './yaml.js';
+
+type Obj = Record<string, Json>;
+
+export interface TransformInput {
+  resources: Record<string, Obj>;
+  globals: Obj | undefined;
+  /** Resolves a plain value that SAM needs at transform time (AutoPublishAlias, DeploymentPreference.Type…). */
+  resolve(value: Json, path: string): Json;
+  files: {
+    /** Absolute path of a CodeUri/DefinitionUri; throws TemplateError when missing. */
+    locate(uri: string, path: string, kind: 'dir-or-zip' | 'file'): string;
+    /** Stable content hash of a code location (for version logical ids). */
+    hash(absPath: string): string;
+    /** Reads a YAML/JSON document (DefinitionUri). */
+    readDocument(absPath: string, path: string): Json;
+  };
+  errors: TemplateError[];
+}
+
+const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
+const SUPPORTED_EVENTS_FN = new Set(['Api', 'Schedule']);
+const SUPPORTED_EVENTS_SM = new Set(['Api', 'Schedule']);
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
+
+/** Globals merge as SAM merges them: maps merge recursively, lists concatenate, scalars override. */
+function mergeGlobals(global: Json | undefined, local: Json | undefined): Json | undefined {
+  if (global === undefined) return local;
+  if (local === undefined) return global;
+  if (isObj(global) && isObj(local) && !Object.keys(local).some((k) => k === 'Ref' || k.startsWith('Fn::'))) {
+    const out: Obj = { ...global };
+    for (const [k, v] of Object.entries(local)) out[k] = mergeGlobals(global[k], v) as Json;
+    return out;
+  }
+  if (Array.isArray(global) && Array.isArray(local)) return [...global, ...local];
+  return local;
+}
+
+export function transformServerless(input: TransformInput): Record<string, Obj> {
+  const { errors } = input;
+  const globals = input.globals ?? {};
+  for (const section of Object.keys(globals)) {
+    if (!GLOBAL_SECTIONS.has(section)) errors.push(new TemplateError(joinPath('Globals', section), `'${section}' is not a supported Globals section (Function, Api, StateMachine)`));
+  }
+  const out: Record<string, Obj> = {};
+  const apis = new Map<string, ApiBuild>();
+  const sources: Array<() => void> = [];
+
+  const add = (id: string, resource: Obj, path: string) => {
+    if (id in out) {
+      errors.push(new TemplateError(path, `generated resource ${id} collides with a resource of the same logical id`));
+      return;
+    }
+    out[id] = resource;
+  };
+
+  // Non-SAM resources pass through; SAM APIs are collected first so events can attach to them.
+  for (const [id, res] of Object.entries(input.resources)) {
+    const type = res.Type;
+    if (type === 'AWS::Serverless::Api') {
+      const props = mergeGlobals(globals.Api, (res.Properties ?? {}) as Json) as Obj;
+      apis.set(id, new ApiBuild(id, props, `Resources.${id}.Properties`, res, input));
+    } else if (typeof type === 'string' && !type.startsWith('AWS::Serverless::')) {
+      out[id] = res;
+    }
+  }
+  const implicitApi = () => {
+    let api = apis.get('ServerlessRestApi');
+    if (!api) {
+      const props = mergeGlobals(globals.Api, { StageName: 'Prod' }) as Obj;
+      api = new ApiBuild('ServerlessRestApi', props, 'Resources', undefined, input);
+      apis.set('ServerlessRestApi', api);
+    }
+    return api;
+  };
+  const apiFor = (eventProps: Obj, path: string): ApiBuild | undefined => {
+    const rid = eventProps.RestApiId;
+    if (rid === undefined) return implicitApi();
+    const target = isObj(rid) && typeof rid.Ref === 'string' ? rid.Ref : typeof rid === 'string' ? rid : undefined;
+    const api = target ? apis.get(target) : undefined;
+    if (!api) errors.push(new TemplateError(joinPath(path, 'RestApiId'), 'must be a !Ref to an AWS::Serverless::Api resource in this template'));
+    return api;
+  };
+
+  for (const [id, res] of Object.entries(input.resources)) {
+    const base = `Resources.${id}`;
+    const type = res.Type;
+    if (type === 'AWS::Serverless::Function') {
+      const props = mergeGlobals(globals.Function, (res.Properties ?? {}) as Json);
+      if (!isObj(props)) {
+        errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
+        continue;
+      }
+      transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
+    } else if (type === 'AWS::Serverless::StateMachine') {
+      const props = mergeGlobals(globals.StateMachine, (res.Properties ?? {}) as Json);
+      if (!isObj(props)) {
+        errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
+        continue;
+      }
+      transformStateMachine(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
+    } else if (type === 'AWS::Serverless::Api') {
+      // built below, after every event had its say
+    } else if (typeof type === 'string' && type.startsWith('AWS::Serverless::')) {
+      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, StateMachine)`));
+    }
+  }
+  for (const s of sources) s();
+  for (const api of apis.values()) api.emit(add);
+  return out;
+}
+
+function common(res: Obj): Obj {
+  const out: Obj = {};
+  for (const k of ['DependsOn', 'Condition', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy'] as const) {
+    if (res[k] !== undefined) out[k] = res[k]!;
+  }
+  return out;
+}
+
+type Add = (id: string, resource: Obj, path: string) => void;
+type ApiLookup = (eventProps: Obj, path: string) => ApiBuild | undefined;
+
+const FUNCTION_PROPS = new Set([
+  'CodeUri', 'InlineCode', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'AutoPublishAlias',
+  'DeploymentPreference', 'Events', 'FunctionName', 'Description', 'Role', 'Policies', 'Tags', 'Architectures',
+  'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tracing', 'PackageType', 'AutoPublishCodeSha256',
+  'VersionDescription', 'Layers', 'LoggingConfig', 'PermissionsBoundary', 'ProvisionedConcurrencyConfig',
+  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementPolicy', 'SnapStart',
+  'FunctionUrlConfig', 'ImageUri', 'ImageConfig', 'CodeSigningConfigArn', 'FileSystemConfigs', 'AssumeRolePolicyDocument',
+  'AutoPublishAliasAllProperties', 'RolePath',
+]);
+const UNSUPPORTED_FN_PROPS: Record<string, string> = {
+  Layers: 'Lambda layers', ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
+  VpcConfig: 'VPC networking', FileSystemConfigs: 'EFS', ProvisionedConcurrencyConfig: 'provisioned concurrency',
+};
+
+export const DEPLOYMENT_TYPES = new Set([
+  'Canary10Percent5Minutes', 'Canary10Percent10Minutes', 'Canary10Percent15Minutes', 'Canary10Percent30Minutes',
+  'Linear10PercentEvery1Minute', 'Linear10PercentEvery2Minutes', 'Linear10PercentEvery3Minutes',
+  'Linear10PercentEvery10Minutes', 'AllAtOnce',
+]);
+
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup) {
+  const { errors } = input;
+  const p = joinPath(base, 'Properties');
+  for (const k of Object.keys(props)) {
+    if (!FUNCTION_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), `unknown property of AWS::Serverless::Function`));
+    else if (UNSUPPORTED_FN_PROPS[k]) errors.push(new TemplateError(joinPath(p, k), `${UNSUPPORTED_FN_PROPS[k]} are not supported by Nimbus`));
+  }
+  if (props.PackageType === 'Image') errors.push(new TemplateError(joinPath(p, 'PackageType'), 'container images are not supported by Nimbus'));
+  let code: Obj | undefined;
+  let codeHash = '';
+  if (props.InlineCode !== undefined) {
+    if (props.CodeUri !== undefined) errors.push(new TemplateError(joinPath(p, 'InlineCode'), 'specify either CodeUri or InlineCode, not both'));
+    code = { ZipFile: props.InlineCode };
+    codeHash = hash(JSON.stringify(props.InlineCode));
+  } else if (props.CodeUri !== undefined) {
+    const uri = props.CodeUri;
+    if (typeof uri !== 'string') errors.push(new TemplateError(joinPath(p, 'CodeUri'), 'must be a local path (S3 locations are not supported by Nimbus)'));
+    else {
+      try {
+        const abs = input.files.locate(uri, joinPath(p, 'CodeUri'), 'dir-or-zip');
+        code = { 'Nimbus::CodePath': abs };
+        codeHash = input.files.hash(abs);
+      } catch (err) {
+        if (err instanceof TemplateError) errors.push(err);
+        else throw err;
+      }
+    }
+  } else if (props.ImageUri === undefined) {
+    errors.push(new TemplateError(p, 'AWS::Serverless::Function needs CodeUri or InlineCode'));
+  }
+  for (const k of ['Handler', 'Runtime'] as const) {
+    if (props[k] === undefined) errors.push(new TemplateError(joinPath(p, k), `is required`));
+  }
+  const fn: Obj = {
+    Type: 'AWS::Lambda::Function',
+    Properties: {},
+    ...common(res),
+  };
+  const fp = fn.Properties as Obj;
+  if (code) fp.Code = code;
+  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig'] as const) {
+    if (props[k] !== undefined) fp[k] = props[k]!;
+  }
+  if (props.Tracing !== undefined) fp.TracingConfig = { Mode: props.Tracing };
+  const tags: Json[] = [{ Key: 'lambda:createdBy', Value: 'SAM' }];
+  if (isObj(props.Tags)) for (const [k, v] of Object.entries(props.Tags)) tags.push({ Key: k, Value: v });
+  fp.Tags = tags;
+  if (props.Role !== undefined) fp.Role = props.Role;
+  else {
+    // SAM creates `<Fn>Role`; Nimbus has no IAM, so it is recorded with a well-formed ARN only.
+    add(`${id}Role`, { Type: 'AWS::IAM::Role', Properties: { Policies: props.Policies ?? [], ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] } }, joinPath(p, 'Role'));
+    fp.Role = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] };
+  }
+  add(id, fn, base);
+
+  // AutoPublishAlias: a Version whose logical id changes with the code, and an alias pointing to it.
+  let target: Json = { 'Fn::GetAtt': [id, 'Arn'] };
+  const aliasRaw = props.AutoPublishAlias;
+  if (aliasRaw !== undefined) {
+    const alias = input.resolve(aliasRaw, joinPath(p, 'AutoPublishAlias'));
+    if (typeof alias !== 'string' || !/^(?!^[0-9]+$)[a-zA-Z0-9-_]+$/.test(alias)) {
+      errors.push(new TemplateError(joinPath(p, 'AutoPublishAlias'), `must be an alias name (letters, digits, - and _; not only digits), got ${JSON.stringify(alias)}`));
+    } else {
+      const configHash = hash(codeHash + JSON.stringify([fp.Handler, fp.Runtime, fp.MemorySize, fp.Timeout, fp.Environment, fp.Architectures]));
+      const versionId = `${id}Version${configHash}`;
+      add(versionId, {
+        Type: 'AWS::Lambda::Version',
+        DeletionPolicy: 'Retain',
+        Properties: { FunctionName: { Ref: id }, ...(props.VersionDescription !== undefined ? { Description: props.VersionDescription } : {}) },
+      }, joinPath(p, 'AutoPublishAlias'));
+      const aliasId = `${id}Alias${alias.replace(/[^A-Za-z0-9]/g, '')}`;
+      const aliasRes: Obj = {
+        Type: 'AWS::Lambda::Alias',
+        Properties: { Name: alias, FunctionName: { Ref: id }, FunctionVersion: { 'Fn::GetAtt': [versionId, 'Version'] } },
+      };
+      const pref = props.DeploymentPreference;
+      if (pref !== undefined) {
+        const dp = deploymentPreference(pref, joinPath(p, 'DeploymentPreference'), input);
+        if (dp) aliasRes.Metadata = { 'Nimbus::DeploymentPreference': dp };
+      }
+      add(aliasId, aliasRes, joinPath(p, 'AutoPublishAlias'));
+      target = { Ref: aliasId };
+    }
+  } else if (props.DeploymentPreference !== undefined) {
+    errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias (traffic shifts between alias versions)'));
+  }
+
+  const events = props.Events;
+  if (events === undefined) return;
+  if (!isObj(events)) {
+    errors.push(new TemplateError(joinPath(p, 'Events'), 'must be a mapping of event name to {Type, Properties}'));
+    return;
+  }
+  for (const [evId, ev] of Object.entries(events)) {
+    const ep = joinPath(joinPath(p, 'Events'), evId);
+    if (!isObj(ev) || typeof ev.Type !== 'string') {
+      errors.push(new TemplateError(ep, 'an event needs a Type and Properties'));
+      continue;
+    }
+    if (!SUPPORTED_EVENTS_FN.has(ev.Type)) {
+      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule)`));
+      continue;
+    }
+    const evProps = (ev.Properties ?? {}) as Obj;
+    if (ev.Type === 'Api') {
+      const path = evProps.Path;
+      const method = evProps.Method;
+      if (typeof path !== 'string' || !path.startsWith('/')) errors.push(new TemplateError(joinPath(ep, 'Properties.Path'), 'is required and must start with /'));
+      if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
+      if (typeof path !== 'string' || typeof method !== 'string') continue;
+      const api = apiFor(evProps, joinPath(ep, 'Properties'));
+      if (!api) continue;
+      api.addLambdaRoute(path, method.toLowerCase(), target, isObj(evProps.Auth) ? evProps.Auth : undefined, joinPath(ep, 'Properties'));
+      add(`${id}${evId}Permission${api.stageSuffix()}`, {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: target,
+          Principal: 'apigateway.amazonaws.com',
+          SourceArn: { 'Fn::Sub': [`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/*/${method.toUpperCase() === 'ANY' ? '*' : method.toUpperCase()}${path.replace(/\{[^}]+\}/g, '*')}`, { __ApiId__: { Ref: api.id } }] },
+        },
+      }, ep);
+    } else {
+      scheduleRule(`${id}${evId}`, evProps, ep, target, add, input, { Ref: id });
+    }
+  }
+}
+
+function deploymentPreference(pref: Json, path: string, input: TransformInput): Obj | undefined {
+  if (!isObj(pref)) {
+    input.errors.push(new TemplateError(path, 'must be a mapping with a Type'));
+    return undefined;
+  }
+  if (pref.Enabled !== undefined && input.resolve(pref.Enabled, joinPath(path, 'Enabled')) === false) return undefined;
+  const type = input.resolve(pref.Type ?? null, joinPath(path, 'Type'));
+  if (typeof type !== 'string' || !DEPLOYMENT_TYPES.has(type)) {
+    input.errors.push(new TemplateError(joinPath(path, 'Type'), `must be one of ${[...DEPLOYMENT_TYPES].join(', ')}; got ${JSON.stringify(type)}`));
+    return undefined;
+  }
+  const out: Obj = { Type: type };
+  if (pref.Hooks !== undefined) {
+    if (!isObj(pref.Hooks)) input.errors.push(new TemplateError(joinPath(path, 'Hooks'), 'must be a mapping with PreTraffic/PostTraffic'));
+    else {
+      for (const k of Object.keys(pref.Hooks)) {
+        if (k !== 'PreTraffic' && k !== 'PostTraffic') input.errors.push(new TemplateError(joinPath(joinPath(path, 'Hooks'), k), 'only PreTraffic and PostTraffic hooks exist'));
+      }
+      out.Hooks = pref.Hooks;
+    }
+  }
+  if (pref.Alarms !== undefined) {
+    if (!Array.isArray(pref.Alarms)) input.errors.push(new TemplateError(joinPath(path, 'Alarms'), 'must be a list of alarm names (!Ref AlarmResource)'));
+    else out.Alarms = pref.Alarms;
+  }
+  for (const k of Object.keys(pref)) {
+    if (!['Type', 'Hooks', 'Alarms', 'Enabled', 'Role', 'TriggerConfigurations', 'PassthroughCondition'].includes(k)) {
+      input.errors.push(new TemplateError(joinPath(path, k), 'unknown DeploymentPreference property'));
+    }
+  }
+  return out;
+}
+
+function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, add: Add, input: TransformInput, _fnRef: Json, stateMachine = false) {
+  const expr = props.Schedule;
+  if (expr === undefined) {
+    input.errors.push(new TemplateError(joinPath(path, 'Properties.Schedule'), 'is required (rate(...) or cron(...))'));
+    return;
+  }
+  const enabled = props.Enabled === undefined ? true : props.Enabled;
+  const state = props.State ?? (enabled === false ? 'DISABLED' : 'ENABLED');
+  const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
+  if (props.Input !== undefined) targetEntry.Input = props.Input;
+  add(ruleId, {
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      ScheduleExpression: expr,
+      State: state,
+      ...(props.Name !== undefined ? { Name: props.Name } : {}),
+      ...(props.Description !== undefined ? { Description: props.Description } : {}),
+      Targets: [targetEntry],
+    },
+    Metadata: { 'Nimbus::TargetKind': stateMachine ? 'states' : 'lambda' },
+  }, path);
+  if (!stateMachine) {
+    add(`${ruleId}Permission`, {
+      Type: 'AWS::Lambda::Permission',
+      Properties: { Action: 'lambda:InvokeFunction', FunctionName: target, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } },
+    }, path);
+  }
+}
+
+const SM_PROPS = new Set(['Definition', 'DefinitionUri', 'DefinitionSubstitutions', 'Type', 'Name', 'Role', 'Policies', 'Events', 'Logging', 'Tracing', 'Tags', 'PermissionsBoundary', 'RolePath', 'AutoPublishAlias', 'DeploymentPreference', 'UseAliasAsEventTarget']);
+
+function transformStateMachine(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup) {
+  const { errors } = input;
+  const p = joinPath(base, 'Properties');
+  for (const k of Object.keys(props)) {
+    if (!SM_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), 'unknown property of AWS::Serverless::StateMachine'));
+    else if (k === 'AutoPublishAlias' || k === 'DeploymentPreference') errors.push(new TemplateError(joinPath(p, k), 'state machine aliases are not supported by Nimbus'));
+  }
+  let definition: Json | undefined;
+  if (props.Definition !== undefined) {
+    if (props.DefinitionUri !== undefined) errors.push(new TemplateError(joinPath(p, 'Definition'), 'specify either Definition or DefinitionUri, not both'));
+    definition = props.Definition;
+  } else if (props.DefinitionUri !== undefined) {
+    if (typeof props.DefinitionUri !== 'string') errors.push(new TemplateError(joinPath(p, 'DefinitionUri'), 'must be a local file path (S3 locations are not supported by Nimbus)'));
+    else {
+      try {
+        const abs = input.files.locate(props.DefinitionUri, joinPath(p, 'DefinitionUri'), 'file');
+        definition = input.files.readDocument(abs, joinPath(p, 'DefinitionUri'));
+      } catch (err) {
+        if (err instanceof TemplateError) errors.push(err);
+        else throw err;
+      }
+    }
+  } else errors.push(new TemplateError(p, 'AWS::Serverless::StateMachine needs Definition or DefinitionUri'));
+  const sp: Obj = {};
+  if (definition !== undefined) sp.Definition = definition;
+  if (props.DefinitionSubstitutions !== undefined) sp.DefinitionSubstitutions = props.DefinitionSubstitutions;
+  if (props.Name !== undefined) sp.StateMachineName = props.Name;
+  if (props.Type !== undefined) sp.StateMachineType = props.Type;
+  if (props.Logging !== undefined) sp.LoggingConfiguration = props.Logging;
+  if (props.Tracing !== undefined) sp.TracingConfiguration = props.Tracing;
+  if (isObj(props.Tags)) sp.Tags = Object.entries(props.Tags).map(([Key, Value]) => ({ Key, Value }));
+  if (props.Role !== undefined) sp.RoleArn = props.Role;
+  else {
+    add(`${id}Role`, { Type: 'AWS::IAM::Role', Properties: { Policies: props.Policies ?? [] } }, p);
+    sp.RoleArn = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] };
+  }
+  add(id, { Type: 'AWS::StepFunctions::StateMachine', Properties: sp, ...common(res) }, base);
+  const events = props.Events;
+  if (events === undefined) return;
+  if (!isObj(events)) {
+    errors.push(new TemplateError(joinPath(p, 'Events'), 'must be a mapping of event name to {Type, Properties}'));
+    return;
+  }
+  for (const [evId, ev] of Object.entries(events)) {
+    const ep = joinPath(joinPath(p, 'Events'), evId);
+    if (!isObj(ev) || typeof ev.Type !== 'string') {
+      errors.push(new TemplateError(ep, 'an event needs a Type and Properties'));
+      continue;
+    }
+    if (!SUPPORTED_EVENTS_SM.has(ev.Type)) {
+      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule)`));
+      continue;
+    }
+    const evProps = (ev.Properties ?? {}) as Obj;
+    if (ev.Type === 'Api') {
+      const path = evProps.Path;
+      const method = evProps.Method;
+      if (typeof path !== 'string' || !path.startsWith('/')) errors.push(new TemplateError(joinPath(ep, 'Properties.Path'), 'is required and must start with /'));
+      if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
+      if (typeof path !== 'string' || typeof method !== 'string') continue;
+      const api = apiFor(evProps, joinPath(ep, 'Properties'));
+      api?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
+    } else {
+      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, { Ref: id }, true);
+    }
+  }
+}
+
+const API_PROPS = new Set(['StageName', 'Variables', 'Auth', 'Cors', 'DefinitionBody', 'DefinitionUri', 'MethodSettings', 'CanarySetting', 'Name', 'Description', 'EndpointConfiguration', 'BinaryMediaTypes', 'TracingEnabled', 'CacheClusterEnabled', 'CacheClusterSize', 'OpenApiVersion', 'GatewayResponses', 'Tags', 'AccessLogSetting', 'MinimumCompressionSize', 'ApiKeySourceType', 'Models', 'DisableExecuteApiEndpoint', 'AlwaysDeploy', 'Domain', 'FailOnWarnings', 'Mode', 'MergeDefinitions', 'PropagateTags']);
+
+/** Builds one REST API (explicit AWS::Serverless::Api or the implicit ServerlessRestApi) as an
+ * OpenAPI 2.0 body with x-amazon-apigateway extensions, then its Deployment, Stage and usage plan. */
+class ApiBuild {
+  private readonly body: Obj;
+  private readonly stageName: Json;
+  constructor(readonly id: string, private readonly props: Obj, private readonly path: string, private readonly res: Obj | undefined, private readonly input: TransformInput) {
+    const errors = input.errors;
+    for (const k of Object.keys(props)) {
+      if (!API_PROPS.has(k)) errors.push(new TemplateError(joinPath(path, k), 'unknown property of AWS::Serverless::Api'));
+    }
+    if (props.Domain !== undefined) errors.push(new TemplateError(joinPath(path, 'Domain'), 'custom domains are not supported by Nimbus'));
+    this.stageName = props.StageName ?? (res ? null : 'Prod');
+    if (this.stageName === null) errors.push(new TemplateError(joinPath(path, 'StageName'), 'is required'));
+    let body: Json | undefined = props.DefinitionBody;
+    if (body === undefined && props.DefinitionUri !== undefined) {
+      if (typeof props.DefinitionUri !== 'string') errors.push(new TemplateError(joinPath(path, 'DefinitionUri'), 'must be a local file path (S3 locations are not supported by Nimbus)'));
+      else {
+        try {
+          body = input.files.readDocument(input.files.locate(props.DefinitionUri, joinPath(path, 'DefinitionUri'), 'file'), joinPath(path, 'DefinitionUri'));
+        } catch (err) {
+          if (err instanceof TemplateError) errors.push(err);
+          else throw err;
+        }
+      }
+    }
+    if (body !== undefined && !isObj(body)) errors.push(new TemplateError(joinPath(path, 'DefinitionBody'), 'must be an OpenAPI document (a mapping)'));
+    this.body = isObj(body) ? structuredClone(body) : { swagger: '2.0', info: { version: '1.0', title: props.Name ?? { Ref: 'AWS::StackName' } }, paths: {} };
+    if (!isObj(this.body.paths)) this.body.paths = {};
+    this.applyAuth();
+  }
+
+  stageSuffix(): string {
+    return typeof this.stageName === 'string' ? this.stageName.replace(/[^A-Za-z0-9]/g, '') : 'Stage';
+  }
+
+  private auth(): Obj {
+    return isObj(this.props.Auth) ? this.props.Auth : {};
+  }
+
+  private applyAuth() {
+    const auth = this.auth();
+    const ap = joinPath(this.path, 'Auth');
+    const sec: Obj = isObj(this.body.securityDefinitions) ? this.body.securityDefinitions : {};
+    if (auth.ApiKeyRequired === true || isObj(auth.UsagePlan)) sec.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+    if (auth.Authorizers !== undefined) {
+      if (!isObj(auth.Authorizers)) this.input.errors.push(new TemplateError(joinPath(ap, 'Authorizers'), 'must be a mapping of authorizer name to its definition'));
+      else {
+        for (const [name, a] of Object.entries(auth.Authorizers)) {
+          const p = joinPath(joinPath(ap, 'Authorizers'), name);
+          if (!isObj(a) || a.FunctionArn === undefined) {
+            this.input.errors.push(new TemplateError(p, 'only Lambda authorizers (FunctionArn) are supported by Nimbus'));
+            continue;
+          }
+          const kind = String(a.FunctionPayloadType ?? 'TOKEN').toUpperCase();
+          if (kind !== 'TOKEN' && kind !== 'REQUEST') this.input.errors.push(new TemplateError(joinPath(p, 'FunctionPayloadType'), 'must be TOKEN or REQUEST'));
+          const identity = isObj(a.Identity) ? a.Identity : {};
+          const header = typeof identity.Header === 'string' ? identity.Header : 'Authorization';
+          const sources: string[] = [];
+          if (kind === 'TOKEN') sources.push(`method.request.header.${header}`);
+          else {
+            for (const h of (identity.Headers as Json[] | undefined) ?? []) sources.push(`method.request.header.${String(h)}`);
+            for (const q of (identity.QueryStrings as Json[] | undefined) ?? []) sources.push(`method.request.querystring.${String(q)}`);
+            for (const v of (identity.StageVariables as Json[] | undefined) ?? []) sources.push(`stageVariables.${String(v)}`);
+            for (const c of (identity.Context as Json[] | undefined) ?? []) sources.push(`context.${String(c)}`);
+          }
+          const authorizer: Obj = {
+            type: kind.toLowerCase(),
+            authorizerUri: { 'Fn::Sub': ['arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations', { __FunctionArn__: a.FunctionArn }] },
+            authorizerResultTtlInSeconds: identity.ReauthorizeEvery ?? 300,
+          };
+          if (sources.length) authorizer.identitySource = sources.join(', ');
+          if (kind === 'TOKEN' && typeof identity.ValidationExpression === 'string') authorizer.identityValidationExpression = identity.ValidationExpression;
+          sec[name] = { type: 'apiKey', name: header, in: 'header', 'x-amazon-apigateway-authtype': 'custom', 'x-amazon-apigateway-authorizer': authorizer };
+          this.authorizerFunctions.push([name, a.FunctionArn]);
+        }
+      }
+    }
+    if (auth.DefaultAuthorizer !== undefined && (typeof auth.DefaultAuthorizer !== 'string' || !(auth.DefaultAuthorizer in sec))) {
+      this.input.errors.push(new TemplateError(joinPath(ap, 'DefaultAuthorizer'), `must name one of Auth.Authorizers`));
+    }
+    if (Object.keys(sec).length) this.body.securityDefinitions = sec;
+  }
+
+  private readonly authorizerFunctions: Array<[string, Json]> = [];
+  private readonly corsPaths = new Set<string>();
+
+  private security(eventAuth: Obj | undefined, path: string): Json[] | undefined {
+    const auth = this.auth();
+    const out: Json[] = [];
+    const authorizer = eventAuth?.Authorizer ?? auth.DefaultAuthorizer;
+    if (typeof authorizer === 'string' && authorizer !== 'NONE') {
+      const sec = this.body.securityDefinitions as Obj | undefined;
+      if (!sec || !(authorizer in sec)) this.input.errors.push(new TemplateError(joinPath(path, 'Auth.Authorizer'), `authorizer "${authorizer}" is not declared in the API's Auth.Authorizers`));
+      else out.push({ [authorizer]: [] });
+    }
+    const keyRequired = eventAuth?.ApiKeyRequired ?? auth.ApiKeyRequired;
+    if (keyRequired === true) out.push({ api_key: [] });
+    return out.length ? out : undefined;
+  }
+
+  private operation(apiPath: string, method: string, op: Obj, path: string) {
+    const paths = this.body.paths as Obj;
+    const item = (isObj(paths[apiPath]) ? paths[apiPath] : (paths[apiPath] = {})) as Obj;
+    const verb = method === 'any' ? 'x-amazon-apigateway-any-method' : method;
+    if (item[verb] !== undefined && isObj(item[verb]) && (item[verb] as Obj)['x-amazon-apigateway-integration'] !== undefined && !this.merged.has(`${apiPath} ${verb}`)) {
+      // An explicit DefinitionBody already wires this route: SAM keeps the definition's one.
+    }
+    if (this.merged.has(`${apiPath} ${verb}`)) {
+      this.input.errors.push(new TemplateError(path, `route ${method.toUpperCase()} ${apiPath} is already used by another event of API ${this.id}`));
+      return;
+    }
+    this.merged.add(`${apiPath} ${verb}`);
+    item[verb] = op;
+    this.corsPaths.add(apiPath);
+  }
+  private readonly merged = new Set<string>();
+
+  addLambdaRoute(apiPath: string, method: string, target: Json, eventAuth: Obj | undefined, path: string) {
+    const op: Obj = {
+      responses: {},
+      'x-amazon-apigateway-integration': {
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        uri: { 'Fn::Sub': ['arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__Target__}/invocations', { __Target__: target }] },
+        passthroughBehavior: 'when_no_match',
+      },
+    };
+    const params = [...apiPath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => ({ name: m[1]!, in: 'path', required: true, type: 'string' }));
+    if (params.length) op.parameters = params;
+    const security = this.security(eventAuth, path);
+    if (security) op.security = security;
+    this.operation(apiPath, method, op, path);
+  }
+
+  addStatesRoute(apiPath: string, method: string, stateMachine: Json, path: string) {
+    const op: Obj = {
+      responses: { '200': { description: 'OK' }, '400': { description: 'Bad Request' } },
+      'x-amazon-apigateway-integration': {
+        type: 'aws',
+        httpMethod: 'POST',
+        uri: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution' },
+        requestTemplates: {
+          'application/json': { 'Fn::Sub': ['{"input": "$util.escapeJavaScript($input.json(\'$\'))", "stateMachineArn": "${__Sm__}"}', { __Sm__: stateMachine }] },
+        },
+        responses: { '200': { statusCode: '200' }, '400': { statusCode: '400' } },
+      },
+    };
+    const security = this.security(undefined, path);
+    if (security) op.security = security;
+    this.operation(apiPath, method, op, path);
+  }
+
+  private applyCors() {
+    const cors = this.props.Cors;
+    if (cors === undefined) return;
+    const c: Obj = typeof cors === 'string' ? { AllowOrigin: cors } : isObj(cors) ? cors : {};
+    if (c.AllowOrigin === undefined) {
+      this.input.errors.push(new TemplateError(joinPath(this.path, 'Cors.AllowOrigin'), 'is required'));
+      return;
+    }
+    const params: Obj = { 'method.response.header.Access-Control-Allow-Origin': c.AllowOrigin };
+    if (c.AllowHeaders !== undefined) params['method.response.header.Access-Control-Allow-Headers'] = c.AllowHeaders;
+    if (c.MaxAge !== undefined) params['method.response.header.Access-Control-Max-Age'] = typeof c.MaxAge === 'string' ? c.MaxAge : `'${String(c.MaxAge)}'`;
+    if (c.AllowCredentials === true) params['method.response.header.Access-Control-Allow-Credentials'] = "'true'";
+    const paths = this.body.paths as Obj;
+    for (const p of this.corsPaths) {
+      const item = paths[p] as Obj;
+      if (item.options !== undefined) continue;
+      const verbs = Object.keys(item).filter((v) => v !== 'parameters').map((v) => (v === 'x-amazon-apigateway-any-method' ? 'DELETE,GET,HEAD,PATCH,POST,PUT' : v.toUpperCase()));
+      const methods = c.AllowMethods ?? `'${[...new Set([...verbs.join(',').split(','), 'OPTIONS'])].sort().join(',')}'`;
+      const headers: Obj = {};
+      const rp: Obj = { ...params, 'method.response.header.Access-Control-Allow-Methods': methods };
+      for (const k of Object.keys(rp)) headers[k.replace('method.response.header.', '')] = { type: 'string' };
+      item.options = {
+        summary: 'CORS support',
+        consumes: ['application/json'],
+        produces: ['application/json'],
+        responses: { '200': { description: 'Default response for CORS method', headers } },
+        'x-amazon-apigateway-integration': {
+          type: 'mock',
+          requestTemplates: { 'application/json': '{\n  "statusCode" : 200\n}\n' },
+          responses: { default: { statusCode: '200', responseParameters: rp, responseTemplates: { 'application/json': '{}\n' } } },
+        },
+      };
+    }
+  }
+
+  emit(add: Add) {
+    this.applyCors();
+    const props = this.props;
+    const bodyHash = hash(JSON.stringify(this.body) + JSON.stringify(props.Variables ?? null));
+    const api: Obj = { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: this.body, ...(this.res ? common(this.res) : {}) } };
+    const ap = api.Properties as Obj;
+    if (props.Name !== undefined) ap.Name = props.Name;
+    if (props.Description !== undefined) ap.Description = props.Description;
+    if (props.BinaryMediaTypes !== undefined) ap.BinaryMediaTypes = props.BinaryMediaTypes;
+    if (props.ApiKeySourceType !== undefined) ap.ApiKeySourceType = props.ApiKeySourceType;
+    if (props.EndpointConfiguration !== undefined) ap.EndpointConfiguration = typeof props.EndpointConfiguration === 'string' ? { Types: [props.EndpointConfiguration] } : props.EndpointConfiguration;
+    if (this.res) {
+      delete ap.DependsOn;
+      Object.assign(api, common(this.res));
+    }
+    add(this.id, api, this.path);
+    const deploymentId = `${this.id}Deployment${bodyHash}`;
+    add(deploymentId, { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: this.id }, Description: `RestApi deployment id: ${bodyHash}` } }, this.path);
+    const stageId = `${this.id}${this.stageSuffix()}Stage`;
+    const stage: Obj = { StageName: this.stageName, RestApiId: { Ref: this.id }, DeploymentId: { Ref: deploymentId } };
+    if (props.Variables !== undefined) stage.Variables = props.Variables;
+    if (props.MethodSettings !== undefined) stage.MethodSettings = props.MethodSettings;
+    if (props.CanarySetting !== undefined) stage.CanarySetting = props.CanarySetting;
+    if (props.TracingEnabled !== undefined) stage.TracingEnabled = props.TracingEnabled;
+    if (props.CacheClusterEnabled !== undefined) stage.CacheClusterEnabled = props.CacheClusterEnabled;
+    if (props.CacheClusterSize !== undefined) stage.CacheClusterSize = props.CacheClusterSize;
+    if (props.AccessLogSetting !== undefined) stage.AccessLogSetting = props.AccessLogSetting;
+    add(stageId, { Type: 'AWS::ApiGateway::Stage', Properties: stage }, this.path);
+    for (const [name, fnArn] of this.authorizerFunctions) {
+      add(`${this.id}${name}AuthorizerPermission`, {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction', FunctionName: fnArn, Principal: 'apigateway.amazonaws.com',
+          SourceArn: { 'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*', { __ApiId__: { Ref: this.id } }] },
+        },
+      }, this.path);
+    }
+    const plan = this.auth().UsagePlan;
+    if (isObj(plan)) {
+      const mode = plan.CreateUsagePlan;
+      const pp = joinPath(this.path, 'Auth.UsagePlan.CreateUsagePlan');
+      if (mode !== 'PER_API' && mode !== 'SHARED' && mode !== 'NONE') this.input.errors.push(new TemplateError(pp, 'must be PER_API, SHARED or NONE'));
+      else if (mode !== 'NONE') {
+        const prefix = mode === 'SHARED' ? 'ServerlessUsagePlan' : `${this.id}UsagePlan`;
+        const up: Obj = { ApiStages: [{ ApiId: { Ref: this.id }, Stage: { Ref: stageId } }] };
+        for (const k of ['Description', 'Quota', 'Throttle', 'UsagePlanName'] as const) if (plan[k] !== undefined) up[k] = plan[k]!;
+        add(prefix, { Type: 'AWS::ApiGateway::UsagePlan', DependsOn: [stageId], Properties: up }, pp);
+        const keyId = mode === 'SHARED' ? 'ServerlessApiKey' : `${this.id}ApiKey`;
+        add(keyId, { Type: 'AWS::ApiGateway::ApiKey', DependsOn: [prefix], Properties: { Enabled: true, StageKeys: [{ RestApiId: { Ref: this.id }, StageName: { Ref: stageId } }] } }, pp);
+        add(`${prefix}Key`, { Type: 'AWS::ApiGateway::UsagePlanKey', Properties: { KeyId: { Ref: keyId }, KeyType: 'API_KEY', UsagePlanId: { Ref: prefix } } }, pp);
+      }
+    }
+  }
+}

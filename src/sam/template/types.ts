@@ -1,0 +1,72 @@
+// The CloudFormation resource types Nimbus can deploy: their properties (required and known, so a
+// typo is reported with its path), their GetAtt attributes and which property changes replace the
+// resource instead of updating it in place.
+export interface TypeSpec {
+  required: readonly string[];
+  known: readonly string[];
+  attributes: readonly string[];
+  /** Properties whose change needs a new physical resource. `*` = every change replaces. */
+  replaceOn: readonly string[];
+}
+
+export const TYPES: Record<string, TypeSpec> = {
+  'AWS::Lambda::Function': {
+    required: ['Code', 'Role'],
+    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType'],
+    attributes: ['Arn'],
+    replaceOn: ['FunctionName'],
+  },
+  'AWS::Lambda::Version': { required: ['FunctionName'], known: ['FunctionName', 'Description', 'CodeSha256'], attributes: ['Version', 'FunctionArn'], replaceOn: ['*'] },
+  'AWS::Lambda::Alias': {
+    required: ['FunctionName', 'FunctionVersion', 'Name'],
+    known: ['FunctionName', 'FunctionVersion', 'Name', 'Description', 'RoutingConfig', 'ProvisionedConcurrencyConfig'],
+    attributes: ['AliasArn'],
+    replaceOn: ['Name', 'FunctionName'],
+  },
+  'AWS::Lambda::Permission': {
+    required: ['Action', 'FunctionName', 'Principal'],
+    known: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
+    attributes: [],
+    replaceOn: ['*'],
+  },
+  'AWS::StepFunctions::StateMachine': {
+    required: ['RoleArn'],
+    known: ['Definition', 'DefinitionString', 'DefinitionS3Location', 'DefinitionSubstitutions', 'RoleArn', 'StateMachineName', 'StateMachineType', 'LoggingConfiguration', 'TracingConfiguration', 'Tags'],
+    attributes: ['Arn', 'Name', 'StateMachineRevisionId'],
+    replaceOn: ['StateMachineName', 'StateMachineType'],
+  },
+  'AWS::ApiGateway::RestApi': {
+    required: [],
+    known: ['Name', 'Description', 'Body', 'BodyS3Location', 'BinaryMediaTypes', 'ApiKeySourceType', 'EndpointConfiguration', 'FailOnWarnings', 'Mode', 'Parameters', 'Policy', 'Tags', 'MinimumCompressionSize', 'DisableExecuteApiEndpoint', 'CloneFrom'],
+    attributes: ['RestApiId', 'RootResourceId'],
+    replaceOn: [],
+  },
+  'AWS::ApiGateway::Resource': { required: ['ParentId', 'PathPart', 'RestApiId'], known: ['ParentId', 'PathPart', 'RestApiId'], attributes: ['ResourceId'], replaceOn: ['*'] },
+  'AWS::ApiGateway::Method': {
+    required: ['HttpMethod', 'ResourceId', 'RestApiId'],
+    known: ['HttpMethod', 'ResourceId', 'RestApiId', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'Integration', 'MethodResponses', 'RequestParameters', 'RequestModels', 'OperationName', 'RequestValidatorId', 'AuthorizationScopes'],
+    attributes: [],
+    replaceOn: ['*'],
+  },
+  'AWS::ApiGateway::Deployment': { required: ['RestApiId'], known: ['RestApiId', 'Description', 'StageName', 'StageDescription', 'DeploymentCanarySettings'], attributes: ['DeploymentId'], replaceOn: ['*'] },
+  'AWS::ApiGateway::Stage': {
+    required: ['RestApiId'],
+    known: ['RestApiId', 'StageName', 'DeploymentId', 'Description', 'Variables', 'MethodSettings', 'CanarySetting', 'TracingEnabled', 'CacheClusterEnabled', 'CacheClusterSize', 'AccessLogSetting', 'Tags', 'ClientCertificateId', 'DocumentationVersion'],
+    attributes: [],
+    replaceOn: ['RestApiId', 'StageName'],
+  },
+  'AWS::ApiGateway::ApiKey': { required: [], known: ['Name', 'Description', 'Enabled', 'StageKeys', 'Value', 'GenerateDistinctId', 'CustomerId', 'Tags'], attributes: ['APIKeyId'], replaceOn: ['Name', 'Value'] },
+  'AWS::ApiGateway::UsagePlan': { required: [], known: ['ApiStages', 'Description', 'Quota', 'Throttle', 'UsagePlanName', 'Tags'], attributes: ['Id'], replaceOn: [] },
+  'AWS::ApiGateway::UsagePlanKey': { required: ['KeyId', 'KeyType', 'UsagePlanId'], known: ['KeyId', 'KeyType', 'UsagePlanId'], attributes: ['Id'], replaceOn: ['*'] },
+  // No IAM in Nimbus: a role is recorded so `!GetAtt FnRole.Arn` resolves to a well-formed ARN.
+  'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
+  'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
+  // Schedule events: validated and recorded; Nimbus has no EventBridge (see docs/compat.md).
+  'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name'] },
+  'AWS::CloudWatch::Alarm': {
+    required: ['ComparisonOperator', 'EvaluationPeriods'],
+    known: ['AlarmName', 'AlarmDescription', 'ActionsEnabled', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ComparisonOperator', 'DatapointsToAlarm', 'Dimensions', 'EvaluateLowSampleCountPercentile', 'EvaluationPeriods', 'ExtendedStatistic', 'MetricName', 'Metrics', 'Namespace', 'Period', 'Statistic', 'Threshold', 'ThresholdMetricId', 'TreatMissingData', 'Unit'],
+    attributes: ['Arn'],
+    replaceOn: ['AlarmName'],
+  },
+};
