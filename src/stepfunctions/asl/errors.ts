@@ -50,6 +50,11 @@ export class StatesError extends Error {
     this.cause = cause;
     this.location = location;
   }
+
+  /** Whether Retry/Catch may handle it: States.Runtime always fails the execution (AWS docs, recorded case). */
+  get catchable(): boolean {
+    return this.error !== StatesErrors.Runtime;
+  }
 }
 
 /** The prefix AWS puts on runtime failures of a state: "An error occurred while executing the state 'X' (entered at the event id #N). " */
