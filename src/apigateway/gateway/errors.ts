@@ -63,9 +63,6 @@ export const missingParameters = (names: readonly string[]) =>
 export const unsupportedMediaType = () =>
   new GatewayError('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported Media Type', 'UnsupportedMediaTypeException');
 
-export const requestTooLarge = () =>
-  new GatewayError('REQUEST_TOO_LARGE', 413, 'Request Too Long', 'RequestTooLongException');
-
 export const integrationTimeout = () =>
   new GatewayError('INTEGRATION_TIMEOUT', 504, 'Endpoint request timed out', undefined);
 

@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { Service, RequestContext } from '../../server/context.js';
 import { parseHeaders, parseQuery, type Call } from './call.js';
-import { forbidden, GatewayError, requestTooLarge } from './errors.js';
+import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
 import { renderGatewayError } from './responses.js';
 
@@ -110,7 +110,10 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
           call.body = await ctx.body(MAX_PAYLOAD_BYTES);
         } catch (err) {
           if ((err as { statusCode?: number }).statusCode === 413 || (err as Error).name === 'RequestEntityTooLargeException') {
-            throw requestTooLarge();
+            // AWS rejects oversized payloads in front of the API: plain text, no gateway response.
+            const text = `HTTP content length exceeded ${MAX_PAYLOAD_BYTES} bytes.`;
+            send(ctx, call, trace, 413, { 'Content-Type': 'text/plain' }, Buffer.from(text));
+            return;
           }
           throw err;
         }
