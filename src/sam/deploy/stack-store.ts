@@ -1,0 +1,79 @@
+// Stack records: what a stack deployed (physical ids, resolved properties, attributes, outputs),
+// kept as `.nimbus-sam/stacks/<name>.json` in the project folder. Written atomically (temp file +
+// rename + fsync) after every resource operation, so an interrupted deploy knows what exists.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface ResourceRecord {
+  type: string;
+  physicalId: string;
+  /** Ref value. */
+  ref: string;
+  attributes: Record<string, unknown>;
+  /** Properties as resolved when this resource was last created or updated. */
+  properties: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  deletionPolicy?: string;
+}
+
+export type StackStatus =
+  | 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED'
+  | 'UPDATE_IN_PROGRESS' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
+  | 'DELETE_IN_PROGRESS' | 'DELETE_FAILED';
+
+export interface StackRecord {
+  stackName: string;
+  stackId: string;
+  status: StackStatus;
+  endpoint: string;
+  region: string;
+  templatePath: string;
+  parameters: Record<string, string | string[]>;
+  resources: Record<string, ResourceRecord>;
+  outputs: Array<{ OutputKey: string; OutputValue: string; Description?: string }>;
+  updatedAt: string;
+}
+
+/** `.nimbus-sam` belongs to the project: next to the template, or above `.nimbus-sam/build/`. */
+export function projectDir(templatePath: string): string {
+  const dir = dirname(templatePath);
+  if (basename(dir) === 'build' && basename(dirname(dir)) === '.nimbus-sam') return dirname(dirname(dir));
+  return dir;
+}
+
+export class StackStore {
+  constructor(readonly dir: string) {}
+
+  static forProject(project: string): StackStore {
+    return new StackStore(join(project, '.nimbus-sam', 'stacks'));
+  }
+
+  private file(name: string): string {
+    return join(this.dir, `${name}.json`);
+  }
+
+  get(name: string): StackRecord | undefined {
+    const f = this.file(name);
+    if (!existsSync(f)) return undefined;
+    return JSON.parse(readFileSync(f, 'utf8')) as StackRecord;
+  }
+
+  save(record: StackRecord): void {
+    mkdirSync(this.dir, { recursive: true });
+    record.updatedAt = new Date().toISOString();
+    const f = this.file(record.stackName);
+    const tmp = `${f}.${process.pid}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(record, null, 2));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, f);
+  }
+
+  remove(name: string): void {
+    rmSync(this.file(name), { force: true });
+  }
+}
