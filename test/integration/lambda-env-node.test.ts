@@ -99,7 +99,10 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
 
   it('reports handler-not-found, missing module, syntax and bad handler names as AWS words them', async () => {
     const code = writeCode(env.dataDir, { 'index.js': `exports.other = async () => 1;`, 'broken.js': `exports.handler = async () => {;` });
-    const notFound = await env.pool.invoke(request(image(code)));
+    const notFound = await env.pool.invoke(request(image(code), {}, { tailLogs: true }));
+    const notFoundLog = Buffer.from(notFound.logTail!, 'base64').toString();
+    expect(notFoundLog).toMatch(/\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Runtime\.HandlerNotFound"/);
+    expect(notFoundLog).toMatch(/INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound\n/);
     expect(notFound.functionError).toBe('Unhandled');
     expect(json(notFound.payload)).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
 

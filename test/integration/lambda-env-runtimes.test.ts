@@ -40,7 +40,7 @@ describe('python3.x environments', () => {
     expect(out.cwd).toBe(out.task);
     const tail = Buffer.from(result.logTail!, 'base64').toString();
     expect(tail).toMatch(/hello from python 41\n/);
-    expect(tail).toMatch(new RegExp(`\\[WARNING\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${req.requestId}\\tcareful`));
+    expect(tail).toMatch(new RegExp(`\\[WARNING\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${req.requestId}\\tcareful\n(?!\n)`));
     expect(result.initDurationMs).toBeDefined();
     const warm = await env.pool.invoke(request(img, { n: 1 }));
     expect(json(warm.payload).n).toBe(2);

@@ -107,6 +107,7 @@ export class Environment implements RuntimeApiHandler {
   private initTimer?: NodeJS.Timeout;
   private initFailure?: Buffer;
   private stopping?: Promise<void>;
+  private lastStorageCheck = 0;
 
   constructor(
     private readonly deps: EnvironmentDeps,
@@ -296,6 +297,8 @@ export class Environment implements RuntimeApiHandler {
     // The environment is unusable: every invocation routed to it gets this error, then it stops.
     this.initFailure = runtimeErrorPayload(body, errorType);
     clearTimeout(this.initTimer);
+    const initMs = now() - this.initStartedAt;
+    this.logs.line(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType ?? 'Unknown'}\n`);
     const inv = this.current;
     if (inv && !inv.settled) this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
     return ACCEPTED;
@@ -536,10 +539,16 @@ export class Environment implements RuntimeApiHandler {
     }
     inv.resolve(result);
     if (this.state === 'idle') {
-      // /tmp that outgrew its limit between checks: do not reuse this environment.
-      void diskUsage(this.tmpDir, req.image.ephemeralStorageMb * 1024 * 1024).then((used) => {
-        if (used > req.image.ephemeralStorageMb * 1024 * 1024) void this.stop();
-      });
+      // /tmp that outgrew its limit between checks: do not reuse this environment. At most once a
+      // second: a /tmp full of cache files makes each walk cost something.
+      const at = Date.now();
+      if (at - this.lastStorageCheck >= STORAGE_CHECK_MS) {
+        this.lastStorageCheck = at;
+        const limit = req.image.ephemeralStorageMb * 1024 * 1024;
+        void diskUsage(this.tmpDir, limit).then((used) => {
+          if (used > limit && this.state === 'idle') void this.stop();
+        });
+      }
       this.onIdle?.(this);
     }
   }

@@ -309,7 +309,7 @@ async function main() {
   } catch (err) {
     const response = toErrorResponse(err);
     const body = JSON.stringify(response);
-    console.error('%s', body);
+    console.error('Uncaught Exception \t%s', body);
     await call('POST', `${API_PREFIX}/init/error`, body, {
       'content-type': 'application/json',
       'lambda-runtime-function-error-type': response.errorType,
