@@ -8,6 +8,7 @@ import { createLambdaService } from '../lambda/index.js';
 import { createStepFunctionsService } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
+import { createConsoleService } from '../console/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -59,12 +60,16 @@ export async function composeServices(
   services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, metrics: metrics.metrics, ...options.lambda });
   services.push(lambda.service);
-  services.push(createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink }));
+  const states = createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink });
+  services.push(states);
   const apigateway = createApiGatewayControlPlane(platform);
   services.push(apigateway.service);
   const executeApi = createApiGatewayDataPlane({ platform, catalog: apigateway.catalog, invoker: lambda.invoker });
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
+  services.push(createConsoleService({
+    store, lambda, logs: logs.queries, metrics: metrics.metrics, states: states.core, endpoint: () => platform.endpoint,
+  }));
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
 }
