@@ -216,6 +216,23 @@ function snapshot(deploymentId: string, marker: string): DeploymentSnapshot {
           }),
         }),
       }),
+      resource('/http', {
+        POST: method({
+          httpMethod: 'POST',
+          methodIntegration: integration({
+            type: 'HTTP',
+            httpMethod: 'PUT',
+            uri: 'http://127.0.0.1:${stageVariables.backendPort}/h',
+            requestTemplates: {
+              'application/json': '#set($context.requestOverride.header.X-Over = "yes")#set($context.requestOverride.querystring.q = "over"){"n":$input.json(\'$.n\')}',
+            },
+            integrationResponses: {
+              ok: { statusCode: '200', responseParameters: { 'method.response.header.X-Backend': 'integration.response.header.x-backend' }, responseTemplates: {} },
+              bad: { statusCode: '502', selectionPattern: '5\\d{2}', responseParameters: {}, responseTemplates: {} },
+            },
+          }),
+        }),
+      }),
       resource('/proxy/{proxy+}', {
         ANY: method({ httpMethod: 'ANY', methodIntegration: integration({ type: 'HTTP_PROXY', httpMethod: 'ANY', uri: 'http://127.0.0.1:${stageVariables.backendPort}/up/{proxy}' }) }),
       }),
@@ -364,7 +381,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       res.writeHead(207, { 'content-type': 'application/json', 'x-backend': 'up' });
-      res.end(JSON.stringify({ url: req.url, method: req.method, body, xff: req.headers['x-forwarded-for'] }));
+      res.end(JSON.stringify({ url: req.url, method: req.method, body, xff: req.headers['x-forwarded-for'], over: req.headers['x-over'] }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -563,6 +580,13 @@ describe('non-proxy integrations', () => {
     expect(r.status).toBe(207);
     expect(r.headers['x-backend']).toBe('up');
     expect(r.json()).toEqual({ url: '/up/a/b?x=1', method: 'POST', body: 'payload', xff: '127.0.0.1' });
+  });
+
+  it('HTTP applies the template, $context.requestOverride and response header mappings', async () => {
+    const r = await call('/prod/http', { method: 'POST', body: '{"n":5}', headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['x-backend']).toBe('up');
+    expect(r.json()).toEqual({ url: '/h?q=over', method: 'PUT', body: '{"n":5}', over: 'yes' });
   });
 });
 

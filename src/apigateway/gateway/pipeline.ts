@@ -222,6 +222,8 @@ export class Pipeline {
     call.integrationStatus = out.statusCode;
     if (out.functionError) throw badProxyResponse();
     const r = parseProxyResponse(out.payload, call, binary);
+    // Without a Content-Type from the function, API Gateway answers application/json.
+    if (!hasHeader(r.headers, 'content-type')) r.headers['Content-Type'] = 'application/json';
     return { status: r.status, headers: r.headers, body: r.body };
   }
 
@@ -258,6 +260,7 @@ export class Pipeline {
     const svc = parseAwsServiceUri(uri);
     if (!svc) throw configurationError();
     const mapped = mapRequestParameters(call, integration);
+    if (rendered.overrides) Object.assign(mapped.headers, stringValues(rendered.overrides.header));
     const res = await callAwsService(
       this.deps.agent,
       this.deps.endpoint(),
@@ -288,10 +291,13 @@ export class Pipeline {
 
   private async http(call: Call, integration: Integration): Promise<MethodResponse> {
     const mapped = mapRequestParameters(call, integration);
-    const url = this.httpUrl(call, integration, mapped.path, false);
-    appendQuery(url, mapped.querystring);
     const rendered = renderRequest(call, integration);
-    const headers: Record<string, string | string[]> = { ...mapped.headers };
+    // `$context.requestOverride.*` set by the template wins over the parameter mappings.
+    const o = rendered.overrides;
+    const path = o ? { ...mapped.path, ...stringValues(o.path) } : mapped.path;
+    const url = this.httpUrl(call, integration, path, false);
+    appendQuery(url, o ? { ...mapped.querystring, ...stringValues(o.querystring) } : mapped.querystring);
+    const headers: Record<string, string | string[]> = o ? { ...mapped.headers, ...stringValues(o.header) } : { ...mapped.headers };
     if (rendered.body.length > 0 && !hasHeader(headers, 'content-type')) {
       headers['content-type'] = header(call, 'content-type') ?? 'application/json';
     }
@@ -339,6 +345,12 @@ export class Pipeline {
     if (!chosen) throw configurationError();
     return renderResponse(call, chosen, backend);
   }
+}
+
+function stringValues(o: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = String(v);
+  return out;
 }
 
 function hasHeader(h: Record<string, unknown>, name: string): boolean {
