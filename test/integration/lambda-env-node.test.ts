@@ -22,6 +22,8 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(body.n).toBe(42);
     expect(body.fn).toBe(img.functionName);
     expect(first.initDurationMs).toBeGreaterThan(0);
+    // AWS bills the init phase of cold starts (since August 2025).
+    expect(first.billedDurationMs).toBe(Math.max(1, Math.ceil(first.durationMs + first.initDurationMs!)));
     const tail = Buffer.from(first.logTail!, 'base64').toString();
     expect(tail).toMatch(/^START RequestId: [0-9a-f-]+ Version: \$LATEST\n/);
     expect(tail).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t[0-9a-f-]{36}\tINFO\tgot 21\n/);

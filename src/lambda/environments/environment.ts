@@ -510,11 +510,13 @@ export class Environment implements RuntimeApiHandler {
     const durationMs = end - (inv.deliveredAt ?? inv.startedAt);
     const initDurationMs = inv.cold ? (this.initDoneAt ?? end) - this.initStartedAt : undefined;
     const maxMemoryUsedMb = this.maxMemoryUsedMb();
+    // Since August 2025 AWS bills the init phase of on-demand cold starts too.
+    const billedDurationMs = Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));
     this.logStart(inv);
     if (outcome.logLine) this.logs.line(outcome.logLine);
     this.logs.line(`END RequestId: ${req.requestId}\n`);
     this.logs.line(
-      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t` +
+      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
         `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB\t` +
         (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
         (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n'),
@@ -527,7 +529,7 @@ export class Environment implements RuntimeApiHandler {
       ...(outcome.functionError ? { functionError: outcome.functionError } : {}),
       ...(logTail !== undefined ? { logTail } : {}),
       durationMs,
-      billedDurationMs: Math.max(1, Math.ceil(durationMs)),
+      billedDurationMs,
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
       maxMemoryUsedMb,
     };
