@@ -70,7 +70,8 @@ export function resolveIntegration(resource: string): Integration {
 // ── Lambda ──────────────────────────────────────────────────────────────────────────────────
 
 async function invokeLambda(
-  call: TaskCall, functionName: string, payload: Json | undefined, options: { qualifier?: string; invocationType?: string; clientContext?: string },
+  call: TaskCall, functionName: string, payload: Json | undefined,
+  options: { qualifier?: string; invocationType?: string; clientContext?: string; rawString?: boolean },
 ): Promise<LambdaInvokeOutput> {
   const invoker = call.host.lambda;
   if (!invoker) throw new StatesError('Lambda.ServiceException', 'The Lambda service is not available in this Nimbus.');
@@ -80,8 +81,8 @@ async function invokeLambda(
       region: call.exec.region,
       functionName,
       qualifier: options.qualifier,
-      // A string Payload is sent as written (it already is the JSON text), as AWS does.
-      payload: Buffer.from(payload === undefined ? '{}' : typeof payload === 'string' ? payload : JSON.stringify(payload)),
+      // lambda:invoke sends a string `Payload` as written (it is the JSON text), as AWS does.
+      payload: Buffer.from(payload === undefined ? '{}' : options.rawString && typeof payload === 'string' ? payload : JSON.stringify(payload)),
       invocationType: (options.invocationType as 'RequestResponse' | 'Event' | 'DryRun' | undefined) ?? 'RequestResponse',
       clientContext: options.clientContext,
     });
@@ -98,17 +99,23 @@ async function invokeLambda(
   }
 }
 
-/** A function error: the error name is the runtime's errorType (else Lambda.Unknown), the cause its JSON. */
-function functionFailure(out: LambdaInvokeOutput): StatesError {
+/**
+ * A function error: the error name is the runtime's errorType (else Lambda.Unknown), the cause its
+ * JSON — as the runtime wrote it for Lambda ARNs, re-serialized compactly by lambda:invoke (AWS's
+ * recordings show both forms).
+ */
+function functionFailure(out: LambdaInvokeOutput, compact: boolean): StatesError {
   const text = out.payload.toString('utf8');
   let errorType: string | undefined;
+  let cause = text;
   try {
     const parsed = JSON.parse(text) as { errorType?: unknown };
     if (parsed && typeof parsed === 'object' && typeof parsed.errorType === 'string') errorType = parsed.errorType;
+    if (compact) cause = JSON.stringify(parsed);
   } catch {
     /* not JSON: Lambda.Unknown */
   }
-  return new StatesError(errorType ?? 'Lambda.Unknown', text);
+  return new StatesError(errorType ?? 'Lambda.Unknown', cause);
 }
 
 function parsePayload(buf: Buffer): Json {
@@ -127,7 +134,7 @@ function directLambda(arn: string, _name: string, qualifier: string | undefined)
     async invoke(call) {
       const fn = qualifier ? arn.slice(0, arn.lastIndexOf(':')) : arn;
       const out = await invokeLambda(call, fn, call.payload, { qualifier });
-      if (out.functionError) throw functionFailure(out);
+      if (out.functionError) throw functionFailure(out, false);
       const result = parsePayload(out.payload);
       checkPayloadSize(result, 'result', arn);
       return result;
@@ -152,8 +159,9 @@ function lambdaInvoke(pattern: Pattern): Integration {
         qualifier: typeof p.Qualifier === 'string' ? p.Qualifier : undefined,
         invocationType: typeof p.InvocationType === 'string' ? p.InvocationType : undefined,
         clientContext: typeof p.ClientContext === 'string' ? p.ClientContext : undefined,
+        rawString: true,
       });
-      if (out.functionError) throw functionFailure(out);
+      if (out.functionError) throw functionFailure(out, true);
       const payload = parsePayload(out.payload);
       checkPayloadSize(payload, 'result', 'lambda');
       const requestId = randomUUID();

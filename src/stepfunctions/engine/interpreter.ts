@@ -13,7 +13,7 @@
 import {
   StatesError, StatesErrors, VariableScope, buildContext, catchResult, checkPayloadSize, errorOutput,
   findCatcher, findRetrier, mapInput, mapItemInput, parallelInput, retryDelay, runChoice, runFail, runPass,
-  runSucceed, runWait, stateResult, taskInput, taskResult,
+  runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
   type StateMachine, type StateOutcome, type TaskState, type Catcher, type Retrier,
 } from '../asl/index.js';
@@ -124,7 +124,8 @@ export class Interpreter {
     }
   }
 
-  private env(state: State, entered: number, enteredTime: string, sc: Scope, retryCount = 0, token?: string): EvalEnv {
+  /** `retryCount` only for states that can retry (Task, Parallel, Map): AWS's `$$.State` has no RetryCount otherwise. */
+  private env(state: State, entered: number, enteredTime: string, sc: Scope, retryCount?: number, token?: string): EvalEnv {
     const e = this.exec;
     return {
       stateName: state.name,
@@ -447,7 +448,7 @@ export class Interpreter {
       })();
       work.catch(() => undefined);
       const result = await (timer ? Promise.race([work, timer]) : work);
-      checkPayloadSize(result, 'result', integ.family === 'LambdaFunction' ? integ.resource : state.name);
+      checkPayloadSize(result, 'result', taskLimitName(state.Resource));
       if (integ.family === 'LambdaFunction') {
         this.emit(sc, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output: str(result), outputDetails: { truncated: false } });
       } else if (integ.family === 'Activity') {
