@@ -60,7 +60,11 @@ def error_response(exc, request_id=None, tb=None):
     out = {"errorMessage": str(exc), "errorType": type(exc).__name__}
     if request_id is not None:
         out["requestId"] = request_id
-    out["stackTrace"] = traceback.format_list(traceback.extract_tb(tb)) if tb else []
+    frames = traceback.extract_tb(tb) if tb else []
+    # Like AWS's runtime, the trace starts at the function's code: drop this bootstrap's frames.
+    while frames and frames[0].filename == __file__:
+        frames = frames[1:]
+    out["stackTrace"] = traceback.format_list(frames)
     return out
 
 
