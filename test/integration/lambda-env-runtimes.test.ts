@@ -53,14 +53,18 @@ describe('python3.x environments', () => {
       'syntax.py': 'def handler(event, context)\n    return 1\n',
     });
     const req = request(image(code, { runtime: 'python3.11', handler: 'lambda_function.lambda_handler' }));
-    const failed = await env.pool.invoke(req);
+    const failed = await env.pool.invoke({ ...req, tailLogs: true });
     expect(failed.functionError).toBe('Unhandled');
+    expect(Buffer.from(failed.logTail!, 'base64').toString()).toMatch(/\[ERROR\] ValueError: bad value\rTraceback \(most recent call last\):\r  File /);
     const err = json(failed.payload);
     expect(Object.keys(err)).toEqual(['errorMessage', 'errorType', 'requestId', 'stackTrace']);
     expect(err).toMatchObject({ errorMessage: 'bad value', errorType: 'ValueError', requestId: req.requestId });
     // The trace starts at the function's frame, as AWS's runtime reports it.
     expect(err.stackTrace).toHaveLength(1);
     expect(err.stackTrace[0]).toMatch(/^  File ".*lambda_function\.py", line 2, in lambda_handler\n    raise ValueError\("bad value"\)\n$/);
+
+    const marshal = await env.pool.invoke(request(image(writeCode(env.dataDir, { 'm.py': 'def handler(e, c):\n    return {1, 2}\n' }), { runtime: 'python3.12', handler: 'm.handler' })));
+    expect(json(marshal.payload)).toMatchObject({ errorType: 'Runtime.MarshalError', errorMessage: 'Unable to marshal response: Object of type set is not JSON serializable' });
 
     const missingFn = json((await env.pool.invoke(request(image(code, { runtime: 'python3.11', handler: 'lambda_function.nope' })))).payload);
     expect(missingFn).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: "Handler 'nope' missing on module 'lambda_function'" });

@@ -117,6 +117,14 @@ def setup_logging():
     root.setLevel(logging.WARNING)
 
 
+def log_error(response):
+    # One log event, as AWS prints it: "[ERROR] Type: message" then the traceback (\r-joined).
+    text = "[ERROR] %s: %s" % (response["errorType"], response["errorMessage"])
+    if response["stackTrace"]:
+        text += "\nTraceback (most recent call last):\n" + "".join(response["stackTrace"])
+    print(text.rstrip("\n").replace("\n", "\r"), flush=True)
+
+
 def load_handler(task_root, handler_name):
     try:
         module_name, function_name = handler_name.rsplit(".", 1)
@@ -160,7 +168,7 @@ def main():
     except Exception as exc:  # noqa: BLE001 - every init failure is reported to the Runtime API
         response = error_response(exc)
         body = json.dumps(response)
-        print("[ERROR] %s: %s\r%s" % (response["errorType"], response["errorMessage"], "".join(response["stackTrace"]).replace("\n", "\r")), flush=True)
+        log_error(response)
         client.call("POST", API + "/init/error", body.encode(), {
             "Content-Type": "application/json",
             "Lambda-Runtime-Function-Error-Type": response["errorType"],
@@ -183,13 +191,13 @@ def main():
         try:
             event = json.loads(body) if body else {}
             result = handler(event, context)
-            payload = json.dumps(result).encode()
+            try:
+                payload = json.dumps(result).encode()
+            except (TypeError, ValueError) as exc:
+                raise FaultError("Runtime.MarshalError", "Unable to marshal response: %s" % exc)
         except Exception as exc:  # noqa: BLE001 - handler failures are reported, never fatal
             response = error_response(exc, request_id)
-            print(
-                "[ERROR] %s: %s\r%s" % (response["errorType"], response["errorMessage"], "".join(response["stackTrace"]).replace("\n", "\r")),
-                flush=True,
-            )
+            log_error(response)
             client.call("POST", "%s/invocation/%s/error" % (API, request_id), json.dumps(response).encode(), {
                 "Content-Type": "application/json",
                 "Lambda-Runtime-Function-Error-Type": response["errorType"],
