@@ -24,6 +24,7 @@ import {
   GetMethodResponseCommand,
   GetModelCommand,
   GetModelsCommand,
+  GetModelTemplateCommand,
   GetRequestValidatorsCommand,
   GetResourceCommand,
   GetResourcesCommand,
@@ -389,6 +390,10 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
     expect(await failure(client.send(new GetModelCommand({ restApiId: id, modelName: 'Nope' })))).toMatchObject({ name: 'NotFoundException', status: 404 });
     const listed = await client.send(new GetModelsCommand({ restApiId: id }));
     expect(listed.items?.map((m) => m.name)).toEqual(['Pet', 'Pets']);
+    const template = await client.send(new GetModelTemplateCommand({ restApiId: id, modelName: 'Pets' }));
+    expect(template.value).toContain("#set($inputRoot = $input.path('$'))");
+    expect(template.value).toContain('#foreach($elem0 in $inputRoot)');
+    expect(template.value).toContain('"name" : "$elem0.name"');
     const changed = await client.send(new UpdateModelCommand({ restApiId: id, modelName: 'Pet', patchOperations: [{ op: 'replace', path: '/description', value: 'a pet' }] }));
     expect(changed.description).toBe('a pet');
 

@@ -28,6 +28,7 @@ import {
   GetUsagePlanKeyCommand,
   GetUsagePlanKeysCommand,
   GetUsagePlansCommand,
+  ImportApiKeysCommand,
   PutIntegrationCommand,
   PutMethodCommand,
   TagResourceCommand,
@@ -284,6 +285,34 @@ describe('API Gateway control plane: deployments, stages, keys and plans', () =>
     expect(await failure(client.send(new GetUsagePlanCommand({ usagePlanId: plan.id! })))).toMatchObject({ name: 'NotFoundException', status: 404 });
     await client.send(new DeleteApiKeyCommand({ apiKey: generated.id! }));
     expect(await failure(client.send(new GetApiKeyCommand({ apiKey: generated.id! })))).toMatchObject({ name: 'NotFoundException' });
+  });
+
+  it('imports API keys from AWS\'s CSV key file', async () => {
+    const api = await mockApi(client, 'csv');
+    await client.send(new CreateDeploymentCommand({ restApiId: api.id!, stageName: 'prod' }));
+    const plan = await client.send(new CreateUsagePlanCommand({ name: 'csv-plan', apiStages: [{ apiId: api.id!, stage: 'prod' }] }));
+    const csv = [
+      'Enabled,Name,key,UsageplanIds,ignored',
+      `true,first,csvkey-aaaaaaaaaaaaaaaaaaaa,"${plan.id},zzzzzz",x`,
+      'false,second,csvkey-bbbbbbbbbbbbbbbbbbbb,,y',
+    ].join('\n');
+    const out = await client.send(new ImportApiKeysCommand({ body: Buffer.from(csv), format: 'csv' }));
+    expect(out.ids).toHaveLength(2);
+    expect(out.warnings?.[0]).toContain('zzzzzz');
+    const first = await client.send(new GetApiKeyCommand({ apiKey: out.ids![0]!, includeValue: true }));
+    expect(first).toMatchObject({ name: 'first', value: 'csvkey-aaaaaaaaaaaaaaaaaaaa', enabled: true });
+    expect((await client.send(new GetApiKeyCommand({ apiKey: out.ids![1]! }))).enabled).toBe(false);
+    expect((await client.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id! }))).items?.map((k) => k.id)).toEqual([out.ids![0]]);
+    // The same key value again overwrites that key.
+    const again = await client.send(new ImportApiKeysCommand({ body: Buffer.from('name,key\nrenamed,csvkey-aaaaaaaaaaaaaaaaaaaa'), format: 'csv' }));
+    expect(again.ids).toEqual([out.ids![0]]);
+    expect((await client.send(new GetApiKeyCommand({ apiKey: out.ids![0]! }))).name).toBe('renamed');
+    expect(await failure(client.send(new ImportApiKeysCommand({ body: Buffer.from('name\nx'), format: 'csv' })))).toMatchObject({ name: 'BadRequestException', status: 400 });
+    expect(await failure(client.send(new ImportApiKeysCommand({ body: Buffer.from('name,key\nx,short'), format: 'csv' })))).toMatchObject({ name: 'BadRequestException' });
+    expect(
+      await failure(client.send(new ImportApiKeysCommand({ body: Buffer.from(`name,key,usageplanids\nx,csvkey-cccccccccccccccccccc,nope00`), format: 'csv', failOnWarnings: true }))),
+    ).toMatchObject({ name: 'BadRequestException' });
+    expect((await client.send(new GetApiKeysCommand({ nameQuery: 'x' }))).items).toEqual([]);
   });
 
   it('reads and updates the account and tags resources', async () => {

@@ -243,6 +243,16 @@ describe('API Gateway control plane: OpenAPI import and export', () => {
     expect(parseYaml(Buffer.from(yaml.body!).toString('utf8')).paths['/orders'].post['x-amazon-apigateway-integration'].type).toBe('aws');
   });
 
+  it('honours the basepath import parameter', async () => {
+    const withBase = { ...swagger2, info: { title: 'Based', version: '1' }, basePath: '/api/v1' };
+    const prepended = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(withBase)), parameters: { basepath: 'prepend' } }));
+    expect((await client.send(new GetResourcesCommand({ restApiId: prepended.id! }))).items!.map((r) => r.path).sort()).toEqual(['/', '/api', '/api/v1', '/api/v1/orders']);
+    const split = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(withBase)), parameters: { basepath: 'split' } }));
+    expect((await client.send(new GetResourcesCommand({ restApiId: split.id! }))).items!.map((r) => r.path).sort()).toEqual(['/', '/v1', '/v1/orders']);
+    const ignored = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(withBase)) }));
+    expect((await client.send(new GetResourcesCommand({ restApiId: ignored.id! }))).items!.map((r) => r.path).sort()).toEqual(['/', '/orders']);
+  });
+
   it('merges and overwrites with PutRestApi', async () => {
     const api = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(oas3)) }));
     const id = api.id!;

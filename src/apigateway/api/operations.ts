@@ -5,6 +5,7 @@ import * as res from '../core/resources.js';
 import * as defs from '../core/definitions.js';
 import * as deps from '../core/deployments.js';
 import * as keys from '../core/keys.js';
+import { importApiKeys } from '../core/import-keys.js';
 import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
 import type { Resource, Scope, UsageMeter } from '../core/model.js';
@@ -142,6 +143,7 @@ export function buildRouter(): Router<Handler> {
   r.add('POST', `${base}/models`, 'CreateModel', (x, c) => created(defs.createModel(x.state, c.scope, P(c, 'restApiId'), input('CreateModel', c))));
   r.add('GET', `${base}/models`, 'GetModels', (x, c) => ok(defs.listModels(x.state, c.scope, P(c, 'restApiId'), position(c), limitOf(c))));
   r.add('GET', `${base}/models/{modelName}`, 'GetModel', (x, c) => ok(defs.getModel(x.state, c.scope, P(c, 'restApiId'), P(c, 'modelName'))));
+  r.add('GET', `${base}/models/{modelName}/default_template`, 'GetModelTemplate', (x, c) => ok(defs.getModelTemplate(x.state, c.scope, P(c, 'restApiId'), P(c, 'modelName'))));
   r.add('PATCH', `${base}/models/{modelName}`, 'UpdateModel', (x, c) => ok(defs.updateModel(x.state, c.scope, P(c, 'restApiId'), P(c, 'modelName'), patch(c))));
   r.add('DELETE', `${base}/models/{modelName}`, 'DeleteModel', (x, c) => (defs.deleteModel(x.state, c.scope, P(c, 'restApiId'), P(c, 'modelName')), accepted));
 
@@ -207,7 +209,7 @@ export function buildRouter(): Router<Handler> {
 
   // API keys
   r.add('POST', '/apikeys', 'CreateApiKey', (x, c) => {
-    if (c.query.get('mode') === 'import') throw BadRequest('ImportApiKeys is not supported by Nimbus yet');
+    if (c.query.get('mode') === 'import') return created(importApiKeys(x.state, c.scope, c.raw, c.query.get('format'), flag(c, 'failonwarnings')));
     return created(keys.createApiKey(x.state, c.scope, input('CreateApiKey', c)));
   });
   r.add('GET', '/apikeys', 'GetApiKeys', (x, c) => {

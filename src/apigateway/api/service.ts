@@ -24,7 +24,8 @@ export function createControlPlaneService(state: ApiGatewayState, meter: () => U
       const match = router.match(ctx.method, path);
       if (!match) throw new ServiceError('NotFoundException', 404, `Unknown API Gateway operation: ${ctx.method} ${path}`);
       const raw = await ctx.body(MAX_BODY);
-      const rawBody = RAW_BODY_OPERATIONS.has(match.name) || (match.name === 'CreateRestApi' && ctx.query.get('mode') === 'import');
+      const importing = ctx.query.get('mode') === 'import' && (match.name === 'CreateRestApi' || match.name === 'CreateApiKey');
+      const rawBody = RAW_BODY_OPERATIONS.has(match.name) || importing;
       let body: Record<string, unknown> = {};
       if (!rawBody && raw.length > 0) {
         let parsed: unknown;

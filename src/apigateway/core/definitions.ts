@@ -435,3 +435,50 @@ export function deleteGatewayResponse(state: ApiGatewayState, scope: Scope, apiI
     api.gatewayResponses.delete(t);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// GetModelTemplate: a starting mapping template that walks the model's JSON schema.
+
+type SchemaNode = { type?: string | string[]; properties?: Record<string, SchemaNode>; items?: SchemaNode; $ref?: string };
+
+function templateFor(api: ApiState, node: SchemaNode, expr: string, indent: string, depth: number, seen: Set<string>): string {
+  if (node.$ref) {
+    const name = /\/models\/([^/#]+)$/.exec(node.$ref)?.[1];
+    const model = name ? api.models.get(name) : undefined;
+    if (!model?.schema || seen.has(model.name)) return `"${expr}"`;
+    let parsed: SchemaNode;
+    try {
+      parsed = JSON.parse(model.schema) as SchemaNode;
+    } catch {
+      return `"${expr}"`;
+    }
+    return templateFor(api, parsed, expr, indent, depth, new Set([...seen, model.name]));
+  }
+  const type = Array.isArray(node.type) ? node.type[0] : node.type;
+  if (type === 'object' || (type === undefined && node.properties)) {
+    const props = Object.entries(node.properties ?? {});
+    const inner = indent + '  ';
+    const body = props.map(([k, v]) => `${inner}"${k}" : ${templateFor(api, v, `${expr}.${k}`, inner, depth + 1, seen)}`).join(',\n');
+    return `{\n${body}\n${indent}}`;
+  }
+  if (type === 'array') {
+    const elem = `$elem${depth}`;
+    const inner = indent + '  ';
+    return `[\n#foreach(${elem} in ${expr})\n${inner}${templateFor(api, node.items ?? {}, elem, inner, depth + 1, seen)}#if($foreach.hasNext),#end\n#end\n${indent}]`;
+  }
+  if (type === 'number' || type === 'integer' || type === 'boolean') return expr;
+  return `"${expr}"`;
+}
+
+export function getModelTemplate(state: ApiGatewayState, scope: Scope, apiId: string, name: string): { value: string } {
+  const api = apiIn(state.scopeState(scope).apis, scope, apiId);
+  const model = api.models.get(name);
+  if (!model) throw modelNotFound(name);
+  let schema: SchemaNode = {};
+  try {
+    schema = model.schema ? (JSON.parse(model.schema) as SchemaNode) : {};
+  } catch {
+    throw BadRequest(`Model ${name} has no valid JSON schema to build a template from`);
+  }
+  return { value: `#set($inputRoot = $input.path('$'))\n${templateFor(api, schema, '$inputRoot', '', 0, new Set([name]))}` };
+}

@@ -55,6 +55,8 @@ class Importer {
   constructor(
     private readonly doc: Json,
     private readonly api: ApiState,
+    /** Prefix every path gets (from `basepath=prepend|split`), '' by default. */
+    private readonly prefix = '',
   ) {
     this.isSwagger = doc.swagger === '2.0';
     this.refPrefix = this.isSwagger ? '#/definitions/' : '#/components/schemas/';
@@ -209,12 +211,12 @@ class Importer {
         this.warn(`Path '${path}' does not start with '/'; skipped`);
         continue;
       }
-      const resourceId = this.resourceFor(path);
+      const resourceId = this.resourceFor(this.prefix + path);
       const shared = Array.isArray(item.parameters) ? item.parameters : [];
       for (const verb of VERBS) {
         const op = item[verb];
         if (!isObj(op)) continue;
-        this.operation(resourceId, path, verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase(), op, shared, defaultValidator);
+        this.operation(resourceId, this.prefix + path, verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase(), op, shared, defaultValidator);
       }
     }
   }
@@ -364,6 +366,33 @@ class Importer {
   }
 }
 
+/** The definition's base path: Swagger `basePath`, or the path of OpenAPI 3's first server URL. */
+function basePathOf(doc: Json): string {
+  if (typeof doc.basePath === 'string') return doc.basePath;
+  const server = Array.isArray(doc.servers) && isObj(doc.servers[0]) ? doc.servers[0] : undefined;
+  if (!server || typeof server.url !== 'string') return '';
+  const vars = isObj(server.variables) ? server.variables : {};
+  const url = server.url.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const v = vars[name];
+    return isObj(v) && v.default !== undefined ? String(v.default) : '';
+  });
+  try {
+    return new URL(url, 'https://placeholder').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/** `basepath` import parameter: ignore (default), prepend the base path, or prepend it minus its first segment. */
+function pathPrefix(doc: Json, parameters: URLSearchParams): string {
+  const mode = parameters.get('basepath') ?? 'ignore';
+  if (mode !== 'ignore' && mode !== 'prepend' && mode !== 'split') throw BadRequest(`Invalid basepath parameter: ${mode}. Valid values are ignore, prepend, split`);
+  if (mode === 'ignore') return '';
+  const parts = basePathOf(doc).split('/').filter(Boolean);
+  const kept = mode === 'split' ? parts.slice(1) : parts;
+  return kept.length ? `/${kept.join('/')}` : '';
+}
+
 /** Wraps a core validation failure as AWS reports import errors. */
 function asImportError(err: unknown): never {
   if (err instanceof ServiceError && err.status === 400 && !err.message.startsWith('Errors found during import')) {
@@ -392,7 +421,7 @@ export function importRestApi(state: ApiGatewayState, scope: Scope, raw: Buffer,
   return state.mutate(scope, (draft) => {
     try {
       const api = addRestApi(state, draft, new Input({ name: info.title, endpointConfiguration: { types: [(types as EndpointType | null) ?? 'EDGE'] } }, 'importRestApiInput'));
-      const importer = new Importer(doc, api);
+      const importer = new Importer(doc, api, pathPrefix(doc, options.parameters));
       api.api = importer.settings(api.api);
       importer.run();
       return finish(importer, api, options.failOnWarnings);
@@ -423,7 +452,7 @@ export function putRestApi(
         api.authorizers.clear();
         api.gatewayResponses.clear();
       }
-      const importer = new Importer(doc, api);
+      const importer = new Importer(doc, api, pathPrefix(doc, options.parameters));
       api.api = importer.settings(api.api);
       importer.run();
       return finish(importer, api, options.failOnWarnings);
