@@ -14,7 +14,7 @@
 // Targets: mock ≥ 50% of bare throughput; lambda ≥ 3× sls; added p99 ≤ 5 ms at 1,000 rps.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -31,6 +31,7 @@ const HANDLER = `export const handler = async () => ({ statusCode: 200, headers:
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const standalone = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 
 /** Spawns a child and resolves once a stdout line matches `ready`; returns the match and the child. */
 function startChild(cmd, args, opts, ready, timeoutMs = 60_000) {
@@ -214,18 +215,25 @@ export async function main() {
     });
     if (sls) children.push(sls.child);
 
-    console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, fixed rate ${RATE}/s; node ${process.version}`);
+    if (standalone) console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, fixed rate ${RATE}/s; node ${process.version}`);
     for (const [name, url] of [['bare', bare.url], ['mock', urls.mock], ['lambda', urls.lambda], ...(sls ? [['sls', sls.url]] : [])]) {
       results[name] = await measure(name, url);
-      console.log(fmt(results[name]));
+      if (standalone) console.log(fmt(results[name]));
     }
     const b = results.bare;
-    const lines = [];
-    lines.push(`mock / bare throughput: ${(results.mock.rps / b.rps).toFixed(2)} (target ≥ 0.50)`);
-    if (results.sls) lines.push(`lambda / serverless-offline throughput: ${(results.lambda.rps / results.sls.rps).toFixed(2)} (target ≥ 3)`);
-    lines.push(`added p99 at ${RATE}/s: mock ${(results.mock.fixedP99 - b.fixedP99).toFixed(1)} ms, lambda ${(results.lambda.fixedP99 - b.fixedP99).toFixed(1)} ms (target ≤ 5 ms)`);
-    for (const l of lines) console.log(l);
-    return results;
+    const ms = (v) => `${v} ms`;
+    const rows = [];
+    for (const r of Object.values(results)) {
+      rows.push([`${r.name}: requests/s (${CONNECTIONS} connections)`, r.rps, r.errors ? `${r.errors} errors/non-2xx` : '']);
+      rows.push([`${r.name}: p50 / p99 at saturation`, `${ms(r.p50)} / ${ms(r.p99)}`, '']);
+      rows.push([`${r.name}: p50 / p99 at ${RATE}/s`, `${ms(r.fixedP50)} / ${ms(r.fixedP99)}`, '']);
+    }
+    rows.push(['mock / bare node:http throughput', (results.mock.rps / b.rps).toFixed(2), 'target ≥ 0.50']);
+    if (results.sls) rows.push(['lambda proxy / serverless-offline 13 throughput', (results.lambda.rps / results.sls.rps).toFixed(2), 'target ≥ 3']);
+    else rows.push(['lambda proxy / serverless-offline', 'n/a', 'serverless-offline did not start']);
+    rows.push([`mock added p99 at ${RATE}/s (vs bare)`, ms((results.mock.fixedP99 - b.fixedP99).toFixed(1)), 'target ≤ 5 ms']);
+    rows.push([`lambda added p99 at ${RATE}/s (vs bare)`, ms((results.lambda.fixedP99 - b.fixedP99).toFixed(1)), 'target ≤ 5 ms']);
+    return { title: `API Gateway (node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end)`, rows, results };
   } finally {
     for (const c of children.reverse()) await stop(c);
     rmSync(dataDir, { recursive: true, force: true });
@@ -233,9 +241,14 @@ export async function main() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+if (standalone) {
+  main()
+    .then(({ title, rows }) => {
+      console.log(`\n${title}`);
+      for (const [k, v, r] of rows) console.log(`  ${String(k).padEnd(52)} ${String(v).padEnd(20)} ${r ?? ''}`);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
 }
