@@ -136,6 +136,18 @@ describe('Velocity semantics as AWS runs them', () => {
     expect(() => render("#foreach($i in $input.path('$.l'))$i#end", big)).toThrow(TemplateError);
   });
 
+  it('templates cannot reach constructors or prototypes (no code execution from a template)', () => {
+    for (const t of [
+      '#set($f = $input.json.constructor("return process.pid"))$f.call()',
+      '#set($f = $input.body.constructor.constructor("return process.pid"))$f.call()',
+      '#set($f = $util.escapeJavaScript.constructor("return process.pid"))$f()',
+      '#set($m = {})$m.put("__proto__", 1)$m.__proto__',
+    ]) {
+      expect(render(t, '{"a":1}')).not.toContain(String(process.pid));
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('a malformed template is a TemplateError, not a crash', () => {
     expect(() => render('#if($a')).toThrow(TemplateError);
   });
