@@ -9,6 +9,7 @@ import { createStepFunctionsService } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
 import { createConsoleService } from '../console/index.js';
+import { createCodeDeployService } from '../codedeploy/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -67,6 +68,7 @@ export async function composeServices(
   const executeApi = createApiGatewayDataPlane({ platform, catalog: apigateway.catalog, invoker: lambda.invoker });
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
+  services.push(createCodeDeployService(platform).service);
   services.push(createConsoleService({
     store, lambda, logs: logs.queries, metrics: metrics.metrics, states: states.core, endpoint: () => platform.endpoint,
   }));

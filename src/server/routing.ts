@@ -2,12 +2,13 @@
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
 import type { IncomingMessage } from 'node:http';
 
-export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console';
+export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console' | 'codedeploy';
 
 const TARGET_PREFIXES: ReadonlyArray<[string, ServiceName]> = [
   ['AWSStepFunctions.', 'states'],
   ['Logs_20140328.', 'logs'],
   ['GraniteServiceVersion20100801.', 'monitoring'],
+  ['CodeDeploy_20141006.', 'codedeploy'],
 ];
 
 const SCOPE_SERVICES: Record<string, ServiceName> = {
@@ -17,6 +18,7 @@ const SCOPE_SERVICES: Record<string, ServiceName> = {
   monitoring: 'monitoring',
   apigateway: 'apigateway',
   'execute-api': 'execute-api',
+  codedeploy: 'codedeploy',
 };
 
 const PATH_PREFIXES: ReadonlyArray<[RegExp, ServiceName]> = [
