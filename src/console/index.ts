@@ -36,8 +36,8 @@ export function createConsoleService(deps: ConsoleDeps): Service {
         return;
       }
       if (ctx.path.startsWith(API)) {
-        checkBrowserSafety(ctx);
         const { handler, params } = router.match(ctx.method, ctx.path.slice(API.length));
+        checkBrowserSafety(ctx);
         const result = await handler(ctx, params);
         sendJson(ctx.res, 200, result, { 'Cache-Control': 'no-store' });
         return;

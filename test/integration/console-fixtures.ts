@@ -1,0 +1,96 @@
+// Shared setup for the console's integration and browser tests: a function that logs, a callback
+// notifier, and a state machine with Choice, Parallel, Map, Retry/Catch and a callback task.
+import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import { SFNClient, CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { request } from 'undici';
+import { zip } from '../helpers/zip.js';
+
+export const ROLE = 'arn:aws:iam::000000000000:role/console-test';
+
+export const HELLO_CODE = `export const handler = async (event) => {
+  console.log('hello from console test', JSON.stringify(event));
+  if (event && event.fail) throw new Error('asked to fail');
+  return { greeting: 'hi ' + (event.name ?? 'there') };
+};
+`;
+
+/** Does nothing with the token: the console (the human) approves or rejects the task. */
+export const NOTIFIER_CODE = `export const handler = async (event) => { console.log('approval requested'); return {}; };\n`;
+
+export const WORKFLOW = {
+  Comment: 'console demo: every drawing feature',
+  StartAt: 'Classify',
+  States: {
+    Classify: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.items', IsPresent: true, Next: 'FanOut' }],
+      Default: 'Reject',
+    },
+    Reject: { Type: 'Fail', Error: 'NoItems', Cause: 'input had no items' },
+    FanOut: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Greet',
+          States: {
+            Greet: {
+              Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke',
+              Parameters: { FunctionName: 'console-hello', 'Payload.$': '$' },
+              OutputPath: '$.Payload', End: true,
+            },
+          },
+        },
+        {
+          StartAt: 'EachItem',
+          States: {
+            EachItem: {
+              Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2,
+              ItemProcessor: {
+                ProcessorConfig: { Mode: 'INLINE' },
+                StartAt: 'Double',
+                States: { Double: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true } },
+              },
+              End: true,
+            },
+          },
+        },
+      ],
+      ResultPath: '$.results',
+      Next: 'Approve',
+    },
+    Approve: {
+      Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'console-notifier', Payload: { 'taskToken.$': '$$.Task.Token' } },
+      Catch: [{ ErrorEquals: ['Rejected'], Next: 'Rejected' }],
+      Next: 'Done',
+    },
+    Rejected: { Type: 'Pass', Result: 'rejected', End: true },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+export async function createFixtures(endpoint: string, clients: { lambda: LambdaClient; sfn: SFNClient }): Promise<{ stateMachineArn: string }> {
+  for (const [name, code] of [['console-hello', HELLO_CODE], ['console-notifier', NOTIFIER_CODE]] as const) {
+    await clients.lambda.send(new CreateFunctionCommand({
+      FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip({ 'index.mjs': code }) },
+    }));
+  }
+  const sm = await clients.sfn.send(new CreateStateMachineCommand({ name: 'console-demo', roleArn: ROLE, definition: JSON.stringify(WORKFLOW) }));
+  void endpoint;
+  return { stateMachineArn: sm.stateMachineArn! };
+}
+
+/** Calls the console API as the browser does. */
+export async function consoleApi<T = any>(endpoint: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await request(`${endpoint}/_nimbus/api/${path}`, {
+    method: method as 'GET',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.body.text();
+  return {
+    status: res.statusCode,
+    errorType: res.headers['x-amzn-errortype'] as string | undefined,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
+}
