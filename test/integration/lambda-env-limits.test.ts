@@ -74,6 +74,18 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
     expect(rejected).toMatchObject({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: nobody catches me' });
   });
 
+  it('does not blame the next invocation for an exception thrown after a response', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `export const handler = async (e) => { if (e.later) setTimeout(() => { throw new Error('after the response'); }, 20); return 'ok'; };`,
+    });
+    const img = image(code);
+    expect(json((await env.pool.invoke(request(img, { later: true }))).payload)).toBe('ok');
+    await new Promise((r) => setTimeout(r, 300)); // let the runtime die between invocations
+    const next = await env.pool.invoke(request(img));
+    expect(next.functionError).toBeUndefined();
+    expect(json(next.payload)).toBe('ok');
+  });
+
   it('stops a function that exceeds its memory with Runtime.OutOfMemory (cgroups) or a heap error, leaving Nimbus alive', async () => {
     const code = writeCode(env.dataDir, {
       'index.mjs': `const hog = []; export const handler = async (e) => { if (e.eat) for (;;) hog.push(Buffer.alloc(8 * 1024 * 1024, 1)); return 'fine'; };`,

@@ -22,7 +22,7 @@ import {
 } from './faults.js';
 import type { Limiter, LimitCell } from './limits.js';
 import { LogWriter, logStreamName } from './log-writer.js';
-import { ACCEPTED, INVALID_REQUEST_ID, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type RuntimeApiHandler } from './runtime-api.js';
+import { ACCEPTED, INVALID_REQUEST_ID, INVALID_STATE, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type RuntimeApiHandler } from './runtime-api.js';
 import type { RuntimeSpec } from './runtimes.js';
 import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
@@ -294,6 +294,8 @@ export class Environment implements RuntimeApiHandler {
   }
 
   initError(body: Buffer, errorType: string | undefined): ApiAnswer {
+    // Only while initializing: afterwards an init error would poison the next invocation.
+    if (this.initDoneAt !== undefined || !this.image) return INVALID_STATE;
     // The environment is unusable: every invocation routed to it gets this error, then it stops.
     this.initFailure = runtimeErrorPayload(body, errorType);
     clearTimeout(this.initTimer);

@@ -31,6 +31,10 @@ export const INVALID_REQUEST_ID: ApiAnswer = {
   status: 400,
   body: '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}',
 };
+export const INVALID_STATE: ApiAnswer = {
+  status: 403,
+  body: '{"errorMessage":"State transition is not allowed","errorType":"InvalidStateTransition"}',
+};
 const TOO_LARGE: ApiAnswer = {
   status: 413,
   body: `{"errorMessage":"Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).","errorType":"RequestEntityTooLarge"}`,

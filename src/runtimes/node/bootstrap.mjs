@@ -227,6 +227,7 @@ async function postError(requestId, err) {
 }
 
 let activeRequestId; // the invocation an uncaught exception belongs to
+let initialized = false; // the handler is loaded: init errors can no longer be reported
 
 async function invokeOnce(handler) {
   const next = await call('GET', `${API_PREFIX}/invocation/next`);
@@ -246,7 +247,14 @@ async function invokeOnce(handler) {
     await postError(requestId, err);
     return;
   }
-  const context = makeContext(h, deadline);
+  try {
+    await handleEvent(handler, requestId, event, makeContext(h, deadline));
+  } finally {
+    activeRequestId = undefined;
+  }
+}
+
+async function handleEvent(handler, requestId, event, context) {
   const outcome = await runHandler(handler, event, context);
   if (outcome.ok) {
     let body;
@@ -260,7 +268,6 @@ async function invokeOnce(handler) {
   } else {
     await postError(requestId, outcome.value);
   }
-  activeRequestId = undefined;
 }
 
 // Uncaught errors: report them against the running invocation, then exit like AWS's runtime does.
@@ -272,6 +279,7 @@ async function crash(err, errorType) {
   }
   const body = JSON.stringify(response);
   console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', body);
+  if (!activeRequestId && initialized) process.exit(129); // between invocations: nothing to report to
   const target = activeRequestId ? `${API_PREFIX}/invocation/${activeRequestId}/error` : `${API_PREFIX}/init/error`;
   try {
     await call('POST', target, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': response.errorType });
@@ -316,6 +324,7 @@ async function main() {
     });
     process.exit(1);
   }
+  initialized = true;
   for (;;) await invokeOnce(handler);
 }
 
