@@ -222,3 +222,23 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
     expect(existsSync(join(secret, 'secret.txt'))).toBe(true);
   });
 });
+
+describe('memory limits without cgroups (rlimit mode)', () => {
+  it('stops a Node function at its heap limit with Runtime.OutOfMemory', async () => {
+    const env = setup({ memoryLimits: 'rlimit' });
+    try {
+      expect(env.pool.describeLimits()).toMatch(/--max-old-space-size/);
+      const code = writeCode(env.dataDir, {
+        'index.mjs': `const hog = []; export const handler = async (e) => { if (e.eat) for (;;) hog.push(new Array(1 << 20).fill(7)); return 'fine'; };`,
+      });
+      const img = image(code, { memorySizeMb: 128, timeoutSeconds: 30 });
+      const req = request(img, { eat: true });
+      const result = await env.pool.invoke(req);
+      expect(result.functionError).toBe('Unhandled');
+      expect(json(result.payload).errorType).toBe('Runtime.OutOfMemory');
+      expect(json((await env.pool.invoke(request(img))).payload)).toBe('fine');
+    } finally {
+      await env.dispose();
+    }
+  });
+});

@@ -489,7 +489,7 @@ export class Environment implements RuntimeApiHandler {
       this.current = undefined;
       inv.resolve(RETRY_ELSEWHERE);
     } else if (inv && !inv.settled && !inv.answered) {
-      const oom = this.cell?.oomKilled() ?? false;
+      const oom = (this.cell?.oomKilled() ?? false) || this.logs.heapExhausted;
       this.finish(inv, {
         payload: exitFault(inv.request.requestId, code, signal, oom),
         functionError: 'Unhandled',

@@ -27,6 +27,8 @@ export class LogWriter {
   private tail?: string[];
   private tailBytes = 0;
   private readonly streams: Readable[] = [];
+  /** V8 reported running out of heap (how OOM shows without a memory cgroup). */
+  heapExhausted = false;
 
   constructor(private readonly sink: LogSink) {}
 
@@ -80,6 +82,7 @@ export class LogWriter {
 
   /** One log event (message includes its trailing newline, as Lambda's events do). */
   line(message: string): void {
+    if (message.startsWith('FATAL ERROR: ') && message.includes('JavaScript heap out of memory')) this.heapExhausted = true;
     this.batch.push({ timestamp: Date.now(), message });
     this.batchBytes += message.length;
     if (this.tail) {
