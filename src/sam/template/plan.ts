@@ -202,6 +202,8 @@ export function planTemplate(opts: PlanOptions): Plan {
     for (const k of Object.keys(props)) if (!spec.known.includes(k) && !k.startsWith('Nimbus::')) err(joinPath(joinPath(p, 'Properties'), k), `is not a property of ${type}`);
     const d = new Set<string>();
     guard(() => evaluate(props, joinPath(p, 'Properties'), { ...ctx, deps: d }));
+    // Deployment preferences name hook functions and alarms: the alias waits for them.
+    if (isObj(r.Metadata)) guard(() => evaluate(r.Metadata, joinPath(p, 'Metadata'), { ...ctx, deps: d }));
     const dependsOn = r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
     for (const [i, dep] of dependsOn.entries()) {
       if (typeof dep !== 'string' || !(dep in declared)) err(joinPath(p, `DependsOn${dependsOn.length > 1 || Array.isArray(r.DependsOn) ? `[${i}]` : ''}`), `DependsOn ${JSON.stringify(dep)} is not a resource in this template`);

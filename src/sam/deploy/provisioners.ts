@@ -1,0 +1,570 @@
+// One provisioner per CloudFormation resource type: create / update / delete through the AWS SDK
+// clients. Properties arrive fully resolved (no intrinsics left). Each returns the physical id, the
+// Ref value and the GetAtt attributes CloudFormation documents for that type.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
+  GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
+  UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
+  type Runtime, type Architecture,
+} from '@aws-sdk/client-lambda';
+import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
+import {
+  CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand,
+  CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, DeleteDeploymentCommand, DeleteMethodCommand,
+  DeleteResourceCommand, DeleteRestApiCommand, DeleteStageCommand, DeleteUsagePlanCommand, DeleteUsagePlanKeyCommand,
+  GetResourcesCommand, ImportRestApiCommand, PutIntegrationCommand, PutMethodCommand, PutMethodResponseCommand,
+  PutRestApiCommand, UpdateRestApiCommand, UpdateStageCommand, UpdateUsagePlanCommand, type PatchOperation,
+} from '@aws-sdk/client-api-gateway';
+import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { Clients } from './clients.js';
+import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
+import { parseSchedule } from '../schedule.js';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Provisioned {
+  physicalId: string;
+  ref: string;
+  attributes: Record<string, unknown>;
+  /** Properties as applied (e.g. Code replaced by its artifact address). */
+  properties?: Props;
+}
+
+export interface ProvisionContext {
+  clients: Clients;
+  stackName: string;
+  accountId: string;
+  region: string;
+  artifactsDir: string;
+}
+
+export interface Provisioner {
+  create(ctx: ProvisionContext, logicalId: string, props: Props): Promise<Provisioned>;
+  /** In-place update; absent = every change replaces. */
+  update?(ctx: ProvisionContext, logicalId: string, current: Provisioned, props: Props, old: Props): Promise<Provisioned>;
+  delete(ctx: ProvisionContext, current: Provisioned, props: Props): Promise<void>;
+}
+
+/** CloudFormation-style generated names: `<stack>-<LogicalId>-<RANDOM>`, within a length limit. */
+export function physicalName(stack: string, logicalId: string, max = 64): string {
+  const suffix = randomBytes(8).toString('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 12).toUpperCase().padEnd(12, 'X');
+  const room = max - suffix.length - 2;
+  let head = `${stack}-${logicalId}`;
+  if (head.length > room) head = `${stack.slice(0, Math.floor(room / 2))}-${logicalId.slice(0, room - Math.floor(room / 2) - 1)}`;
+  return `${head}-${suffix}`;
+}
+
+const isNotFound = (err: unknown) => {
+  const n = (err as { name?: string }).name;
+  return n === 'ResourceNotFoundException' || n === 'NotFoundException' || n === 'StateMachineDoesNotExist';
+};
+
+async function ignoreMissing(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+// ---- Lambda -------------------------------------------------------------------------------------
+
+/** `name`, `name:qualifier`, ARN or qualified ARN → FunctionName + Qualifier. */
+export function splitFunction(ref: string): { FunctionName: string; Qualifier?: string } {
+  const arn = /^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+)(?::([^:]+))?$/.exec(ref);
+  if (arn) return arn[2] ? { FunctionName: arn[1]!, Qualifier: arn[2] } : { FunctionName: arn[1]! };
+  const [name, q] = ref.split(':');
+  return q ? { FunctionName: name!, Qualifier: q } : { FunctionName: ref };
+}
+
+function codeArtifact(ctx: ProvisionContext, props: Props): { sha256: string; path: string } {
+  const code = props.Code ?? {};
+  if (typeof code['Nimbus::Artifact'] === 'string') return { sha256: code['Nimbus::Artifact'], path: `${ctx.artifactsDir}/${code['Nimbus::Artifact']}.zip` };
+  if (typeof code['Nimbus::CodePath'] === 'string') return storeArtifact(ctx.artifactsDir, code['Nimbus::CodePath']);
+  if (typeof code.ZipFile === 'string') return storeBytes(ctx.artifactsDir, zipInline(code.ZipFile, props.Runtime));
+  throw new Error('Code must be a local CodeUri, a packaged artifact or ZipFile (S3 locations are not supported by Nimbus)');
+}
+
+function functionConfig(props: Props) {
+  return {
+    Handler: props.Handler,
+    Runtime: props.Runtime as Runtime | undefined,
+    MemorySize: props.MemorySize === undefined ? undefined : Number(props.MemorySize),
+    Timeout: props.Timeout === undefined ? undefined : Number(props.Timeout),
+    Description: props.Description,
+    Role: props.Role,
+    Environment: props.Environment ? { Variables: stringMap(props.Environment.Variables ?? {}) } : undefined,
+    EphemeralStorage: props.EphemeralStorage ? { Size: Number(props.EphemeralStorage.Size) } : undefined,
+  };
+}
+
+function stringMap(m: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+const lambdaFunction: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const artifact = codeArtifact(ctx, props);
+    const name = props.FunctionName ?? physicalName(ctx.stackName, logicalId);
+    const tags: Record<string, string> = {};
+    for (const t of props.Tags ?? []) tags[t.Key] = String(t.Value);
+    const out = await ctx.clients.lambda.send(new CreateFunctionCommand({
+      FunctionName: name,
+      Code: { ZipFile: readFileSync(artifact.path) },
+      Architectures: props.Architectures as Architecture[] | undefined,
+      Tags: Object.keys(tags).length ? tags : undefined,
+      ...functionConfig(props),
+      Role: props.Role,
+    }));
+    if (props.ReservedConcurrentExecutions !== undefined) {
+      await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
+    }
+    return { physicalId: name, ref: name, attributes: { Arn: out.FunctionArn }, properties: { ...props, Code: { 'Nimbus::Artifact': artifact.sha256 } } };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    const artifact = codeArtifact(ctx, props);
+    const applied = { ...props, Code: { 'Nimbus::Artifact': artifact.sha256 } };
+    const name = current.physicalId;
+    const oldSha = old.Code?.['Nimbus::Artifact'];
+    if (oldSha !== artifact.sha256) {
+      await ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: readFileSync(artifact.path) }));
+    }
+    const cfg = (p: Props) => JSON.stringify({ ...functionConfig(p), ReservedConcurrentExecutions: p.ReservedConcurrentExecutions });
+    if (cfg(props) !== cfg(old)) {
+      const c = functionConfig(props);
+      await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({
+        FunctionName: name,
+        ...c,
+        // Removing a property resets it, as CloudFormation does.
+        Environment: c.Environment ?? { Variables: {} },
+        Description: c.Description ?? '',
+        MemorySize: c.MemorySize ?? 128,
+        Timeout: c.Timeout ?? 3,
+      }));
+      if (props.ReservedConcurrentExecutions !== old.ReservedConcurrentExecutions) {
+        if (props.ReservedConcurrentExecutions === undefined) await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+        else await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
+      }
+    }
+    const conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    return { physicalId: name, ref: name, attributes: { Arn: conf.FunctionArn }, properties: applied };
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: current.physicalId })));
+  },
+};
+
+const lambdaVersion: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.lambda.send(new PublishVersionCommand({ FunctionName: props.FunctionName, Description: props.Description }));
+    const arn = out.FunctionArn!;
+    return { physicalId: arn, ref: arn, attributes: { Version: out.Version, FunctionArn: arn.replace(/:[^:]+$/, '') } };
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.lambda.send(new DeleteFunctionCommand(splitFunction(current.physicalId))));
+  },
+};
+
+function routing(props: Props) {
+  const weights = props.RoutingConfig?.AdditionalVersionWeights as Array<{ FunctionVersion: string; FunctionWeight: number }> | undefined;
+  if (!weights) return undefined;
+  return { AdditionalVersionWeights: Object.fromEntries(weights.map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)])) };
+}
+
+export const lambdaAlias: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.lambda.send(new CreateAliasCommand({
+      FunctionName: props.FunctionName, Name: props.Name, FunctionVersion: String(props.FunctionVersion), Description: props.Description, RoutingConfig: routing(props),
+    }));
+    return { physicalId: out.AliasArn!, ref: out.AliasArn!, attributes: { AliasArn: out.AliasArn } };
+  },
+  async update(ctx, _logicalId, current, props) {
+    const out = await ctx.clients.lambda.send(new UpdateAliasCommand({
+      FunctionName: props.FunctionName, Name: props.Name, FunctionVersion: String(props.FunctionVersion), Description: props.Description ?? '',
+      RoutingConfig: routing(props) ?? { AdditionalVersionWeights: {} },
+    }));
+    return { ...current, physicalId: out.AliasArn!, ref: out.AliasArn! };
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.lambda.send(new DeleteAliasCommand({ FunctionName: props.FunctionName, Name: props.Name })));
+    void current;
+  },
+};
+
+const lambdaPermission: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const sid = physicalName(ctx.stackName, logicalId, 100);
+    await ctx.clients.lambda.send(new AddPermissionCommand({
+      ...splitFunction(String(props.FunctionName)), StatementId: sid, Action: props.Action, Principal: props.Principal,
+      SourceArn: props.SourceArn, SourceAccount: props.SourceAccount, EventSourceToken: props.EventSourceToken,
+    }));
+    return { physicalId: sid, ref: sid, attributes: {} };
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.lambda.send(new RemovePermissionCommand({ ...splitFunction(String(props.FunctionName)), StatementId: current.physicalId })));
+  },
+};
+
+// ---- Step Functions -----------------------------------------------------------------------------
+
+function definitionString(props: Props): string {
+  let text = typeof props.DefinitionString === 'string' ? props.DefinitionString : JSON.stringify(props.Definition ?? {});
+  const subs = props.DefinitionSubstitutions as Record<string, unknown> | undefined;
+  if (subs) {
+    text = text.replace(/\$\{([^}]+)\}/g, (whole, key: string) => (key in subs ? String(subs[key]).replace(/["\\]/g, (c) => `\\${c}`) : whole));
+  }
+  return text;
+}
+
+const stateMachine: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = props.StateMachineName ?? physicalName(ctx.stackName, logicalId, 80);
+    const out = await ctx.clients.sfn.send(new CreateStateMachineCommand({
+      name,
+      definition: definitionString(props),
+      roleArn: props.RoleArn,
+      type: props.StateMachineType as StateMachineType | undefined,
+      loggingConfiguration: lowerKeys(props.LoggingConfiguration),
+      tracingConfiguration: lowerKeys(props.TracingConfiguration),
+      tags: (props.Tags as Array<{ Key: string; Value: string }> | undefined)?.map((t) => ({ key: t.Key, value: String(t.Value) })),
+    }));
+    return { physicalId: out.stateMachineArn!, ref: out.stateMachineArn!, attributes: { Arn: out.stateMachineArn, Name: name, StateMachineRevisionId: out.stateMachineVersionArn ?? out.stateMachineArn } };
+  },
+  async update(ctx, _logicalId, current, props) {
+    await ctx.clients.sfn.send(new UpdateStateMachineCommand({
+      stateMachineArn: current.physicalId,
+      definition: definitionString(props),
+      roleArn: props.RoleArn,
+      loggingConfiguration: lowerKeys(props.LoggingConfiguration),
+      tracingConfiguration: lowerKeys(props.TracingConfiguration),
+    }));
+    return current;
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: current.physicalId })));
+  },
+};
+
+/** CloudFormation spells Step Functions configuration in PascalCase; the API in camelCase. */
+function lowerKeys(v: any): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(lowerKeys);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.charAt(0).toLowerCase() + k.slice(1), lowerKeys(x)]));
+}
+
+// ---- API Gateway --------------------------------------------------------------------------------
+
+async function rootResourceId(ctx: ProvisionContext, restApiId: string): Promise<string> {
+  const res = await ctx.clients.apigw.send(new GetResourcesCommand({ restApiId, limit: 500 }));
+  return res.items?.find((r) => r.path === '/')?.id ?? '';
+}
+
+const restApi: Provisioner = {
+  async create(ctx, logicalId, props) {
+    let id: string;
+    if (props.Body !== undefined) {
+      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
+      const out = await ctx.clients.apigw.send(new ImportRestApiCommand({ body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+      id = out.id!;
+      const patch: PatchOperation[] = [];
+      if (props.Name !== undefined) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
+      if (props.Description !== undefined) patch.push({ op: 'replace', path: '/description', value: String(props.Description) });
+      if (patch.length) await ctx.clients.apigw.send(new UpdateRestApiCommand({ restApiId: id, patchOperations: patch }));
+    } else {
+      const out = await ctx.clients.apigw.send(new CreateRestApiCommand({
+        name: props.Name ?? logicalId,
+        description: props.Description,
+        binaryMediaTypes: props.BinaryMediaTypes,
+        apiKeySource: props.ApiKeySourceType,
+        endpointConfiguration: props.EndpointConfiguration ? { types: props.EndpointConfiguration.Types } : undefined,
+      }));
+      id = out.id!;
+    }
+    return { physicalId: id, ref: id, attributes: { RestApiId: id, RootResourceId: await rootResourceId(ctx, id) } };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    const id = current.physicalId;
+    if (props.Body !== undefined && JSON.stringify(props.Body) !== JSON.stringify(old.Body)) {
+      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
+      await ctx.clients.apigw.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+    }
+    const patch: PatchOperation[] = [];
+    if (props.Name !== undefined && props.Name !== old.Name) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
+    if (props.Description !== old.Description) patch.push({ op: 'replace', path: '/description', value: String(props.Description ?? '') });
+    if (patch.length) await ctx.clients.apigw.send(new UpdateRestApiCommand({ restApiId: id, patchOperations: patch }));
+    return { ...current, attributes: { RestApiId: id, RootResourceId: await rootResourceId(ctx, id) } };
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteRestApiCommand({ restApiId: current.physicalId })));
+  },
+};
+
+const apiResource: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.apigw.send(new CreateResourceCommand({ restApiId: props.RestApiId, parentId: props.ParentId, pathPart: props.PathPart }));
+    return { physicalId: out.id!, ref: out.id!, attributes: { ResourceId: out.id } };
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteResourceCommand({ restApiId: props.RestApiId, resourceId: current.physicalId })));
+  },
+};
+
+const apiMethod: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const restApiId = props.RestApiId;
+    const resourceId = props.ResourceId;
+    const httpMethod = String(props.HttpMethod).toUpperCase();
+    await ctx.clients.apigw.send(new PutMethodCommand({
+      restApiId, resourceId, httpMethod,
+      authorizationType: props.AuthorizationType ?? 'NONE',
+      authorizerId: props.AuthorizerId,
+      apiKeyRequired: props.ApiKeyRequired === true || props.ApiKeyRequired === 'true',
+      requestParameters: props.RequestParameters,
+      operationName: props.OperationName,
+    }));
+    const i = props.Integration;
+    if (i) {
+      await ctx.clients.apigw.send(new PutIntegrationCommand({
+        restApiId, resourceId, httpMethod,
+        type: i.Type, integrationHttpMethod: i.IntegrationHttpMethod, uri: i.Uri,
+        requestTemplates: i.RequestTemplates, requestParameters: i.RequestParameters,
+        passthroughBehavior: i.PassthroughBehavior, timeoutInMillis: i.TimeoutInMillis, contentHandling: i.ContentHandling,
+      }));
+    }
+    for (const r of (props.MethodResponses ?? []) as Props[]) {
+      await ctx.clients.apigw.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod, statusCode: String(r.StatusCode), responseParameters: r.ResponseParameters, responseModels: r.ResponseModels }));
+    }
+    const id = `${restApiId}/${resourceId}/${httpMethod}`;
+    return { physicalId: id, ref: id, attributes: {} };
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteMethodCommand({ restApiId: props.RestApiId, resourceId: props.ResourceId, httpMethod: String(props.HttpMethod).toUpperCase() })));
+    void current;
+  },
+};
+
+const deployment: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.apigw.send(new CreateDeploymentCommand({ restApiId: props.RestApiId, description: props.Description, stageName: props.StageName }));
+    return { physicalId: out.id!, ref: out.id!, attributes: { DeploymentId: out.id } };
+  },
+  async delete(ctx, current, props) {
+    try {
+      await ignoreMissing(ctx.clients.apigw.send(new DeleteDeploymentCommand({ restApiId: props.RestApiId, deploymentId: current.physicalId })));
+    } catch (err) {
+      // A deployment still used by a stage (a StageName deployment) goes away with its API.
+      if ((err as { name?: string }).name !== 'BadRequestException') throw err;
+    }
+  },
+};
+
+const METHOD_SETTING_PATHS: Record<string, string> = {
+  ThrottlingBurstLimit: 'throttling/burstLimit', ThrottlingRateLimit: 'throttling/rateLimit', MetricsEnabled: 'metrics/enabled',
+  LoggingLevel: 'logging/loglevel', DataTraceEnabled: 'logging/dataTrace', CachingEnabled: 'caching/enabled',
+  CacheTtlInSeconds: 'caching/ttlInSeconds', CacheDataEncrypted: 'caching/dataEncrypted',
+};
+
+function methodSettingOps(settings: Props[] | undefined): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  for (const s of settings ?? []) {
+    const resourcePath = String(s.ResourcePath ?? '/*').replace(/~/g, '~0').replace(/\//g, '~1');
+    const method = String(s.HttpMethod ?? '*');
+    for (const [k, path] of Object.entries(METHOD_SETTING_PATHS)) {
+      if (s[k] !== undefined) ops.push({ op: 'replace', path: `/${resourcePath}/${method}/${path}`, value: String(s[k]) });
+    }
+  }
+  return ops;
+}
+
+function canary(c: Props | undefined) {
+  if (!c) return undefined;
+  return { percentTraffic: c.PercentTraffic === undefined ? undefined : Number(c.PercentTraffic), deploymentId: c.DeploymentId, stageVariableOverrides: c.StageVariableOverrides, useStageCache: c.UseStageCache };
+}
+
+const stage: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    await ctx.clients.apigw.send(new CreateStageCommand({
+      restApiId: props.RestApiId, stageName: props.StageName, deploymentId: props.DeploymentId, description: props.Description,
+      variables: props.Variables ? stringMap(props.Variables) : undefined, canarySettings: canary(props.CanarySetting),
+      tracingEnabled: props.TracingEnabled, cacheClusterEnabled: props.CacheClusterEnabled, cacheClusterSize: props.CacheClusterSize,
+    }));
+    const ops = methodSettingOps(props.MethodSettings);
+    if (ops.length) await ctx.clients.apigw.send(new UpdateStageCommand({ restApiId: props.RestApiId, stageName: props.StageName, patchOperations: ops }));
+    return { physicalId: props.StageName, ref: props.StageName, attributes: {} };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    const ops: PatchOperation[] = [];
+    if (props.DeploymentId !== old.DeploymentId) ops.push({ op: 'replace', path: '/deploymentId', value: props.DeploymentId });
+    if (props.Description !== old.Description) ops.push({ op: 'replace', path: '/description', value: props.Description ?? '' });
+    const nv = props.Variables ? stringMap(props.Variables) : {};
+    const ov = old.Variables ? stringMap(old.Variables) : {};
+    for (const k of Object.keys(ov)) if (!(k in nv)) ops.push({ op: 'remove', path: `/variables/${k}` });
+    for (const [k, v] of Object.entries(nv)) if (ov[k] !== v) ops.push({ op: 'replace', path: `/variables/${k}`, value: v });
+    if (JSON.stringify(props.CanarySetting) !== JSON.stringify(old.CanarySetting)) {
+      if (!props.CanarySetting) ops.push({ op: 'remove', path: '/canarySettings' });
+      else {
+        const c = canary(props.CanarySetting)!;
+        if (c.percentTraffic !== undefined) ops.push({ op: 'replace', path: '/canarySettings/percentTraffic', value: String(c.percentTraffic) });
+        if (c.deploymentId !== undefined) ops.push({ op: 'replace', path: '/canarySettings/deploymentId', value: c.deploymentId });
+        for (const [k, v] of Object.entries(c.stageVariableOverrides ?? {})) ops.push({ op: 'replace', path: `/canarySettings/stageVariableOverrides/${k}`, value: String(v) });
+      }
+    }
+    if (JSON.stringify(props.MethodSettings) !== JSON.stringify(old.MethodSettings)) ops.push(...methodSettingOps(props.MethodSettings));
+    if (ops.length) await ctx.clients.apigw.send(new UpdateStageCommand({ restApiId: props.RestApiId, stageName: props.StageName, patchOperations: ops }));
+    return current;
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteStageCommand({ restApiId: props.RestApiId, stageName: current.physicalId })));
+  },
+};
+
+const apiKey: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const out = await ctx.clients.apigw.send(new CreateApiKeyCommand({
+      name: props.Name ?? physicalName(ctx.stackName, logicalId, 128), description: props.Description,
+      enabled: props.Enabled === true || props.Enabled === 'true', value: props.Value, customerId: props.CustomerId,
+      generateDistinctId: props.GenerateDistinctId,
+      stageKeys: (props.StageKeys as Props[] | undefined)?.map((s) => ({ restApiId: s.RestApiId, stageName: s.StageName })),
+    }));
+    return { physicalId: out.id!, ref: out.id!, attributes: { APIKeyId: out.id } };
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteApiKeyCommand({ apiKey: current.physicalId })));
+  },
+};
+
+function planShape(props: Props) {
+  return {
+    name: props.UsagePlanName, description: props.Description,
+    apiStages: (props.ApiStages as Props[] | undefined)?.map((s) => ({ apiId: s.ApiId, stage: s.Stage })),
+    quota: props.Quota ? { limit: Number(props.Quota.Limit), period: props.Quota.Period, offset: props.Quota.Offset === undefined ? undefined : Number(props.Quota.Offset) } : undefined,
+    throttle: props.Throttle ? { burstLimit: props.Throttle.BurstLimit === undefined ? undefined : Number(props.Throttle.BurstLimit), rateLimit: props.Throttle.RateLimit === undefined ? undefined : Number(props.Throttle.RateLimit) } : undefined,
+  };
+}
+
+const usagePlan: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const shape = planShape(props);
+    const out = await ctx.clients.apigw.send(new CreateUsagePlanCommand({ ...shape, name: shape.name ?? physicalName(ctx.stackName, logicalId, 128) }));
+    return { physicalId: out.id!, ref: out.id!, attributes: { Id: out.id } };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    const n = planShape(props);
+    const o = planShape(old);
+    const ops: PatchOperation[] = [];
+    if (n.description !== o.description) ops.push({ op: 'replace', path: '/description', value: n.description ?? '' });
+    if (n.name !== undefined && n.name !== o.name) ops.push({ op: 'replace', path: '/name', value: n.name });
+    const key = (s: { apiId?: string; stage?: string }) => `${s.apiId}:${s.stage}`;
+    const ns = new Set((n.apiStages ?? []).map(key));
+    const os = new Set((o.apiStages ?? []).map(key));
+    for (const s of os) if (!ns.has(s)) ops.push({ op: 'remove', path: '/apiStages', value: s });
+    for (const s of ns) if (!os.has(s)) ops.push({ op: 'add', path: '/apiStages', value: s });
+    if (JSON.stringify(n.throttle) !== JSON.stringify(o.throttle)) {
+      if (n.throttle?.burstLimit !== undefined) ops.push({ op: 'replace', path: '/throttle/burstLimit', value: String(n.throttle.burstLimit) });
+      if (n.throttle?.rateLimit !== undefined) ops.push({ op: 'replace', path: '/throttle/rateLimit', value: String(n.throttle.rateLimit) });
+      if (!n.throttle) ops.push({ op: 'remove', path: '/throttle' });
+    }
+    if (JSON.stringify(n.quota) !== JSON.stringify(o.quota)) {
+      if (n.quota) {
+        ops.push({ op: 'replace', path: '/quota/limit', value: String(n.quota.limit) });
+        ops.push({ op: 'replace', path: '/quota/period', value: String(n.quota.period) });
+      } else ops.push({ op: 'remove', path: '/quota' });
+    }
+    if (ops.length) await ctx.clients.apigw.send(new UpdateUsagePlanCommand({ usagePlanId: current.physicalId, patchOperations: ops }));
+    return current;
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteUsagePlanCommand({ usagePlanId: current.physicalId })));
+  },
+};
+
+const usagePlanKey: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.apigw.send(new CreateUsagePlanKeyCommand({ usagePlanId: props.UsagePlanId, keyId: props.KeyId, keyType: props.KeyType }));
+    return { physicalId: out.id!, ref: out.id!, attributes: { Id: out.id } };
+  },
+  async delete(ctx, current, props) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteUsagePlanKeyCommand({ usagePlanId: props.UsagePlanId, keyId: current.physicalId })));
+  },
+};
+
+// ---- Recorded-only types (no such service in Nimbus; see docs/compat.md) ----------------------
+
+const iamRole: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = props.RoleName ?? physicalName(ctx.stackName, logicalId, 64);
+    const path = props.Path ?? '/';
+    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:iam::${ctx.accountId}:role${path}${name}`, RoleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}` } };
+  },
+  async update(_ctx, _id, current) {
+    return current;
+  },
+  async delete() {},
+};
+
+const eventsRule: Provisioner = {
+  async create(ctx, logicalId, props) {
+    if (typeof props.ScheduleExpression === 'string') parseSchedule(props.ScheduleExpression);
+    const name = props.Name ?? physicalName(ctx.stackName, logicalId, 64);
+    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${name}` } };
+  },
+  async update(_ctx, _id, current, props) {
+    if (typeof props.ScheduleExpression === 'string') parseSchedule(props.ScheduleExpression);
+    return current;
+  },
+  async delete() {},
+};
+
+const alarm: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = props.AlarmName ?? physicalName(ctx.stackName, logicalId, 255);
+    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${name}` } };
+  },
+  async update(_ctx, _id, current) {
+    return current;
+  },
+  async delete() {},
+};
+
+const logGroup: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = props.LogGroupName ?? physicalName(ctx.stackName, logicalId, 512);
+    await ctx.clients.logs.send(new CreateLogGroupCommand({ logGroupName: name }));
+    if (props.RetentionInDays !== undefined) await ctx.clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: Number(props.RetentionInDays) }));
+    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${name}:*` } };
+  },
+  async update(ctx, _id, current, props, old) {
+    if (props.RetentionInDays !== old.RetentionInDays) {
+      if (props.RetentionInDays === undefined) await ctx.clients.logs.send(new DeleteRetentionPolicyCommand({ logGroupName: current.physicalId }));
+      else await ctx.clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: current.physicalId, retentionInDays: Number(props.RetentionInDays) }));
+    }
+    return current;
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: current.physicalId })));
+  },
+};
+
+export const PROVISIONERS: Record<string, Provisioner> = {
+  'AWS::Lambda::Function': lambdaFunction,
+  'AWS::Lambda::Version': lambdaVersion,
+  'AWS::Lambda::Alias': lambdaAlias,
+  'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::ApiGateway::RestApi': restApi,
+  'AWS::ApiGateway::Resource': apiResource,
+  'AWS::ApiGateway::Method': apiMethod,
+  'AWS::ApiGateway::Deployment': deployment,
+  'AWS::ApiGateway::Stage': stage,
+  'AWS::ApiGateway::ApiKey': apiKey,
+  'AWS::ApiGateway::UsagePlan': usagePlan,
+  'AWS::ApiGateway::UsagePlanKey': usagePlanKey,
+  'AWS::IAM::Role': iamRole,
+  'AWS::Logs::LogGroup': logGroup,
+  'AWS::Events::Rule': eventsRule,
+  'AWS::CloudWatch::Alarm': alarm,
+};

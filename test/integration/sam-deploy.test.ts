@@ -1,0 +1,175 @@
+// nimbus deploy / delete against a real Nimbus through the AWS SDK: create, update, failed update
+// rolled back to the previous state, outputs, the API answering HTTP, delete.
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { GetFunctionCommand, GetAliasCommand } from '@aws-sdk/client-lambda';
+import { DescribeStateMachineCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetRestApiCommand } from '@aws-sdk/client-api-gateway';
+import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
+import { deployStack, deleteStack, DeployError } from '../../src/sam/deploy/deployer.js';
+import { TemplateErrors } from '../../src/sam/template/errors.js';
+
+let nimbus: TestNimbus;
+let clients: Clients;
+let dir: string;
+const lines: string[] = [];
+const log = (l: string) => lines.push(l);
+
+const template = (message: string, extra = '') => `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Greeting:
+    Type: String
+    Default: hello
+Globals:
+  Function:
+    Timeout: 5
+    Runtime: nodejs20.x
+Resources:
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: hello/
+      Handler: index.handler
+      AutoPublishAlias: live
+      Environment:
+        Variables:
+          GREETING: !Ref Greeting
+          MESSAGE: ${message}
+      Events:
+        Hello:
+          Type: Api
+          Properties:
+            Path: /hello/{name}
+            Method: get
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      Definition:
+        StartAt: Say
+        States:
+          Say:
+            Type: Pass
+            Result: \${word}
+            End: true
+      DefinitionSubstitutions:
+        word: !Ref Greeting
+${extra}
+Outputs:
+  HelloApi:
+    Value: !Sub "https://\${ServerlessRestApi}.execute-api.\${AWS::Region}.amazonaws.com/Prod/hello/"
+  ApiId:
+    Value: !Ref ServerlessRestApi
+  FunctionArn:
+    Value: !GetAtt HelloFunction.Arn
+  FlowArn:
+    Value: !Ref Flow
+  Role:
+    Value: !GetAtt HelloFunctionRole.Arn
+`;
+
+const handler = (tag: string) => `exports.handler = async (event) => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ tag: '${tag}', greeting: process.env.GREETING, message: process.env.MESSAGE, name: event.pathParameters && event.pathParameters.name }),
+});`;
+
+function write(tpl: string, code: string) {
+  writeFileSync(join(dir, 'template.yaml'), tpl);
+  writeFileSync(join(dir, 'hello', 'index.js'), code);
+}
+
+const output = (outs: Array<{ OutputKey: string; OutputValue: string }>, key: string) => outs.find((o) => o.OutputKey === key)!.OutputValue;
+
+async function callApi(apiId: string, name: string) {
+  const res = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/hello/${name}`);
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  nimbus = await startNimbus();
+  clients = makeClients(nimbus.endpoint);
+  dir = mkdtempSync(join(tmpdir(), 'sam-deploy-'));
+  mkdirSync(join(dir, 'hello'));
+});
+afterAll(async () => {
+  clients?.destroy();
+  await nimbus?.dispose();
+});
+
+describe('sam deploy', () => {
+  let apiId = '';
+  it('creates the stack, prints events and outputs, and the API answers', async () => {
+    write(template('v1'), handler('v1'));
+    const res = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map(), clients, log });
+    expect(res.status).toBe('CREATE_COMPLETE');
+    expect(lines.join('\n')).toMatch(/CREATE_IN_PROGRESS\s+AWS::Lambda::Function\s+HelloFunction/);
+    expect(lines.join('\n')).toMatch(/\+ Add\s+ServerlessRestApi/);
+    apiId = output(res.outputs, 'ApiId');
+    expect(output(res.outputs, 'HelloApi')).toBe(`https://${apiId}.execute-api.us-east-1.amazonaws.com/Prod/hello/`);
+    expect(output(res.outputs, 'Role')).toMatch(/^arn:aws:iam::000000000000:role\/app-HelloFunctionRole-/);
+    const api = await callApi(apiId, 'ada');
+    expect(api).toEqual({ status: 200, body: { tag: 'v1', greeting: 'hello', message: 'v1', name: 'ada' } });
+    const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: output(res.outputs, 'FunctionArn') }));
+    expect(fn.Configuration?.Timeout).toBe(5);
+    const alias = await clients.lambda.send(new GetAliasCommand({ FunctionName: fn.Configuration!.FunctionName!, Name: 'live' }));
+    expect(alias.FunctionVersion).toBe('1');
+    const flow = await clients.sfn.send(new StartSyncExecutionCommand({ stateMachineArn: output(res.outputs, 'FlowArn'), input: '{}' }));
+    expect(flow.output).toBe('"hello"');
+    expect(existsSync(join(dir, '.nimbus-sam', 'stacks', 'app.json'))).toBe(true);
+  });
+
+  it('updates in place: new code, new version, parameter override, no change on a second run', async () => {
+    write(template('v2'), handler('v2'));
+    lines.length = 0;
+    const res = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hi']]), clients, log });
+    expect(res.status).toBe('UPDATE_COMPLETE');
+    expect(output(res.outputs, 'ApiId')).toBe(apiId);
+    expect(await callApi(apiId, 'bob')).toEqual({ status: 200, body: { tag: 'v2', greeting: 'hi', message: 'v2', name: 'bob' } });
+    const again = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hi']]), clients, log });
+    expect(again.changes).toEqual([]);
+  });
+
+  it('a failed update rolls everything back to the previous state', async () => {
+    // A broken state machine (Next points nowhere) fails after the function was already updated.
+    const broken = template('v3').replace('End: true', 'Next: Nowhere');
+    write(broken, handler('v3'));
+    lines.length = 0;
+    await expect(deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hi']]), clients, log })).rejects.toThrow(DeployError);
+    expect(lines.join('\n')).toMatch(/UPDATE_ROLLBACK_COMPLETE/);
+    expect(await callApi(apiId, 'cy')).toEqual({ status: 200, body: { tag: 'v2', greeting: 'hi', message: 'v2', name: 'cy' } });
+    const rec = JSON.parse(readFileSync(join(dir, '.nimbus-sam', 'stacks', 'app.json'), 'utf8'));
+    expect(rec.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  it('template errors stop before anything is deployed', async () => {
+    write(template('v4', `  Bad:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: nowhere/
+      Handler: index.handler
+`), handler('v4'));
+    lines.length = 0;
+    const err = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map(), clients, log }).catch((e) => e);
+    expect(err).toBeInstanceOf(TemplateErrors);
+    expect(err.message).toMatch(/Resources\.Bad\.Properties\.CodeUri: nowhere\/ does not exist/);
+    expect(lines).toEqual([]);
+  });
+
+  it('deletes the stack and everything in it', async () => {
+    const rec = JSON.parse(readFileSync(join(dir, '.nimbus-sam', 'stacks', 'app.json'), 'utf8'));
+    await deleteStack({ stackName: 'app', clients, project: dir, log });
+    expect(existsSync(join(dir, '.nimbus-sam', 'stacks', 'app.json'))).toBe(false);
+    const gone = await clients.apigw.send(new GetRestApiCommand({ restApiId: apiId })).catch((e) => e);
+    expect(gone.name).toBe('NotFoundException');
+    const sm = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: rec.resources.Flow.physicalId })).catch((e) => e);
+    expect(sm.name).toBe('StateMachineDoesNotExist');
+    await expect(deleteStack({ stackName: 'app', clients, project: dir, log })).rejects.toThrow(/does not exist/);
+  });
+});
