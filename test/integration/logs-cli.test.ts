@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 async function cli(bin: string, args: string[]): Promise<string> {
-  const { stdout } = await run(bin, ['--endpoint-url', nimbus.endpoint, ...args], { env: CLI_ENV, timeout: 30_000 });
+  const { stdout } = await run(bin, ['--endpoint-url', nimbus.endpoint, ...args], { env: CLI_ENV, timeout: 90_000 });
   return stdout;
 }
 
@@ -113,7 +113,7 @@ describe.skipIf(!hasV1)('AWS CLI v1', () => {
     const err = await cliFailure('aws', ['logs', 'delete-log-group', '--log-group-name', '/cli/missing']);
     expect(err).toContain('ResourceNotFoundException');
     expect(err).toContain('The specified log group does not exist.');
-  });
+  }, 180_000); // each CLI start is a Python start-up: slow on a busy 2-core machine
 
   it('filter-log-events pages through many events (CLI auto-pagination)', async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/cli/many' }));
@@ -129,7 +129,7 @@ describe.skipIf(!hasV1)('AWS CLI v1', () => {
     const out = JSON.parse(await cli('aws', ['logs', 'filter-log-events', '--log-group-name', '/cli/many', '--page-size', '40']));
     expect(out.events).toHaveLength(250);
     expect(out.events[249].message).toBe('event 249');
-  });
+  }, 120_000);
 });
 
 describe.skipIf(!hasV2)('AWS CLI v2: aws logs tail', () => {
@@ -163,7 +163,7 @@ describe.skipIf(!hasV2)('AWS CLI v2: aws logs tail', () => {
 
     const missing = await cliFailure(V2, ['logs', 'tail', '/aws/lambda/none']);
     expect(missing).toContain('ResourceNotFoundException');
-  });
+  }, 180_000);
 
   it('--follow keeps printing events put after it started, each once', async () => {
     await seed('/aws/lambda/follow-fn', { 's1': ['before follow'] });
@@ -198,5 +198,5 @@ describe.skipIf(!hasV2)('AWS CLI v2: aws logs tail', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 120_000);
 });

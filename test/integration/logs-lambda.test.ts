@@ -87,11 +87,11 @@ describe('Lambda → CloudWatch Logs', () => {
   it.skipIf(!hasV1)('aws logs filter-log-events (CLI v1) finds a line of one invocation', async () => {
     await invoke(2);
     const cli = async (...args: string[]) =>
-      JSON.parse((await run('aws', ['--endpoint-url', nimbus.endpoint, 'logs', ...args], { env: CLI_ENV, timeout: 30_000 })).stdout);
+      JSON.parse((await run('aws', ['--endpoint-url', nimbus.endpoint, 'logs', ...args], { env: CLI_ENV, timeout: 90_000 })).stdout);
     const found = await cli('filter-log-events', '--log-group-name', GROUP, '--filter-pattern', '"handling 2"');
     expect(found.events).toHaveLength(1);
     expect(found.events[0].message).toContain('handling 2');
-  });
+  }, 120_000);
 
   it.skipIf(!hasV2)('aws logs tail --follow (CLI v2) prints past invocations, then a new one as it happens', async () => {
     await invoke(3);
@@ -117,5 +117,5 @@ describe('Lambda → CloudWatch Logs', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 120_000);
 });

@@ -296,13 +296,11 @@ describe.each([
 ])('AWS CLI %s', (bin, prefix) => {
   it.skipIf(!cliVersion(bin).startsWith(prefix))('put-metric-data, get-metric-statistics, list-metrics and an error', async () => {
     const cli = async (...args: string[]) =>
-      (await run(bin, ['--endpoint-url', nimbus.endpoint, 'cloudwatch', ...args], { env: CLI_ENV, timeout: 30_000 })).stdout;
+      (await run(bin, ['--endpoint-url', nimbus.endpoint, 'cloudwatch', ...args], { env: CLI_ENV, timeout: 90_000 })).stdout;
     const ns = `Cli/${prefix.replace(/\W/g, '')}`;
     const t = new Date(baseMinute()).toISOString();
-    await cli('put-metric-data', '--namespace', ns, '--metric-name', 'Hits', '--value', '3', '--unit', 'Count', '--timestamp', t,
-      '--dimensions', 'Page=home');
-    await cli('put-metric-data', '--namespace', ns, '--metric-name', 'Hits', '--value', '5', '--unit', 'Count', '--timestamp', t,
-      '--dimensions', 'Page=home');
+    const datum = (v: number) => ({ MetricName: 'Hits', Value: v, Unit: 'Count', Timestamp: t, Dimensions: [{ Name: 'Page', Value: 'home' }] });
+    await cli('put-metric-data', '--namespace', ns, '--metric-data', JSON.stringify([datum(3), datum(5)]));
     const stats = JSON.parse(
       await cli('get-metric-statistics', '--namespace', ns, '--metric-name', 'Hits', '--dimensions', 'Name=Page,Value=home',
         '--start-time', t, '--end-time', new Date(baseMinute() + 60_000).toISOString(), '--period', '60',
@@ -320,5 +318,5 @@ describe.each([
       stderr = String((err as { stderr?: string }).stderr);
     }
     expect(stderr).toContain('InvalidParameterValue');
-  });
+  }, 180_000); // each CLI start is a Python start-up: slow on a busy 2-core machine
 });

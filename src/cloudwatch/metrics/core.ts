@@ -118,6 +118,7 @@ export class MetricsCore {
       // Standard resolution data is stored per minute on AWS; high resolution per second.
       const ts = d.StorageResolution === 1 ? Math.floor(timestamp / 1000) * 1000 : Math.floor(timestamp / 60_000) * 60_000;
       const unit = d.Unit ?? 'None';
+      const resolution = d.StorageResolution === 1 ? 1 : 60;
       const given = [d.Value !== undefined, d.StatisticValues !== undefined, d.Values !== undefined].filter(Boolean).length;
       if (given > 1) {
         throw InvalidParameterCombination(
@@ -126,7 +127,7 @@ export class MetricsCore {
       }
       if (d.Value !== undefined) {
         checkValue(d.Value, `${at}.Value`);
-        return { namespace: ns, name, dimensions, timestamp: ts, unit, count: 1, sum: d.Value, min: d.Value, max: d.Value, pairs: [d.Value, 1] };
+        return { namespace: ns, name, dimensions, timestamp: ts, resolution, unit, count: 1, sum: d.Value, min: d.Value, max: d.Value, pairs: [d.Value, 1] };
       }
       if (d.StatisticValues !== undefined) {
         const sv = d.StatisticValues;
@@ -141,7 +142,7 @@ export class MetricsCore {
         if (min > max) {
           throw InvalidParameterValue(`The parameter ${at}.StatisticValues.Maximum must be greater than or equal to ${at}.StatisticValues.Minimum.`);
         }
-        return { namespace: ns, name, dimensions, timestamp: ts, unit, count, sum, min, max };
+        return { namespace: ns, name, dimensions, timestamp: ts, resolution, unit, count, sum, min, max };
       }
       if (d.Values !== undefined) {
         if (d.Values.length === 0) throw MissingParameter(`The parameter ${at}.Values is required.`);
@@ -165,7 +166,7 @@ export class MetricsCore {
           if (v < min) min = v;
           if (v > max) max = v;
         });
-        return { namespace: ns, name, dimensions, timestamp: ts, unit, count, sum, min, max, pairs };
+        return { namespace: ns, name, dimensions, timestamp: ts, resolution, unit, count, sum, min, max, pairs };
       }
       throw MissingParameter(`The parameter ${at}.Value is required.`);
     });

@@ -31,6 +31,11 @@ const MIGRATIONS = [
       CREATE INDEX metrics_points_by_series ON metrics_points (series_id, ts);
     `,
   },
+  {
+    // Resolution of a point row: 1 (a second, high resolution or platform data) or 60 (a minute).
+    version: 2,
+    sql: `ALTER TABLE metrics_points ADD COLUMN res INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];
 
 export interface SeriesRow {
@@ -54,6 +59,8 @@ export interface PointRow {
 
 export interface PointWrite {
   ts: number;
+  /** 1 (per-second bucket) or 60 (per-minute bucket). */
+  res: 1 | 60;
   unit: string;
   count: number;
   sum: number;
@@ -80,8 +87,14 @@ export class MetricsRepository {
         'SELECT * FROM metrics_series WHERE account = ? AND region = ? AND namespace = ? AND name = ? AND dims = ?',
       ),
       insertPoint: this.db.prepare(
-        'INSERT INTO metrics_points (series_id, ts, unit, count, sum, min, max, dist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO metrics_points (series_id, ts, res, unit, count, sum, min, max, dist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      allSeries: this.db.prepare('SELECT id FROM metrics_series'),
+      secondRows: this.db.prepare(
+        'SELECT rowid, ts, unit, count, sum, min, max, dist FROM metrics_points WHERE series_id = ? AND ts < ? AND res = 1 ORDER BY ts LIMIT ?',
+      ),
+      deleteRow: this.db.prepare('DELETE FROM metrics_points WHERE rowid = ?'),
+      deleteBefore: this.db.prepare('DELETE FROM metrics_points WHERE series_id = ? AND ts < ?'),
       points: this.db.prepare(
         'SELECT ts, unit, count, sum, min, max, dist FROM metrics_points WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
       ),
@@ -103,11 +116,28 @@ export class MetricsRepository {
 
   insertPoint(seriesId: number, p: PointWrite): void {
     const dist = p.dist ? Buffer.from(p.dist.buffer, p.dist.byteOffset, p.dist.byteLength) : null;
-    this.s.insertPoint!.run(seriesId, p.ts, p.unit, p.count, p.sum, p.min, p.max, dist);
+    this.s.insertPoint!.run(seriesId, p.ts, p.res, p.unit, p.count, p.sum, p.min, p.max, dist);
   }
 
   points(seriesId: number, start: number, end: number): PointRow[] {
     return this.s.points!.all(seriesId, start, end) as PointRow[];
+  }
+
+  seriesIds(): number[] {
+    return (this.s.allSeries!.all() as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Per-second rows of a series older than `before`, oldest first (for roll-up). */
+  secondRows(seriesId: number, before: number, limit: number): (PointRow & { rowid: number })[] {
+    return this.s.secondRows!.all(seriesId, before, limit) as (PointRow & { rowid: number })[];
+  }
+
+  deleteRow(rowid: number): void {
+    this.s.deleteRow!.run(rowid);
+  }
+
+  deleteBefore(seriesId: number, before: number): number {
+    return this.s.deleteBefore!.run(seriesId, before).changes;
   }
 
   /** Series of an account/region, optionally narrowed, in id order after `afterId`. */

@@ -12,14 +12,29 @@ export interface MetricsService {
   readonly metrics: MetricsStore;
 }
 
+const MAINTENANCE_MS = 10 * 60_000;
+
 export function createMetricsService(platform: Pick<Platform, 'store' | 'log'>): MetricsService {
   const metrics = new MetricsStore(new MetricsRepository(platform.store), platform.log);
   const core = new MetricsCore(metrics);
+  let timer: NodeJS.Timeout | undefined;
+  const maintain = () => {
+    try {
+      metrics.maintain();
+    } catch (err) {
+      platform.log(`metrics: roll-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const service: Service = {
     name: 'monitoring',
     protocol: 'json',
     handle: (ctx) => handleMetricsRequest(core, ctx),
+    start() {
+      timer = setInterval(maintain, MAINTENANCE_MS);
+      timer.unref();
+    },
     close() {
+      if (timer) clearInterval(timer);
       metrics.close();
     },
   };

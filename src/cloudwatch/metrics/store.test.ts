@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../store/database.js';
 import { createMetricsService } from './service.js';
+import { MetricsRepository } from './repository.js';
+import { MetricsStore } from './store.js';
 
 const dirs: string[] = [];
 function open(dir = mkdtempSync(join(tmpdir(), 'nimbus-metrics-'))) {
@@ -80,5 +82,25 @@ describe('MetricsStore', () => {
     store.close();
     expect(() => svc.metrics.putMetric(A, R, 'N', 'W', {}, 1)).not.toThrow();
     expect(logged.some((l) => l.includes('could not write'))).toBe(true);
+  });
+
+  it('rolls per-second rows older than 3 hours into minutes without changing statistics, and expires 455-day-old data', () => {
+    const { store } = open();
+    let now = T;
+    const m = new MetricsStore(new MetricsRepository(store), () => undefined, () => now);
+    const old = T - 5 * 3_600_000;
+    for (let s = 0; s < 120; s++) m.putMetric(A, R, 'N', 'V', {}, s % 7, 'Count', old + s * 1000);
+    m.putMetric(A, R, 'N', 'V', {}, 1, 'Count', T - 456 * 86_400_000);
+    m.putMetric(A, R, 'N', 'V', {}, 1, 'Count', T - 60_000); // recent: stays per second
+    const q = { namespace: 'N', name: 'V', dimensions: [], start: old, end: old + 120_000, period: 60, percentiles: [50, 90] };
+    const before = m.statistics(A, R, q);
+    const rows = () => (store.db.prepare('SELECT count(*) AS n FROM metrics_points').get() as { n: number }).n;
+    expect(rows()).toBe(122);
+    expect(m.maintain()).toEqual({ rolledUp: 120, deleted: 1 });
+    expect(rows()).toBe(3);
+    expect(m.statistics(A, R, q)).toEqual(before);
+    now += 1;
+    expect(m.maintain()).toEqual({ rolledUp: 0, deleted: 0 });
+    store.close();
   });
 });

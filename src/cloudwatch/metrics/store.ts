@@ -27,6 +27,8 @@ export interface Sample {
   readonly max: number;
   /** Raw values as (value, count) pairs when known (enables percentiles). */
   readonly pairs?: ReadonlyArray<number>;
+  /** 1 for high-resolution (per-second) data, 60 for standard (per-minute) data. */
+  readonly resolution: 1 | 60;
 }
 
 export interface StatisticsQuery {
@@ -64,6 +66,10 @@ export interface MetricIdentity {
 }
 
 const FLUSH_DELAY_MS = 1000;
+/** Like AWS: per-second data is kept 3 hours, then per minute; nothing is kept past 455 days. */
+const SECOND_DATA_MS = 3 * 3_600_000;
+const MAX_AGE_MS = 455 * 86_400_000;
+const ROLLUP_BATCH = 10_000;
 const FLUSH_ENTRIES = 5000;
 
 interface Agg {
@@ -146,6 +152,7 @@ export class MetricsStore {
         const id = this.repo.series(accountId, region, s.namespace, s.name, canonicalDimensions(s.dimensions), now);
         this.repo.insertPoint(id, {
           ts: s.timestamp,
+          res: s.resolution,
           unit: s.unit,
           count: s.count,
           sum: s.sum,
@@ -177,7 +184,7 @@ export class MetricsStore {
             ids.set(seriesKey, id);
           }
           this.repo.insertPoint(id, {
-            ts: a.ts, unit: a.unit, count: a.count, sum: a.sum, min: a.min, max: a.max, dist: Float64Array.from(a.pairs),
+            ts: a.ts, res: 1, unit: a.unit, count: a.count, sum: a.sum, min: a.min, max: a.max, dist: Float64Array.from(a.pairs),
           });
         }
       });
@@ -189,6 +196,43 @@ export class MetricsStore {
   close(): void {
     this.flush();
     this.closed = true;
+  }
+
+  /**
+   * Rolls per-second rows older than 3 hours up into per-minute rows (distributions merged, so
+   * percentiles stay exact) and deletes data older than 455 days. Keeps a busy function's
+   * metrics to ~1 row per minute instead of ~1 per second.
+   */
+  maintain(): { rolledUp: number; deleted: number } {
+    this.flush();
+    const now = this.now();
+    const cutoff = Math.floor((now - SECOND_DATA_MS) / 60_000) * 60_000;
+    let rolledUp = 0;
+    let deleted = 0;
+    for (const id of this.repo.seriesIds()) {
+      deleted += this.repo.transaction(() => this.repo.deleteBefore(id, now - MAX_AGE_MS));
+      for (;;) {
+        const rows = this.repo.secondRows(id, cutoff, ROLLUP_BATCH);
+        if (rows.length === 0) break;
+        this.repo.transaction(() => {
+          const minutes = new Map<string, typeof rows>();
+          for (const r of rows) {
+            const key = `${r.unit}\u0000${Math.floor(r.ts / 60_000) * 60_000}`;
+            let list = minutes.get(key);
+            if (!list) minutes.set(key, (list = []));
+            list.push(r);
+          }
+          for (const list of minutes.values()) {
+            const merged = mergeRows(list);
+            this.repo.insertPoint(id, { ...merged, ts: Math.floor(list[0]!.ts / 60_000) * 60_000, res: 60, unit: list[0]!.unit });
+            for (const r of list) this.repo.deleteRow(r.rowid);
+          }
+        });
+        rolledUp += rows.length;
+        if (rows.length < ROLLUP_BATCH) break;
+      }
+    }
+    return { rolledUp, deleted };
   }
 
   /** Datapoints of one series, one per period that has data, oldest first. */
@@ -247,6 +291,42 @@ export class MetricsStore {
   }
 }
 
+function decodeDist(dist: Buffer): Float64Array {
+  // Copy: a Buffer from SQLite need not be 8-byte aligned for a Float64Array view.
+  return new Float64Array(dist.buffer.slice(dist.byteOffset, dist.byteOffset + dist.byteLength));
+}
+
+function mergeRows(rows: readonly PointRow[]): { count: number; sum: number; min: number; max: number; dist: Float64Array | null } {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let complete = true;
+  const weights = new Map<number, number>();
+  for (const r of rows) {
+    count += r.count;
+    sum += r.sum;
+    if (r.min < min) min = r.min;
+    if (r.max > max) max = r.max;
+    if (!r.dist) {
+      complete = false;
+      continue;
+    }
+    const f = decodeDist(r.dist);
+    for (let i = 0; i + 1 < f.length; i += 2) weights.set(f[i]!, (weights.get(f[i]!) ?? 0) + f[i + 1]!);
+  }
+  let dist: Float64Array | null = null;
+  if (complete) {
+    dist = new Float64Array(weights.size * 2);
+    let i = 0;
+    for (const [v, c] of weights) {
+      dist[i++] = v;
+      dist[i++] = c;
+    }
+  }
+  return { count, sum, min, max, dist };
+}
+
 function aggregate(timestamp: number, rows: PointRow[], percentiles: readonly number[]): Datapoint {
   let count = 0;
   let sum = 0;
@@ -264,7 +344,7 @@ function aggregate(timestamp: number, rows: PointRow[], percentiles: readonly nu
       complete = false;
       continue;
     }
-    const f = new Float64Array(r.dist.buffer.slice(r.dist.byteOffset, r.dist.byteOffset + r.dist.byteLength));
+    const f = decodeDist(r.dist);
     for (let i = 0; i < f.length; i++) pairs.push(f[i]!);
   }
   const result = new Map<number, number>();
