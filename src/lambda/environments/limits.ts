@@ -3,7 +3,7 @@
 // to rlimits (`ulimit -v` for non-Node runtimes) plus V8's heap limit for Node when no cgroup
 // hierarchy is writable. The cgroup is joined by a tiny /bin/sh prefix before the runtime execs,
 // so every byte the function allocates is charged from its first instruction.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type MemoryMode = 'cgroup-v2' | 'cgroup-v1' | 'rlimit';
@@ -43,6 +43,30 @@ function tryWrite(file: string, value: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A counter file read on every invocation (the memory peak): kept open and re-read with pread,
+ * which regenerates cgroup files, saving an open/close pair on the warm path.
+ */
+class CounterFile {
+  private fd?: number;
+  private readonly buf = Buffer.alloc(32);
+  constructor(private readonly file: string) {}
+  read(): number | undefined {
+    try {
+      this.fd ??= openSync(this.file, 'r');
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
+      const value = Number(this.buf.toString('latin1', 0, n).trim());
+      return Number.isFinite(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
@@ -174,6 +198,7 @@ class CgroupV1Limiter implements Limiter {
       }
     }
     const hasMemsw = existsSync(join(mem, 'memory.memsw.limit_in_bytes'));
+    const peak = new CounterFile(join(mem, 'memory.max_usage_in_bytes'));
     const dirs = pids ? [mem, pids] : [mem];
     const baseOom = 0;
     return {
@@ -185,7 +210,7 @@ class CgroupV1Limiter implements Limiter {
         if (!tryWrite(join(mem, 'memory.limit_in_bytes'), bytes)) throw new Error(`cannot set memory limit on ${mem}`);
         if (hasMemsw) tryWrite(join(mem, 'memory.memsw.limit_in_bytes'), bytes);
       },
-      peakBytes: () => readNumber(join(mem, 'memory.max_usage_in_bytes')),
+      peakBytes: () => peak.read(),
       pids: () => procsIn(mem),
       oomKilled: () => {
         try {
@@ -201,6 +226,7 @@ class CgroupV1Limiter implements Limiter {
         for (const d of dirs) killProcsIn(d);
       },
       destroy: () => {
+        peak.close();
         for (const d of dirs) removeCgroup(d);
       },
     };
@@ -233,12 +259,13 @@ class CgroupV2Limiter implements Limiter {
     mkdirSync(dir);
     tryWrite(join(dir, 'pids.max'), String(PIDS_MAX));
     tryWrite(join(dir, 'memory.swap.max'), '0');
+    const peak = new CounterFile(join(dir, 'memory.peak'));
     return {
       joinScript: `echo $$ > '${dir}/cgroup.procs' || exit 125; `,
       setMemoryLimit: (mb) => {
         if (!tryWrite(join(dir, 'memory.max'), String(mb * 1024 * 1024))) throw new Error(`cannot set memory.max on ${dir}`);
       },
-      peakBytes: () => readNumber(join(dir, 'memory.peak')),
+      peakBytes: () => peak.read(),
       pids: () => procsIn(dir),
       oomKilled: () => {
         try {
@@ -251,7 +278,10 @@ class CgroupV2Limiter implements Limiter {
       killAll: () => {
         if (!tryWrite(join(dir, 'cgroup.kill'), '1')) killProcsIn(dir);
       },
-      destroy: () => removeCgroup(dir),
+      destroy: () => {
+        peak.close();
+        removeCgroup(dir);
+      },
     };
   }
 
