@@ -279,6 +279,23 @@ describe('custom Lambda, HTTP and Step Functions integrations', () => {
     const nf = await http(url(a.id, 'dev', '/'), { method: 'POST', body: '{"name":"ghost"}', headers: { 'content-type': 'application/json' } });
     expect(nf.status).toBe(404);
     expect(nf.json()).toEqual({ error: 'NotFound: no pet named ghost' });
+
+    // Asynchronous invocation through the X-Amz-Invocation-Type header mapping.
+    const asyncRes = await ag.send(new AG.CreateResourceCommand({ restApiId: a.id, parentId: a.rootId, pathPart: 'async' }));
+    await ag.send(new AG.PutMethodCommand({ restApiId: a.id, resourceId: asyncRes.id!, httpMethod: 'POST', authorizationType: 'NONE' }));
+    await ag.send(new AG.PutIntegrationCommand({
+      restApiId: a.id, resourceId: asyncRes.id!, httpMethod: 'POST', type: 'AWS', integrationHttpMethod: 'POST', uri: invocationUri(arn),
+      requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': "'Event'" },
+      requestTemplates: { 'application/json': '{"name":"later"}' },
+    }));
+    await ag.send(new AG.PutMethodResponseCommand({ restApiId: a.id, resourceId: asyncRes.id!, httpMethod: 'POST', statusCode: '202' }));
+    await ag.send(new AG.PutIntegrationResponseCommand({
+      restApiId: a.id, resourceId: asyncRes.id!, httpMethod: 'POST', statusCode: '202', responseTemplates: { 'application/json': '{"queued":true}' },
+    }));
+    await ag.send(new AG.CreateDeploymentCommand({ restApiId: a.id, stageName: 'dev' }));
+    const queued = await http(url(a.id, 'dev', '/async'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(queued.status).toBe(202);
+    expect(queued.json()).toEqual({ queued: true });
   });
 
   it('HTTP_PROXY forwards to the back end; HTTP maps parameters, templates and status patterns', async () => {

@@ -36,7 +36,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export async function invokeLambda(
   invoker: LambdaInvoker | undefined,
-  input: { accountId: string; region: string; functionName: string; payload: Buffer },
+  input: {
+    accountId: string;
+    region: string;
+    functionName: string;
+    payload: Buffer;
+    invocationType?: 'RequestResponse' | 'Event';
+  },
   timeoutMs: number,
 ): Promise<LambdaInvokeOutput> {
   if (!invoker) throw configurationError();

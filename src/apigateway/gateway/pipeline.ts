@@ -240,9 +240,19 @@ export class Pipeline {
     const rendered = renderRequest(call, integration);
     if (fn) {
       const { accountId, region } = this.scope(call);
+      // `integration.request.header.X-Amz-Invocation-Type: 'Event'` makes the call asynchronous (202).
+      const mapped = mapRequestParameters(call, integration);
+      const typeHeader = Object.entries(mapped.headers).find(([k]) => k.toLowerCase() === 'x-amz-invocation-type')?.[1];
+      const invocationType = (Array.isArray(typeHeader) ? typeHeader[0] : typeHeader) === 'Event' ? 'Event' : 'RequestResponse';
       const out = await invokeLambda(
         this.deps.invoker(),
-        { accountId, region, functionName: fn, payload: rendered.body.length > 0 ? rendered.body : Buffer.from('{}') },
+        {
+          accountId,
+          region,
+          functionName: fn,
+          payload: rendered.body.length > 0 ? rendered.body : Buffer.from('{}'),
+          invocationType,
+        },
         this.timeout(integration),
       );
       call.integrationStatus = out.statusCode;
