@@ -156,6 +156,15 @@ describe('validateDefinition', () => {
     ]);
   });
 
+  test('EXPRESS machines reject .sync and .waitForTaskToken', () => {
+    const text = m({ T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', End: true } });
+    expect(validateDefinition(text).result).toBe('OK');
+    expect(diag(JSON.stringify({ ...JSON.parse(text) }))).toEqual([]);
+    expect(validateDefinition(text, { type: 'EXPRESS' }).diagnostics.map((d) => `${d.message}|${d.location}`))
+      .toEqual(["Express state machine does not support '.waitForTaskToken' service integration.|/States/T/Resource"]);
+    expect(() => parseDefinition(text, { type: 'EXPRESS' })).toThrow(AslValidationError);
+  });
+
   test('maxResults truncates', () => {
     const r = validateDefinition(m({ A: { Type: 'Pass', X: 1, Y: 2, End: true } }), { maxResults: 1 });
     expect(r.diagnostics).toHaveLength(1);

@@ -1,11 +1,16 @@
 // Definition entry points: parse (throws AWS's InvalidDefinition) and validate (diagnostics list).
 // Both run the same validator; parse additionally returns the normalised model.
-import type { Diagnostic, Json, QueryLanguage, StateMachine, ValidationResult } from './model.js';
+import type { Diagnostic, Json, QueryLanguage, StateGraph, StateMachine, ValidationResult } from './model.js';
 import { AslValidationError } from './errors.js';
-import { Collector, checkType } from './validate/collector.js';
+import { Collector, checkType, seg } from './validate/collector.js';
 import { validateGraph } from './validate/graph.js';
 
-export interface ValidateOptions {
+export interface ParseOptions {
+  /** The state machine type: EXPRESS machines cannot use `.sync` / `.waitForTaskToken` integrations. Default STANDARD. */
+  readonly type?: 'STANDARD' | 'EXPRESS';
+}
+
+export interface ValidateOptions extends ParseOptions {
   /** Max diagnostics returned (ValidateStateMachineDefinition `maxResults`, default 100). */
   readonly maxResults?: number;
   /** Minimum severity to report: 'ERROR' (default) or 'WARNING'. */
@@ -32,7 +37,25 @@ function parseJson(text: string, c: Collector): Json | undefined {
   }
 }
 
-function run(text: string): { c: Collector; machine?: StateMachine } {
+/** Express workflows run at most five minutes and keep no task tokens: AWS rejects these patterns. */
+function checkExpress(c: Collector, graph: StateGraph, loc: string): void {
+  for (const [name, st] of graph.States) {
+    const sloc = `${loc}/States/${seg(name)}`;
+    if (st.Type === 'Task') {
+      for (const pattern of ['.sync', '.waitForTaskToken']) {
+        if (st.Resource.includes(pattern)) {
+          c.schema(`Express state machine does not support '${pattern}' service integration.`, `${sloc}/Resource`);
+        }
+      }
+    } else if (st.Type === 'Parallel') {
+      st.Branches.forEach((b, i) => checkExpress(c, b, `${sloc}/Branches[${i}]`));
+    } else if (st.Type === 'Map') {
+      checkExpress(c, st.ItemProcessor, `${sloc}/${st.legacyIterator ? 'Iterator' : 'ItemProcessor'}`);
+    }
+  }
+}
+
+function run(text: string, options: ParseOptions = {}): { c: Collector; machine?: StateMachine } {
   const c = new Collector();
   if (typeof text !== 'string' || text.trim() === '') {
     c.error('MISSING_DESCRIPTION', 'Definition is empty');
@@ -52,6 +75,7 @@ function run(text: string): { c: Collector; machine?: StateMachine } {
   if (raw.TimeoutSeconds !== undefined) checkType(c, raw.TimeoutSeconds, 'POSITIVE_INTEGER', 'TimeoutSeconds', '/TimeoutSeconds');
   if (raw.Version !== undefined) checkType(c, raw.Version, 'STRING', 'Version', '/Version');
   const graph = validateGraph(c, raw, '', ql, ql, 'top');
+  if (graph && options.type === 'EXPRESS') checkExpress(c, graph, '');
   if (!graph || c.hasErrors) return { c };
   const machine: StateMachine = {
     ...graph,
@@ -71,15 +95,15 @@ export function formatInvalidDefinition(diagnostics: readonly Diagnostic[]): str
 }
 
 /** Parse and validate a definition string as CreateStateMachine does; throws AslValidationError. */
-export function parseDefinition(text: string): StateMachine {
-  const { c, machine } = run(text);
+export function parseDefinition(text: string, options: ParseOptions = {}): StateMachine {
+  const { c, machine } = run(text, options);
   if (!machine) throw new AslValidationError(formatInvalidDefinition(c.diagnostics), c.diagnostics);
   return machine;
 }
 
 /** ValidateStateMachineDefinition: every problem, not just the first. Never throws. */
 export function validateDefinition(text: string, options: ValidateOptions = {}): ValidationResult {
-  const { c } = run(text);
+  const { c } = run(text, options);
   const wanted = options.severity === 'WARNING' ? c.diagnostics : c.diagnostics.filter((d) => d.severity === 'ERROR');
   const max = options.maxResults && options.maxResults > 0 ? options.maxResults : 100;
   return {

@@ -38,16 +38,16 @@ export { VariableScope } from './variables.js';
 
 // ── Definitions ──────────────────────────────────────────────────────────────────────────────
 /**
- * parseDefinition(text): StateMachine — parse and fully validate a definition string as
+ * parseDefinition(text, {type?}): StateMachine — parse and fully validate a definition string as
  * CreateStateMachine does. Throws AslValidationError (name `InvalidDefinition`, status 400) whose
  * message is AWS's, e.g. "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing
  * 'Next' target: B at /States/A/Next'".
  *
- * validateDefinition(text, {maxResults?, severity?}): ValidationResult — the
+ * validateDefinition(text, {maxResults?, severity?, type?}): ValidationResult — the
  * ValidateStateMachineDefinition answer ({result: 'OK'|'FAIL', diagnostics, truncated}).
  */
 export { parseDefinition, validateDefinition } from './definition.js';
-export type { ValidateOptions } from './definition.js';
+export type { ParseOptions, ValidateOptions } from './definition.js';
 
 // ── State processing (one call per phase; see the header) ───────────────────────────────────
 export {
