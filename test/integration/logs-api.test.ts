@@ -109,6 +109,15 @@ describe('log groups', () => {
     const pattern = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'PAGE/G6' }));
     expect(pattern.logGroups!.map((g) => g.logGroupName)).toEqual(['/page/g6']);
 
+    const byIds = await logs.send(
+      new DescribeLogGroupsCommand({
+        logGroupIdentifiers: ['/page/g3', 'arn:aws:logs:us-east-1:000000000000:log-group:/page/g5', 'arn:aws:logs:eu-west-1:000000000000:log-group:/page/g1'],
+      }),
+    );
+    expect(byIds.logGroups!.map((g) => g.logGroupName)).toEqual(['/page/g3', '/page/g5']);
+    const mixed = await failure(logs.send(new DescribeLogGroupsCommand({ logGroupIdentifiers: ['/page/g3'], logGroupNamePrefix: '/page' })));
+    expect(mixed).toMatchObject({ name: 'InvalidParameterException', status: 400 });
+
     const badLimit = await failure(logs.send(new DescribeLogGroupsCommand({ limit: 51 })));
     expect(badLimit).toMatchObject({ name: 'InvalidParameterException', status: 400 });
     expect(badLimit.message).toContain("Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50");

@@ -39,6 +39,7 @@ export const OPERATIONS: Record<string, Operation> = {
     c.describeLogGroups(s, {
       logGroupNamePrefix: optString(i, 'logGroupNamePrefix'),
       logGroupNamePattern: optString(i, 'logGroupNamePattern'),
+      logGroupIdentifiers: optStringList(i, 'logGroupIdentifiers'),
       logGroupClass: optString(i, 'logGroupClass'),
       limit: optInteger(i, 'limit'),
       nextToken: optString(i, 'nextToken'),

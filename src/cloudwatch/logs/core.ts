@@ -32,6 +32,7 @@ const GROUP_IDENTIFIER = { re: /^[\w#+=/:,.@-]*$/, src: '[\\w#+=/:,.@-]*' };
 const TAG_KEY = { re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, src: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$' };
 const TAG_VALUE = { re: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, src: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' };
 const RESOURCE_ARN = { re: /^[\w+=/:,.@\-*]*$/, src: '[\\w+=/:,.@\\-\\*]*' };
+const GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:([^:]+)(?::\*)?$/;
 const LOG_GROUP_CLASSES = ['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'] as const;
 
 const MAX_BATCH_BYTES = 1_048_576;
@@ -138,6 +139,7 @@ export class LogsCore {
     input: {
       logGroupNamePrefix?: string;
       logGroupNamePattern?: string;
+      logGroupIdentifiers?: string[];
       logGroupClass?: string;
       limit?: number;
       nextToken?: string;
@@ -150,16 +152,31 @@ export class LogsCore {
     v.pattern(input.logGroupNamePattern, 'logGroupNamePattern', GROUP_PATTERN.re, GROUP_PATTERN.src);
     v.oneOf(input.logGroupClass, 'logGroupClass', LOG_GROUP_CLASSES);
     v.range(input.limit, 'limit', 1, 50);
+    v.count(input.logGroupIdentifiers, 'logGroupIdentifiers', 1, 50);
+    input.logGroupIdentifiers?.forEach((id, i) => {
+      v.length(id, `logGroupIdentifiers.${i + 1}.member`, 1, 2048);
+      v.pattern(id, `logGroupIdentifiers.${i + 1}.member`, GROUP_IDENTIFIER.re, GROUP_IDENTIFIER.src);
+    });
     throwIf(v);
     if (input.logGroupNamePrefix !== undefined && input.logGroupNamePattern !== undefined) {
       throw InvalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
     }
+    if (input.logGroupIdentifiers !== undefined && (input.logGroupNamePrefix !== undefined || input.logGroupNamePattern !== undefined)) {
+      throw InvalidParameter('logGroupIdentifiers cannot be combined with logGroupNamePrefix or logGroupNamePattern.');
+    }
+    // Identifiers are names or ARNs; ARNs of another account or region match nothing here.
+    const names = input.logGroupIdentifiers?.flatMap((id) => {
+      if (!id.startsWith('arn:')) return [id];
+      const m = GROUP_ARN.exec(id);
+      return m && m[1] === scope.region && m[2] === scope.accountId ? [m[3]!] : [];
+    });
     const after = input.nextToken !== undefined ? decodeCursor('groups', input.nextToken, isString) : undefined;
     const limit = input.limit ?? 50;
     this.sink.flush();
     const rows = this.repo.listGroups(scope.accountId, scope.region, {
       prefix: input.logGroupNamePrefix,
       contains: input.logGroupNamePattern || undefined,
+      names,
       cls: input.logGroupClass,
       afterName: after,
       limit: limit + 1,
@@ -564,7 +581,7 @@ export class LogsCore {
   }
 
   private groupByArn(scope: Scope, arn: string): GroupRow {
-    const m = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:([^:]+)(?::\*)?$/.exec(arn);
+    const m = GROUP_ARN.exec(arn);
     if (!m) throw InvalidParameter(`Invalid resource arn: ${arn}`);
     if (m[1] !== scope.region || m[2] !== scope.accountId) throw ResourceNotFound(MSG.groupMissing);
     return this.requireGroup(scope, m[3]!);

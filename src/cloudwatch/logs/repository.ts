@@ -192,7 +192,7 @@ export class LogsRepository {
   listGroups(
     account: string,
     region: string,
-    q: { prefix?: string; contains?: string; cls?: string; afterName?: string; limit: number },
+    q: { prefix?: string; contains?: string; names?: readonly string[]; cls?: string; afterName?: string; limit: number },
   ): GroupRow[] {
     const where = ['account = ?', 'region = ?'];
     const args: unknown[] = [account, region];
@@ -204,6 +204,10 @@ export class LogsRepository {
       // logGroupNamePattern is a case-insensitive substring match on AWS.
       where.push("instr(lower(name), lower(?)) > 0");
       args.push(q.contains);
+    }
+    if (q.names !== undefined) {
+      where.push('name IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(q.names));
     }
     if (q.cls !== undefined) {
       where.push('log_group_class = ?');
