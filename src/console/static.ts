@@ -1,4 +1,4 @@
-// Serves the console's bundled browser app (built by `npm run build` into dist/console/) from the
+// Serves the console's bundled browser app (built by `npm run build` into dist/console-app/) from the
 // package itself: no CDN at run time. The bundle is flat, so only plain file names are served,
 // which also rules out path traversal.
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -7,7 +7,7 @@ import type { RequestContext } from '../server/context.js';
 import { packageRoot } from '../paths.js';
 import { NotFound, Unavailable } from './errors.js';
 
-export const consoleDistDir = join(packageRoot, 'dist', 'console');
+export const consoleDistDir = join(packageRoot, 'dist', 'console-app');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,7 +29,7 @@ export function serveStatic(ctx: RequestContext, file: string, dir = consoleDist
   const path = join(dir, name);
   if (!existsSync(path)) {
     if (!existsSync(join(dir, 'index.html'))) {
-      throw Unavailable('The console bundle is missing: run `npm run build` to produce dist/console/.');
+      throw Unavailable('The console bundle is missing: run `npm run build` to produce dist/console-app/.');
     }
     throw NotFound(`No console file ${file}`);
   }

@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaClient, PublishVersionCommand, CreateAliasCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, InvokeCommand, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { startNimbus, clientConfig, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
 import { readExecution, tokenPathsOf, type HistoryEvent } from '../../src/console/shared/execution-view.js';
-import { consoleApi, createFixtures, HELLO_CODE, ROLE, WORKFLOW } from './console-fixtures.js';
+import { consoleApi, createApiFixture, createFixtures, HELLO_CODE, ROLE, WORKFLOW } from './console-fixtures.js';
 
 let nimbus: TestNimbus;
 let lambda: LambdaClient;
@@ -239,5 +240,66 @@ describe('state machines', () => {
     const badToken = await api('POST', 'tasks/success', { taskToken: 'nope', output: '{}' });
     expect(badToken.errorType).toBe('InvalidToken');
     expect((await api('POST', 'tasks/success', { output: '{}' })).status).toBe(400);
+  });
+});
+
+describe('APIs', () => {
+  it('shows resources, stages, deployments, keys and plans, and tests requests through the data plane', async () => {
+    const ag = new APIGatewayClient(clientConfig(nimbus.endpoint));
+    const { apiId, keyId, planId } = await createApiFixture(ag);
+    ag.destroy();
+    const list = await api('GET', 'apis');
+    expect(list.body.apis.map((a: any) => a.name)).toEqual(['console-api']);
+    const detail = await api('GET', `apis/${apiId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.resources.map((r: any) => r.path)).toEqual(['/', '/hello']);
+    expect(detail.body.resources[1].resourceMethods.GET.methodIntegration.type).toBe('MOCK');
+    expect(detail.body.stages[0]).toMatchObject({ stageName: 'prod', methodSettings: { '*/*': { throttlingBurstLimit: 1 } } });
+    expect(detail.body.deployments[0].description).toBe('first deployment');
+    const first = await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'GET', path: '/hello' });
+    expect(first.status).toBe(200);
+    expect([first.body.status, JSON.parse(first.body.body)]).toEqual([200, { hello: 'from mock' }]);
+    const second = await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'GET', path: '/hello' });
+    expect(second.body.status).toBe(429);
+    expect(JSON.parse(second.body.body)).toEqual({ message: 'Too Many Requests' });
+    const usage = await api('GET', 'usage');
+    expect(usage.body.apiKeys.map((k: any) => k.id)).toEqual([keyId]);
+    expect(usage.body.usagePlans.map((p: any) => p.id)).toEqual([planId]);
+    expect(usage.body.usage[0].keys.map((k: any) => k.id)).toEqual([keyId]);
+    const missing = await api('GET', 'apis/abcdef1234');
+    expect([missing.status, missing.errorType]).toEqual([404, 'NotFoundException']);
+    expect((await api('GET', 'apis/BAD!')).status).toBe(400);
+    expect((await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'BREW', path: '/' })).status).toBe(400);
+    expect((await api('POST', `apis/${apiId}/test`, { stage: 'prod', path: 'no-slash' })).status).toBe(400);
+    expect((await api('POST', `apis/${apiId}/test`, { stage: 'prod', path: '/', headers: { 'bad header': 'x' } })).status).toBe(400);
+  });
+});
+
+describe('static files', () => {
+  it('serves the bundled app under /_nimbus/ and redirects /_nimbus', async () => {
+    const { request } = await import('undici');
+    const { existsSync } = await import('node:fs');
+    const { consoleDistDir } = await import('../../src/console/static.js');
+    if (!existsSync(`${consoleDistDir}/index.html`)) {
+      const { execFileSync } = await import('node:child_process');
+      execFileSync(process.execPath, ['console/build.mjs']);
+    }
+    const redirect = await request(`${nimbus.endpoint}/_nimbus`);
+    await redirect.body.dump();
+    expect([redirect.statusCode, redirect.headers.location]).toEqual([301, '/_nimbus/']);
+    const page = await request(`${nimbus.endpoint}/_nimbus/`);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(await page.body.text()).toContain('<script type="module" src="app.js">');
+    const js = await request(`${nimbus.endpoint}/_nimbus/app.js`);
+    expect([js.statusCode, js.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
+    await js.body.dump();
+    for (const bad of ['/_nimbus/..%2Fpackage.json', '/_nimbus/nope.js', '/_nimbus/x/../../package.json', '/_nimbus/app.ts']) {
+      const r = await request(`${nimbus.endpoint}${bad}`);
+      await r.body.dump();
+      expect(r.statusCode).toBe(404);
+    }
+    const post = await request(`${nimbus.endpoint}/_nimbus/`, { method: 'POST' });
+    await post.body.dump();
+    expect(post.statusCode).toBe(405);
   });
 });

@@ -94,3 +94,35 @@ export async function consoleApi<T = any>(endpoint: string, method: string, path
     body: (text ? JSON.parse(text) : undefined) as T,
   };
 }
+
+/**
+ * A REST API with a MOCK `GET /hello`, deployed to stage `prod` throttled to a burst of 1 (so the
+ * second quick call answers 429), with a usage plan and an API key.
+ */
+export async function createApiFixture(ag: import('@aws-sdk/client-api-gateway').APIGatewayClient): Promise<{ apiId: string; keyId: string; planId: string }> {
+  const AG = await import('@aws-sdk/client-api-gateway');
+  const api = await ag.send(new AG.CreateRestApiCommand({ name: 'console-api', description: 'console demo API' }));
+  const restApiId = api.id!;
+  const root = (await ag.send(new AG.GetResourcesCommand({ restApiId }))).items!.find((r) => r.path === '/')!;
+  const hello = await ag.send(new AG.CreateResourceCommand({ restApiId, parentId: root.id!, pathPart: 'hello' }));
+  const resourceId = hello.id!;
+  await ag.send(new AG.PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await ag.send(new AG.PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await ag.send(new AG.PutMethodResponseCommand({ restApiId, resourceId, httpMethod: 'GET', statusCode: '200' }));
+  await ag.send(new AG.PutIntegrationResponseCommand({
+    restApiId, resourceId, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"hello":"from mock"}' },
+  }));
+  await ag.send(new AG.CreateDeploymentCommand({ restApiId, stageName: 'prod', description: 'first deployment' }));
+  await ag.send(new AG.UpdateStageCommand({
+    restApiId, stageName: 'prod', patchOperations: [
+      { op: 'replace', path: '/*/*/throttling/rateLimit', value: '0.001' },
+      { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1' },
+    ],
+  }));
+  const plan = await ag.send(new AG.CreateUsagePlanCommand({
+    name: 'console-plan', apiStages: [{ apiId: restApiId, stage: 'prod' }], quota: { limit: 1000, period: 'MONTH' }, throttle: { rateLimit: 100, burstLimit: 50 },
+  }));
+  const key = await ag.send(new AG.CreateApiKeyCommand({ name: 'console-key', enabled: true }));
+  await ag.send(new AG.CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: 'API_KEY' }));
+  return { apiId: restApiId, keyId: key.id!, planId: plan.id! };
+}

@@ -87,7 +87,7 @@ export function readExecution(
     if (!run) continue;
     if (e.type.endsWith('StateExited')) {
       run.exited++;
-      if (typeof d.output === 'string') run.outputs.push(d.output);
+      if (typeof d?.output === 'string') run.outputs.push(d.output);
       scheduled.delete(name);
     } else if (ATTEMPT.test(e.type)) {
       lastOutcome[name] = 'pending';
