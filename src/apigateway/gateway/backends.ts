@@ -8,8 +8,12 @@ import type { BackendResult } from './mapping.js';
 import type { AwsServiceUri } from './uris.js';
 
 /** One keep-alive pool per data plane, closed with it. */
-export function createAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+export function createAgent(options: { insecure?: boolean } = {}): Agent {
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 128,
+    ...(options.insecure ? { connect: { rejectUnauthorized: false } } : {}),
+  });
 }
 
 /** Headers a proxy never forwards (hop-by-hop, or owned by the transport). */

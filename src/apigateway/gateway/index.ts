@@ -32,7 +32,8 @@ export function createApiGatewayDataPlane(options: DataPlaneOptions): DataPlane 
   const invoker = typeof inv === 'function' ? inv : () => inv;
   const meter = new SqliteUsageMeter(platform.store, Date.now, (id) => catalog.findUsagePlan(id));
   const agent = createAgent();
-  const pipeline = new Pipeline({ catalog, invoker, meter, agent, endpoint: () => platform.endpoint });
+  const insecureAgent = createAgent({ insecure: true });
+  const pipeline = new Pipeline({ catalog, invoker, meter, agent, insecureAgent, endpoint: () => platform.endpoint });
   const unsubscribe = catalog.subscribe((event) => {
     switch (event.type) {
       case 'flushStageCache':
@@ -57,6 +58,7 @@ export function createApiGatewayDataPlane(options: DataPlaneOptions): DataPlane 
       unsubscribe();
       meter.close();
       await agent.close().catch(() => undefined);
+      await insecureAgent.close().catch(() => undefined);
     },
   });
   return { service, meter, pipeline };

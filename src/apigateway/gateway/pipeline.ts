@@ -41,6 +41,8 @@ export interface PipelineDeps {
   /** Nimbus's own endpoint (for AWS service integrations); read per request, set after listen. */
   readonly endpoint: () => string;
   readonly agent: Agent;
+  /** Pool for HTTPS back ends whose integration sets tlsConfig.insecureSkipVerification. */
+  readonly insecureAgent?: Agent;
   readonly clock?: () => number;
   readonly random?: () => number;
 }
@@ -186,6 +188,10 @@ export class Pipeline {
     }
   }
 
+  private agentFor(integration: Integration): Agent {
+    return integration.tlsConfig?.insecureSkipVerification && this.deps.insecureAgent ? this.deps.insecureAgent : this.deps.agent;
+  }
+
   private timeout(integration: Integration): number {
     const t = integration.timeoutInMillis;
     return Number.isFinite(t) && t >= 50 ? t : DEFAULT_TIMEOUT_MS;
@@ -317,7 +323,7 @@ export class Pipeline {
       headers,
       body: rendered.body,
       timeoutMs: this.timeout(integration),
-      agent: this.deps.agent,
+      agent: this.agentFor(integration),
     });
     call.integrationStatus = res.status;
     return this.respond(call, integration, String(res.status), res);
@@ -341,7 +347,7 @@ export class Pipeline {
       headers,
       body: call.body,
       timeoutMs: this.timeout(integration),
-      agent: this.deps.agent,
+      agent: this.agentFor(integration),
     });
     call.integrationStatus = res.status;
     const out: Record<string, string | string[]> = {};
