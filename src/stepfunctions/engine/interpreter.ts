@@ -13,7 +13,7 @@
 import {
   StatesError, StatesErrors, VariableScope, buildContext, catchResult, checkPayloadSize, errorOutput,
   findCatcher, findRetrier, mapInput, mapItemInput, parallelInput, retryDelay, runChoice, runFail, runPass,
-  runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName,
+  runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
   type StateMachine, type StateOutcome, type TaskState, type Catcher, type Retrier,
 } from '../asl/index.js';
@@ -57,7 +57,22 @@ interface Done extends StepData {
 }
 
 const str = (v: Json): string => JSON.stringify(v);
-const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * ISO timestamps for the context object, on every state: Date#toISOString is costly, so the
+ * `YYYY-MM-DDTHH:MM:SS.` prefix is cached per second and only the milliseconds are appended.
+ */
+let isoSecond = NaN;
+let isoPrefix = '';
+const iso = (ms: number): string => {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const frac = ms - second * 1000;
+  return `${isoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+};
 
 export class Interpreter {
   private readonly integrations = new Map<string, Integration>();
@@ -150,8 +165,13 @@ export class Interpreter {
     return id;
   }
 
-  private exited(sc: Scope, state: State, outcome: StateOutcome): void {
-    const details: Record<string, unknown> = { name: state.name, output: str(outcome.output), outputDetails: { truncated: false } };
+  private exited(sc: Scope, state: State, outcome: StateOutcome, outputText: string): void {
+    if (sc.silent) return;
+    if (!this.journal.detailed) {
+      this.emit(sc, `${state.Type}StateExited`);
+      return;
+    }
+    const details: Record<string, unknown> = { name: state.name, output: outputText, outputDetails: { truncated: false } };
     if (outcome.assigned && Object.keys(outcome.assigned).length > 0) {
       details.assignedVariables = Object.fromEntries(Object.entries(outcome.assigned).map(([k, v]) => [k, str(v)]));
       details.assignedVariablesDetails = { truncated: false };
@@ -161,8 +181,12 @@ export class Interpreter {
 
   /** Records the step as done (with the events so far) and waits until it is durable. */
   private async finishStep(sc: Scope, key: string, state: State, outcome: StateOutcome, next: string | null, extra?: StepData): Promise<Done> {
-    checkPayloadSize(outcome.output, 'output', state.name);
-    this.exited(sc, state, outcome);
+    // One serialization serves the 256 KB check and the history event.
+    const text = str(outcome.output);
+    if (text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+      checkPayloadSize(outcome.output, 'output', state.name);
+    }
+    this.exited(sc, state, outcome, text);
     const done: Done = { next, output: outcome.output, prev: sc.prev, ...(outcome.assigned ? { assigned: outcome.assigned } : {}), ...extra };
     this.journal.putStep(key, true, done);
     await this.journal.commit();
@@ -187,10 +211,14 @@ export class Interpreter {
   }
 
   private entered(sc: Scope, state: State, input: Json, id?: number): number {
-    const details = { name: state.name, input: str(input), inputDetails: { truncated: false } };
     if (sc.silent) return sc.prev;
     const entered = id ?? this.journal.reserve();
-    this.journal.write(entered, `${state.Type}StateEntered`, sc.prev, 'stateEnteredEventDetails', details);
+    if (this.journal.detailed) {
+      const details = { name: state.name, input: str(input), inputDetails: { truncated: false } };
+      this.journal.write(entered, `${state.Type}StateEntered`, sc.prev, 'stateEnteredEventDetails', details);
+    } else {
+      this.journal.write(entered, `${state.Type}StateEntered`, sc.prev);
+    }
     sc.prev = entered;
     return entered;
   }

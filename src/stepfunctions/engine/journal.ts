@@ -58,6 +58,8 @@ export interface Journal {
   commit(): Promise<void>;
   /** Number of events recorded (for the 25,000-event history limit). */
   readonly eventCount: number;
+  /** False when nobody will read event details (Express without logging): callers skip building them. */
+  readonly detailed: boolean;
 }
 
 /** Express executions and TestState: events and checkpoints live in memory only. */
@@ -65,7 +67,10 @@ export class MemoryJournal implements Journal {
   readonly events: HistoryEvent[] = [];
   private readonly steps = new Map<string, StepRecord>();
   private next = 1;
-  constructor(private readonly now: () => number, private readonly onEvent?: (e: HistoryEvent) => void) {}
+  readonly detailed: boolean;
+  constructor(private readonly now: () => number, private readonly onEvent?: (e: HistoryEvent) => void, detailed = true) {
+    this.detailed = detailed || onEvent !== undefined;
+  }
   get eventCount(): number {
     return this.next - 1;
   }

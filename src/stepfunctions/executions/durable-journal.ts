@@ -10,6 +10,7 @@ export class DurableJournal implements Journal {
   private readonly steps = new Map<string, StepRecord>();
   private pendingEvents: Array<[number, string, number, number, string | null]> = [];
   private pendingSteps = new Map<string, StepRecord>();
+  readonly detailed = true;
   /** Called for every event (e.g. to log it to CloudWatch Logs). */
   onEvent?: (e: HistoryEvent) => void;
 

@@ -189,10 +189,10 @@ export class Executions implements ExecutionStarter {
 
   private async runExpress(
     arn: string, name: string, machine: ResolvedMachine, input: Json, inputText: string, startDate: number,
-    variables?: JsonObject,
+    variables?: JsonObject, detailed = false,
   ): Promise<{ result: ExecutionResult; stopDate: number; journal: MemoryJournal }> {
     const logger = this.logger(arn, name, machine.machineArn, machine.logging);
-    const journal = new MemoryJournal(() => this.d.clock.now(), logger);
+    const journal = new MemoryJournal(() => this.d.clock.now(), logger, detailed);
     journal.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
       input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn,
     });
@@ -502,7 +502,7 @@ export class Executions implements ExecutionStarter {
       type: 'EXPRESS', definition: text, roleArn: req.roleArn ?? '', logging: {}, parsed,
     };
     const arn = expressExecutionArn(req.region, req.accountId, 'TestStateMachine', randomUUID(), randomUUID());
-    const { result, journal } = await this.runExpress(arn, 'TestState', machine, input, inputText, this.d.clock.now(), variables);
+    const { result, journal } = await this.runExpress(arn, 'TestState', machine, input, inputText, this.d.clock.now(), variables, true);
     const first = journal.step('0');
     const out: Record<string, unknown> = { inspectionData: { input: inputText, ...(req.variables ? { variables: req.variables } : {}) } };
     if (first?.done) {

@@ -38,6 +38,8 @@ const MAX_TAGS = 50;
 export class StateMachines {
   /** Parsed definitions by text (definitions are immutable strings; parsing is the costly part). */
   private readonly parsed = new Map<string, StateMachine>();
+  /** resolve() results for unqualified and version ARNs; cleared by every control-plane write. */
+  private readonly resolved = new Map<string, ResolvedMachine>();
 
   constructor(private readonly repo: SfnRepository, private readonly db: Sqlite, private readonly now: () => number) {}
 
@@ -52,6 +54,7 @@ export class StateMachines {
   }
 
   create(input: CreateMachineInput): { stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string } {
+    this.resolved.clear();
     validateName(input.name);
     validateRoleArn(input.roleArn);
     const type = input.type ?? 'STANDARD';
@@ -121,6 +124,7 @@ export class StateMachines {
     stateMachineArn: string; definition?: string; roleArn?: string; loggingConfiguration?: LoggingConfiguration;
     tracingConfiguration?: TracingConfiguration; publish?: boolean; versionDescription?: string;
   }): { updateDate: number; revisionId: string; stateMachineVersionArn?: string } {
+    this.resolved.clear();
     if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined &&
       input.tracingConfiguration === undefined && !input.publish) {
       throw SfnErrors.MissingRequiredParameter(
@@ -149,6 +153,7 @@ export class StateMachines {
   }
 
   delete(arn: string): void {
+    this.resolved.clear();
     const p = expectArn(arn, 'stateMachine');
     if (p.parts.length === 2) {
       // AWS: DeleteStateMachine with a version or alias ARN deletes that version or alias.
@@ -190,6 +195,7 @@ export class StateMachines {
   }
 
   publish(arn: string, revisionId: string | undefined, description: string | undefined): { creationDate: number; stateMachineVersionArn: string } {
+    this.resolved.clear();
     return this.db.transaction(() => {
       const m = this.machine(arn);
       if (revisionId !== undefined && revisionId !== m.revision_id) {
@@ -214,6 +220,7 @@ export class StateMachines {
   }
 
   deleteVersion(arn: string): void {
+    this.resolved.clear();
     const p = expectArn(arn, 'stateMachine');
     if (p.parts.length !== 2 || !/^\d+$/.test(p.parts[1]!)) {
       throw SfnErrors.ValidationException(`Invalid version ARN: '${arn}'`);
@@ -267,6 +274,7 @@ export class StateMachines {
   }
 
   createAlias(input: { name: string; description?: string; routingConfiguration: RoutingEntry[] }): { stateMachineAliasArn: string; creationDate: number } {
+    this.resolved.clear();
     validateAliasName(input.name);
     return this.db.transaction(() => {
       const machineArn = this.checkRouting(input.routingConfiguration);
@@ -303,6 +311,7 @@ export class StateMachines {
   }
 
   updateAlias(input: { stateMachineAliasArn: string; description?: string; routingConfiguration?: RoutingEntry[] }): { updateDate: number } {
+    this.resolved.clear();
     if (input.description === undefined && input.routingConfiguration === undefined) {
       throw SfnErrors.ValidationException('Either the description or the RoutingConfiguration must be specified');
     }
@@ -321,6 +330,7 @@ export class StateMachines {
   }
 
   deleteAlias(arn: string): void {
+    this.resolved.clear();
     const p = expectArn(arn, 'stateMachine');
     if (p.parts.length !== 2) throw SfnErrors.InvalidArn(`Invalid Arn: 'Invalid alias ARN: ${arn}'`);
     this.db.transaction(() => this.repo.deleteAlias(arn))();
@@ -342,14 +352,19 @@ export class StateMachines {
 
   /** Resolves an unqualified, version or alias ARN to what an execution runs (alias: weighted pick). */
   resolve(arn: string, random: () => number): ResolvedMachine {
+    const hit = this.resolved.get(arn);
+    if (hit) return hit;
     const p = expectArn(arn, 'stateMachine');
     if (p.parts.length === 1) {
       const m = this.repo.machine(arn);
       if (!m) throw SfnErrors.StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
-      return {
+      const r: ResolvedMachine = {
         machineArn: m.arn, name: m.name, type: m.type, definition: m.definition, roleArn: m.role_arn,
         logging: parseJson(m.logging, {}), parsed: this.parse(m.definition),
       };
+      if (this.resolved.size > 1000) this.resolved.clear();
+      this.resolved.set(arn, r);
+      return r;
     }
     let versionArn = arn;
     let aliasArn: string | undefined;
