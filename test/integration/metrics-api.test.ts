@@ -254,6 +254,24 @@ describe('GetMetricData', () => {
     expect(asc.MetricDataResults![0]!.Values).toEqual([10, 20, 40]);
     expect(asc.MetricDataResults![2]!.Values).toEqual([11, 22, 40]);
 
+    // Paging: MaxDatapoints cuts the concatenated series; NextToken continues.
+    const pages: number[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(t), EndTime: new Date(t + 180_000), ScanBy: 'TimestampAscending', MaxDatapoints: 2, NextToken: token,
+          MetricDataQueries: [
+            { Id: 'a', MetricStat: { Metric: metric('Invocations'), Period: 60, Stat: 'Sum' } },
+            { Id: 'b', MetricStat: { Metric: metric('Errors'), Period: 60, Stat: 'Sum' } },
+          ],
+        }),
+      );
+      pages.push(page.MetricDataResults!.flatMap((r) => r.Values!));
+      token = page.NextToken;
+    } while (token && pages.length < 10);
+    expect(pages).toEqual([[10, 20], [40, 1], [2, 0]]);
+
     const badId = await failure(
       cw.send(
         new GetMetricDataCommand({

@@ -302,7 +302,7 @@ export class MetricsCore {
       ScanBy?: string;
       MaxDatapoints?: number;
     },
-  ): { MetricDataResults: MetricDataResultOut[]; Messages: never[] } {
+  ): { MetricDataResults: MetricDataResultOut[]; Messages: never[]; NextToken?: string } {
     const queries = required(input.MetricDataQueries, 'MetricDataQueries');
     if (queries.length === 0) throw MissingParameter('The parameter MetricDataQueries is required.');
     if (queries.length > 500) throw InvalidParameterValue('The collection MetricDataQueries must not have a size greater than 500.');
@@ -313,7 +313,12 @@ export class MetricsCore {
     if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') {
       throw InvalidParameterValue(`The value ${scanBy} for parameter ScanBy is invalid.`);
     }
-    if (input.NextToken !== undefined) throw InvalidNextToken('The service returned an invalid NextToken.');
+    let offset = 0;
+    if (input.NextToken !== undefined) {
+      const m = /^d(\d{1,15})$/.exec(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
+      if (!m) throw InvalidNextToken('The service returned an invalid NextToken.');
+      offset = Number(m[1]);
+    }
     const maxPoints = input.MaxDatapoints ?? 100_800;
     if (maxPoints < 1) throw InvalidParameterValue('The parameter MaxDatapoints must be greater than 0.');
 
@@ -380,23 +385,33 @@ export class MetricsCore {
       labels.set(q.Id!, q.Label ?? q.Id!);
     }
 
+    // Pages cut the concatenation of all returned series (in query order) into MaxDatapoints
+    // slices; a NextToken is the number of datapoints already returned.
+    let skip = offset;
     let budget = maxPoints;
+    let more = false;
     const results: MetricDataResultOut[] = [];
     for (const q of queries) {
       if (q.ReturnData === false) continue;
       const points = [...series.get(q.Id!)!].sort((a, b) => (scanBy === 'TimestampAscending' ? a[0] - b[0] : b[0] - a[0]));
-      const kept = points.slice(0, Math.max(0, budget));
+      const from = Math.min(skip, points.length);
+      skip -= from;
+      const kept = points.slice(from, from + budget);
       budget -= kept.length;
+      const partial = from + kept.length < points.length;
+      if (partial) more = true;
       results.push({
         Id: q.Id!,
         Label: labels.get(q.Id!)!,
         Timestamps: kept.map(([t]) => new Date(t)),
         Values: kept.map(([, v]) => v),
-        StatusCode: kept.length < points.length ? 'PartialData' : 'Complete',
+        StatusCode: partial ? 'PartialData' : 'Complete',
         Messages: [],
       });
     }
-    return { MetricDataResults: results, Messages: [] };
+    const out: { MetricDataResults: MetricDataResultOut[]; Messages: never[]; NextToken?: string } = { MetricDataResults: results, Messages: [] };
+    if (more) out.NextToken = Buffer.from(`d${offset + maxPoints}`, 'utf8').toString('base64url');
+    return out;
   }
 
   private dimensions(dims: DimensionIn[] | undefined, at: string): Dimension[] {
