@@ -22,6 +22,7 @@ interface Case {
   name: string; group: string; definitionText: string; inputText: string | null;
   expected: { status: string; output?: Json; error?: string; cause?: string };
   lambda?: LambdaDef | LambdaDef[]; tags?: string[];
+  history?: Array<{ type: string; stateExitedEventDetails?: { name: string; assignedVariables?: Record<string, Json> } }>;
 }
 
 interface LambdaDef { functionName: string; behavior: string; node: string }
@@ -84,6 +85,20 @@ const EXEC_NAME = 'exec-name';
 let seq = 0;
 const randomness = { random: () => 0.5, uuid: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}` };
 
+/** Every Assign the loop applied, as (state, variables), to compare with the history's assignedVariables. */
+let assignLog: string[] = [];
+
+/** Canonical text of a value (sorted keys) so key order never matters. */
+function canon(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function logAssign(state: string, assigned: JsonObject | undefined): void {
+  if (assigned) for (const [k, v] of Object.entries(assigned)) assignLog.push(`${state}|${k}=${canon(v)}`);
+}
+
 async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScope, execInput: Json): Promise<End> {
   let name = g.StartAt;
   let data = input;
@@ -101,9 +116,9 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
     let next: string | undefined;
     try {
       switch (state.Type) {
-        case 'Pass': { const o = await runPass(state, data, env); scope.assign(o.assigned); data = o.output; next = state.Next; break; }
-        case 'Choice': { const o = await runChoice(state, data, env); scope.assign(o.assigned); data = o.output; next = o.next; break; }
-        case 'Wait': { const o = await runWait(state, data, env, Date.now()); scope.assign(o.assigned); data = o.output; next = state.Next; break; }
+        case 'Pass': { const o = await runPass(state, data, env); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = state.Next; break; }
+        case 'Choice': { const o = await runChoice(state, data, env); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = o.next; break; }
+        case 'Wait': { const o = await runWait(state, data, env, Date.now()); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = state.Next; break; }
         case 'Succeed': return { status: 'SUCCEEDED', output: (await runSucceed(state, data, env)).output };
         case 'Fail': { const o = await runFail(state, data, env); return { status: 'FAILED', ...o }; }
         case 'Task':
@@ -140,6 +155,7 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
               }
               const o = await stateResult(state, data, results, env);
               scope.assign(o.assigned);
+              logAssign(name, o.assigned);
               data = o.output;
               next = state.Next;
               break;
@@ -152,6 +168,7 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
               if (!catcher) throw e;
               const o = await catchResult(state, catcher, data, errorOutput(e.error, e.cause), env);
               scope.assign(o.assigned);
+              logAssign(name, o.assigned);
               data = o.output;
               next = catcher.Next;
               attempts = new Map();
@@ -195,11 +212,30 @@ describe('cases run through the library match AWS', () => {
     if (skip) return;
     const machine = parseDefinition(c.definitionText);
     const input = JSON.parse(c.inputText ?? '{}') as Json;
+    assignLog = [];
     const r = await runGraph(c, machine, input, new VariableScope(), input);
     const norm = (s: string | undefined) => s?.replace(/event id #\d+/g, 'event id #N');
     const exp = { ...c, expected: { ...c.expected, ...(c.expected.cause !== undefined ? { cause: norm(c.expected.cause) } : {}) } };
     const act = r.status === 'FAILED' ? { ...r, cause: norm(r.cause) } : r;
     const m = matchCase(exp, act as unknown as JsonObject, { accountId: ACCOUNT, region: 'us-east-1' }) as { ok: boolean; why: string };
     expect(m.ok ? 'ok' : `${m.why}: got ${JSON.stringify(act).slice(0, 600)}`).toBe('ok');
+
+    // The history's assignedVariables hold each value as JSON text (objects sometimes unwrapped by the
+    // recorder); entries with masked values are skipped.
+    const expected: string[] = [];
+    for (const e of c.history ?? []) {
+      const d = e.stateExitedEventDetails;
+      if (!d?.assignedVariables) continue;
+      for (const [k, v] of Object.entries(d.assignedVariables)) {
+        const text = canon(typeof v === 'string' ? JSON.parse(v) : v);
+        if (/<[A-Za-z]|\bdate\b/.test(text)) continue;
+        expected.push(`${d.name}|${k}=${text}`);
+      }
+    }
+    if (expected.length > 0) {
+      const masked = new Set(expected.map((x) => x.split('=')[0]));
+      const got = assignLog.filter((x) => masked.has(x.split('=')[0] as string));
+      expect(got.sort()).toEqual(expected.sort());
+    }
   });
 });
