@@ -27,7 +27,7 @@ import type { RuntimeSpec } from './runtimes.js';
 import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
 import { linkTree } from './tree.js';
-import { ownedBy, processTree, socketInode } from './peer-check.js';
+import { connectionOwnedBy, processTree } from './peer-check.js';
 
 /** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
 const INIT_LIMIT_MS = 10_000;
@@ -325,12 +325,10 @@ export class Environment implements RuntimeApiHandler {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private isOwnConnection(clientPort: number, serverPort: number): boolean {
-    const inode = socketInode(clientPort, serverPort);
-    if (inode === undefined) return false;
+  private async isOwnConnection(clientPort: number, serverPort: number): Promise<boolean> {
     const pid = this.child?.pid;
     const pids = this.cell?.pids() ?? (pid ? processTree(pid) : []);
-    const own = ownedBy(inode, pids);
+    const own = await connectionOwnedBy(clientPort, serverPort, pids);
     if (!own) this.deps.log(`lambda: refused a Runtime API connection to environment ${this.id} from a process outside it`);
     return own;
   }

@@ -142,7 +142,7 @@ function removeStaleParents(base: string): void {
     return;
   }
   for (const name of names) {
-    const pid = /^nimbus-(\d+)$/.exec(name)?.[1];
+    const pid = /^nimbus-(\d+)(?:-\d+)?$/.exec(name)?.[1];
     if (!pid || Number(pid) === process.pid || existsSync(`/proc/${pid}`)) continue;
     const dir = join(base, name);
     try {
@@ -154,11 +154,17 @@ function removeStaleParents(base: string): void {
   }
 }
 
-/** Creates `nimbus-<pid>` under the first writable candidate; returns it or undefined. */
+let parentSequence = 0;
+
+/**
+ * Creates `nimbus-<pid>-<n>` under the first writable candidate; returns it or undefined. One per
+ * pool, so several pools in one process (tests, embedders) never remove each other's cgroups.
+ */
 function makeParent(candidates: string[], probeFile: string): string | undefined {
+  const name = `nimbus-${process.pid}-${++parentSequence}`;
   for (const base of candidates) {
     removeStaleParents(base);
-    const dir = join(base, `nimbus-${process.pid}`);
+    const dir = join(base, name);
     try {
       mkdirSync(dir, { recursive: true });
       if (existsSync(join(dir, probeFile))) return dir;

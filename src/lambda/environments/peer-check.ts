@@ -3,10 +3,10 @@
 // its events. Each new connection is therefore traced to its owning process through
 // /proc/net/tcp (socket inode) and /proc/<pid>/fd, and accepted only from the environment's own
 // processes. Runtime clients keep their connection alive, so this runs about once per environment.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 
 /** Inode of the loopback TCP socket whose local port is `clientPort` and peer port `serverPort`. */
-export function socketInode(clientPort: number, serverPort: number, table = readTcpTable()): string | undefined {
+export function socketInode(clientPort: number, serverPort: number, table: string): string | undefined {
   const local = `:${clientPort.toString(16).toUpperCase().padStart(4, '0')}`;
   const remote = `:${serverPort.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const line of table.split('\n')) {
@@ -26,23 +26,29 @@ function readTcpTable(): string {
   }
 }
 
-/** True when one of `pids` holds the socket with this inode. */
-export function ownedBy(inode: string, pids: Iterable<number>): boolean {
+/**
+ * Whether the connection from `clientPort` to `serverPort` belongs to one of `pids`. Asynchronous:
+ * the kernel takes milliseconds to render /proc/net/tcp, which must not stall Nimbus's event loop.
+ */
+export async function connectionOwnedBy(clientPort: number, serverPort: number, pids: Iterable<number>): Promise<boolean> {
+  let table: string;
+  try {
+    table = await fsp.readFile('/proc/net/tcp', 'utf8');
+  } catch {
+    return false;
+  }
+  const inode = socketInode(clientPort, serverPort, table);
+  if (inode === undefined) return false;
   const target = `socket:[${inode}]`;
   for (const pid of pids) {
     let fds: string[];
     try {
-      fds = readdirSync(`/proc/${pid}/fd`);
+      fds = await fsp.readdir(`/proc/${pid}/fd`);
     } catch {
       continue;
     }
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === target) return true;
-      } catch {
-        /* closed meanwhile */
-      }
-    }
+    const links = await Promise.all(fds.map((fd) => fsp.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+    if (links.includes(target)) return true;
   }
   return false;
 }

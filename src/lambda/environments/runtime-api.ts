@@ -2,7 +2,7 @@
 // This module owns only the wire: routes, body limits and status codes. What an event means for
 // the invocation is decided by the environment through `RuntimeApiHandler`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 
 /** AWS's limit on a synchronous response payload (6 MB as AWS counts it). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -75,20 +75,33 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | und
 
 export class RuntimeApiServer {
   private readonly server: Server;
+  /** Accepts connections paused, so nothing is read from a socket before its peer is verified. */
+  private readonly listener?: NetServer;
   port = 0;
 
   /**
    * @param verifyPeer decides whether a new connection comes from the environment's own processes
-   *   (called with the client's and the server's port); refused connections are closed at once.
+   *   (called with the client's and the server's port); refused connections are closed unread.
    */
   constructor(
     private readonly handler: RuntimeApiHandler,
-    verifyPeer?: (clientPort: number, serverPort: number) => boolean,
+    verifyPeer?: (clientPort: number, serverPort: number) => Promise<boolean>,
   ) {
     this.server = createServer((req, res) => this.route(req, res));
     if (verifyPeer) {
-      this.server.on('connection', (socket: Socket) => {
-        if (!verifyPeer(socket.remotePort ?? 0, this.port)) socket.destroy();
+      this.listener = createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+        verifyPeer(socket.remotePort ?? 0, this.port).then(
+          (ok) => {
+            if (!ok || socket.destroyed) {
+              socket.destroy();
+              return;
+            }
+            // Hand the verified socket to the HTTP server (it starts reading it).
+            this.server.emit('connection', socket);
+            socket.resume();
+          },
+          () => socket.destroy(),
+        );
       });
     }
     // /next is a long poll that may wait for minutes between invocations.
@@ -99,16 +112,18 @@ export class RuntimeApiServer {
   }
 
   listen(): Promise<number> {
+    const server = this.listener ?? this.server;
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.port = (this.server.address() as AddressInfo).port;
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        this.port = (server.address() as AddressInfo).port;
         resolve(this.port);
       });
     });
   }
 
   close(): void {
+    this.listener?.close();
     this.server.close();
     this.server.closeAllConnections();
   }
