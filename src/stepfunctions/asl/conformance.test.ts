@@ -22,7 +22,8 @@ interface Case {
   name: string; group: string; definitionText: string; inputText: string | null;
   expected: { status: string; output?: Json; error?: string; cause?: string };
   lambda?: LambdaDef | LambdaDef[]; tags?: string[];
-  history?: Array<{ type: string; stateExitedEventDetails?: { name: string; assignedVariables?: Record<string, Json> } }>;
+  history?: Array<{ type: string; stateExitedEventDetails?: { name: string; output?: Json; assignedVariables?: Record<string, Json> } }>;
+  placeholders?: string[];
 }
 
 interface LambdaDef { functionName: string; behavior: string; node: string }
@@ -95,6 +96,10 @@ function canon(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** Every state exit the loop made: (state, output), to compare with the history's stateExited events. */
+let exitLog: Array<{ name: string; output: Json }> = [];
+let exitsCompared = 0;
+
 function logAssign(state: string, assigned: JsonObject | undefined): void {
   if (assigned) for (const [k, v] of Object.entries(assigned)) assignLog.push(`${state}|${k}=${canon(v)}`);
 }
@@ -119,7 +124,11 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
         case 'Pass': { const o = await runPass(state, data, env); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = state.Next; break; }
         case 'Choice': { const o = await runChoice(state, data, env); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = o.next; break; }
         case 'Wait': { const o = await runWait(state, data, env, Date.now()); scope.assign(o.assigned); logAssign(name, o.assigned); data = o.output; next = state.Next; break; }
-        case 'Succeed': return { status: 'SUCCEEDED', output: (await runSucceed(state, data, env)).output };
+        case 'Succeed': {
+          const output = (await runSucceed(state, data, env)).output;
+          exitLog.push({ name, output });
+          return { status: 'SUCCEEDED', output };
+        }
         case 'Fail': { const o = await runFail(state, data, env); return { status: 'FAILED', ...o }; }
         case 'Task':
         case 'Parallel':
@@ -182,6 +191,7 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
       if (e instanceof StatesError) return { status: 'FAILED', error: e.error, cause: e.cause };
       throw e;
     }
+    exitLog.push({ name, output: data });
     if (next === undefined) return { status: 'SUCCEEDED', output: data };
     name = next;
   }
@@ -213,6 +223,7 @@ describe('cases run through the library match AWS', () => {
     const machine = parseDefinition(c.definitionText);
     const input = JSON.parse(c.inputText ?? '{}') as Json;
     assignLog = [];
+    exitLog = [];
     const r = await runGraph(c, machine, input, new VariableScope(), input);
     const norm = (s: string | undefined) => s?.replace(/event id #\d+/g, 'event id #N');
     const exp = { ...c, expected: { ...c.expected, ...(c.expected.cause !== undefined ? { cause: norm(c.expected.cause) } : {}) } };
@@ -232,10 +243,30 @@ describe('cases run through the library match AWS', () => {
         expected.push(`${d.name}|${k}=${text}`);
       }
     }
+    // Every recorded state exit must be matched by one of ours (same state, same output modulo
+    // the recorder's placeholders); order is free because branches and iterations interleave.
+    const pool = [...exitLog];
+    for (const e of c.history ?? []) {
+      const d = e.stateExitedEventDetails;
+      if (!d || d.output === undefined) continue;
+      const want = typeof d.output === 'string' ? (() => { try { return JSON.parse(d.output as string) as Json; } catch { return d.output; } })() : d.output;
+      const probe = { ...c, expected: { status: 'SUCCEEDED', output: want } };
+      const i = pool.findIndex((x) => x.name === d.name &&
+        (matchCase(probe, { status: 'SUCCEEDED', output: x.output }, { accountId: ACCOUNT, region: 'us-east-1' }) as { ok: boolean }).ok);
+      expect(i >= 0 ? 'matched' : `no exit of '${d.name}' with output ${JSON.stringify(want).slice(0, 300)}; ours: ${JSON.stringify(pool.filter((x) => x.name === d.name).map((x) => x.output)).slice(0, 300)}`).toBe('matched');
+      pool.splice(i, 1);
+      exitsCompared++;
+    }
+
     if (expected.length > 0) {
       const masked = new Set(expected.map((x) => x.split('=')[0]));
       const got = assignLog.filter((x) => masked.has(x.split('=')[0] as string));
       expect(got.sort()).toEqual(expected.sort());
     }
   });
+});
+
+// Guards against the history comparison silently comparing nothing.
+test('recorded state exits were compared', () => {
+  expect(exitsCompared).toBeGreaterThan(400);
 });
