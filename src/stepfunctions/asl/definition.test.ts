@@ -95,6 +95,9 @@ describe('validateDefinition', () => {
     expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': 'States.Nope(1)' }, End: true } }))).toHaveLength(1);
     expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': "States.Format('{}', $.x" }, End: true } }))).toHaveLength(1);
     expect(diag(m({ P: { Type: 'Pass', ResultPath: '$.a[*]', End: true } }))).toHaveLength(1);
+    const nest = (n: number) => 'States.Array('.repeat(n) + '1' + ')'.repeat(n);
+    expect(validateDefinition(m({ P: { Type: 'Pass', Parameters: { 'a.$': nest(10) }, End: true } })).result).toBe('OK');
+    expect(validateDefinition(m({ P: { Type: 'Pass', Parameters: { 'a.$': nest(11) }, End: true } })).result).toBe('FAIL');
     expect(validateDefinition(m({ P: { Type: 'Pass', Parameters: { 'a.$': '$.items[?(@.x > 1)].y', 'b.$': "States.Format('{}', $.x)", 'c.$': '$$.Execution.Id', 'd.$': '$var.x' }, End: true } })).result).toBe('OK');
   });
 

@@ -33,9 +33,13 @@ export function intrinsicSyntaxError(text: string): string | undefined {
   }
 }
 
-function check(call: IntrinsicCall): void {
+/** AWS allows at most 10 intrinsic functions nested inside one field. */
+const MAX_NESTING = 10;
+
+function check(call: IntrinsicCall, depth = 1): void {
   if (!INTRINSICS[call.name]) throw new IntrinsicSyntaxError(`Unsupported intrinsic function: ${call.name}`);
-  for (const a of call.args) if (a.kind === 'call') check(a.call);
+  if (depth > MAX_NESTING) throw new IntrinsicSyntaxError(`Intrinsic functions can be nested at most ${MAX_NESTING} levels deep`);
+  for (const a of call.args) if (a.kind === 'call') check(a.call, depth + 1);
 }
 
 /** Evaluate an intrinsic call; arguments may be literals, paths, `$$` paths, `$var` refs and nested calls. */
