@@ -155,6 +155,18 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(vars.AWS_ENDPOINT_URL).toBeUndefined(); // none given to this pool
   });
 
+  it('exports AWS_ENDPOINT_URL from the endpoint known when the environment starts', async () => {
+    let endpoint: string | undefined;
+    const other = setup({ isolation, endpointUrl: () => endpoint });
+    try {
+      endpoint = 'http://127.0.0.1:4566';
+      const code = writeCode(other.dataDir, { 'index.mjs': `export const handler = async () => process.env.AWS_ENDPOINT_URL;` });
+      expect(json((await other.pool.invoke(request(image(code)))).payload)).toBe('http://127.0.0.1:4566');
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('passes the context through: ARN, memory, remaining time, client context', async () => {
     const code = writeCode(env.dataDir, {
       'index.mjs': `export const handler = async (e, c) => ({ arn: c.invokedFunctionArn, mem: c.memoryLimitInMB, rem: c.getRemainingTimeInMillis(),

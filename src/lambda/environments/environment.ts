@@ -40,7 +40,8 @@ export interface EnvironmentDeps {
   readonly limiter: Limiter;
   readonly sink: LogSink;
   readonly credentials: Credentials;
-  readonly endpointUrl?: string;
+  /** Nimbus's endpoint, read when an environment starts (known only once Nimbus listens). */
+  readonly endpointUrl?: () => string | undefined;
   readonly log: (msg: string) => void;
   /** Accept Runtime API connections only from the environment's own processes. */
   readonly checkPeers: boolean;
@@ -359,7 +360,7 @@ export class Environment implements RuntimeApiHandler {
       region: image.region,
       executionEnv: this.spec.executionEnv,
       credentials: this.deps.credentials,
-      endpointUrl: this.deps.endpointUrl,
+      endpointUrl: this.deps.endpointUrl?.(),
       customer: image.environment,
       family: this.spec.family,
       runtimeDir,

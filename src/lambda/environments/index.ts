@@ -18,8 +18,12 @@ export interface EnvironmentPoolOptions {
   readonly dataDir: string;
   readonly logSink: LogSink;
   readonly log?: (msg: string) => void;
-  /** Nimbus's endpoint, exported to functions as AWS_ENDPOINT_URL so SDK calls reach Nimbus. */
-  readonly endpointUrl?: string;
+  /**
+   * Nimbus's endpoint, exported to functions as AWS_ENDPOINT_URL so SDK calls reach Nimbus. A
+   * function is read each time an environment starts (pass `() => platform.endpoint`: the pool is
+   * created before the server listens).
+   */
+  readonly endpointUrl?: string | (() => string | undefined);
   /** Idle environments are stopped after this long (default 5 minutes). */
   readonly idleTimeoutMs?: number;
   /** `auto` (default) uses bubblewrap when it works here. */
@@ -86,7 +90,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
     limiter,
     catalog,
     credentials: options.credentials ?? TEST_CREDENTIALS,
-    endpointUrl: options.endpointUrl,
+    endpointUrl: typeof options.endpointUrl === 'string' ? constant(options.endpointUrl) : options.endpointUrl,
     idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
     sparesPerClass: options.sparesPerClass ?? 1,
     prewarm: options.prewarm ?? ['nodejs20.x'],
@@ -106,4 +110,8 @@ function shieldFromHostPackage(dataDir: string): void {
   } catch {
     /* read-only data dir: functions then see the host's package scope */
   }
+}
+
+function constant(value: string): () => string {
+  return () => value;
 }

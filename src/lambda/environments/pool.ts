@@ -22,7 +22,7 @@ export interface PoolSettings {
   readonly limiter: Limiter;
   readonly catalog: RuntimeCatalog;
   readonly credentials: Credentials;
-  readonly endpointUrl?: string;
+  readonly endpointUrl?: () => string | undefined;
   readonly idleTimeoutMs: number;
   /** Spares kept per runtime class in recent use (0 disables pre-starting). */
   readonly sparesPerClass: number;
