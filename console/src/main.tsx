@@ -27,7 +27,8 @@ const NAV: Array<[string, string]> = [
 ];
 
 function App() {
-  const [section = 'functions', a, b] = useHash();
+  const [first, a, b] = useHash();
+  const section = first || 'functions';
   useEffect(() => {
     const title = NAV.find(([k]) => k === section)?.[1] ?? 'Nimbus';
     document.title = `${a ? a.split(':').pop() + ' · ' : ''}${title} · Nimbus console`;
@@ -58,4 +59,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);

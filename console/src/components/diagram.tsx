@@ -37,12 +37,43 @@ export function Diagram({ definition, runs, selected, onSelect }: {
     });
     dagre.layout(g);
     const info = g.graph() as { width?: number; height?: number };
+    const node = (id: string) => g.node(id) as unknown as Placed;
+    const edge = (i: number) =>
+      g.edge({ v: graph.edges[i]!.from, w: graph.edges[i]!.to, name: `e${i}` }) as unknown as { points: Array<{ x: number; y: number }>; x?: number; y?: number };
+    // dagre's compound layout leaves many empty ranks between levels (its nesting graph multiplies
+    // ranks); squeeze every empty vertical gap down to GAP with one monotone map of y.
+    const spans: Array<[number, number]> = [];
+    for (const n of graph.nodes) {
+      const p = node(n.id);
+      spans.push([p.y - p.height / 2, p.y + p.height / 2]);
+    }
+    for (const grp of graph.groups) {
+      const p = node(grp.id);
+      spans.push([p.y - p.height / 2, p.y - p.height / 2 + 20], [p.y + p.height / 2 - 4, p.y + p.height / 2]);
+    }
+    graph.edges.forEach((_e, i) => {
+      const d = edge(i);
+      if (d.y !== undefined && graph.edges[i]!.label) spans.push([d.y - 9, d.y + 9]);
+    });
+    const mapY = squeeze(spans, 30);
+    for (const n of [...graph.nodes, ...graph.groups]) {
+      const p = node(n.id);
+      const top = mapY(p.y - p.height / 2);
+      const bottom = mapY(p.y + p.height / 2);
+      p.y = (top + bottom) / 2;
+      p.height = bottom - top;
+    }
+    graph.edges.forEach((_e, i) => {
+      const d = edge(i);
+      for (const pt of d.points ?? []) pt.y = mapY(pt.y);
+      if (d.y !== undefined) d.y = mapY(d.y);
+    });
     return {
       graph,
       width: (info.width ?? 200) + 16,
-      height: (info.height ?? 200) + 16,
-      node: (id: string) => g.node(id) as unknown as Placed,
-      edge: (i: number) => g.edge({ v: graph.edges[i]!.from, w: graph.edges[i]!.to, name: `e${i}` }) as unknown as { points: Array<{ x: number; y: number }>; x?: number; y?: number },
+      height: mapY(info.height ?? 200) + 16,
+      node,
+      edge,
     };
   }, [definition]);
 
@@ -99,7 +130,8 @@ export function Diagram({ definition, runs, selected, onSelect }: {
               data-state={n.state}
               data-status={status}
               role={onSelect ? 'button' : 'img'}
-              tabIndex={onSelect ? 0 : undefined}
+              // SVG attributes are case-sensitive: `tabIndex` would not make the node focusable.
+              {...(onSelect ? { tabindex: 0 } : {})}
               aria-label={label}
               aria-pressed={onSelect ? selected === n.state : undefined}
               onClick={select}
@@ -134,4 +166,40 @@ export function Legend() {
       {items.map(([k, l]) => <li><span class={`swatch st-${k}`} aria-hidden="true" />{l}</li>)}
     </ul>
   );
+}
+
+/**
+ * A monotone map of y that keeps every occupied span as it is and shrinks each empty gap between
+ * spans to at most `gap` pixels (points inside a gap are interpolated).
+ */
+export function squeeze(spans: Array<[number, number]>, gap: number): (y: number) => number {
+  const sorted = spans.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)).sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  // Breakpoints: (old y, new y) pairs at each span's ends; linear between them.
+  const olds: number[] = [0];
+  const news: number[] = [0];
+  let shift = 0;
+  let prevEnd = 0;
+  for (const [a, b] of merged) {
+    const empty = a - prevEnd;
+    if (empty > gap) shift += empty - gap;
+    olds.push(a, b);
+    news.push(a - shift, b - shift);
+    prevEnd = b;
+  }
+  return (y: number) => {
+    if (y >= olds[olds.length - 1]!) return y - shift;
+    let i = 1;
+    while (i < olds.length && olds[i]! < y) i++;
+    const o0 = olds[i - 1]!;
+    const o1 = olds[i]!;
+    const n0 = news[i - 1]!;
+    const n1 = news[i]!;
+    return o1 === o0 ? n0 : n0 + ((y - o0) * (n1 - n0)) / (o1 - o0);
+  };
 }
