@@ -42,6 +42,8 @@ const TOO_LARGE: ApiAnswer = {
 const NOT_FOUND: ApiAnswer = { status: 404, body: '{"errorMessage":"Not Found","errorType":"InvalidRequest"}' };
 
 const INVOCATION = '/2018-06-01/runtime/invocation/';
+const MAX_PENDING_VERIFICATIONS = 4;
+const MAX_CONNECTIONS = 16;
 
 function send(res: ServerResponse, answer: ApiAnswer): void {
   res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer.body) });
@@ -89,8 +91,16 @@ export class RuntimeApiServer {
   ) {
     this.server = createServer((req, res) => this.route(req, res));
     if (verifyPeer) {
+      let verifying = 0;
       this.listener = createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
-        verifyPeer(socket.remotePort ?? 0, this.port).then(
+        // Each check costs Nimbus a read of /proc/net/tcp: a function opening connections in a loop
+        // must not turn that into work without bound.
+        if (verifying >= MAX_PENDING_VERIFICATIONS) {
+          socket.destroy();
+          return;
+        }
+        verifying++;
+        verifyPeer(socket.remotePort ?? 0, this.port).finally(() => verifying--).then(
           (ok) => {
             if (!ok || socket.destroyed) {
               socket.destroy();
@@ -103,6 +113,8 @@ export class RuntimeApiServer {
           () => socket.destroy(),
         );
       });
+      // Runtime clients hold one or two connections; more is a misbehaving function.
+      this.listener.maxConnections = MAX_CONNECTIONS;
     }
     // /next is a long poll that may wait for minutes between invocations.
     this.server.requestTimeout = 0;
