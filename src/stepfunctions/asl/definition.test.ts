@@ -1,6 +1,6 @@
 // parseDefinition / validateDefinition: AWS's codes, messages and locations for rejected definitions.
 import { describe, expect, test } from 'vitest';
-import { AslValidationError, parseDefinition, validateDefinition } from './index.js';
+import { AslValidationError, parseDefinition, parseStateDefinition, validateDefinition } from './index.js';
 
 const m = (states: object, extra: object = {}) => JSON.stringify({ StartAt: Object.keys(states)[0], States: states, ...extra });
 const diag = (text: string) => validateDefinition(text).diagnostics.map((d) => `${d.code}|${d.message}|${d.location ?? ''}`);
@@ -37,6 +37,17 @@ describe('parseDefinition', () => {
   test('no terminal state: MISSING_END_STATE at null, unreachable walk suppressed', () => {
     expect(() => parseDefinition(m({ A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, C: { Type: 'Pass', Next: 'A' } })))
       .toThrow(`Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'`);
+  });
+});
+
+describe('parseStateDefinition (TestState)', () => {
+  test('one state, Next not resolved, same errors', () => {
+    const st = parseStateDefinition(JSON.stringify({ Type: 'Pass', Result: 1, Next: 'Elsewhere' }));
+    expect(st.Type).toBe('Pass');
+    expect(st.name).toBe('TestState');
+    expect(() => parseStateDefinition(JSON.stringify({ Type: 'Pass', Output: 1, End: true })))
+      .toThrow(`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage at /'`);
+    expect(parseStateDefinition(JSON.stringify({ Type: 'Pass', Output: '{% 1 %}', End: true }), { queryLanguage: 'JSONata' }).queryLanguage).toBe('JSONata');
   });
 });
 

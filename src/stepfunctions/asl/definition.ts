@@ -1,9 +1,10 @@
 // Definition entry points: parse (throws AWS's InvalidDefinition) and validate (diagnostics list).
 // Both run the same validator; parse additionally returns the normalised model.
-import type { Diagnostic, Json, QueryLanguage, StateGraph, StateMachine, ValidationResult } from './model.js';
+import type { Diagnostic, Json, QueryLanguage, State, StateGraph, StateMachine, ValidationResult } from './model.js';
 import { AslValidationError } from './errors.js';
 import { Collector, checkType, seg } from './validate/collector.js';
 import { validateGraph } from './validate/graph.js';
+import { validateState } from './validate/states.js';
 
 export interface ParseOptions {
   /** The state machine type: EXPRESS machines cannot use `.sync` / `.waitForTaskToken` integrations. Default STANDARD. */
@@ -84,6 +85,23 @@ function run(text: string, options: ParseOptions = {}): { c: Collector; machine?
     ...(typeof raw.TimeoutSeconds === 'number' ? { TimeoutSeconds: raw.TimeoutSeconds } : {}),
   };
   return { c, machine };
+}
+
+/**
+ * TestState: parse and validate one state's definition (no machine around it: Next targets are
+ * not resolved). `queryLanguage` is the machine-level default the state inherits.
+ */
+export function parseStateDefinition(text: string, options: { name?: string; queryLanguage?: QueryLanguage } = {}): State {
+  const c = new Collector();
+  const raw = typeof text === 'string' && text.trim() !== '' ? parseJson(text, c) : (c.error('MISSING_DESCRIPTION', 'Definition is empty'), undefined);
+  let state: State | undefined;
+  if (raw !== undefined) {
+    const ql = options.queryLanguage ?? 'JSONPath';
+    state = validateState(c, options.name ?? 'TestState', raw, '', ql, ql,
+      (g, gloc, tq, k) => validateGraph(c, g, gloc, tq, tq, k));
+  }
+  if (!state || c.hasErrors) throw new AslValidationError(formatInvalidDefinition(c.diagnostics), c.diagnostics);
+  return state;
 }
 
 /** AWS's InvalidDefinition message: every error as "CODE: message at location". */

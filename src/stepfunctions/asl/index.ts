@@ -47,6 +47,8 @@ export { VariableScope } from './variables.js';
  * ValidateStateMachineDefinition answer ({result: 'OK'|'FAIL', diagnostics, truncated}).
  */
 export { parseDefinition, validateDefinition } from './definition.js';
+/** parseStateDefinition(text, {name?, queryLanguage?}): State — one state, for the TestState API. */
+export { parseStateDefinition } from './definition.js';
 export type { ParseOptions, ValidateOptions } from './definition.js';
 
 // ── State processing (one call per phase; see the header) ───────────────────────────────────

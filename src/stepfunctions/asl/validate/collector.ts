@@ -7,6 +7,7 @@ export class Collector {
   readonly diagnostics: Diagnostic[] = [];
 
   error(code: string, message: string, location?: string): void {
+    if (location === '') location = '/';
     this.diagnostics.push(location === undefined
       ? { severity: 'ERROR', code, message }
       : { severity: 'ERROR', code, message, location });
@@ -17,6 +18,7 @@ export class Collector {
   }
 
   warning(code: string, message: string, location?: string): void {
+    if (location === '') location = '/';
     this.diagnostics.push(location === undefined
       ? { severity: 'WARNING', code, message }
       : { severity: 'WARNING', code, message, location });
