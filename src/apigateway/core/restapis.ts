@@ -5,7 +5,7 @@ import { checkApiCount } from './limits.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { ApiKeySource, EndpointConfiguration, EndpointType, RestApi, Scope } from './model.js';
-import { boolValue, enumValue, intValue, invalidPath, pointer, type PatchOp } from './patch.js';
+import { boolValue, enumValue, intValue, invalidPath, pointer, requireValue, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState, Draft } from './state.js';
 
 export const ENDPOINT_TYPES: readonly EndpointType[] = ['EDGE', 'REGIONAL', 'PRIVATE'];
@@ -174,8 +174,9 @@ export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestAp
     const value = op.value;
     switch (head) {
       case 'name':
-        if (op.op !== 'replace' || !value) throw invalidPath(op, API_PATHS);
-        next = { ...next, name: value };
+        if (op.op !== 'replace') throw invalidPath(op, API_PATHS);
+        if (!requireValue(op).trim()) throw BadRequest('Invalid REST API name specified: name must not be empty');
+        next = { ...next, name: op.value! };
         break;
       case 'description':
       case 'version':
