@@ -96,7 +96,7 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     const err = json(result.payload);
     expect(err).toMatchObject({ errorType: 'ValidationError', errorMessage: 'nope' });
     expect(err.trace[0]).toBe('ValidationError: nope');
-    expect(Buffer.from(result.logTail!, 'base64').toString()).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"ValidationError"/);
+    expect(Buffer.from(result.logTail!, 'base64').toString()).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"ValidationError","errorMessage":"nope","stack":\["ValidationError: nope",/);
   });
 
   it('reports handler-not-found, missing module, syntax and bad handler names as AWS words them', async () => {

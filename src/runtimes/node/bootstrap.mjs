@@ -64,6 +64,11 @@ function toErrorResponse(err) {
   return { errorType: typeof err, errorMessage: String(err), trace: [] };
 }
 
+/** The error as AWS's runtime logs it: the same fields, the trace under "stack". */
+function forLog(response) {
+  return JSON.stringify({ errorType: response.errorType, errorMessage: response.errorMessage, stack: response.trace });
+}
+
 class RuntimeError extends Error {
   constructor(name, message) {
     super(message);
@@ -217,9 +222,10 @@ function runHandler(handler, event, context) {
 }
 
 async function postError(requestId, err) {
-  const body = JSON.stringify(toErrorResponse(err));
-  const type = toErrorResponse(err).errorType;
-  console.error('Invoke Error \t%s', body);
+  const response = toErrorResponse(err);
+  const body = JSON.stringify(response);
+  const type = response.errorType;
+  console.error('Invoke Error \t%s', forLog(response));
   await call('POST', `${API_PREFIX}/invocation/${requestId}/error`, body, {
     'content-type': 'application/json',
     'lambda-runtime-function-error-type': type,
@@ -278,7 +284,7 @@ async function crash(err, errorType) {
     response.errorType = errorType;
   }
   const body = JSON.stringify(response);
-  console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', body);
+  console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', forLog(response));
   if (!activeRequestId && initialized) process.exit(129); // between invocations: nothing to report to
   const target = activeRequestId ? `${API_PREFIX}/invocation/${activeRequestId}/error` : `${API_PREFIX}/init/error`;
   try {
@@ -317,7 +323,7 @@ async function main() {
   } catch (err) {
     const response = toErrorResponse(err);
     const body = JSON.stringify(response);
-    console.error('Uncaught Exception \t%s', body);
+    console.error('Uncaught Exception \t%s', forLog(response));
     await call('POST', `${API_PREFIX}/init/error`, body, {
       'content-type': 'application/json',
       'lambda-runtime-function-error-type': response.errorType,
