@@ -140,7 +140,11 @@ export class MetricsStore {
       });
     }
     if (this.closed || this.buffer.size >= FLUSH_ENTRIES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+      // Platform metrics must not keep a finished process alive; close() flushes on shutdown.
+      this.timer.unref();
+    }
   }
 
   /** Writes samples durably, now, in one transaction (PutMetricData). */
