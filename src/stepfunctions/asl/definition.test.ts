@@ -104,6 +104,8 @@ describe('validateDefinition', () => {
     expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': 'nope' }, End: true } })))
       .toEqual(["SCHEMA_VALIDATION_FAILED|The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call|/States/P/Parameters/a.$"]);
     expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': 'States.Nope(1)' }, End: true } }))).toHaveLength(1);
+    expect(diag(m({ T: { Type: 'Pass', Parameters: { 'arrayParameter.$': ['$.output.type'] }, End: true } })))
+      .toEqual(["SCHEMA_VALIDATION_FAILED|The value for the field 'arrayParameter.$' must be a STRING that contains a JSONPath but was an ARRAY|/States/T/Parameters/arrayParameter.$"]);
     expect(diag(m({ P: { Type: 'Pass', Parameters: { 'a.$': "States.Format('{}', $.x" }, End: true } }))).toHaveLength(1);
     expect(diag(m({ P: { Type: 'Pass', ResultPath: '$.a[*]', End: true } }))).toHaveLength(1);
     const nest = (n: number) => 'States.Array('.repeat(n) + '1' + ')'.repeat(n);

@@ -51,7 +51,9 @@ export function checkPayloadTemplate(c: Collector, value: Json, loc: string): vo
     const here = `${loc}/${seg(k)}`;
     if (k.endsWith('.$')) {
       if (typeof v !== 'string') {
-        c.schema(`The value for the field '${k}' must be a STRING that contains a JSONPath or an intrinsic function call`, here);
+        // AWS: "The value for the field 'arrayField.$' must be a STRING that contains a JSONPath but was an ARRAY".
+        const t = Array.isArray(v) ? 'an ARRAY' : v === null ? 'a NULL' : typeof v === 'object' ? 'an OBJECT' : typeof v === 'number' ? 'a NUMBER' : 'a BOOLEAN';
+        c.schema(`The value for the field '${k}' must be a STRING that contains a JSONPath but was ${t}`, here);
       } else if (isIntrinsic(v)) {
         if (intrinsicSyntaxError(v)) c.schema(`The value for the field '${k}' must be a valid JSONPath or a valid intrinsic function call`, here);
       } else if (!isValidPath(v)) {
