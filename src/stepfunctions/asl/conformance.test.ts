@@ -270,3 +270,21 @@ describe('cases run through the library match AWS', () => {
 test('recorded state exits were compared', () => {
   expect(exitsCompared).toBeGreaterThan(400);
 });
+
+// Bad input never crashes evaluation: every recorded machine, run with odd inputs, ends as
+// SUCCEEDED or FAILED with a States error; nothing else escapes the library.
+describe('odd inputs only ever fail as workflow errors', () => {
+  const ODD: Json[] = [null, 'text', 0, [1, [2]], { a: null }, { FunctionInput: { fst: 'x', snd: [] } }];
+  test.each(pure.map((x) => [x.file, x.c] as const))('%s', async (_file, c) => {
+    const machine = parseDefinition(c.definitionText);
+    for (const input of ODD) {
+      try {
+        const r = await runGraph(c, machine, input, new VariableScope(), input);
+        expect(['SUCCEEDED', 'FAILED']).toContain(r.status);
+      } catch (e) {
+        // The loop's own guard for machines that spin forever on odd input.
+        expect((e as Error).message).toBe('step limit');
+      }
+    }
+  });
+});
