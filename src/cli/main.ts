@@ -50,4 +50,136 @@ program
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
 
+// ---- SAM workflow (src/sam). Each action loads its module lazily, like `start`. ----
+function scale(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+program
+  .command('init')
+  .description('create a starter SAM app (a function, an API and a state machine, with tests)')
+  .option('-n, --name <name>', 'project name (also the folder)', 'sam-app')
+  .option('-r, --runtime <runtime>', 'nodejs20.x (TypeScript) or python3.12', 'nodejs20.x')
+  .option('-o, --output-dir <dir>', 'where to create the project folder', '.')
+  .action(async (opts: { name: string; runtime: string; outputDir: string }) => {
+    const { initCommand } = await import('../sam/init.js');
+    process.exitCode = await initCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('validate')
+  .description('check a SAM/CloudFormation template without deploying anything')
+  .option('-t, --template-file <file>', 'template (default template.yaml)')
+  .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .action(async (opts: { templateFile?: string; parameterOverrides?: string[] }) => {
+    const { validateCommand } = await import('../sam/commands.js');
+    process.exitCode = await validateCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('build')
+  .description('build functions into .nimbus-sam/build (TypeScript bundled with esbuild, dependencies installed)')
+  .option('-t, --template-file <file>', 'template (default template.yaml)')
+  .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .action(async (opts: { templateFile?: string; parameterOverrides?: string[] }) => {
+    const { buildCommand } = await import('../sam/build.js');
+    process.exitCode = await buildCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('package')
+  .description('zip function code into content-addressed artifacts and write a template that uses them')
+  .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
+  .option('--output-template-file <file>', 'packaged template to write', 'packaged.yaml')
+  .action(async (opts: { templateFile?: string; outputTemplateFile: string }) => {
+    const { packageCommand } = await import('../sam/package.js');
+    process.exitCode = await packageCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('deploy')
+  .description('create or update a stack on a running Nimbus (change set, events, outputs, rollback on failure)')
+  .requiredOption('--stack-name <name>', 'stack name')
+  .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
+  .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
+  .option('--region <region>', 'region', 'us-east-1')
+  .option('--no-execute-changeset', 'only print the change set')
+  .option('--time-scale <factor>', 'multiply gradual-deployment waits (0.001: 5 minutes → 0.3 s)', scale, 1)
+  .action(async (opts: { stackName: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region: string; executeChangeset: boolean; timeScale: number }) => {
+    const { deployCommand } = await import('../sam/commands.js');
+    process.exitCode = await deployCommand({ ...opts, noExecuteChangeset: !opts.executeChangeset }, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('delete')
+  .description('delete a stack and every resource it created')
+  .requiredOption('--stack-name <name>', 'stack name')
+  .option('-t, --template-file <file>', 'template (locates the project folder)')
+  .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
+  .option('--region <region>', 'region', 'us-east-1')
+  .option('--no-prompts', 'accepted for sam compatibility (nimbus never prompts)')
+  .action(async (opts: { stackName: string; templateFile?: string; endpointUrl?: string; region: string }) => {
+    const { deleteCommand } = await import('../sam/commands.js');
+    process.exitCode = await deleteCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+program
+  .command('logs')
+  .description("print a function's logs (CloudWatch Logs), optionally following them")
+  .requiredOption('-n, --name <function>', 'logical id (with --stack-name) or function name')
+  .option('--stack-name <name>', 'stack the function belongs to')
+  .option('-t, --template-file <file>', 'template (locates the project folder)')
+  .option('--tail', 'keep printing new events')
+  .option('-s, --start-time <time>', "ISO time or relative like '10 minutes ago'", '10 minutes ago')
+  .option('--filter <pattern>', 'CloudWatch Logs filter pattern')
+  .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
+  .option('--region <region>', 'region', 'us-east-1')
+  .action(async (opts: { name: string; stackName?: string; templateFile?: string; tail?: boolean; startTime: string; filter?: string; endpointUrl?: string; region: string }) => {
+    const { logsCommand } = await import('../sam/logs.js');
+    process.exitCode = await logsCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+const local = program.command('local').description('run functions and APIs of a template locally');
+
+local
+  .command('invoke [functionId]')
+  .description('invoke one function once with its runtime (starts and stops a private Nimbus)')
+  .option('-e, --event <file>', "event JSON file ('-' for stdin)")
+  .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
+  .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .action(async (functionId: string | undefined, opts: { event?: string; templateFile?: string; parameterOverrides?: string[] }) => {
+    const { localInvokeCommand } = await import('../sam/commands.js');
+    process.exitCode = await localInvokeCommand({ ...opts, functionId }, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+local
+  .command('generate-event <service> <event>')
+  .description('print a sample event: apigateway aws-proxy, cloudwatch scheduled-event (or schedule), sqs receive-message, sns notify, s3 put, stepfunctions error')
+  .option('--method <method>', 'apigateway: HTTP method', 'GET')
+  .option('--path <path>', 'apigateway: path', '/hello')
+  .option('--body <body>', 'apigateway/sqs: body')
+  .option('--bucket <bucket>', 's3: bucket', 'example-bucket')
+  .option('--key <key>', 's3: object key', 'test/key')
+  .option('--message <message>', 'sns: message', 'example message')
+  .option('--region <region>', 'region', 'us-east-1')
+  .action(async (service: string, event: string, opts: Record<string, string>) => {
+    const { generateEventCommand } = await import('../sam/events.js');
+    process.exitCode = generateEventCommand(service, event, opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
+local
+  .command('start-api')
+  .description("serve the template's APIs on a local port, redeploying when code changes")
+  .option('-p, --port <port>', 'port', port, 3000)
+  .option('-H, --host <host>', 'address', '127.0.0.1')
+  .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
+  .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .action(async (opts: { port: number; host: string; templateFile?: string; parameterOverrides?: string[] }) => {
+    const { startApiCommand } = await import('../sam/start-api.js');
+    process.exitCode = await startApiCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,131 @@
+// The SAM-style `nimbus` commands (deploy, delete, validate, local invoke…). Each is a function
+// over an Io so the CLI (src/cli/main.ts) stays a thin shell and tests run them in-process.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvokeCommand, LogType } from '@aws-sdk/client-lambda';
+import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
+import { endpointFrom, makeClients } from './deploy/clients.js';
+import { ACCOUNT_ID, deleteStack, deployStack } from './deploy/deployer.js';
+import { projectDir } from './deploy/stack-store.js';
+import { planTemplate } from './template/plan.js';
+
+export interface CommonOptions {
+  templateFile?: string;
+  parameterOverrides?: string[];
+  endpointUrl?: string;
+  region?: string;
+  cwd?: string;
+}
+
+export async function validateCommand(opts: CommonOptions, io: Io): Promise<number> {
+  return guarded(io, async () => {
+    const templatePath = templateOption(opts.templateFile, opts.cwd, false);
+    const plan = planTemplate({ templatePath, stackName: 'validate', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides: overridesOption(opts.parameterOverrides) });
+    io.out(`${templatePath} is a valid SAM Template (${plan.resources.length} resources after the transform)`);
+  });
+}
+
+export interface DeployCommandOptions extends CommonOptions {
+  stackName: string;
+  noExecuteChangeset?: boolean;
+  timeScale?: number;
+}
+
+export async function deployCommand(opts: DeployCommandOptions, io: Io): Promise<number> {
+  const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
+  try {
+    return await guarded(io, async () => {
+      const templatePath = templateOption(opts.templateFile, opts.cwd);
+      io.out(`Deploying stack ${opts.stackName} from ${templatePath} to ${clients.endpoint}`);
+      const res = await deployStack({
+        templatePath, stackName: opts.stackName, overrides: overridesOption(opts.parameterOverrides), clients,
+        noExecute: opts.noExecuteChangeset, timeScale: opts.timeScale, log: io.out,
+      });
+      if (opts.noExecuteChangeset) {
+        io.out('Changeset created (not executed: --no-execute-changeset)');
+        return;
+      }
+      if (res.outputs.length) {
+        io.out('');
+        io.out('Outputs');
+        for (const o of res.outputs) {
+          io.out(`Key          ${o.OutputKey}`);
+          if (o.Description) io.out(`Description  ${o.Description}`);
+          io.out(`Value        ${o.OutputValue}`);
+          io.out('');
+        }
+      }
+      // The AWS-shaped URLs in Outputs do not resolve locally; say where each API really answers.
+      for (const [id, rec] of Object.entries(res.record.resources)) {
+        if (rec.type !== 'AWS::ApiGateway::Stage') continue;
+        const api = String(rec.properties.RestApiId);
+        io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${rec.physicalId}/`);
+      }
+      io.out(`Successfully created/updated stack - ${opts.stackName} (${res.status})`);
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+export async function deleteCommand(opts: CommonOptions & { stackName: string }, io: Io): Promise<number> {
+  const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
+  try {
+    return await guarded(io, async () => {
+      const project = projectDir(templateOption(opts.templateFile, opts.cwd));
+      await deleteStack({ stackName: opts.stackName, clients, project, log: io.out });
+      io.out(`Deleted successfully - ${opts.stackName}`);
+    });
+  } finally {
+    clients.destroy();
+  }
+}
+
+export interface LocalInvokeOptions extends CommonOptions {
+  functionId?: string;
+  event?: string;
+  /** Event JSON given inline (tests, `--event-json`). */
+  eventJson?: string;
+}
+
+/** One invocation with the function's runtime: an in-process Nimbus on port 0 with a temporary data
+ * dir, only that function (and what it needs) deployed, invoked once, then everything stopped. */
+export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Promise<number> {
+  return guarded(io, async () => {
+    const templatePath = templateOption(opts.templateFile, opts.cwd);
+    const overrides = overridesOption(opts.parameterOverrides);
+    const plan = planTemplate({ templatePath, stackName: 'local', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides });
+    const functions = plan.resources.filter((r) => r.type === 'AWS::Lambda::Function').map((r) => r.logicalId);
+    let id = opts.functionId;
+    if (!id) {
+      if (functions.length !== 1) throw new Error(`the template has ${functions.length} functions; name one: ${functions.join(', ')}`);
+      id = functions[0]!;
+    }
+    if (!functions.includes(id)) throw new Error(`function ${id} is not in the template (functions: ${functions.join(', ') || 'none'})`);
+    const payload = opts.eventJson ?? (opts.event ? (opts.event === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.event, 'utf8')) : '{}');
+    try {
+      JSON.parse(payload);
+    } catch (err) {
+      throw new Error(`event ${opts.event ?? ''} is not valid JSON: ${(err as Error).message}`);
+    }
+    const scratch = mkdtempSync(join(tmpdir(), 'nimbus-local-'));
+    const { startNimbus } = await import('../server/nimbus.js');
+    const nimbus = await startNimbus({ port: 0, host: '127.0.0.1', dataDir: join(scratch, 'data'), log: () => undefined });
+    const clients = makeClients(nimbus.endpoint, opts.region);
+    try {
+      const deployLog: string[] = [];
+      const res = await deployStack({ templatePath, stackName: 'local', overrides, clients, log: (l) => deployLog.push(l), only: [id], project: scratch });
+      const fn = res.record.resources[id]!;
+      io.err(`Invoking ${String(fn.properties.Handler)} (${String(fn.properties.Runtime)})`);
+      const out = await clients.lambda.send(new InvokeCommand({ FunctionName: fn.physicalId, Payload: Buffer.from(payload), LogType: LogType.Tail }));
+      if (out.LogResult) for (const line of Buffer.from(out.LogResult, 'base64').toString('utf8').trimEnd().split('\n')) io.err(line);
+      io.out(out.Payload ? Buffer.from(out.Payload).toString('utf8') : '');
+      return out.FunctionError ? 1 : 0;
+    } finally {
+      clients.destroy();
+      await nimbus.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+}
