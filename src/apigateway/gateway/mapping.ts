@@ -121,6 +121,9 @@ function render(template: string, call: Call, context: Record<string, unknown>, 
   }
 }
 
+/** Integrations are immutable snapshot parts: their response list is computed once. */
+const responseLists = new WeakMap<Integration, IntegrationResponse[]>();
+
 /**
  * Picks the integration response: the first whose selectionPattern fully matches `subject`
  * (Lambda errorMessage, HTTP status code), else the default one (no pattern).
@@ -130,7 +133,9 @@ export function selectIntegrationResponse(
   subject: string | undefined,
 ): IntegrationResponse | undefined {
   let fallback: IntegrationResponse | undefined;
-  for (const r of Object.values(integration.integrationResponses)) {
+  let list = responseLists.get(integration);
+  if (!list) responseLists.set(integration, (list = Object.values(integration.integrationResponses)));
+  for (const r of list) {
     const pattern = r.selectionPattern;
     if (pattern === undefined || pattern === '') {
       fallback ??= r;

@@ -2,7 +2,6 @@
 // (`{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`),
 // runs the pipeline and writes the method response or the gateway response with AWS's headers
 // (`x-amzn-RequestId`, `x-amz-apigw-id`, `X-Amzn-Trace-Id`).
-import { randomFillSync } from 'node:crypto';
 import type { Service, RequestContext } from '../../server/context.js';
 import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
@@ -49,20 +48,24 @@ function safeDecode(s: string): string {
   }
 }
 
-// Request ids need 22 random bytes each; drawing them from a refilled pool saves a syscall per request.
-const pool = Buffer.alloc(4096);
-let poolAt = pool.length;
-function random(n: number): Buffer {
-  if (poolAt + n > pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  poolAt += n;
-  return pool.subarray(poolAt - n, poolAt);
+// Request ids (`x-amz-apigw-id`, trace roots) identify requests; they are not secrets, so a fast
+// non-cryptographic generator is enough on the hot path.
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const HEX = '0123456789abcdef';
+
+function randomChars(n: number, alphabet: string): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += alphabet[(Math.random() * alphabet.length) | 0];
+  return out;
+}
+
+/** 16 characters shaped like AWS's extended request ids (base64 of 10 bytes, `=`-padded). */
+function extendedRequestId(): string {
+  return randomChars(13, ALPHABET) + ALPHABET[((Math.random() * 16) | 0) * 4] + '==';
 }
 
 function traceId(now: number): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${random(12).toString('hex')}`;
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomChars(24, HEX)}`;
 }
 
 export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): void; close?(): Promise<void> | void }): Service {
@@ -82,7 +85,7 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
       const trace = lc['x-amzn-trace-id'] ?? traceId(now);
       const call: Call = {
         requestId: ctx.requestId,
-        extendedRequestId: random(10).toString('base64'),
+        extendedRequestId: extendedRequestId(),
         receivedAt: now,
         verb: ctx.method.toUpperCase(),
         apiId: target?.apiId ?? '',
@@ -107,7 +110,9 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
       try {
         if (!target || !target.stage) throw forbidden();
         try {
-          call.body = await ctx.body(MAX_PAYLOAD_BYTES);
+          // A request without Content-Length or Transfer-Encoding has no body (RFC 9112): skip reading.
+          const hasBody = lc['content-length'] !== undefined ? lc['content-length'] !== '0' : lc['transfer-encoding'] !== undefined;
+          if (hasBody) call.body = await ctx.body(MAX_PAYLOAD_BYTES);
         } catch (err) {
           if ((err as { statusCode?: number }).statusCode === 413 || (err as Error).name === 'RequestEntityTooLargeException') {
             // AWS rejects oversized payloads in front of the API: plain text, no gateway response.
