@@ -10,7 +10,7 @@ export interface Series {
   values: Array<number | null>;
 }
 
-export function Chart({ title, times, series, unit }: { title: string; times: number[]; series: Series[]; unit: string }) {
+export function Chart({ title, times, series, unit, summary = 'sum' }: { title: string; times: number[]; series: Series[]; unit: string; summary?: 'sum' | 'max' }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -32,7 +32,8 @@ export function Chart({ title, times, series, unit }: { title: string; times: nu
   }, [times, series, unit]);
   const totals = series.map((s) => {
     const vals = s.values.filter((v): v is number => v !== null);
-    return `${s.label}: ${vals.length ? (unit === 'ms' ? Math.max(...vals).toFixed(1) + ' ms max' : String(vals.reduce((a, b) => a + b, 0)) + ' total') : 'no data'}`;
+    if (!vals.length) return `${s.label}: no data`;
+    return summary === 'max' ? `${s.label}: ${Math.max(...vals)}${unit === 'ms' ? ' ms' : ''} max` : `${s.label}: ${vals.reduce((a, b) => a + b, 0)} total`;
   });
   return (
     <figure class="chart" aria-label={title}>

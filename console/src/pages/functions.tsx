@@ -344,8 +344,8 @@ function Monitoring({ name }: { name: string }) {
           <div class="charts">
             <Chart title="Invocations and errors" times={charts.times} series={charts.invocations} unit="count" />
             <Chart title="Throttles" times={charts.times} series={charts.throttles} unit="count" />
-            <Chart title="Duration p50 / p99" times={charts.times} series={charts.duration} unit="ms" />
-            <Chart title="Concurrent executions" times={charts.times} series={charts.concurrency} unit="count" />
+            <Chart title="Duration p50 / p99" times={charts.times} series={charts.duration} unit="ms" summary="max" />
+            <Chart title="Concurrent executions" times={charts.times} series={charts.concurrency} unit="count" summary="max" />
           </div>
         )}
       </Section>
@@ -357,7 +357,7 @@ function Monitoring({ name }: { name: string }) {
   );
 }
 
-const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(6) : n.toFixed(2)}`;
+const usd = (n: number) => (n > 0 && n < 0.01 ? `$${n.toPrecision(2)}` : `$${n.toFixed(2)}`);
 
 function CostTable({ cost }: { cost: any }) {
   const a = cost.account;
