@@ -120,6 +120,21 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
     expect(gone).toEqual({ name: 'NotFoundException', status: 404, message: `Invalid API identifier specified 000000000000:${api.id}` });
   });
 
+  it('clones an API with cloneFrom, remapping ids', async () => {
+    const source = await client.send(new CreateRestApiCommand({ name: 'source' }));
+    const child = await client.send(new CreateResourceCommand({ restApiId: source.id!, parentId: source.rootResourceId!, pathPart: 'things' }));
+    const auth = await client.send(new CreateAuthorizerCommand({ restApiId: source.id!, name: 'a', type: 'TOKEN', authorizerUri: LAMBDA_URI, identitySource: 'method.request.header.Authorization' }));
+    await client.send(new PutMethodCommand({ restApiId: source.id!, resourceId: child.id!, httpMethod: 'GET', authorizationType: 'CUSTOM', authorizerId: auth.id! }));
+    const clone = await client.send(new CreateRestApiCommand({ name: 'clone', cloneFrom: source.id! }));
+    const resources = await client.send(new GetResourcesCommand({ restApiId: clone.id!, embed: ['methods'] }));
+    const things = resources.items!.find((r) => r.path === '/things')!;
+    expect(things.id).not.toBe(child.id);
+    const cloneAuth = things.resourceMethods!.GET!.authorizerId!;
+    expect(cloneAuth).not.toBe(auth.id);
+    expect((await client.send(new GetAuthorizerCommand({ restApiId: clone.id!, authorizerId: cloneAuth }))).name).toBe('a');
+    expect(await failure(client.send(new CreateRestApiCommand({ name: 'x', cloneFrom: 'nope000000' })))).toMatchObject({ name: 'NotFoundException', status: 404 });
+  });
+
   it('rejects bad REST API input with AWS errors', async () => {
     expect(await failure(client.send(new CreateRestApiCommand({ name: undefined as unknown as string })))).toMatchObject({ name: 'BadRequestException', status: 400 });
     expect(await failure(client.send(new CreateRestApiCommand({ name: 'x', endpointConfiguration: { types: ['EDGE', 'REGIONAL'] } })))).toMatchObject({

@@ -220,6 +220,15 @@ export function buildDocument(api: RestApi, snapshot: DeploymentSnapshot, stage:
       );
     }
     if (snapshot.api.apiKeySource !== 'HEADER') doc['x-amazon-apigateway-api-key-source'] = snapshot.api.apiKeySource;
+    if (snapshot.api.minimumCompressionSize !== undefined) doc['x-amazon-apigateway-minimum-compression-size'] = snapshot.api.minimumCompressionSize;
+    if (snapshot.api.policy) {
+      try {
+        doc['x-amazon-apigateway-policy'] = JSON.parse(snapshot.api.policy);
+      } catch {
+        // A stored policy was validated as JSON; skip it rather than fail the export.
+      }
+    }
+    if (snapshot.api.disableExecuteApiEndpoint) doc['x-amazon-apigateway-endpoint-configuration'] = { disableExecuteApiEndpoint: true };
   }
   if (snapshot.api.binaryMediaTypes.length) doc['x-amazon-apigateway-binary-media-types'] = snapshot.api.binaryMediaTypes;
   return doc;

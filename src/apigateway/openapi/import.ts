@@ -349,6 +349,20 @@ class Importer {
     if (typeof info.description === 'string') next = { ...next, description: info.description };
     if (typeof info.version === 'string' || typeof info.version === 'number') next = { ...next, version: String(info.version) };
     if (Array.isArray(binary)) next = { ...next, binaryMediaTypes: [...new Set(binary.map(String))] };
+    const policy = this.doc['x-amazon-apigateway-policy'];
+    if (isObj(policy)) next = { ...next, policy: JSON.stringify(policy) };
+    else if (typeof policy === 'string') next = { ...next, policy };
+    const compression = this.doc['x-amazon-apigateway-minimum-compression-size'];
+    if (compression !== undefined) {
+      const size = Number(compression);
+      if (!Number.isInteger(size) || size < 0 || size > 10_485_760) throw BadRequest('Invalid minimum compression size, must be between 0 and 10485760');
+      next = { ...next, minimumCompressionSize: size };
+    }
+    const endpoint = this.doc['x-amazon-apigateway-endpoint-configuration'];
+    if (isObj(endpoint)) {
+      if (typeof endpoint.disableExecuteApiEndpoint === 'boolean') next = { ...next, disableExecuteApiEndpoint: endpoint.disableExecuteApiEndpoint };
+      if (Array.isArray(endpoint.vpcEndpointIds)) next = { ...next, endpointConfiguration: { ...next.endpointConfiguration, vpcEndpointIds: endpoint.vpcEndpointIds.map(String) } };
+    }
     if (keySource !== undefined) {
       const v = String(keySource).toUpperCase();
       if (v !== 'HEADER' && v !== 'AUTHORIZER') throw BadRequest(`Invalid x-amazon-apigateway-api-key-source: ${String(keySource)}`);
