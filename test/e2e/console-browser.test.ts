@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { LambdaClient, CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { startNimbus, clientConfig, type TestNimbus } from '../helpers/nimbus.js';
-import { createApiFixture, createFixtures } from '../integration/console-fixtures.js';
+import { createApiFixture, createFixtures, HELLO_CODE, ROLE } from '../integration/console-fixtures.js';
+import { zip } from '../helpers/zip.js';
 import { consoleDistDir } from '../../src/console/static.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,6 +40,10 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await lambda.send(new PublishVersionCommand({ FunctionName: 'console-hello' }));
     await lambda.send(new CreateAliasCommand({ FunctionName: 'console-hello', Name: 'live', FunctionVersion: '1' }));
     ({ apiId } = await createApiFixture(ag));
+    await lambda.send(new CreateFunctionCommand({
+      FunctionName: 'console-throttled', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip({ 'index.mjs': HELLO_CODE }) },
+    }));
+    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'console-throttled', ReservedConcurrentExecutions: 0 }));
     lambda.destroy();
     sfn.destroy();
     ag.destroy();
@@ -78,22 +83,33 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByRole('button', { name: 'Invoke' }).focus();
     await page.keyboard.press('Enter');
     const logs = page.getByLabel('Log output');
-    await expect.poll(() => logs.textContent()).toContain('hello from console test {"name":"browser"}');
+    await expect.poll(() => logs.textContent(), { timeout: 30_000 }).toContain('hello from console test {"name":"browser"}');
     expect(await page.getByLabel('Response payload').textContent()).toContain('"greeting": "hi browser"');
     await shot('function-test');
 
     await page.getByRole('tab', { name: 'Logs' }).click();
-    await expect.poll(() => page.getByLabel('Log events').textContent()).toContain('hello from console test');
+    await expect.poll(() => page.getByLabel('Log events').textContent(), { timeout: 30_000 }).toContain('hello from console test');
     await shot('function-logs');
     await page.getByRole('tab', { name: 'Versions and aliases' }).click();
     await page.getByRole('img', { name: /version 1 100%/ }).waitFor();
     await page.getByRole('tab', { name: 'Code' }).click();
-    await expect.poll(() => page.getByLabel('Source of index.mjs').textContent()).toContain('export const handler');
+    await expect.poll(() => page.getByLabel('Source of index.mjs').textContent(), { timeout: 30_000 }).toContain('export const handler');
     await page.getByRole('tab', { name: 'Monitoring' }).click();
     await page.getByRole('figure', { name: 'Invocations and errors' }).waitFor();
-    await expect.poll(() => page.getByRole('figure', { name: 'Invocations and errors' }).locator('figcaption').textContent()).toContain('Invocations: 1 total');
+    await expect.poll(() => page.getByRole('figure', { name: 'Invocations and errors' }).locator('figcaption').textContent(), { timeout: 30_000 }).toContain('Invocations: 1 total');
     await page.getByText('Bill', { exact: true }).waitFor();
     await shot('function-monitoring');
+  });
+
+  it('counts a throttled invocation on the Throttles chart', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Functions' }).click();
+    await page.getByRole('link', { name: 'console-throttled' }).click();
+    await page.getByRole('button', { name: 'Invoke' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('TooManyRequestsException');
+    await shot('function-throttled');
+    await page.getByRole('tab', { name: 'Monitoring' }).click();
+    await expect.poll(() => page.getByRole('figure', { name: 'Throttles' }).locator('figcaption').textContent(), { timeout: 30_000 }).toContain('Throttles: 1 total');
+    await shot('function-throttles-chart');
   });
 
   it('searches logs across groups', async () => {
@@ -101,7 +117,7 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByLabel('Filter pattern').fill('"hello from console test"');
     await page.getByRole('button', { name: 'Search' }).click();
     const results = page.getByRole('region', { name: 'Search results' });
-    await expect.poll(() => results.textContent()).toContain('/aws/lambda/console-hello');
+    await expect.poll(() => results.textContent(), { timeout: 30_000 }).toContain('/aws/lambda/console-hello');
     await shot('logs');
   });
 
@@ -114,7 +130,7 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByRole('button', { name: 'Start execution' }).click();
     const node = (state: string) => page.locator(`.diagram g.state[data-state="${state}"]`);
     // The branches and the Map iterations finish, the callback task waits.
-    await expect.poll(() => node('Approve').getAttribute('data-status')).toBe('running');
+    await expect.poll(() => node('Approve').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
     for (const state of ['Classify', 'FanOut', 'Greet', 'EachItem', 'Double']) {
       expect(await node(state).getAttribute('data-status')).toBe('succeeded');
     }
@@ -126,7 +142,7 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     expect(await page.getByLabel('Output of Double').textContent()).toContain('"v": 3');
     await shot('execution-waiting');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    await expect.poll(() => node('Done').getAttribute('data-status')).toBe('succeeded');
+    await expect.poll(() => node('Done').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
     expect(await node('Approve').getAttribute('data-status')).toBe('succeeded');
     await page.locator('.exec-head .badge', { hasText: 'SUCCEEDED' }).waitFor();
     await shot('execution-succeeded');
@@ -138,7 +154,7 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByRole('button', { name: 'Start execution' }).click();
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     const node = (state: string) => page.locator(`.diagram g.state[data-state="${state}"]`);
-    await expect.poll(() => node('Rejected').getAttribute('data-status')).toBe('succeeded');
+    await expect.poll(() => node('Rejected').getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
     expect(await node('Approve').getAttribute('data-status')).toBe('caught');
     await shot('execution-caught');
   });
@@ -149,9 +165,9 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByRole('form', { name: 'Request tester' }).waitFor();
     await page.getByLabel('Path and query').fill('/hello');
     await page.getByRole('button', { name: 'Send request' }).click();
-    await expect.poll(() => page.locator('[data-count="ok"]').textContent()).toBe('1 OK');
+    await expect.poll(() => page.locator('[data-count="ok"]').textContent(), { timeout: 30_000 }).toBe('1 OK');
     await page.getByRole('button', { name: 'Send request' }).click();
-    await expect.poll(() => page.locator('[data-count="throttled"]').textContent()).toBe('1 throttled (429)');
+    await expect.poll(() => page.locator('[data-count="throttled"]').textContent(), { timeout: 30_000 }).toBe('1 throttled (429)');
     await shot('api');
     await page.getByRole('navigation').getByRole('link', { name: 'APIs' }).click();
     await page.getByText('console-plan').waitFor();
