@@ -6,18 +6,15 @@
 // A process started without _HANDLER is a pre-started ("spare") runtime: it has already paid the
 // Node start-up cost and asks Nimbus for its function configuration (GET /2018-06-01/nimbus/claim,
 // a Nimbus-only extension) before loading the handler. That is what makes cold starts cheap.
-import http from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
 const API_PREFIX = '/2018-06-01/runtime';
 const [apiHost, apiPort] = splitHostPort(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
-// keepAlive: one connection reused for every call. Node unrefs idle keep-alive sockets, so the
-// socket never keeps the event loop alive (callbackWaitsForEmptyEventLoop relies on that).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function splitHostPort(value) {
   const i = value.lastIndexOf(':');
@@ -28,17 +25,83 @@ function splitHostPort(value) {
   return [value.slice(0, i), Number(value.slice(i + 1))];
 }
 
-/** One Runtime API call: resolves with status, headers and the body as a Buffer. */
-function call(method, urlPath, body, headers) {
+// ---- Runtime API client ------------------------------------------------------------------------
+// A minimal HTTP/1.1 client on one persistent socket: the warm path is two requests per
+// invocation, and node:http's general machinery costs more CPU than the work itself. Requests are
+// sequential (queued). The socket is unref'd while idle so it never keeps the event loop alive
+// (callbackWaitsForEmptyEventLoop relies on that), and ref'd while a request waits (the /next poll).
+let socket;
+let inbox = Buffer.alloc(0);
+let current; // { resolve, reject } of the request on the wire
+const queue = [];
+
+function connect() {
+  socket = net.connect(apiPort, apiHost);
+  socket.setNoDelay(true);
+  socket.on('data', (chunk) => {
+    inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
+    parseResponse();
+  });
+  const fail = (err) => {
+    socket = undefined;
+    inbox = Buffer.alloc(0);
+    const pending = current;
+    current = undefined;
+    if (pending) pending.reject(err ?? new Error('Runtime API connection closed'));
+    else pump();
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail());
+}
+
+function parseResponse() {
+  if (!current) return;
+  const end = inbox.indexOf('\r\n\r\n');
+  if (end < 0) return;
+  const head = inbox.toString('latin1', 0, end).split('\r\n');
+  const status = Number(head[0].split(' ')[1]);
+  const headers = {};
+  for (let i = 1; i < head.length; i++) {
+    const colon = head[i].indexOf(':');
+    if (colon > 0) headers[head[i].slice(0, colon).trim().toLowerCase()] = head[i].slice(colon + 1).trim();
+  }
+  if (headers['transfer-encoding']) {
+    current.reject(new Error('unexpected chunked response from the Runtime API'));
+    return;
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  if (inbox.length < end + 4 + length) return;
+  const body = inbox.subarray(end + 4, end + 4 + length);
+  inbox = inbox.length === end + 4 + length ? Buffer.alloc(0) : inbox.subarray(end + 4 + length);
+  const done = current;
+  current = undefined;
+  if (headers.connection === 'close') socket?.destroy();
+  done.resolve({ status, headers, body });
+  pump();
+}
+
+function pump() {
+  if (current || queue.length === 0) {
+    if (!current && socket) socket.unref();
+    return;
+  }
+  const next = queue.shift();
+  current = next;
+  if (!socket) connect();
+  socket.ref();
+  socket.write(next.message);
+}
+
+/** One Runtime API call: resolves with status, lower-case headers and the body as a Buffer. */
+function call(method, urlPath, body, headers = {}) {
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+  let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiHost}:${apiPort}\r\n`;
+  for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+  head += `Content-Length: ${payload ? payload.length : 0}\r\n\r\n`;
+  const message = payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: urlPath, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
+    queue.push({ message, resolve, reject });
+    pump();
   });
 }
 
