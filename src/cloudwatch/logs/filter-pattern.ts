@@ -9,6 +9,7 @@
 //               and [bracketed] runs count as one field; `...` skips any number of fields.
 // Known gaps (docs/compat.md): no `$.array[*]`-style selectors, no `$.*`.
 import { InvalidParameter } from './errors.js';
+import { compileLinearRegex, type LinearRegex } from './regex.js';
 
 export type Matcher = (message: string) => boolean;
 
@@ -100,15 +101,9 @@ function readQuoted(p: string, start: number): [string, number] {
   throw invalid('unterminated quoted string');
 }
 
-function compileRegex(source: string): RegExp {
-  // AWS documents a small regex dialect without groups; reject `(` `)` as AWS does, then let
-  // JavaScript's engine run the rest (same meaning for the documented operators).
-  if (/[()]/.test(source)) throw invalid('parentheses are not supported in regular expressions');
-  try {
-    return new RegExp(source);
-  } catch {
-    throw invalid(`bad regular expression %${source}%`);
-  }
+function compileRegex(source: string): LinearRegex {
+  // Linear-time matching: a filter pattern is user input run against every scanned event.
+  return compileLinearRegex(source);
 }
 
 // ---------------------------------------------------------------- shared value comparisons
@@ -119,7 +114,7 @@ interface Literal {
   /** Set when the literal is a number (compared numerically with numeric fields). */
   num?: number;
   text: string;
-  regex?: RegExp;
+  regex?: LinearRegex;
   /** `*` wildcards compiled to an anchored regex. */
   wildcard?: RegExp;
 }
