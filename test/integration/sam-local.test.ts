@@ -1,0 +1,152 @@
+// The local side of the SAM workflow: `local start-api` serving a template's API and picking up
+// code changes, `local invoke` with Python, `local generate-event`, `package`, and `logs`.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { startApi } from '../../src/sam/start-api.js';
+import { initCommand } from '../../src/sam/init.js';
+import { buildCommand } from '../../src/sam/build.js';
+import { deployCommand, localInvokeCommand } from '../../src/sam/commands.js';
+import { generateEvent, generateEventCommand } from '../../src/sam/events.js';
+import { packageCommand } from '../../src/sam/package.js';
+import { logsCommand } from '../../src/sam/logs.js';
+import type { Io } from '../../src/sam/cli-io.js';
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
+}
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'sam-local-'));
+});
+
+const API_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ItemsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        GetItem:
+          Type: Api
+          Properties:
+            Path: /items/{id}
+            Method: get
+        Any:
+          Type: Api
+          Properties:
+            Path: /files/{proxy+}
+            Method: any
+`;
+const handler = (tag: string) => `exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ tag: '${tag}', path: event.path, id: event.pathParameters && event.pathParameters.id, method: event.httpMethod }) });`;
+
+describe('local start-api', () => {
+  it('serves the API routes and picks up code changes without restarting', async () => {
+    const dir = join(root, 'api');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'template.yaml'), API_TEMPLATE);
+    writeFileSync(join(dir, 'src/index.js'), handler('one'));
+    const io = capture();
+    const api = await startApi({ port: 0, host: '127.0.0.1', cwd: dir }, io);
+    try {
+      expect(io.stderr.join('\n')).toMatch(/Mounted GET\s+http:\/\/127\.0\.0\.1:\d+\/items\/\{id\}/);
+      const get = async (path: string, method = 'GET') => {
+        const res = await request(`${api.url}${path}`, { method: method as 'GET' });
+        return { status: res.statusCode, body: await res.body.text() };
+      };
+      expect(await get('/items/42')).toEqual({ status: 200, body: JSON.stringify({ tag: 'one', path: '/items/42', id: '42', method: 'GET' }) });
+      expect(JSON.parse((await get('/files/a/b.txt', 'DELETE')).body)).toMatchObject({ tag: 'one', method: 'DELETE' });
+      expect((await get('/nothing')).status).toBe(403);
+      writeFileSync(join(dir, 'src/index.js'), handler('two'));
+      await api.reload();
+      expect(JSON.parse((await get('/items/7')).body)).toMatchObject({ tag: 'two', id: '7' });
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('Python starter', () => {
+  it('init → build → local invoke with the Python runtime', async () => {
+    expect(await initCommand({ name: 'py-app', runtime: 'python3.12', outputDir: root }, capture())).toBe(0);
+    const app = join(root, 'py-app');
+    expect(await buildCommand({ cwd: app, templateFile: join(app, 'template.yaml') }, capture())).toBe(0);
+    const io = capture();
+    const code = await localInvokeCommand({ cwd: app, functionId: 'HelloWorldFunction', event: join(app, 'events/event.json') }, io);
+    expect(io.stderr.join('\n')).toMatch(/REPORT RequestId/);
+    expect(code).toBe(0);
+    expect(JSON.parse(JSON.parse(io.stdout.join('')).body)).toEqual({ message: 'Hello, Nimbus!' });
+  });
+});
+
+describe('generate-event', () => {
+  it('prints events in the shapes services deliver', () => {
+    const ev = generateEvent('apigateway', 'aws-proxy', { method: 'post', path: '/orders', body: '{"a":1}' }) as Record<string, any>;
+    expect(ev).toMatchObject({ httpMethod: 'POST', path: '/orders', body: '{"a":1}', requestContext: { resourcePath: '/orders', stage: 'Prod' } });
+    expect(generateEvent('schedule', 'scheduled-event', {})).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
+    expect(generateEvent('sqs', 'receive-message', { body: 'hi' })).toMatchObject({ Records: [{ body: 'hi', eventSource: 'aws:sqs' }] });
+    const io = capture();
+    expect(generateEventCommand('kinesis', 'get-records', {}, io)).toBe(1);
+    expect(io.stderr[0]).toMatch(/unknown service "kinesis"/);
+  });
+});
+
+describe('package and logs', () => {
+  let nimbus: TestNimbus;
+  beforeAll(async () => {
+    nimbus = await startNimbus();
+  });
+  afterAll(async () => {
+    await nimbus?.dispose();
+  });
+
+  it('package writes content-addressed zips and a template that deploys', async () => {
+    const dir = join(root, 'pkg');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'template.yaml'), API_TEMPLATE);
+    writeFileSync(join(dir, 'src/index.js'), handler('pkg').replace('async (event) => (', "async (event) => (console.log('handling', event.path), "));
+    const io = capture();
+    expect(await packageCommand({ cwd: dir, outputTemplateFile: 'packaged.yaml' }, io)).toBe(0);
+    const packaged = readFileSync(join(dir, 'packaged.yaml'), 'utf8');
+    const zip = /CodeUri: (\S+\.zip)/.exec(packaged)![1]!;
+    expect(zip).toMatch(/^\.nimbus-sam\/artifacts\/[0-9a-f]{64}\.zip$/);
+    expect(existsSync(join(dir, zip))).toBe(true);
+    // Same code, same address.
+    expect(await packageCommand({ cwd: dir, outputTemplateFile: 'again.yaml' }, capture())).toBe(0);
+    expect(readFileSync(join(dir, 'again.yaml'), 'utf8')).toContain(zip);
+
+    const dio = capture();
+    expect(await deployCommand({ cwd: dir, templateFile: 'packaged.yaml', stackName: 'pkg', endpointUrl: nimbus.endpoint }, dio)).toBe(0);
+    const url = /API \S+: (\S+)/.exec(dio.stdout.join('\n'))![1]!;
+    const res = await request(`${url}items/9`);
+    expect(JSON.parse(await res.body.text())).toMatchObject({ tag: 'pkg', id: '9' });
+
+    const lio = capture();
+    expect(await logsCommand({ cwd: dir, templateFile: 'packaged.yaml', name: 'ItemsFunction', stackName: 'pkg', endpointUrl: nimbus.endpoint }, lio)).toBe(0);
+    expect(lio.stdout.join('\n')).toMatch(/handling \/items\/9/);
+    expect(lio.stdout.join('\n')).toMatch(/REPORT RequestId/);
+
+    // --tail prints events that arrive later, then stops on abort.
+    const tio = capture();
+    const ctl = new AbortController();
+    const tailing = logsCommand({ cwd: dir, templateFile: 'packaged.yaml', name: 'ItemsFunction', stackName: 'pkg', endpointUrl: nimbus.endpoint, tail: true, pollMs: 100, signal: ctl.signal }, tio);
+    await (await request(`${url}items/10`)).body.text();
+    for (let i = 0; i < 100 && !tio.stdout.some((l) => l.includes('handling /items/10')); i++) await new Promise((r) => setTimeout(r, 100));
+    ctl.abort();
+    expect(await tailing).toBe(0);
+    expect(tio.stdout.filter((l) => l.includes('handling /items/10'))).toHaveLength(1);
+
+    const bad = capture();
+    expect(await logsCommand({ cwd: dir, templateFile: 'packaged.yaml', name: 'Nope', stackName: 'pkg', endpointUrl: nimbus.endpoint }, bad)).toBe(1);
+    expect(bad.stderr[0]).toMatch(/Nope is not a function of stack pkg/);
+  });
+});
