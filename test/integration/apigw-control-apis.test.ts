@@ -104,7 +104,9 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
 
     const badPath = await failure(client.send(new UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/nope', value: 'x' }] })));
     expect(badPath).toMatchObject({ name: 'BadRequestException', status: 400 });
-    expect(badPath.message).toContain("Invalid patch path '/nope'");
+    expect(badPath.message).toBe(
+      "Invalid patch path  '/nope' specified for op 'replace'. Must be one of: [/name, /description, /apiKeySource, /binaryMediaTypes/{mediaType}, /minimumCompressionSize, /policy, /endpointConfiguration/types/{type}, /endpointConfiguration/vpcEndpointIds, /disableExecuteApiEndpoint, /version]",
+    );
     const badEnum = await failure(client.send(new UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/apiKeySource', value: 'QUERY' }] })));
     expect(badEnum).toMatchObject({ name: 'BadRequestException', status: 400 });
     // A failed patch changes nothing, even when earlier operations in it were valid.

@@ -281,6 +281,15 @@ describe('API Gateway control plane: deployments, stages, keys and plans', () =>
 
     await client.send(new DeleteUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: chosen.id! }));
     expect(await failure(client.send(new GetUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: chosen.id! })))).toMatchObject({ name: 'NotFoundException', status: 404 });
+    expect(await failure(client.send(new DeleteUsagePlanCommand({ usagePlanId: plan.id! })))).toEqual({
+      name: 'BadRequestException',
+      status: 400,
+      message: `Cannot delete Usage Plan ${plan.id} because there are API Stages associated with it, including ${api.id}:prod`,
+    });
+    expect(
+      await failure(client.send(new UpdateUsagePlanCommand({ usagePlanId: plan.id!, patchOperations: [{ op: 'remove', path: '/apiStages', value: `${api.id}:other` }] }))),
+    ).toMatchObject({ name: 'BadRequestException', message: 'Invalid API Stage specified' });
+    await client.send(new UpdateUsagePlanCommand({ usagePlanId: plan.id!, patchOperations: [{ op: 'remove', path: '/apiStages', value: `${api.id}:prod` }] }));
     await client.send(new DeleteUsagePlanCommand({ usagePlanId: plan.id! }));
     expect(await failure(client.send(new GetUsagePlanCommand({ usagePlanId: plan.id! })))).toMatchObject({ name: 'NotFoundException', status: 404 });
     await client.send(new DeleteApiKeyCommand({ apiKey: generated.id! }));

@@ -287,7 +287,7 @@ function applyPlanPatch(draft: Draft, scope: Scope, plan: UsagePlan, op: PatchOp
           return { ...plan, apiStages: [...plan.apiStages, added] };
         }
         if (op.op === 'remove') {
-          if (!plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) throw NotFound('Invalid stage identifier specified');
+          if (!plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) throw BadRequest('Invalid API Stage specified');
           return { ...plan, apiStages: plan.apiStages.filter((s) => !(s.apiId === apiId && s.stage === stage)) };
         }
         throw invalidPath(op, PLAN_PATHS);
@@ -340,7 +340,12 @@ export function updateUsagePlan(state: ApiGatewayState, scope: Scope, id: string
 
 export function deleteUsagePlan(state: ApiGatewayState, scope: Scope, id: string): void {
   state.mutate(scope, (draft) => {
-    if (!draft.usagePlans.has(id)) throw usagePlanNotFound(id);
+    const plan = draft.usagePlans.get(id);
+    if (!plan) throw usagePlanNotFound(id);
+    const attached = plan.apiStages[0];
+    if (attached) {
+      throw BadRequest(`Cannot delete Usage Plan ${id} because there are API Stages associated with it, including ${attached.apiId}:${attached.stage}`);
+    }
     draft.usagePlans.delete(id);
     for (const [linkId, link] of draft.planKeys) if (link.usagePlanId === id) draft.planKeys.delete(linkId);
     draft.emit({ type: 'usagePlansChanged', scope });

@@ -23,7 +23,7 @@ export function parsePatchOps(raw: unknown): PatchOp[] {
         `1 validation error detected: Value '${String(op)}' at 'updateInput.patchOperations.1.member.op' failed to satisfy constraint: Member must satisfy enum value set: [add, remove, replace, move, copy, test]`,
       );
     }
-    if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path '${String(path ?? '')}' specified for op '${op}'`);
+    if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path  '${String(path ?? '')}' specified for op '${op}'`);
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw BadRequest(`Invalid patch value '${JSON.stringify(value)}' specified for op '${op}'. Must be a string`);
     }
@@ -32,7 +32,8 @@ export function parsePatchOps(raw: unknown): PatchOp[] {
 }
 
 export function invalidPath(op: PatchOp, allowed: readonly string[]): Error {
-  return BadRequest(`Invalid patch path '${op.path}' specified for op '${op.op}'. Must be one of: [${allowed.join(', ')}]`);
+  // AWS's wording, double space included.
+  return BadRequest(`Invalid patch path  '${op.path}' specified for op '${op.op}'. Must be one of: [${allowed.join(', ')}]`);
 }
 
 export function unsupportedOp(op: PatchOp, supported: readonly string[] = ['add', 'remove', 'replace']): Error {
