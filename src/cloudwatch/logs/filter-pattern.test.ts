@@ -77,6 +77,13 @@ describe('JSON patterns', () => {
     expect(m('{ $.latency > 300 || $.eventType = "Nope" }', doc)).toBe(false);
     expect(m('{ $.latency > 1 && $.eventType = "Nope" }', doc)).toBe(false);
   });
+  it('wildcards match any run (newlines too) in linear time', () => {
+    expect(m('{ $.msg = "a*c" }', JSON.stringify({ msg: 'ab\nbc' }))).toBe(true);
+    expect(m('{ $.msg = "a.c*" }', JSON.stringify({ msg: 'abc' }))).toBe(false);
+    expect(m('{ $.msg = "a.c*" }', JSON.stringify({ msg: 'a.cz' }))).toBe(true);
+    const evil = '{ $.x = "*a*a*a*a*a*a*a*a*a*a*b" }';
+    expect(m(evil, JSON.stringify({ x: 'a'.repeat(20_000) }))).toBe(false);
+  });
   it('%regex% values', () => {
     expect(m('{ $.eventType = %Update[A-Z]rail% }', doc)).toBe(true);
   });

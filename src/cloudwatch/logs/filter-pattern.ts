@@ -115,8 +115,8 @@ interface Literal {
   num?: number;
   text: string;
   regex?: LinearRegex;
-  /** `*` wildcards compiled to an anchored regex. */
-  wildcard?: RegExp;
+  /** `*` wildcards compiled to an anchored, linear-time regex. */
+  wildcard?: LinearRegex;
 }
 
 function makeLiteral(text: string, quoted: boolean): Literal {
@@ -126,8 +126,12 @@ function makeLiteral(text: string, quoted: boolean): Literal {
   const lit: Literal = { text };
   if (!quoted && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) lit.num = Number(text);
   if (text.includes('*')) {
-    const re = text.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-    lit.wildcard = new RegExp(`^${re}$`, 's');
+    // Every literal character escaped; `*` matches any run, newlines included.
+    const re = text
+      .split('*')
+      .map((part) => part.replace(/[^A-Za-z0-9]/g, (c) => '\\' + c))
+      .join('[\\s\\S]*');
+    lit.wildcard = compileLinearRegex(`^${re}$`);
   }
   return lit;
 }
