@@ -477,7 +477,15 @@ const usagePlan: Provisioner = {
     if (ops.length) await ctx.clients.apigw.send(new UpdateUsagePlanCommand({ usagePlanId: current.physicalId, patchOperations: ops }));
     return current;
   },
-  async delete(ctx, current) {
+  async delete(ctx, current, props) {
+    // API Gateway refuses to delete a plan still attached to stages; CloudFormation detaches first.
+    const stages = planShape(props).apiStages ?? [];
+    if (stages.length) {
+      await ignoreMissing(ctx.clients.apigw.send(new UpdateUsagePlanCommand({
+        usagePlanId: current.physicalId,
+        patchOperations: stages.map((s) => ({ op: 'remove', path: '/apiStages', value: `${s.apiId}:${s.stage}` })),
+      })));
+    }
     await ignoreMissing(ctx.clients.apigw.send(new DeleteUsagePlanCommand({ usagePlanId: current.physicalId })));
   },
 };

@@ -422,7 +422,8 @@ class ApiBuild {
       if (!API_PROPS.has(k)) errors.push(new TemplateError(joinPath(path, k), 'unknown property of AWS::Serverless::Api'));
     }
     if (props.Domain !== undefined) errors.push(new TemplateError(joinPath(path, 'Domain'), 'custom domains are not supported by Nimbus'));
-    this.stageName = props.StageName ?? (res ? null : 'Prod');
+    // SAM resolves StageName (often a !Ref to a parameter) to name the stage's logical id.
+    this.stageName = props.StageName === undefined ? (res ? null : 'Prod') : input.resolve(props.StageName, joinPath(path, 'StageName'));
     if (this.stageName === null) errors.push(new TemplateError(joinPath(path, 'StageName'), 'is required'));
     let body: Json | undefined = props.DefinitionBody;
     if (body === undefined && props.DefinitionUri !== undefined) {
