@@ -410,14 +410,25 @@ function splitMessage(message: string): string[] {
   return out;
 }
 
-function matchFields(fields: readonly Field[], fi: number, values: readonly string[], vi: number): boolean {
-  if (fi === fields.length) return vi === values.length;
-  const f = fields[fi]!;
-  if (f.ellipsis) {
-    for (let k = vi; k <= values.length; k++) if (matchFields(fields, fi + 1, values, k)) return true;
-    return false;
-  }
-  if (vi >= values.length) return false;
-  if (f.test && !f.test(values[vi]!)) return false;
-  return matchFields(fields, fi + 1, values, vi + 1);
+/**
+ * Whether fields[fi..] match values[vi..]. Memoized on (fi, vi): several `...` would otherwise
+ * make this polynomial in the message length with the number of ellipses as exponent.
+ */
+function matchFields(fields: readonly Field[], _fi: number, values: readonly string[], _vi: number): boolean {
+  const width = values.length + 1;
+  const failed = new Uint8Array((fields.length + 1) * width);
+  const go = (fi: number, vi: number): boolean => {
+    if (fi === fields.length) return vi === values.length;
+    if (failed[fi * width + vi]) return false;
+    const f = fields[fi]!;
+    let ok = false;
+    if (f.ellipsis) {
+      for (let k = vi; k <= values.length && !ok; k++) ok = go(fi + 1, k);
+    } else if (vi < values.length && (!f.test || f.test(values[vi]!))) {
+      ok = go(fi + 1, vi + 1);
+    }
+    if (!ok) failed[fi * width + vi] = 1;
+    return ok;
+  };
+  return go(_fi, _vi);
 }
