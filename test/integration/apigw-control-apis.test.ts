@@ -406,7 +406,8 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
     ).toMatchObject({ name: 'BadRequestException' });
     expect(await failure(client.send(new GetModelCommand({ restApiId: id, modelName: 'Nope' })))).toMatchObject({ name: 'NotFoundException', status: 404 });
     const listed = await client.send(new GetModelsCommand({ restApiId: id }));
-    expect(listed.items?.map((m) => m.name)).toEqual(['Pet', 'Pets']);
+    // AWS gives every API its Empty and Error models.
+    expect(listed.items?.map((m) => m.name)).toEqual(['Empty', 'Error', 'Pet', 'Pets']);
     const template = await client.send(new GetModelTemplateCommand({ restApiId: id, modelName: 'Pets' }));
     expect(template.value).toContain("#set($inputRoot = $input.path('$'))");
     expect(template.value).toContain('#foreach($elem0 in $inputRoot)');

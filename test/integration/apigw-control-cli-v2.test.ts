@@ -65,6 +65,6 @@ describe.skipIf(!version?.startsWith('aws-cli/2.'))(`API Gateway control plane w
     const missing = await run(nimbus.endpoint, ['get-stage', '--rest-api-id', imported.json.id, '--stage-name', 'nope']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('NotFoundException');
-    expect(missing.stderr).toContain('Invalid Stage identifier specified');
+    expect(missing.stderr).toContain('Invalid stage identifier specified');
   }, 60_000);
 });

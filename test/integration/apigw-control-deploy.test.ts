@@ -204,7 +204,7 @@ describe('API Gateway control plane: deployments, stages, keys and plans', () =>
     expect(await failure(client.send(new GetStageCommand({ restApiId: id, stageName: 'dev' })))).toEqual({
       name: 'NotFoundException',
       status: 404,
-      message: 'Invalid Stage identifier specified',
+      message: 'Invalid stage identifier specified',
     });
   });
 

@@ -176,7 +176,7 @@ describe('API Gateway control plane: OpenAPI import and export', () => {
     expect(post.methodIntegration?.integrationResponses?.['201']).toMatchObject({ responseTemplates: { 'application/json': '{"ok":true}' } });
     const proxy = resources.items!.find((r) => r.path === '/{proxy+}')!;
     expect(proxy.resourceMethods?.ANY?.methodIntegration?.type).toBe('HTTP_PROXY');
-    expect((await client.send(new GetModelsCommand({ restApiId: id }))).items?.map((m) => m.name)).toEqual(['Pet', 'Pets']);
+    expect((await client.send(new GetModelsCommand({ restApiId: id }))).items?.map((m) => m.name)).toEqual(['Empty', 'Error', 'Pet', 'Pets']);
     expect((await client.send(new GetGatewayResponseCommand({ restApiId: id, responseType: 'DEFAULT_4XX' }))).responseParameters).toEqual({
       'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
     });
@@ -269,7 +269,7 @@ describe('API Gateway control plane: OpenAPI import and export', () => {
     await client.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: Buffer.from(JSON.stringify(extra)) }));
     paths = (await client.send(new GetResourcesCommand({ restApiId: id }))).items!.map((r) => r.path).sort();
     expect(paths).toEqual(['/', '/health']);
-    expect((await client.send(new GetModelsCommand({ restApiId: id }))).items).toEqual([]);
+    expect((await client.send(new GetModelsCommand({ restApiId: id }))).items?.map((m) => m.name)).toEqual(['Empty', 'Error']);
     expect((await client.send(new GetRestApiCommand({ restApiId: id }))).rootResourceId).toBe(api.rootResourceId);
 
     expect(await failure(client.send(new PutRestApiCommand({ restApiId: 'nope000000', mode: 'merge', body: Buffer.from(JSON.stringify(extra)) })))).toMatchObject({

@@ -18,12 +18,12 @@ export const resourceNotFound = () => NotFound('Invalid Resource identifier spec
 export const methodNotFound = () => NotFound('Invalid Method identifier specified');
 export const integrationNotFound = () => NotFound('Invalid Integration identifier specified');
 export const responseNotFound = () => NotFound('Invalid Response status code specified');
-export const modelNotFound = (name: string) => NotFound(`Invalid model name specified: ${name}`);
+export const modelNotFound = (_name: string) => NotFound('Invalid Model Name specified');
 export const validatorNotFound = () => NotFound('Invalid Request Validator identifier specified');
 export const authorizerNotFound = () => NotFound('Invalid Authorizer identifier specified');
 export const deploymentNotFound = () => NotFound('Invalid Deployment identifier specified');
-export const stageNotFound = () => NotFound('Invalid Stage identifier specified');
+export const stageNotFound = () => NotFound('Invalid stage identifier specified');
 export const apiKeyNotFound = () => NotFound('Invalid API Key identifier specified');
-export const usagePlanNotFound = (id: string) => NotFound(`Invalid Usage Plan ID specified: ${id}`);
+export const usagePlanNotFound = (_id: string) => NotFound('Invalid Usage Plan ID specified');
 export const usagePlanKeyNotFound = () => NotFound('Invalid Usage Plan Key identifier specified');
 export const gatewayResponseNotFound = () => NotFound('Invalid Gateway Response identifier specified');

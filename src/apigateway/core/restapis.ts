@@ -86,7 +86,26 @@ export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): 
   };
   const created = draft.addApi(api);
   created.resources.set(rootResourceId, { id: rootResourceId, path: '/', resourceMethods: {} });
+  addDefaultModels(created);
   return created;
+}
+
+/** Every new REST API has AWS's `Empty` and `Error` models (templates commonly refer to `Empty`). */
+export function addDefaultModels(api: ApiState): void {
+  api.models.set('Empty', {
+    id: newShortId(),
+    name: 'Empty',
+    description: 'This is a default empty schema model',
+    schema: '{\n  "$schema": "http://json-schema.org/draft-04/schema#",\n  "title" : "Empty Schema",\n  "type" : "object"\n}',
+    contentType: 'application/json',
+  });
+  api.models.set('Error', {
+    id: newShortId(),
+    name: 'Error',
+    description: 'This is a default error schema model',
+    schema: '{\n  "$schema" : "http://json-schema.org/draft-04/schema#",\n  "title" : "Error Schema",\n  "type" : "object",\n  "properties" : {\n    "message" : { "type" : "string" }\n  }\n}',
+    contentType: 'application/json',
+  });
 }
 
 function checkPolicy(policy: string): void {

@@ -9,7 +9,7 @@ import { Input } from '../core/input.js';
 import { apiIn } from '../core/lookup.js';
 import type { EndpointType, RestApi, Scope } from '../core/model.js';
 import { addResource, putIntegrationIn, putIntegrationResponseIn, putMethodIn, putMethodResponseIn } from '../core/resources.js';
-import { addRestApi, ENDPOINT_TYPES } from '../core/restapis.js';
+import { addDefaultModels, addRestApi, ENDPOINT_TYPES } from '../core/restapis.js';
 import { newShortId } from '../core/ids.js';
 import type { ApiGatewayState, ApiState } from '../core/state.js';
 
@@ -462,6 +462,7 @@ export function putRestApi(
         api.resources.clear();
         api.resources.set(rootId, { id: rootId, path: '/', resourceMethods: {} });
         api.models.clear();
+        addDefaultModels(api);
         api.validators.clear();
         api.authorizers.clear();
         api.gatewayResponses.clear();
