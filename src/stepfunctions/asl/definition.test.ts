@@ -131,6 +131,8 @@ describe('validateDefinition', () => {
     expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 0, End: true } })).result).toBe('FAIL');
     expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 5, HeartbeatSeconds: 5, End: true } })).result).toBe('FAIL');
     expect(validateDefinition(m({ T: { Type: 'Task', End: true } })).diagnostics[0]?.message).toBe('These fields are required: [Resource]');
+    expect(diag(m({ T: { Type: 'Task', Resource: 'createToken', End: true } })))
+      .toEqual(['INVALID_RESOURCE|The resource provided createToken is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.|/States/T/Resource']);
   });
 
   test('Parallel branches and Map processors are validated recursively', () => {

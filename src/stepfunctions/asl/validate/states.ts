@@ -129,7 +129,7 @@ function task(s: StateScope, raw: JsonObject, base: object): TaskState {
   if (raw.Resource === undefined) s.c.schema('These fields are required: [Resource]', s.loc);
   else if (typeof raw.Resource !== 'string') s.c.schema(`The value for the field 'Resource' must be a STRING`, `${s.loc}/Resource`);
   else if (!/^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/.test(raw.Resource)) {
-    s.c.error('INVALID_RESOURCE', `Resource '${raw.Resource}' is not a valid ARN`, `${s.loc}/Resource`);
+    s.c.error('INVALID_RESOURCE', `The resource provided ${raw.Resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.`, `${s.loc}/Resource`);
   }
   numberOrExpr(s, raw, 'TimeoutSeconds', 'POSITIVE_INTEGER');
   numberOrExpr(s, raw, 'HeartbeatSeconds', 'POSITIVE_INTEGER');
