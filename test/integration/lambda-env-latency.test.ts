@@ -59,6 +59,20 @@ describe('latency figures', () => {
       expect(json(r.payload)).toEqual({ ok: true, n: i });
     }
 
+    // The same fresh start without a sandbox, to see what bubblewrap adds.
+    const plain = setup({ isolation: 'process', prewarm: [] });
+    const freshPlain: number[] = [];
+    try {
+      for (let i = 0; i < rounds; i++) {
+        const t = performance.now();
+        const r = await plain.pool.invoke(request(image(writeCode(plain.dataDir, { 'index.mjs': handler })), { n: i }));
+        freshPlain.push(performance.now() - t);
+        expect(json(r.payload)).toEqual({ ok: true, n: i });
+      }
+    } finally {
+      await plain.dispose();
+    }
+
     const img = image(writeCode(env.dataDir, { 'index.mjs': handler }));
     await env.pool.invoke(request(img, { n: 0 }));
     const warm: number[] = [];
@@ -76,6 +90,7 @@ describe('latency figures', () => {
         `spawn floor (node -e 0, clean env): median ${fmt(median(floor))}`,
         `cold start, pre-started runtime claimed: median ${fmt(median(claimed))} end to end (Init Duration median ${fmt(median(claimedInit))})`,
         `cold start, fresh process: median ${fmt(median(fresh))} end to end (Init Duration median ${fmt(median(freshInit))})`,
+        `cold start, fresh process without sandbox: median ${fmt(median(freshPlain))} end to end`,
         `warm invoke: median ${fmt(median(warm))}, p90 ${fmt([...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.9)]!)}`,
       ].join('\n'),
     );
