@@ -120,6 +120,22 @@ async function standardDurable(runs) {
   return perSec * TRANSITIONS_PER_RUN;
 }
 
+/** Durable Standard starts through the service core (no HTTP): row + ExecutionStarted committed each. */
+async function standardStartsInProcess(count) {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-bench-sfn-'));
+  const platform = platformFor(dir);
+  const svc = createStepFunctionsService(platform);
+  const { stateMachineArn } = svc.core.machines.create({
+    accountId: '000000000000', region: 'us-east-1', name: 'bench-starts', definition: JSON.stringify(WAITING), roleArn: ROLE,
+  });
+  const perSec = await rate(count, 256, () =>
+    svc.core.executions.start({ stateMachineArn, input: '{}', region: 'us-east-1', accountId: '000000000000' }));
+  await svc.close();
+  platform.store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return perSec;
+}
+
 async function overHttp(expressRuns, starts) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-sfn-'));
   const nimbus = await startNimbus({ port: 0, host: '127.0.0.1', dataDir, log: () => undefined });
@@ -153,6 +169,7 @@ export async function main({ quick = false } = {}) {
   results.expressNimbus = await expressEngine(Math.round(3000 * scale));
   results.expressLocal = await localLibrary(Math.round(3000 * scale));
   results.standardNimbus = await standardDurable(Math.round(2000 * scale));
+  results.startsInProcess = await standardStartsInProcess(Math.round(10000 * scale));
   const http = await overHttp(Math.round(2000 * scale), Math.round(10000 * scale));
   results.expressHttp = http.expressTransitions;
   results.startsHttp = http.startsPerSec;
@@ -163,6 +180,7 @@ export async function main({ quick = false } = {}) {
     ['Express Pass/Choice/Map, transitions/s (Nimbus over HTTP, StartSyncExecution)', results.expressHttp, results.expressLocal],
     ['Standard durable Pass/Choice/Map, transitions/s', results.standardNimbus, results.expressLocal],
     ['Standard executions started/s (Nimbus: HTTP, durable; library: in memory)', results.startsHttp, results.startsLocal],
+    ['Standard executions started/s (Nimbus: service core, durable; library: in memory)', results.startsInProcess, results.startsLocal],
   ];
   console.log('\nStep Functions                                                        Nimbus   aws-local-stepfunctions   ratio');
   for (const [name, ours, theirs] of rows) {

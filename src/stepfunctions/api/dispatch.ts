@@ -19,9 +19,20 @@ export async function dispatch(ctx: RequestContext, core: SfnCore): Promise<void
     throw SfnErrors.UnknownOperationException(`Unknown operation ${typeof target === 'string' ? target : '(no X-Amz-Target)'}`);
   }
   const body = parseJsonBody(await ctx.body(MAX_BODY), 'SerializationException');
-  const gone = new AbortController();
-  ctx.res.once('close', () => gone.abort('client gone'));
-  const opCtx: OpContext = { accountId: ctx.accountId, region: ctx.region, gone: gone.signal };
+  // Only long polls need to know when the client goes away: create that signal on first use.
+  let gone: AbortController | undefined;
+  const opCtx: OpContext = {
+    accountId: ctx.accountId,
+    region: ctx.region,
+    get gone() {
+      if (!gone) {
+        const ctl = new AbortController();
+        gone = ctl;
+        ctx.res.once('close', () => ctl.abort('client gone'));
+      }
+      return gone.signal;
+    },
+  };
   const input = operation.parse(new Input(body), opCtx);
   const result = await operation.handle(input, core, opCtx);
   const payload = JSON.stringify(result ?? {}, (key, value: unknown) =>

@@ -74,7 +74,7 @@ export const OPERATIONS: Record<string, Operation> = {
     handle: (input, core) => { core.machines.delete(input.arn); return {}; },
   }),
   ListStateMachines: op({
-    parse: (i, ctx) => ({ ...ctx, maxResults: i.int('maxResults', { min: 0, max: 1000 }), nextToken: i.str('nextToken', false, { min: 1, max: 1024 }) }),
+    parse: (i, ctx) => ({ accountId: ctx.accountId, region: ctx.region, maxResults: i.int('maxResults', { min: 0, max: 1000 }), nextToken: i.str('nextToken', false, { min: 1, max: 1024 }) }),
     handle: (input, core) => core.machines.list(input.accountId, input.region, input.maxResults, input.nextToken),
   }),
   ValidateStateMachineDefinition: op({
@@ -133,7 +133,7 @@ export const OPERATIONS: Record<string, Operation> = {
   // ── executions ──
   StartExecution: op({
     parse: (i, ctx) => ({
-      ...ctx, stateMachineArn: i.str('stateMachineArn', true, ARN), name: i.str('name'), input: i.str('input'),
+      accountId: ctx.accountId, region: ctx.region, stateMachineArn: i.str('stateMachineArn', true, ARN), name: i.str('name'), input: i.str('input'),
       traceHeader: i.str('traceHeader', false, { max: 256 }),
     }),
     handle: (input, core) => core.executions.start(input),
@@ -194,7 +194,7 @@ export const OPERATIONS: Record<string, Operation> = {
 
   // ── activities ──
   CreateActivity: op({
-    parse: (i, ctx) => ({ ...ctx, name: i.str('name', true), tags: i.tags() }),
+    parse: (i, ctx) => ({ accountId: ctx.accountId, region: ctx.region, name: i.str('name', true), tags: i.tags() }),
     handle: (input, core) => core.tokens.createActivity(input.accountId, input.region, input.name, input.tags),
   }),
   DescribeActivity: op({
@@ -206,7 +206,7 @@ export const OPERATIONS: Record<string, Operation> = {
     handle: (input, core) => { core.tokens.deleteActivity(input.arn); return {}; },
   }),
   ListActivities: op({
-    parse: (i, ctx) => ({ ...ctx, maxResults: i.int('maxResults', { min: 0, max: 1000 }), nextToken: i.str('nextToken') }),
+    parse: (i, ctx) => ({ accountId: ctx.accountId, region: ctx.region, maxResults: i.int('maxResults', { min: 0, max: 1000 }), nextToken: i.str('nextToken') }),
     handle: (input, core) => core.tokens.listActivities(input.accountId, input.region, input.maxResults, input.nextToken),
   }),
   GetActivityTask: op({
@@ -217,7 +217,7 @@ export const OPERATIONS: Record<string, Operation> = {
   // ── TestState ──
   TestState: op({
     parse: (i, ctx) => ({
-      ...ctx, definition: i.str('definition', true, { min: 1, max: MAX_DEFINITION }), roleArn: i.str('roleArn', false, ARN),
+      accountId: ctx.accountId, region: ctx.region, definition: i.str('definition', true, { min: 1, max: MAX_DEFINITION }), roleArn: i.str('roleArn', false, ARN),
       input: i.str('input'), variables: i.str('variables'),
       inspectionLevel: i.enumOf('inspectionLevel', ['INFO', 'DEBUG', 'TRACE'] as const), revealSecrets: i.bool('revealSecrets'),
     }),

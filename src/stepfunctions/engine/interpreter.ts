@@ -189,14 +189,16 @@ export class Interpreter {
     this.exited(sc, state, outcome, text);
     const done: Done = { next, output: outcome.output, prev: sc.prev, ...(outcome.assigned ? { assigned: outcome.assigned } : {}), ...extra };
     this.journal.putStep(key, true, done);
-    await this.journal.commit();
+    const pending = this.journal.commit();
+    if (pending) await pending; // memory journals return nothing: no extra tick
     return done;
   }
 
   /** A failure nobody caught: record QueryEvaluationError as AWS does, persist, rethrow. */
   private async fail(sc: Scope, state: State, err: unknown): Promise<never> {
     this.evaluationFailed(sc, state, err);
-    await this.journal.commit();
+    const pending = this.journal.commit();
+    if (pending) await pending; // memory journals return nothing: no extra tick
     throw err;
   }
 
@@ -291,7 +293,8 @@ export class Interpreter {
       };
       // The deadline is durable before we sleep: this row is the Wait's timer.
       this.journal.putStep(key, false, data);
-      await this.journal.commit();
+      const pending = this.journal.commit();
+      if (pending) await pending; // memory journals return nothing: no extra tick
     } else {
       sc.prev = data.prev ?? sc.prev;
     }
@@ -313,7 +316,8 @@ export class Interpreter {
       const entered = this.entered(sc, state, input);
       data = { entered, enteredTime, retries: [], attempt: 0, prev: sc.prev };
       this.journal.putStep(key, false, data);
-      await this.journal.commit();
+      const pending = this.journal.commit();
+      if (pending) await pending; // memory journals return nothing: no extra tick
     }
     const enteredId = data.entered!;
     for (;;) {
@@ -366,7 +370,8 @@ export class Interpreter {
           token: undefined, scheduledAtMs: undefined, prev: sc.prev,
         };
         this.journal.putStep(key, false, next);
-        await this.journal.commit();
+        const pending = this.journal.commit();
+        if (pending) await pending; // memory journals return nothing: no extra tick
         return { retry: true, data: next };
       }
     }
@@ -437,7 +442,8 @@ export class Interpreter {
         await this.host.tokens.register(d.token, this.exec.arn, key, integ.activityArn, integ.activityArn ? str(inv.payload) : undefined);
       }
       this.journal.putStep(key, false, d);
-      await this.journal.commit();
+      const pending = this.journal.commit();
+      if (pending) await pending; // memory journals return nothing: no extra tick
     } else {
       sc.prev = d.prev ?? sc.prev;
     }
@@ -461,16 +467,19 @@ export class Interpreter {
         if (integ.family === 'Activity') {
           const worker = await this.host.tokens.started(d.token!, ac.signal);
           this.emit(sc, 'ActivityStarted', 'activityStartedEventDetails', worker ? { workerName: worker } : {});
-          await this.journal.commit();
+          const pending = this.journal.commit();
+          if (pending) await pending; // memory journals return nothing: no extra tick
           return this.awaitToken(d.token!, heartbeatSeconds, ac.signal);
         }
         if (integ.family === 'LambdaFunction') this.emit(sc, 'LambdaFunctionStarted');
         else this.emit(sc, 'TaskStarted', 'taskStartedEventDetails', { ...base });
-        await this.journal.commit();
+        const started = this.journal.commit();
+        if (started) await started;
         const submitted = await integ.invoke(call);
         if (integ.pattern === 'request') return submitted;
         this.emit(sc, 'TaskSubmitted', 'taskSubmittedEventDetails', { ...base, output: str(submitted), outputDetails: { truncated: false } });
-        await this.journal.commit();
+        const recorded = this.journal.commit();
+        if (recorded) await recorded;
         if (callback) return this.awaitToken(d.token!, heartbeatSeconds, ac.signal);
         return integ.complete!(call, submitted);
       })();
