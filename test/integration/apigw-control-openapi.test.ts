@@ -243,6 +243,34 @@ describe('API Gateway control plane: OpenAPI import and export', () => {
     expect(parseYaml(Buffer.from(yaml.body!).toString('utf8')).paths['/orders'].post['x-amazon-apigateway-integration'].type).toBe('aws');
   });
 
+  it('resolves reusable parameters and responses and reads x-amazon-apigateway-auth', async () => {
+    const def = {
+      openapi: '3.0.1',
+      info: { title: 'Refs', version: '1' },
+      components: {
+        parameters: { Id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } }, Verbose: { name: 'verbose', in: 'query', required: true, schema: { type: 'string' } } },
+        responses: { Ok: { description: 'ok', headers: { 'X-Req': { schema: { type: 'string' } } } } },
+      },
+      paths: {
+        '/items/{id}': {
+          parameters: [{ $ref: '#/components/parameters/Id' }],
+          get: {
+            parameters: [{ $ref: '#/components/parameters/Verbose' }],
+            responses: { '200': { $ref: '#/components/responses/Ok' } },
+            'x-amazon-apigateway-auth': { type: 'AWS_IAM' },
+            'x-amazon-apigateway-integration': { type: 'mock', requestTemplates: { 'application/json': '{"statusCode":200}' } },
+          },
+        },
+      },
+    };
+    const api = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(def)), failOnWarnings: true }));
+    const item = (await client.send(new GetResourcesCommand({ restApiId: api.id! }))).items!.find((r) => r.path === '/items/{id}')!;
+    const m = await client.send(new GetMethodCommand({ restApiId: api.id!, resourceId: item.id!, httpMethod: 'GET' }));
+    expect(m.authorizationType).toBe('AWS_IAM');
+    expect(m.requestParameters).toEqual({ 'method.request.path.id': true, 'method.request.querystring.verbose': true });
+    expect(m.methodResponses?.['200']?.responseParameters).toEqual({ 'method.response.header.X-Req': false });
+  });
+
   it('honours the basepath import parameter', async () => {
     const withBase = { ...swagger2, info: { title: 'Based', version: '1' }, basePath: '/api/v1' };
     const prepended = await client.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(withBase)), parameters: { basepath: 'prepend' } }));

@@ -81,6 +81,26 @@ class Importer {
     return out;
   }
 
+  /**
+   * Follows a local `$ref` to a reusable parameter, response or request body
+   * (`#/parameters/…`, `#/components/responses/…`); schema refs stay refs (they name models).
+   */
+  private deref(value: unknown, depth = 0): unknown {
+    if (!isObj(value) || typeof value.$ref !== 'string' || depth > 10) return value;
+    const ref = value.$ref;
+    if (!ref.startsWith('#/') || ref.startsWith(this.refPrefix)) return value;
+    let target: unknown = this.doc;
+    for (const part of ref.slice(2).split('/')) {
+      const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+      target = isObj(target) ? target[key] : undefined;
+    }
+    if (target === undefined) {
+      this.warn(`Reference ${ref} cannot be resolved; ignored`);
+      return {};
+    }
+    return this.deref(target, depth + 1);
+  }
+
   private refName(schema: unknown): string | undefined {
     if (!isObj(schema) || typeof schema.$ref !== 'string') return undefined;
     return schema.$ref.startsWith(this.refPrefix) ? schema.$ref.slice(this.refPrefix.length) : undefined;
@@ -224,7 +244,8 @@ class Importer {
   private operation(resourceId: string, path: string, verb: string, op: Json, shared: unknown[], defaultValidator: string | undefined): void {
     const requestParameters: Record<string, boolean> = {};
     const requestModels: Record<string, string> = {};
-    for (const p of [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
+    for (const raw of [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
+      const p = this.deref(raw);
       if (!isObj(p)) continue;
       const name = String(p.name ?? '');
       switch (p.in) {
@@ -247,14 +268,24 @@ class Importer {
           this.warn(`Parameter '${name}' in '${String(p.in)}' of ${verb} ${path} is not supported; ignored`);
       }
     }
-    if (isObj(op.requestBody) && isObj(op.requestBody.content)) {
-      for (const [ct, media] of Object.entries(op.requestBody.content)) {
+    const requestBody = this.deref(op.requestBody);
+    if (isObj(requestBody) && isObj(requestBody.content)) {
+      for (const [ct, media] of Object.entries(requestBody.content)) {
         const model = isObj(media) ? this.refName(media.schema) : undefined;
         if (model) requestModels[ct] = model;
       }
     }
     for (const match of path.matchAll(/\{([^}+]+)\+?\}/g)) requestParameters[`method.request.path.${match[1]}`] = true;
     const sec = this.security(op);
+    // `x-amazon-apigateway-auth: {type: AWS_IAM|NONE}` sets the method's authorization directly.
+    const auth = op['x-amazon-apigateway-auth'];
+    if (isObj(auth) && typeof auth.type === 'string') {
+      const t = auth.type.toUpperCase();
+      if (t === 'AWS_IAM' || t === 'NONE') {
+        sec.authorizationType = t;
+        delete sec.authorizerId;
+      } else this.warn(`x-amazon-apigateway-auth type '${auth.type}' of ${verb} ${path} is not supported; ignored`);
+    }
     const validatorName = typeof op['x-amazon-apigateway-request-validator'] === 'string' ? op['x-amazon-apigateway-request-validator'] : defaultValidator;
     const requestValidatorId = validatorName ? this.validatorIds.get(validatorName) : undefined;
     if (validatorName && !requestValidatorId) this.warn(`Request validator '${validatorName}' is not defined; ignored`);
@@ -284,7 +315,8 @@ class Importer {
         this.warn(`Response '${code}' of ${verb} ${path} is not a status code; ignored`);
         continue;
       }
-      const body = isObj(resp) ? resp : {};
+      const resolved = this.deref(resp);
+      const body = isObj(resolved) ? resolved : {};
       const responseParameters: Record<string, boolean> = {};
       if (isObj(body.headers)) for (const h of Object.keys(body.headers)) responseParameters[`method.response.header.${h}`] = false;
       const responseModels: Record<string, string> = {};
