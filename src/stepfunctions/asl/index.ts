@@ -4,7 +4,8 @@
 // Pure: no I/O, no timers, no store. Time ("now") and randomness are passed in.
 //
 // How the engine uses it, per state (see each function's doc):
-//   machine = parseDefinition(text)                 // throws AslValidationError (InvalidDefinition)
+//   machine = parseDefinition(text, {type})         // throws AslValidationError (InvalidDefinition)
+//   TestState: parseStateDefinition(stateText)      // one state
 //   env = { stateName, enteredEventId, context: buildContext({...}), variables: scope }
 //   Pass     → runPass(state, input, env)            → {output, assigned}
 //   Choice   → runChoice(state, input, env)          → {next, output, assigned} | throws States.NoChoiceMatched
@@ -15,12 +16,16 @@
 //              taskResult(state, input, result, env) → {output, assigned}
 //   Parallel → parallelInput(state, input, env) → run Branches (child scopes) → results array →
 //              stateResult(state, input, results, env)
-//   Map      → mapInput(state, input, env) → {items, maxConcurrency, tolerated…};
+//   Map      → mapInput(state, input, env) → {items, maxConcurrency, tolerated…, batcher?};
 //              per item: mapItemInput(state, input, items[i], i, env) → run ItemProcessor → results →
 //              stateResult(state, input, results, env)
-//   failure  → StatesError {error, cause}; findRetrier / retryDelay; findCatcher →
+//   result size → checkPayloadSize(result, 'result', taskLimitName(state.Resource))
+//   failure  → StatesError {error, cause, location?, catchable}; findRetrier / retryDelay; findCatcher →
 //              catchResult(state, catcher, input, {Error, Cause}, env) → {output, assigned}
 // Every run-time failure is thrown as StatesError with AWS's error name and cause wording.
+// Variables: INLINE Map iterations and Parallel branches use scope.child(); DISTRIBUTED Map
+// iterations start from new VariableScope(); apply outcome.assigned after the state.
+// Verified against the recorded AWS cases by ./conformance.test.ts (a minimal loop over this API).
 
 export type {
   Json, JsonObject, QueryLanguage, StateType, StateGraph, StateMachine, State,
