@@ -246,15 +246,15 @@ describe('state machines', () => {
 describe('APIs', () => {
   it('shows resources, stages, deployments, keys and plans, and tests requests through the data plane', async () => {
     const ag = new APIGatewayClient(clientConfig(nimbus.endpoint));
-    const { apiId, keyId, planId } = await createApiFixture(ag);
+    const { apiId, keyId, planId, keyValue } = await createApiFixture(ag);
     ag.destroy();
     const list = await api('GET', 'apis');
     expect(list.body.apis.map((a: any) => a.name)).toEqual(['console-api']);
     const detail = await api('GET', `apis/${apiId}`);
     expect(detail.status).toBe(200);
-    expect(detail.body.resources.map((r: any) => r.path)).toEqual(['/', '/hello']);
+    expect(detail.body.resources.map((r: any) => r.path)).toEqual(['/', '/hello', '/keyed']);
     expect(detail.body.resources[1].resourceMethods.GET.methodIntegration.type).toBe('MOCK');
-    expect(detail.body.stages[0]).toMatchObject({ stageName: 'prod', methodSettings: { '*/*': { throttlingBurstLimit: 1 } } });
+    expect(detail.body.stages[0]).toMatchObject({ stageName: 'prod', methodSettings: { 'hello/GET': { throttlingBurstLimit: 1 } } });
     expect(detail.body.deployments[0].description).toBe('first deployment');
     const first = await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'GET', path: '/hello' });
     expect(first.status).toBe(200);
@@ -262,7 +262,14 @@ describe('APIs', () => {
     const second = await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'GET', path: '/hello' });
     expect(second.body.status).toBe(429);
     expect(JSON.parse(second.body.body)).toEqual({ message: 'Too Many Requests' });
+    // Keyed calls are metered against the usage plan.
+    const noKey = await api('POST', `apis/${apiId}/test`, { stage: 'prod', path: '/keyed' });
+    expect(noKey.body.status).toBe(403);
+    const keyed = await api('POST', `apis/${apiId}/test`, { stage: 'prod', path: '/keyed', headers: { 'x-api-key': keyValue } });
+    expect(keyed.body.status).toBe(200);
     const usage = await api('GET', 'usage');
+    const days = usage.body.usage[0].items[keyId] as number[][];
+    expect(days.at(-1)).toEqual([1, 999]);
     expect(usage.body.apiKeys.map((k: any) => k.id)).toEqual([keyId]);
     expect(usage.body.usagePlans.map((p: any) => p.id)).toEqual([planId]);
     expect(usage.body.usage[0].keys.map((k: any) => k.id)).toEqual([keyId]);

@@ -96,10 +96,10 @@ export async function consoleApi<T = any>(endpoint: string, method: string, path
 }
 
 /**
- * A REST API with a MOCK `GET /hello`, deployed to stage `prod` throttled to a burst of 1 (so the
- * second quick call answers 429), with a usage plan and an API key.
+ * A REST API with MOCK `GET /hello` and `GET /keyed` (API key required), deployed to stage `prod`,
+ * `GET /hello` throttled to a burst of 1 (so the second quick call answers 429), with a usage plan and a key.
  */
-export async function createApiFixture(ag: import('@aws-sdk/client-api-gateway').APIGatewayClient): Promise<{ apiId: string; keyId: string; planId: string }> {
+export async function createApiFixture(ag: import('@aws-sdk/client-api-gateway').APIGatewayClient): Promise<{ apiId: string; keyId: string; planId: string; keyValue: string }> {
   const AG = await import('@aws-sdk/client-api-gateway');
   const api = await ag.send(new AG.CreateRestApiCommand({ name: 'console-api', description: 'console demo API' }));
   const restApiId = api.id!;
@@ -112,17 +112,24 @@ export async function createApiFixture(ag: import('@aws-sdk/client-api-gateway')
   await ag.send(new AG.PutIntegrationResponseCommand({
     restApiId, resourceId, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"hello":"from mock"}' },
   }));
+  const keyed = await ag.send(new AG.CreateResourceCommand({ restApiId, parentId: root.id!, pathPart: 'keyed' }));
+  await ag.send(new AG.PutMethodCommand({ restApiId, resourceId: keyed.id!, httpMethod: 'GET', authorizationType: 'NONE', apiKeyRequired: true }));
+  await ag.send(new AG.PutIntegrationCommand({ restApiId, resourceId: keyed.id!, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await ag.send(new AG.PutMethodResponseCommand({ restApiId, resourceId: keyed.id!, httpMethod: 'GET', statusCode: '200' }));
+  await ag.send(new AG.PutIntegrationResponseCommand({
+    restApiId, resourceId: keyed.id!, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"keyed":true}' },
+  }));
   await ag.send(new AG.CreateDeploymentCommand({ restApiId, stageName: 'prod', description: 'first deployment' }));
   await ag.send(new AG.UpdateStageCommand({
     restApiId, stageName: 'prod', patchOperations: [
-      { op: 'replace', path: '/*/*/throttling/rateLimit', value: '0.001' },
-      { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1' },
+      { op: 'replace', path: '/~1hello/GET/throttling/rateLimit', value: '0.001' },
+      { op: 'replace', path: '/~1hello/GET/throttling/burstLimit', value: '1' },
     ],
   }));
   const plan = await ag.send(new AG.CreateUsagePlanCommand({
     name: 'console-plan', apiStages: [{ apiId: restApiId, stage: 'prod' }], quota: { limit: 1000, period: 'MONTH' }, throttle: { rateLimit: 100, burstLimit: 50 },
   }));
-  const key = await ag.send(new AG.CreateApiKeyCommand({ name: 'console-key', enabled: true }));
+  const key = await ag.send(new AG.CreateApiKeyCommand({ name: 'console-key', enabled: true, value: 'console-key-value-0123456789' }));
   await ag.send(new AG.CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: 'API_KEY' }));
-  return { apiId: restApiId, keyId: key.id!, planId: plan.id! };
+  return { apiId: restApiId, keyId: key.id!, planId: plan.id!, keyValue: key.value! };
 }

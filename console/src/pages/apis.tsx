@@ -98,13 +98,15 @@ export function ApiPage({ id }: { id: string }) {
                 <tbody>
                   {data.stages.map((s: any) => {
                     const dep = data.deployments.find((d: any) => d.id === s.deploymentId);
-                    const t = s.methodSettings?.['*/*'];
+                    const throttles = Object.entries(s.methodSettings ?? {})
+                      .filter(([, m]: [string, any]) => m.throttlingRateLimit !== undefined)
+                      .map(([k, m]: [string, any]) => `${k === '*/*' ? 'all methods' : '/' + k.replace(/~1/g, '/')}: ${m.throttlingRateLimit} req/s, burst ${m.throttlingBurstLimit}`);
                     return (
                       <tr>
                         <td>{s.stageName}</td>
                         <td><code>{s.deploymentId}</code> {dep?.description ? <span class="muted">{dep.description}</span> : null}</td>
                         <td>{s.canarySettings ? `${s.canarySettings.percentTraffic ?? 0}% → ${s.canarySettings.deploymentId}` : '—'}</td>
-                        <td>{t ? `${t.throttlingRateLimit} req/s, burst ${t.throttlingBurstLimit}` : 'account default'}</td>
+                        <td>{throttles.length ? throttles.join('; ') : 'account default'}</td>
                         <td>{Object.entries(s.variables ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '—'}</td>
                       </tr>
                     );

@@ -72,10 +72,11 @@ export function registerApiRoutes(router: Router, deps: ConsoleDeps): void {
     const endDate = utcDay(now);
     const usage = await Promise.all(
       plans.map(async (plan) => {
-        const u = await c.call<{ items?: Record<string, number[][]> }>(
+        // GetUsage's wire field is `values` (the SDKs call it `items`): keyId → [used, remaining] per day.
+        const u = await c.call<{ values?: Record<string, number[][]> }>(
           'GET', `/usageplans/${encodeURIComponent(String(plan.id))}/usage?startDate=${startDate}&endDate=${endDate}`);
         const planKeys = await all<Record<string, unknown>>(c, `/usageplans/${encodeURIComponent(String(plan.id))}/keys`);
-        return { usagePlanId: plan.id, startDate, endDate, items: u.items ?? {}, keys: planKeys };
+        return { usagePlanId: plan.id, startDate, endDate, items: u.values ?? {}, keys: planKeys };
       }),
     );
     return { apiKeys: keys, usagePlans: plans, usage };
