@@ -25,6 +25,7 @@ let context: BrowserContext;
 let page: Page;
 let profile: string;
 let apiId: string;
+let keyValue: string;
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
 
@@ -39,7 +40,7 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await createFixtures(nimbus.endpoint, { lambda, sfn });
     await lambda.send(new PublishVersionCommand({ FunctionName: 'console-hello' }));
     await lambda.send(new CreateAliasCommand({ FunctionName: 'console-hello', Name: 'live', FunctionVersion: '1' }));
-    ({ apiId } = await createApiFixture(ag));
+    ({ apiId, keyValue } = await createApiFixture(ag));
     await lambda.send(new CreateFunctionCommand({
       FunctionName: 'console-throttled', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip({ 'index.mjs': HELLO_CODE }) },
     }));
@@ -169,8 +170,14 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     await page.getByRole('button', { name: 'Send request' }).click();
     await expect.poll(() => page.locator('[data-count="throttled"]').textContent(), { timeout: 30_000 }).toBe('1 throttled (429)');
     await shot('api');
+    // A keyed call is metered against the usage plan and shows on the APIs page.
+    await page.getByLabel('Path and query').fill('/keyed');
+    await page.getByLabel('API key (x-api-key)').fill(keyValue);
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await expect.poll(() => page.locator('[data-count="ok"]').textContent(), { timeout: 30_000 }).toBe('2 OK');
     await page.getByRole('navigation').getByRole('link', { name: 'APIs' }).click();
     await page.getByText('console-plan').waitFor();
+    await expect.poll(() => page.locator('[data-usage-key]').textContent(), { timeout: 30_000 }).toBe('1');
     await shot('apis');
     void apiId;
   });
