@@ -2,6 +2,7 @@
 // (`{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`),
 // runs the pipeline and writes the method response or the gateway response with AWS's headers
 // (`x-amzn-RequestId`, `x-amz-apigw-id`, `X-Amzn-Trace-Id`).
+import type { Socket } from 'node:net';
 import type { Service, RequestContext } from '../../server/context.js';
 import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
@@ -64,6 +65,17 @@ function extendedRequestId(): string {
   return randomChars(13, ALPHABET) + ALPHABET[((Math.random() * 16) | 0) * 4] + '==';
 }
 
+/** Addresses are syscalls (getpeername/getsockname): read them once per keep-alive connection. */
+const peers = new WeakMap<Socket, { ip: string; port: string }>();
+function peerOf(socket: Socket): { ip: string; port: string } {
+  let p = peers.get(socket);
+  if (!p) {
+    p = { ip: socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', port: String(socket.localPort ?? 80) };
+    peers.set(socket, p);
+  }
+  return p;
+}
+
 function traceId(now: number): string {
   return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomChars(24, HEX)}`;
 }
@@ -79,6 +91,7 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
       const req = ctx.req;
       const host = req.headers.host ?? '';
       const { headers, lc } = parseHeaders(req);
+      const peer = peerOf(req.socket);
       const raw = req.url ?? '/';
       const q = raw.indexOf('?');
       const target = parseTarget(host, ctx.path);
@@ -95,7 +108,7 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
         headers,
         lcHeaders: lc,
         query: parseQuery(q === -1 ? '' : raw.slice(q + 1)),
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp: peer.ip,
         protocol: `HTTP/${req.httpVersion}`,
         host,
         body: Buffer.alloc(0),
@@ -104,7 +117,7 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
       if (!('x-amzn-trace-id' in lc)) addHeader(call, 'X-Amzn-Trace-Id', trace);
       if (!('x-forwarded-for' in lc)) addHeader(call, 'X-Forwarded-For', call.sourceIp);
       if (!('x-forwarded-proto' in lc)) addHeader(call, 'X-Forwarded-Proto', 'http');
-      if (!('x-forwarded-port' in lc)) addHeader(call, 'X-Forwarded-Port', String(req.socket.localPort ?? 80));
+      if (!('x-forwarded-port' in lc)) addHeader(call, 'X-Forwarded-Port', peer.port);
 
       let response: MethodResponse | undefined;
       try {
