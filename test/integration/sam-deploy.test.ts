@@ -173,3 +173,53 @@ describe('sam deploy', () => {
     await expect(deleteStack({ stackName: 'app', clients, project: dir, log })).rejects.toThrow(/does not exist/);
   });
 });
+
+describe('sam deploy: a stack whose creation fails', () => {
+  it('is rolled back completely (ROLLBACK_COMPLETE) and can be deployed again once fixed', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-fail-'));
+    mkdirSync(join(d, 'src'));
+    writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async () => "ok";');
+    const tpl = (runtime: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  First:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+  Second:
+    Type: AWS::Serverless::Function
+    DependsOn: First
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: ${runtime}
+`;
+    writeFileSync(join(d, 'template.yaml'), tpl('cobol85'));
+    const out: string[] = [];
+    const err = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'broken', overrides: new Map(), clients, log: (l) => out.push(l) }).catch((e) => e);
+    expect(err).toBeInstanceOf(DeployError);
+    expect(err.message).toMatch(/InvalidParameterValueException/);
+    const text = out.join('\n');
+    expect(text).toMatch(/CREATE_FAILED\s+AWS::Lambda::Function\s+Second\s+InvalidParameterValueException/);
+    expect(text).toMatch(/DELETE_COMPLETE\s+AWS::Lambda::Function\s+First/);
+    expect(text).toMatch(/ROLLBACK_COMPLETE\s+AWS::CloudFormation::Stack\s+broken/);
+    const rec = JSON.parse(readFileSync(join(d, '.nimbus-sam', 'stacks', 'broken.json'), 'utf8'));
+    expect(rec.status).toBe('ROLLBACK_COMPLETE');
+    expect(rec.resources).toEqual({});
+    writeFileSync(join(d, 'template.yaml'), tpl('nodejs20.x'));
+    const ok = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'broken', overrides: new Map(), clients, log: () => undefined });
+    expect(ok.status).toBe('CREATE_COMPLETE');
+    await deleteStack({ stackName: 'broken', clients, project: d, log: () => undefined });
+  });
+
+  it('--no-execute-changeset prints the change set and deploys nothing', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-cs-'));
+    writeFileSync(join(d, 'template.yaml'), `Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 7\n`);
+    const out: string[] = [];
+    const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'preview', overrides: new Map(), clients, log: (l) => out.push(l), noExecute: true });
+    expect(res.changes).toEqual([{ action: 'Add', logicalId: 'Logs', type: 'AWS::Logs::LogGroup', replacement: '' }]);
+    expect(out.join('\n')).toMatch(/\+ Add\s+Logs\s+AWS::Logs::LogGroup/);
+    expect(existsSync(join(d, '.nimbus-sam', 'stacks', 'preview.json'))).toBe(false);
+  });
+});

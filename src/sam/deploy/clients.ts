@@ -24,6 +24,8 @@ export function endpointFrom(option: string | undefined): string {
 }
 
 export function makeClients(endpoint: string, region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'): Clients {
+  // The SDK's "Node 22 needed from 2027" notice would precede every command's output; Nimbus targets Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = {
     endpoint,
     region,
