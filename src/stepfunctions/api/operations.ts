@@ -85,6 +85,7 @@ export const OPERATIONS: Record<string, Operation> = {
     handle: (input) => {
       const r = validateDefinition(input.definition, {
         ...(input.maxResults ? { maxResults: input.maxResults } : {}), ...(input.severity ? { severity: input.severity } : {}),
+        ...(input.type ? { type: input.type } : {}),
       });
       return { result: r.result, diagnostics: r.diagnostics, truncated: r.truncated };
     },

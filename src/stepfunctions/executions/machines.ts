@@ -43,12 +43,14 @@ export class StateMachines {
 
   constructor(private readonly repo: SfnRepository, private readonly db: Sqlite, private readonly now: () => number) {}
 
-  parse(definition: string): StateMachine {
-    let m = this.parsed.get(definition);
+  /** Parses (cached) as the machine's type: Express machines reject `.sync` and `.waitForTaskToken`. */
+  parse(definition: string, type: MachineType = 'STANDARD'): StateMachine {
+    const key = `${type}\n${definition}`;
+    let m = this.parsed.get(key);
     if (!m) {
-      m = parseDefinition(definition);
+      m = parseDefinition(definition, { type });
       if (this.parsed.size > 500) this.parsed.clear();
-      this.parsed.set(definition, m);
+      this.parsed.set(key, m);
     }
     return m;
   }
@@ -59,7 +61,7 @@ export class StateMachines {
     validateRoleArn(input.roleArn);
     const type = input.type ?? 'STANDARD';
     const logging = normalizeLogging(input.loggingConfiguration, type);
-    this.parse(input.definition);
+    this.parse(input.definition, type);
     checkTags(input.tags);
     const arn = stateMachineArn(input.region, input.accountId, input.name);
     return this.db.transaction(() => {
@@ -133,10 +135,10 @@ export class StateMachines {
     if (input.versionDescription !== undefined && !input.publish) {
       throw SfnErrors.ValidationException('Version description can only be set when publish is true');
     }
-    if (input.definition !== undefined) this.parse(input.definition);
     if (input.roleArn !== undefined) validateRoleArn(input.roleArn);
     return this.db.transaction(() => {
       const m = this.machine(input.stateMachineArn);
+      if (input.definition !== undefined) this.parse(input.definition, m.type);
       const logging = input.loggingConfiguration !== undefined ? JSON.stringify(normalizeLogging(input.loggingConfiguration, m.type)) : m.logging;
       const tracing = input.tracingConfiguration !== undefined ? JSON.stringify(input.tracingConfiguration) : m.tracing;
       const changed = (input.definition !== undefined && input.definition !== m.definition) ||
@@ -360,7 +362,7 @@ export class StateMachines {
       if (!m) throw SfnErrors.StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
       const r: ResolvedMachine = {
         machineArn: m.arn, name: m.name, type: m.type, definition: m.definition, roleArn: m.role_arn,
-        logging: parseJson(m.logging, {}), parsed: this.parse(m.definition),
+        logging: parseJson(m.logging, {}), parsed: this.parse(m.definition, m.type),
       };
       if (this.resolved.size > 1000) this.resolved.clear();
       this.resolved.set(arn, r);
@@ -388,7 +390,7 @@ export class StateMachines {
     const m = this.repo.machine(v.machine_arn);
     return {
       machineArn: v.machine_arn, name: m?.name ?? p.parts[0]!, type: v.type, definition: v.definition, roleArn: v.role_arn,
-      versionArn: v.arn, ...(aliasArn ? { aliasArn } : {}), logging: parseJson(v.logging, {}), parsed: this.parse(v.definition),
+      versionArn: v.arn, ...(aliasArn ? { aliasArn } : {}), logging: parseJson(v.logging, {}), parsed: this.parse(v.definition, v.type),
     };
   }
 
