@@ -123,8 +123,11 @@ export class Environment implements RuntimeApiHandler {
     this.logs = new LogWriter(deps.sink);
   }
 
-  /** Starts the process: for `image` directly, or as a spare when `image` is undefined. */
-  async start(image: FunctionImage | undefined): Promise<void> {
+  /**
+   * Starts the process: for `image` directly, or as a spare when `image` is undefined. A spare's
+   * `spareMemoryMb` matters only where limits are fixed at start (rlimits, V8 heap flag).
+   */
+  async start(image: FunctionImage | undefined, spareMemoryMb = 128): Promise<void> {
     await fsp.mkdir(this.tmpDir, { recursive: true, mode: 0o777 });
     if (!image || this.deps.sandbox.name === 'bwrap') await fsp.mkdir(this.taskSlot, { recursive: true });
     const port = await this.api.listen();
@@ -149,7 +152,7 @@ export class Environment implements RuntimeApiHandler {
       env = spawnEnvironment(base, this.functionEnv(image, insideTaskRoot, insideRuntimeDir));
     }
 
-    const memoryMb = image?.memorySizeMb ?? 0;
+    const memoryMb = image?.memorySizeMb ?? spareMemoryMb;
     const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, sandbox.binary(mounts), memoryMb);
     const wrapped = sandbox.wrap(argv, mounts);
     const prefix = this.cell.joinScript + this.deps.limiter.rlimitScript(memoryMb, this.spec.family);
@@ -370,7 +373,7 @@ export class Environment implements RuntimeApiHandler {
   private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, binary: string | undefined, memoryMb: number): string[] {
     switch (this.spec.family) {
       case 'node':
-        return [binary!, ...this.deps.limiter.nodeFlags(memoryMb || 128), join(runtimeDir!, this.spec.bootstrapFile!)];
+        return [binary!, ...this.deps.limiter.nodeFlags(memoryMb), join(runtimeDir!, this.spec.bootstrapFile!)];
       case 'python':
         // -u: unbuffered, lines reach the log as they are printed; -B: never write .pyc into the code.
         return [binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!)];

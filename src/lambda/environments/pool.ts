@@ -156,11 +156,14 @@ export class Pool implements EnvironmentPool {
       spares.sort((a, b) => Number(b.ready) - Number(a.ready));
       while (spares.length > 0) {
         const spare = spares.shift()!;
-        if (spare.state === 'spare' && spare.claim(image)) {
+        if (spare.state !== 'spare') continue;
+        if (spare.claim(image)) {
           this.adopt(spare);
           this.replenishSoon(cls.key);
           return spare;
         }
+        void this.drop(spare); // half-claimed (e.g. a package too large to link): not reusable
+        break;
       }
       this.replenishSoon(cls.key);
     }
@@ -225,7 +228,7 @@ export class Pool implements EnvironmentPool {
       this.all.add(env);
       list.push(env);
       env.onDead = (e) => this.forget(e);
-      env.start(undefined).catch((err: Error) => {
+      env.start(undefined, entry.memoryMb).catch((err: Error) => {
         this.settings.log(`lambda: could not pre-start a ${entry.spec.runtime} runtime: ${err.message}`);
         void this.drop(env);
       });
