@@ -121,6 +121,25 @@ describe('custom runtimes (provided.al2023)', () => {
     expect(json(failed.payload)).toEqual({ errorMessage: 'shell says no', errorType: 'Custom.Failure' });
   });
 
+  it.skipIf(!hasWget)('times out an invocation a warm custom runtime never asks for', async () => {
+    const code = writeCode(env.dataDir, {
+      bootstrap: [
+        '#!/bin/sh',
+        'API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"',
+        'HEADERS="$(mktemp)"',
+        'wget -q -S -O /dev/null "$API/invocation/next" 2>"$HEADERS"',
+        'ID=$(sed -n "s/.*[Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d: *\\([^ \\r]*\\).*/\\1/p" "$HEADERS" | tr -d "\\r")',
+        'wget -q -O /dev/null --post-data "1" "$API/invocation/$ID/response"',
+        'exec sleep 600 # never polls again',
+      ].join('\n'),
+    });
+    const img = image(code, { runtime: 'provided.al2023', timeoutSeconds: 1 });
+    expect(json((await env.pool.invoke(request(img))).payload)).toBe(1);
+    const req = request(img);
+    const stuck = await env.pool.invoke(req);
+    expect(json(stuck.payload)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${req.requestId} Error: Task timed out after 1.00 seconds` });
+  });
+
   it('reports a missing or non-executable bootstrap as Runtime.InvalidEntrypoint', async () => {
     const none = writeCode(env.dataDir, { 'main.sh': 'echo' });
     const req = request(image(none, { runtime: 'provided.al2' }));

@@ -228,6 +228,9 @@ export class Environment implements RuntimeApiHandler {
         const res = this.parkedNext;
         this.parkedNext = undefined;
         this.deliver(inv, res);
+      } else if (!cold) {
+        // A warm runtime that never asks for its next event must not hold the caller forever.
+        inv.timer = setTimeout(() => this.onTimeout(inv), request.image.timeoutSeconds * 1000);
       }
       // Otherwise the runtime is still starting (or finishing its previous /response): /next delivers.
     });
@@ -273,8 +276,12 @@ export class Environment implements RuntimeApiHandler {
       clearTimeout(this.initTimer);
     }
     const inv = this.current;
-    if (inv && !inv.settled && inv.deliveredAt === undefined) this.deliver(inv, res);
-    else this.parkedNext = res;
+    if (inv && !inv.settled && inv.deliveredAt === undefined) {
+      this.deliver(inv, res);
+    } else {
+      this.parkedNext?.destroy(); // a runtime polls once at a time; an older poll is abandoned
+      this.parkedNext = res;
+    }
   }
 
   response(requestId: string, body: Buffer): ApiAnswer {
@@ -418,6 +425,7 @@ export class Environment implements RuntimeApiHandler {
     }
     this.logStart(inv);
     inv.deliveredAt = now();
+    clearTimeout(inv.timer);
     inv.timer = setTimeout(() => this.onTimeout(inv), timeoutMs);
     inv.storageTimer = setInterval(() => void this.checkStorage(inv), STORAGE_CHECK_MS);
     inv.storageTimer.unref();
