@@ -80,7 +80,7 @@ describe('interpreter', () => {
     expect(lambda.calls).toHaveLength(3);
     expect(clock.now() - start).toBe((2 + 6) * 1000);
     expect(result.status).toBe('SUCCEEDED');
-    expect((result as { output: { err: { Error: string } } }).output.err.Error).toBe('Flaky');
+    expect((result as unknown as { output: { err: { Error: string } } }).output.err.Error).toBe('Flaky');
     expect(journal.events.filter((e) => e.type === 'LambdaFunctionFailed')).toHaveLength(3);
   });
 
