@@ -254,7 +254,7 @@ function LogTail({ name }: { name: string }) {
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [error, setError] = useState<Error>();
   const since = useRef(Date.now() - 15 * 60_000);
-  const seen = useRef(new Set<string>());
+  const seen = useRef(new Map<string, number>());
   const box = useRef<HTMLPreElement>(null);
   useEffect(() => {
     if (!live) return undefined;
@@ -264,9 +264,11 @@ function LogTail({ name }: { name: string }) {
         const r = await api('GET', `functions/${enc(name)}/logs?since=${since.current}`);
         const fresh = (r.events as LogEvent[]).filter((e) => !seen.current.has(e.eventId));
         for (const e of fresh) {
-          seen.current.add(e.eventId);
+          seen.current.set(e.eventId, e.timestamp);
           since.current = Math.max(since.current, e.timestamp);
         }
+        // Only events at the newest timestamp can come back in the next poll: forget the rest.
+        for (const [id, ts] of seen.current) if (ts < since.current) seen.current.delete(id);
         if (fresh.length && !stop) setEvents((old) => [...old, ...fresh].slice(-1000));
         setError(undefined);
       } catch (e) {

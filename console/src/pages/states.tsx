@@ -42,7 +42,13 @@ function ms(v: number | string | undefined): number | undefined {
 
 export function StateMachinePage({ arn }: { arn: string }) {
   const machine = useLoad(() => api('GET', `statemachines/${enc(arn)}`), [arn]);
-  const executions = useLoad(() => api('GET', `statemachines/${enc(arn)}/executions`), [arn], 3000);
+  const express = machine.data?.type === 'EXPRESS';
+  const executions = useLoad(
+    () => (machine.data && !express ? api('GET', `statemachines/${enc(arn)}/executions`) : Promise.resolve(undefined)),
+    [arn, machine.data?.type],
+    3000,
+  );
+  const [syncResult, setSyncResult] = useState<any>();
   const [input, setInput] = useState('{}');
   const [name, setName] = useState('');
   const [error, setError] = useState<Error>();
@@ -52,6 +58,10 @@ export function StateMachinePage({ arn }: { arn: string }) {
     e.preventDefault();
     setError(undefined);
     try {
+      if (express) {
+        setSyncResult(await api('POST', `statemachines/${enc(arn)}/sync-executions`, { input, ...(name ? { name } : {}) }));
+        return;
+      }
       const r = await api('POST', `statemachines/${enc(arn)}/executions`, { input, ...(name ? { name } : {}) });
       location.hash = `#/executions/${enc(r.executionArn)}`;
     } catch (err) {
@@ -75,9 +85,16 @@ export function StateMachinePage({ arn }: { arn: string }) {
             <input id="exec-name" value={name} maxLength={80} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
             <label for="exec-input">Input JSON</label>
             <textarea id="exec-input" rows={6} spellcheck={false} value={input} onInput={(e) => setInput((e.target as HTMLTextAreaElement).value)} />
-            <button type="submit" class="primary">Start execution</button>
+            <button type="submit" class="primary">{express ? 'Run (synchronous Express execution)' : 'Start execution'}</button>
             <ErrorBox error={error} />
+            {syncResult ? (
+              <div aria-live="polite">
+                <p><span class={`badge ${String(syncResult.status).toLowerCase()}`}>{syncResult.status}</span> {syncResult.error ? `${syncResult.error}: ${syncResult.cause ?? ''}` : ''}</p>
+                {syncResult.output !== undefined ? <Json value={syncResult.output} label="Execution output" /> : null}
+              </div>
+            ) : null}
           </form>
+          {express ? <p class="muted card">Express executions keep no browsable history (as in AWS): runs from here are synchronous.</p> : (
           <Section title="Executions">
             <ErrorBox error={executions.error} />
             {!executions.data ? <Loading what="executions" /> : executions.data.executions.length === 0 ? <p class="muted">No executions yet.</p> : (
@@ -95,6 +112,7 @@ export function StateMachinePage({ arn }: { arn: string }) {
               </table>
             )}
           </Section>
+          )}
         </div>
       </div>
     </>

@@ -53,6 +53,17 @@ export function registerStateRoutes(router: Router, deps: ConsoleDeps): void {
     return executions.start({ stateMachineArn: machine, input, accountId: scope.accountId, region: scope.region, ...(name ? { name } : {}) });
   });
 
+  // Express machines keep no history to browse: the console runs them synchronously
+  // (StartSyncExecution) and shows the result.
+  router.on('POST', 'statemachines/:arn/sync-executions', async (ctx, p) => {
+    const machine = arn(p.arn, 'state machine');
+    const body = await Body.read(ctx);
+    const name = body.str('name', false, { min: 1, max: 80 });
+    const input = body.json('input', false) ?? '{}';
+    if (Buffer.byteLength(input) > MAX_INPUT) throw BadRequest('Execution input is at most 256 KB');
+    return executions.startSync({ stateMachineArn: machine, input, ...(name ? { name } : {}) });
+  });
+
   // The execution, the definition it runs and its history. `after` returns only newer events, so a
   // running execution can be polled cheaply by the page.
   router.on('GET', 'executions/:arn', (ctx, p) => {
