@@ -142,6 +142,19 @@ program
     process.exitCode = await logsCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
   });
 
+program
+  .command('schedules')
+  .description("fire a deployed stack's Schedule events (rate/cron) against a running Nimbus until stopped")
+  .requiredOption('--stack-name <name>', 'stack name')
+  .option('-t, --template-file <file>', 'template (locates the project folder)')
+  .option('--time-scale <factor>', 'multiply the waits between firings (0.001: rate(1 minute) → 60 ms)', scale, 1)
+  .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
+  .option('--region <region>', 'region', 'us-east-1')
+  .action(async (opts: { stackName: string; templateFile?: string; timeScale: number; endpointUrl?: string; region: string }) => {
+    const { schedulesCommand } = await import('../sam/commands.js');
+    process.exitCode = await schedulesCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+  });
+
 const local = program.command('local').description('run functions and APIs of a template locally');
 
 local

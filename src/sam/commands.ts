@@ -7,7 +7,7 @@ import { InvokeCommand, LogType } from '@aws-sdk/client-lambda';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { endpointFrom, makeClients } from './deploy/clients.js';
 import { ACCOUNT_ID, deleteStack, deployStack } from './deploy/deployer.js';
-import { projectDir } from './deploy/stack-store.js';
+import { StackStore, projectDir } from './deploy/stack-store.js';
 import { planTemplate } from './template/plan.js';
 
 export interface CommonOptions {
@@ -128,4 +128,41 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
       rmSync(scratch, { recursive: true, force: true });
     }
   });
+}
+
+export interface SchedulesOptions extends CommonOptions {
+  stackName: string;
+  timeScale?: number;
+  /** Stops the runner (tests); the CLI stops on Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/** `nimbus schedules --stack-name s`: fires the stack's Schedule events against a running Nimbus
+ * until stopped (Nimbus has no EventBridge; see src/sam/scheduler.ts). */
+export async function schedulesCommand(opts: SchedulesOptions, io: Io): Promise<number> {
+  const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
+  try {
+    return await guarded(io, async () => {
+      const project = projectDir(templateOption(opts.templateFile, opts.cwd));
+      const record = StackStore.forProject(project).get(opts.stackName);
+      if (!record) throw new Error(`stack ${opts.stackName} has no record in ${project}/.nimbus-sam/stacks`);
+      const { startSchedules } = await import('./scheduler.js');
+      const runner = startSchedules({ clients, record, timeScale: opts.timeScale, log: io.out });
+      if (!runner.rules.length) throw new Error(`stack ${opts.stackName} has no enabled schedules`);
+      for (const r of runner.rules) io.out(`Schedule ${r.id}: ${r.expression}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          runner.stop();
+          resolve();
+        };
+        if (opts.signal) opts.signal.addEventListener('abort', stop, { once: true });
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+  } finally {
+    clients.destroy();
+  }
 }

@@ -14,6 +14,7 @@ import { makeClients, type Clients } from './deploy/clients.js';
 import { deployStack, describe } from './deploy/deployer.js';
 import { projectDir, type StackRecord } from './deploy/stack-store.js';
 import { buildTemplate } from './build.js';
+import { startSchedules, type ScheduleRunner } from './scheduler.js';
 
 export interface StartApiOptions {
   port: number;
@@ -81,7 +82,11 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
     if (built && existsSync(sourceTemplate)) await buildTemplate(sourceTemplate, { out: () => undefined, err: io.err });
     const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch });
     routes = routesOf(res.record);
+    // Schedule events fire while the local API runs (Nimbus itself has no EventBridge).
+    schedules?.stop();
+    schedules = startSchedules({ clients, record: res.record, log: io.err });
   };
+  let schedules: ScheduleRunner | undefined;
   let server: Server | undefined;
   let watcher: FSWatcher | undefined;
   try {
@@ -92,6 +97,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
       server!.listen(opts.port, opts.host, () => resolve());
     });
   } catch (err) {
+    schedules?.stop();
     clients.destroy();
     await nimbus.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -164,6 +170,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
     async stop() {
       clearTimeout(timer);
       watcher?.close();
+      schedules?.stop();
       await new Promise<void>((r) => server!.close(() => r()));
       server!.closeAllConnections?.();
       await running;

@@ -150,3 +150,80 @@ describe('package and logs', () => {
     expect(bad.stderr[0]).toMatch(/Nope is not a function of stack pkg/);
   });
 });
+
+describe('schedules', () => {
+  let nimbus: TestNimbus;
+  beforeAll(async () => {
+    nimbus = await startNimbus();
+  });
+  afterAll(async () => {
+    await nimbus?.dispose();
+  });
+
+  it('fires a deployed Schedule event (rate) at the function with the scheduled-event payload', async () => {
+    const dir = join(root, 'sched');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Tick:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        EveryMinute:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 minute)
+        Off:
+          Type: Schedule
+          Properties:
+            Schedule: cron(0 12 * * ? *)
+            Enabled: false
+`);
+    writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('tick', event['detail-type'], event.source); };");
+    expect(await deployCommand({ cwd: dir, stackName: 'sched', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
+    const io = capture();
+    const ctl = new AbortController();
+    const { schedulesCommand } = await import('../../src/sam/commands.js');
+    const running = schedulesCommand({ cwd: dir, stackName: 'sched', endpointUrl: nimbus.endpoint, timeScale: 0.002, signal: ctl.signal }, io);
+    for (let i = 0; i < 100 && io.stdout.filter((l) => l.startsWith('Schedule TickEveryMinute fired')).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    ctl.abort();
+    expect(await running).toBe(0);
+    expect(io.stdout[0]).toBe('Schedule TickEveryMinute: rate(1 minute)');
+    expect(io.stdout.some((l) => l.includes('TickOff'))).toBe(false);
+    const logs = capture();
+    for (let i = 0; i < 50; i++) {
+      logs.stdout.length = 0;
+      await logsCommand({ cwd: dir, name: 'Tick', stackName: 'sched', endpointUrl: nimbus.endpoint }, logs);
+      if (logs.stdout.filter((l) => l.includes('tick Scheduled Event aws.events')).length >= 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(logs.stdout.filter((l) => l.includes('tick Scheduled Event aws.events')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('rejects a bad schedule expression before deploying', async () => {
+    const dir = join(root, 'sched-bad');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/index.js'), 'exports.handler = async () => 1;');
+    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Tick:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Bad:
+          Type: Schedule
+          Properties:
+            Schedule: rate(5 minute)
+`);
+    const io = capture();
+    expect(await deployCommand({ cwd: dir, stackName: 'bad', endpointUrl: nimbus.endpoint }, io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/Resources\.TickBad\.Properties\.ScheduleExpression: Parameter ScheduleExpression is not valid: rate\(5 minute\)/);
+    expect(existsSync(join(dir, '.nimbus-sam/stacks/bad.json'))).toBe(false);
+  });
+});

@@ -8,6 +8,7 @@ import { TemplateError, TemplateErrors, joinPath } from './errors.js';
 import { PLACEHOLDER, conditionValue, evaluate, type EvalContext, type Pseudo, type ResourceValues } from './intrinsics.js';
 import { resolveParameters } from './parameters.js';
 import { transformServerless } from './sam.js';
+import { parseSchedule } from '../schedule.js';
 import { TYPES } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 
@@ -201,7 +202,16 @@ export function planTemplate(opts: PlanOptions): Plan {
     for (const k of spec.required) if (props[k] === undefined) err(joinPath(joinPath(p, 'Properties'), k), `is required for ${type}`);
     for (const k of Object.keys(props)) if (!spec.known.includes(k) && !k.startsWith('Nimbus::')) err(joinPath(joinPath(p, 'Properties'), k), `is not a property of ${type}`);
     const d = new Set<string>();
-    guard(() => evaluate(props, joinPath(p, 'Properties'), { ...ctx, deps: d }));
+    const resolved = guard(() => evaluate(props, joinPath(p, 'Properties'), { ...ctx, deps: d })) as Obj | undefined;
+    if (type === 'AWS::Events::Rule' && typeof resolved?.ScheduleExpression === 'string' && !resolved.ScheduleExpression.includes(PLACEHOLDER)) {
+      guard(() => {
+        try {
+          parseSchedule(resolved.ScheduleExpression as string);
+        } catch (e) {
+          throw new TemplateError(joinPath(joinPath(p, 'Properties'), 'ScheduleExpression'), (e as Error).message);
+        }
+      });
+    }
     // Deployment preferences name hook functions and alarms: the alias waits for them.
     if (isObj(r.Metadata)) guard(() => evaluate(r.Metadata, joinPath(p, 'Metadata'), { ...ctx, deps: d }));
     const dependsOn = r.DependsOn === undefined ? [] : Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
