@@ -8,7 +8,7 @@ import type { Input } from './input.js';
 import { apiIn, paginate, stageIn } from './lookup.js';
 import type { ApiSummaryEntry, CanarySettings, Deployment, DeploymentSnapshot, MethodSetting, Scope, Stage } from './model.js';
 import { boolValue, enumValue, intValue, invalidPath, numValue, pointer, requireValue, type PatchOp } from './patch.js';
-import type { ApiGatewayState, ApiState, DeploymentRecord, Draft } from './state.js';
+import type { ApiGatewayState, ApiState, DeploymentRecord } from './state.js';
 
 export const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'] as const;
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
@@ -377,7 +377,7 @@ function methodSettingKey(api: ApiState, op: PatchOp, resourcePath: string, verb
   return `${path.slice(1)}/${v}`;
 }
 
-function applyStagePatch(draft: Draft, api: ApiState, stage: Stage, op: PatchOp): Stage {
+function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
   const segs = pointer(op.path);
   const [head = '', second, ...rest] = segs;
   const dropField = <K extends keyof Stage>(s: Stage, k: K): Stage => {
@@ -481,7 +481,6 @@ function applyStagePatch(draft: Draft, api: ApiState, stage: Stage, op: PatchOp)
       return { ...stage, methodSettings: { ...stage.methodSettings, [key]: { ...base, ...setter(op) } } };
     }
   }
-  void draft;
 }
 
 export function updateStage(state: ApiGatewayState, scope: Scope, apiId: string, stageName: string, ops: readonly PatchOp[]): Stage {
@@ -489,7 +488,7 @@ export function updateStage(state: ApiGatewayState, scope: Scope, apiId: string,
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     let stage = stageIn(api, stageName);
-    for (const op of ops) stage = applyStagePatch(draft, api, stage, op);
+    for (const op of ops) stage = applyStagePatch(api, stage, op);
     stage = { ...stage, lastUpdatedDate: nowSeconds() };
     api.stages.set(stageName, stage);
     draft.emit({ type: 'stageChanged', scope, apiId, stageName });

@@ -1,6 +1,6 @@
 // Resources, methods, method responses, integrations and integration responses: the tree a
 // deployment snapshots. Every rule here (path parts, mapping expressions, URIs) is AWS's.
-import { BadRequest, Conflict, NotFound, authorizerNotFound, responseNotFound, validatorNotFound } from './errors.js';
+import { BadRequest, Conflict, authorizerNotFound, responseNotFound, validatorNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { LIMITS, checkCount } from './limits.js';
 import type { Input } from './input.js';
@@ -729,4 +729,3 @@ export function deleteIntegrationResponse(state: ApiGatewayState, scope: Scope, 
   });
 }
 
-export { NotFound };

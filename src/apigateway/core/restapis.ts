@@ -6,7 +6,7 @@ import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { ApiKeySource, EndpointConfiguration, EndpointType, RestApi, Scope } from './model.js';
 import { boolValue, enumValue, intValue, invalidPath, pointer, requireValue, type PatchOp } from './patch.js';
-import type { ApiGatewayState, ApiState, Draft } from './state.js';
+import type { ApiGatewayState, ApiState, Draft, ScopeState } from './state.js';
 
 export const ENDPOINT_TYPES: readonly EndpointType[] = ['EDGE', 'REGIONAL', 'PRIVATE'];
 export const API_KEY_SOURCES: readonly ApiKeySource[] = ['HEADER', 'AUTHORIZER'];
@@ -273,7 +273,8 @@ export function deleteRestApi(state: ApiGatewayState, scope: Scope, apiId: strin
   state.mutate(scope, (draft) => {
     const api = apiIn(draft.apis, scope, apiId);
     draft.apis.delete(apiId);
-    // Usage plans keep pointing at stages of a deleted API in AWS too; drop them so the plan stays valid.
+    // Drop the API's stages from usage plans: a plan that names a stage which no longer exists
+    // could never be deleted (DeleteUsagePlan refuses while stages are attached).
     for (const [id, plan] of draft.usagePlans) {
       if (plan.apiStages.some((s) => s.apiId === apiId)) {
         draft.usagePlans.set(id, { ...plan, apiStages: plan.apiStages.filter((s) => s.apiId !== apiId) });
@@ -305,7 +306,9 @@ function parseTagArn(scope: Scope, arn: string): Taggable {
   throw BadRequest(`Invalid ARN specified in the request: ${arn}`);
 }
 
-function currentTags(draft: Draft, scope: Scope, t: Taggable): Readonly<Record<string, string>> {
+type TagHolder = Pick<ScopeState, 'apis' | 'apiKeys' | 'usagePlans'>;
+
+function currentTags(draft: TagHolder, scope: Scope, t: Taggable): Readonly<Record<string, string>> {
   switch (t.kind) {
     case 'api':
       return apiIn(draft.apis, scope, t.apiId).api.tags;
@@ -349,7 +352,7 @@ function setTags(draft: Draft, t: Taggable, tags: Record<string, string>): void 
 }
 
 export function getTags(state: ApiGatewayState, scope: Scope, arn: string): Record<string, string> {
-  return state.mutate(scope, (draft) => ({ ...currentTags(draft, scope, parseTagArn(scope, arn)) }));
+  return { ...currentTags(state.scopeState(scope), scope, parseTagArn(scope, arn)) };
 }
 
 export function tagResource(state: ApiGatewayState, scope: Scope, arn: string, tags: Record<string, string>): void {
