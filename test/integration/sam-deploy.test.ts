@@ -223,3 +223,78 @@ Resources:
     expect(existsSync(join(d, '.nimbus-sam', 'stacks', 'preview.json'))).toBe(false);
   });
 });
+
+describe('sam deploy: AWS::Serverless::Api features', () => {
+  it('Lambda TOKEN authorizer, stage variables, method settings and canary settings', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-api-'));
+    mkdirSync(join(d, 'src'));
+    writeFileSync(join(d, 'src', 'index.js'), `exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ env: event.stageVariables && event.stageVariables.env, principal: event.requestContext.authorizer && event.requestContext.authorizer.principalId }) });
+exports.authorize = async (event) => ({
+  principalId: 'user-1',
+  policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: event.authorizationToken === 'allow' ? 'Allow' : 'Deny', Resource: event.methodArn }] },
+});`);
+    writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    CodeUri: src/
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Variables:
+        env: test
+      MethodSettings:
+        - ResourcePath: /*
+          HttpMethod: '*'
+          ThrottlingBurstLimit: 5
+          ThrottlingRateLimit: 10
+      CanarySetting:
+        PercentTraffic: 0
+        StageVariableOverrides:
+          env: canary
+      Auth:
+        DefaultAuthorizer: TokenAuth
+        Authorizers:
+          TokenAuth:
+            FunctionArn: !GetAtt AuthFunction.Arn
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.authorize
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /secret
+            Method: get
+Outputs:
+  ApiId:
+    Value: !Ref Api
+`);
+    const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'authz', overrides: new Map(), clients, log: () => undefined });
+    const apiId = output(res.outputs, 'ApiId');
+    const { GetStageCommand } = await import('@aws-sdk/client-api-gateway');
+    const stage = await clients.apigw.send(new GetStageCommand({ restApiId: apiId, stageName: 'v1' }));
+    expect(stage.variables).toEqual({ env: 'test' });
+    expect(stage.methodSettings?.['*/*']).toMatchObject({ throttlingBurstLimit: 5, throttlingRateLimit: 10 });
+    expect(stage.canarySettings).toMatchObject({ percentTraffic: 0, stageVariableOverrides: { env: 'canary' } });
+    const url = `${nimbus.endpoint}/_aws/execute-api/${apiId}/v1/secret`;
+    const none = await request(url);
+    expect(none.statusCode).toBe(401);
+    await none.body.text();
+    const denied = await request(url, { headers: { authorization: 'deny' } });
+    expect(denied.statusCode).toBe(403);
+    await denied.body.text();
+    const ok = await request(url, { headers: { authorization: 'allow' } });
+    expect(ok.statusCode).toBe(200);
+    expect(await ok.body.json()).toEqual({ env: 'test', principal: 'user-1' });
+    await deleteStack({ stackName: 'authz', clients, project: d, log: () => undefined });
+  });
+});

@@ -59,6 +59,7 @@ function canaryTemplate(original: string): string {
         Type: Canary10Percent5Minutes
         Hooks:
           PreTraffic: !Ref PreTrafficHook
+          PostTraffic: !Ref PreTrafficHook
         Alarms:
           - !Ref HelloErrorsAlarm
 `)
@@ -157,6 +158,7 @@ describe('nimbus SAM workflow', () => {
     expect(text).toMatch(/BeforeAllowTraffic hook reported Succeeded/);
     expect(text).toMatch(/live: 10% of traffic on version 2/);
     expect(text).toMatch(/live: 100% of traffic on version 2/);
+    expect(text).toMatch(/AfterAllowTraffic hook reported Succeeded/);
     expect(JSON.parse((await get(`${apiUrl}hello?name=bo`)).text)).toEqual({ message: 'Hello, bo!', version: 2 });
   });
 

@@ -371,7 +371,9 @@ const METHOD_SETTING_PATHS: Record<string, string> = {
 function methodSettingOps(settings: Props[] | undefined): PatchOperation[] {
   const ops: PatchOperation[] = [];
   for (const s of settings ?? []) {
-    const resourcePath = String(s.ResourcePath ?? '/*').replace(/~/g, '~0').replace(/\//g, '~1');
+    // `/*` (every resource) is written `*`; other paths escape `/` as `~1` (`/pets` → `~1pets`).
+    const raw = String(s.ResourcePath ?? '/*');
+    const resourcePath = raw === '/*' ? '*' : raw.replace(/~/g, '~0').replace(/\//g, '~1');
     const method = String(s.HttpMethod ?? '*');
     for (const [k, path] of Object.entries(METHOD_SETTING_PATHS)) {
       if (s[k] !== undefined) ops.push({ op: 'replace', path: `/${resourcePath}/${method}/${path}`, value: String(s[k]) });
