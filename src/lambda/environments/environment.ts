@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { baseEnvironment, functionEnvironment, spawnEnvironment, type Credentials } from './env-vars.js';
 import {
   ephemeralStorageFault,
-  exitDescription,
   exitFault,
   responseTooLargeFault,
   runtimeErrorPayload,
@@ -500,10 +499,13 @@ export class Environment implements RuntimeApiHandler {
       inv.resolve(RETRY_ELSEWHERE);
     } else if (inv && !inv.settled && !inv.answered) {
       const oom = (this.cell?.oomKilled() ?? false) || this.logs.heapExhausted;
+      const payload = exitFault(inv.request.requestId, code, signal, oom);
+      const fault = JSON.parse(payload.toString('utf8')) as { errorType: string; errorMessage: string };
       this.finish(inv, {
-        payload: exitFault(inv.request.requestId, code, signal, oom),
+        payload,
         functionError: 'Unhandled',
-        logLine: `RequestId: ${inv.request.requestId} Error: Runtime exited with error: ${exitDescription(code, oom ? signal ?? 'SIGKILL' : signal)}\n${oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError'}\n`,
+        // AWS logs the platform's error message and type as the invocation's last lines.
+        logLine: `${fault.errorMessage}\n${fault.errorType}\n`,
         fatal: true,
       });
     }
