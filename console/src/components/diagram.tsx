@@ -34,7 +34,9 @@ export function Diagram({ definition, runs, selected, onSelect }: {
     }
     graph.edges.forEach((e, i) => {
       const label = e.label ?? '';
-      g.setEdge(e.from, e.to, label ? { label, width: Math.min(48, label.length) * 6.2 + 8, height: 16, labelpos: 'c' } : {}, `e${i}`);
+      // Heavier fork edges pull each branch's first state up under its Parallel/Map.
+      const weight = e.kind === 'branch' ? 4 : 1;
+      g.setEdge(e.from, e.to, label ? { label, width: Math.min(48, label.length) * 6.2 + 8, height: 16, labelpos: 'c', weight } : { weight }, `e${i}`);
     });
     dagre.layout(g);
     const info = g.graph() as { width?: number; height?: number };
