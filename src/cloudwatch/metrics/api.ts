@@ -10,6 +10,7 @@ import { ServiceError, isServiceError } from '../../protocol/errors.js';
 import type { MetricsCore, Scope } from './core.js';
 import { queryCodeOf } from './errors.js';
 import { decodeJson, decodeQuery, queryError, queryResponse, toJsonValue, type Shape, type Struct } from './wire.js';
+import type { ExtraOperation } from '../alarms/api.js';
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const MAX_BODY = 2 * 1024 * 1024;
@@ -116,12 +117,20 @@ async function requestBody(ctx: RequestContext): Promise<Buffer> {
   }
 }
 
-function find(name: string): Operation | undefined {
-  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+type Extras = Readonly<Record<string, ExtraOperation>>;
+
+/** The metrics operation, else one served by another part of CloudWatch (alarms), bound to core. */
+function lookup(core: MetricsCore, extras: Extras, name: string): { input: Struct; run(scope: Scope, input: Record<string, unknown>): Record<string, unknown> } | undefined {
+  if (Object.prototype.hasOwnProperty.call(OPERATIONS, name)) {
+    const op = OPERATIONS[name]!;
+    return { input: op.input, run: (s, i) => op.run(core, s, i) };
+  }
+  return Object.prototype.hasOwnProperty.call(extras, name) ? extras[name] : undefined;
 }
 
-export async function handleMetricsRequest(core: MetricsCore, ctx: RequestContext): Promise<void> {
+export async function handleMetricsRequest(core: MetricsCore, ctx: RequestContext, extras: Extras = {}): Promise<void> {
   const scope: Scope = { accountId: ctx.accountId, region: ctx.region };
+  const find = (name: string) => lookup(core, extras, name);
   const target = ctx.req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
@@ -130,15 +139,15 @@ export async function handleMetricsRequest(core: MetricsCore, ctx: RequestContex
       throw new ServiceError('UnknownOperationException', 400, `Operation ${name || target} is not supported by Nimbus CloudWatch.`);
     }
     const input = decodeJson(parseJsonBody(await requestBody(ctx)), op.input);
-    const payload = JSON.stringify(toJsonValue(op.run(core, scope, input)));
+    const payload = JSON.stringify(toJsonValue(op.run(scope, input)));
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(payload) });
     ctx.res.end(payload);
     return;
   }
-  await handleQuery(core, ctx, scope);
+  await handleQuery(find, ctx, scope);
 }
 
-async function handleQuery(core: MetricsCore, ctx: RequestContext, scope: Scope): Promise<void> {
+async function handleQuery(find: (name: string) => ReturnType<typeof lookup>, ctx: RequestContext, scope: Scope): Promise<void> {
   let action = '';
   try {
     const params = new URLSearchParams(ctx.query);
@@ -150,12 +159,14 @@ async function handleQuery(core: MetricsCore, ctx: RequestContext, scope: Scope)
     if (!op) {
       throw new ServiceError('InvalidAction', 400, `The action ${action || '(none)'} is not valid for this web service.`);
     }
-    const xml = queryResponse(action, op.run(core, scope, decodeQuery(params, op.input)), ctx.requestId);
+    const xml = queryResponse(action, op.run(scope, decodeQuery(params, op.input)), ctx.requestId);
     ctx.res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(xml) });
     ctx.res.end(xml);
   } catch (err) {
     if (!isServiceError(err)) throw err; // the front door logs it and answers 500
-    const xml = queryError(queryCodeOf(err.name), err.message, err.status, ctx.requestId);
+    // Errors outside the metrics catalog (alarms) carry their query code in x-amzn-query-error.
+    const code = err.headers['x-amzn-query-error']?.split(';')[0] || queryCodeOf(err.name);
+    const xml = queryError(code, err.message, err.status, ctx.requestId);
     ctx.res.writeHead(err.status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(xml) });
     ctx.res.end(xml);
   }

@@ -1,10 +1,12 @@
-// Builds the CloudWatch metrics service (`monitoring`): repository + MetricsStore + core + wire.
+// Builds the CloudWatch metrics service (`monitoring`): repository + MetricsStore + core + wire,
+// plus the alarms (../alarms/), which share its operation table and evaluate over its store.
 import type { Service } from '../../server/context.js';
 import type { Platform } from '../../server/compose.js';
 import { handleMetricsRequest } from './api.js';
 import { MetricsCore } from './core.js';
 import { MetricsRepository } from './repository.js';
 import { MetricsStore } from './store.js';
+import { createAlarms } from '../alarms/service.js';
 
 export interface MetricsService {
   readonly service: Service;
@@ -17,6 +19,7 @@ const MAINTENANCE_MS = 10 * 60_000;
 export function createMetricsService(platform: Pick<Platform, 'store' | 'log'>): MetricsService {
   const metrics = new MetricsStore(new MetricsRepository(platform.store), platform.log);
   const core = new MetricsCore(metrics);
+  const alarms = createAlarms(platform, metrics, core);
   let timer: NodeJS.Timeout | undefined;
   const maintain = () => {
     try {
@@ -28,13 +31,15 @@ export function createMetricsService(platform: Pick<Platform, 'store' | 'log'>):
   const service: Service = {
     name: 'monitoring',
     protocol: 'json',
-    handle: (ctx) => handleMetricsRequest(core, ctx),
+    handle: (ctx) => handleMetricsRequest(core, ctx, alarms.operations),
     start() {
       timer = setInterval(maintain, MAINTENANCE_MS);
       timer.unref();
+      alarms.start();
     },
     close() {
       if (timer) clearInterval(timer);
+      alarms.close();
       metrics.close();
     },
   };
