@@ -2,7 +2,7 @@
 // Each CLI call costs seconds of Python start-up, so v2 has its own shorter file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
@@ -63,7 +63,7 @@ describe.skipIf(clis.length === 0)('API Gateway control plane with the AWS CLI v
   });
 
   for (const cli of clis) {
-    it(`builds, deploys, meters and exports an API (${cli.label}: ${cli.version})`, async () => {
+    it(`builds, deploys, plans and exports an API (${cli.label}: ${cli.version})`, async () => {
       const aws = (...args: string[]) => run(cli.bin, nimbus.endpoint, args);
       const ok = async (...args: string[]) => {
         const r = await aws(...args);
@@ -102,8 +102,6 @@ describe.skipIf(clis.length === 0)('API Gateway control plane with the AWS CLI v
       );
       expect(plan.quota).toEqual({ limit: 100, offset: 0, period: 'DAY' });
       await ok('create-usage-plan-key', '--usage-plan-id', plan.id, '--key-id', key.id, '--key-type', 'API_KEY');
-      const usage = await ok('get-usage', '--usage-plan-id', plan.id, '--start-date', '2026-01-01', '--end-date', '2026-01-02');
-      expect(usage.items[key.id]).toHaveLength(2);
 
       const outFile = join(dir, `export-${cli.label}.json`);
       const exported = await ok('get-export', '--rest-api-id', api.id, '--stage-name', 'dev', '--export-type', 'oas30', '--parameters', 'extensions=integrations', outFile);
@@ -111,11 +109,7 @@ describe.skipIf(clis.length === 0)('API Gateway control plane with the AWS CLI v
       const doc = JSON.parse(readFileSync(outFile, 'utf8'));
       expect(doc.paths['/items'].get['x-amazon-apigateway-integration'].type).toBe('mock');
 
-      // Import the export back from a file.
-      const defFile = join(dir, `def-${cli.label}.json`);
-      writeFileSync(defFile, JSON.stringify({ ...doc, info: { ...doc.info, title: `imported-${cli.label}` } }));
-      const imported = await ok('import-rest-api', '--body', `fileb://${defFile}`);
-      expect(imported.name).toBe(`imported-${cli.label}`);
+      // (import-rest-api from a file is covered by the CLI v2 file; GetUsage by the SDK tests.)
 
       const missing = await aws('get-rest-api', '--rest-api-id', 'nope000000');
       expect(missing.code).not.toBe(0);
