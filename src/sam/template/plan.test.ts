@@ -210,4 +210,30 @@ Resources:
 `);
     expect(msg).toMatch(/circular dependency between resources: A → B → C → A/);
   });
+  it('resolves SAM\'s Fn.Alias / Fn.Version shortcuts', () => {
+    const p = plan(`${FN}
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "exports.handler = async () => 1"
+      Handler: index.handler
+      Runtime: nodejs20.x
+      AutoPublishAlias: live
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      DefinitionSubstitutions:
+        Fn: !Ref Hello.Alias
+        V: !Sub "\${Hello.Version}"
+Outputs:
+  Alias:
+    Value: !Ref Hello.Alias
+`);
+    const flow = p.resources.find((r) => r.logicalId === 'Flow')!;
+    expect(flow.properties.DefinitionSubstitutions).toEqual({ Fn: { Ref: 'HelloAliaslive' }, V: { 'Fn::Sub': expect.stringMatching(/^\$\{HelloVersion[0-9a-f]{10}\}$/) } });
+    expect(flow.dependsOn).toContain('HelloAliaslive');
+    expect(p.outputs[0]!.value).toEqual({ Ref: 'HelloAliaslive' });
+  });
 });

@@ -7,7 +7,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { TemplateError, TemplateErrors, joinPath } from './errors.js';
 import { PLACEHOLDER, conditionValue, evaluate, type EvalContext, type Pseudo, type ResourceValues } from './intrinsics.js';
 import { resolveParameters } from './parameters.js';
-import { transformServerless } from './sam.js';
+import { applyShortcuts, transformServerless, type RefShortcuts } from './sam.js';
 import { parseSchedule } from '../schedule.js';
 import { TYPES } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
@@ -165,6 +165,7 @@ export function planTemplate(opts: PlanOptions): Plan {
   for (const name of Object.keys(condDecls)) guard(() => lazyConditions.get(name));
   if (errors.length) throw new TemplateErrors(errors);
 
+  const shortcuts: RefShortcuts = new Map();
   if (sam) {
     declared = transformServerless({
       resources: rawResources,
@@ -172,7 +173,9 @@ export function planTemplate(opts: PlanOptions): Plan {
       resolve: (v, path) => guard(() => evaluate(v, path, ctx)) as Json,
       files: fileAccess(templateDir),
       errors,
-    });
+    }, shortcuts);
+    for (const [id, r] of Object.entries(declared)) declared[id] = applyShortcuts(r, shortcuts) as Obj;
+    if (isObj(t.Outputs)) t.Outputs = applyShortcuts(t.Outputs, shortcuts) as Obj;
     ctx.resources = resourceValues();
   }
 

@@ -44,7 +44,10 @@ function mergeGlobals(global: Json | undefined, local: Json | undefined): Json |
   return local;
 }
 
-export function transformServerless(input: TransformInput): Record<string, Obj> {
+/** SAM's `Fn.Alias` / `Fn.Version` reference shortcuts → generated logical ids (filled by the transform). */
+export type RefShortcuts = Map<string, string>;
+
+export function transformServerless(input: TransformInput, shortcuts: RefShortcuts = new Map()): Record<string, Obj> {
   const { errors } = input;
   const globals = input.globals ?? {};
   for (const section of Object.keys(globals)) {
@@ -99,7 +102,7 @@ export function transformServerless(input: TransformInput): Record<string, Obj> 
         errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
         continue;
       }
-      transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
+      transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts);
     } else if (type === 'AWS::Serverless::StateMachine') {
       const props = mergeGlobals(globals.StateMachine, (res.Properties ?? {}) as Json);
       if (!isObj(props)) {
@@ -149,7 +152,7 @@ export const DEPLOYMENT_TYPES = new Set([
   'Linear10PercentEvery10Minutes', 'AllAtOnce',
 ]);
 
-function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup) {
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup, shortcuts: RefShortcuts) {
   const { errors } = input;
   const p = joinPath(base, 'Properties');
   for (const k of Object.keys(props)) {
@@ -230,6 +233,8 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
         if (dp) aliasRes.Metadata = { 'Nimbus::DeploymentPreference': dp };
       }
       add(aliasId, aliasRes, joinPath(p, 'AutoPublishAlias'));
+      shortcuts.set(`${id}.Alias`, aliasId);
+      shortcuts.set(`${id}.Version`, versionId);
       target = { Ref: aliasId };
     }
   } else if (props.DeploymentPreference !== undefined) {
@@ -652,4 +657,20 @@ class ApiBuild {
       }
     }
   }
+}
+
+/** Rewrites `!Ref Fn.Alias`, `!Ref Fn.Version` and `${Fn.Alias}` in Fn::Sub to the generated ids. */
+export function applyShortcuts(value: Json, shortcuts: RefShortcuts): Json {
+  if (shortcuts.size === 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => applyShortcuts(v, shortcuts));
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'Ref' && typeof value.Ref === 'string' && shortcuts.has(value.Ref)) return { Ref: shortcuts.get(value.Ref)! };
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'Fn::Sub') {
+      const sub = (t: Json) => (typeof t === 'string' ? t.replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => (shortcuts.has(name.trim()) ? `\${${shortcuts.get(name.trim())}}` : whole)) : t);
+      out[k] = Array.isArray(v) ? [sub(v[0] ?? null), applyShortcuts(v[1] ?? null, shortcuts)] : sub(v);
+    } else out[k] = applyShortcuts(v, shortcuts);
+  }
+  return out;
 }
