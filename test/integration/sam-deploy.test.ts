@@ -298,3 +298,99 @@ Outputs:
     await deleteStack({ stackName: 'authz', clients, project: d, log: () => undefined });
   });
 });
+
+describe('sam deploy: plain CloudFormation and OpenAPI bodies', () => {
+  it('AWS::ApiGateway::RestApi/Resource/Method/Deployment/Stage + AWS::Lambda::Function/Permission (JSON template)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-cfn-'));
+    const fnCode = 'exports.handler = async (e) => ({ statusCode: 201, body: "cfn:" + e.httpMethod + ":" + e.resource });';
+    const t = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: { StageName: { Type: 'String', Default: 'live', AllowedPattern: '[a-z]+' } },
+      Mappings: { Sizes: { live: { Memory: 192 } } },
+      Resources: {
+        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Runtime: 'nodejs20.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            MemorySize: { 'Fn::FindInMap': ['Sizes', { Ref: 'StageName' }, 'Memory'] },
+            Code: { ZipFile: fnCode },
+          },
+        },
+        Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'api']] } } },
+        Items: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'items' } },
+        Post: {
+          Type: 'AWS::ApiGateway::Method',
+          Properties: {
+            RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Items' }, HttpMethod: 'POST', AuthorizationType: 'NONE',
+            Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: { 'Fn::Sub': 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations' } },
+          },
+        },
+        Perm: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { Ref: 'Fn' }, Principal: 'apigateway.amazonaws.com' } },
+        Deployment: { Type: 'AWS::ApiGateway::Deployment', DependsOn: ['Post'], Properties: { RestApiId: { Ref: 'Api' } } },
+        Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: { Ref: 'StageName' } } },
+      },
+      Outputs: { Url: { Value: { 'Fn::Sub': '${Api}/${Stage}' } } },
+    };
+    writeFileSync(join(d, 'template.json'), JSON.stringify(t, null, 2));
+    const res = await deployStack({ templatePath: join(d, 'template.json'), stackName: 'cfn', overrides: new Map(), clients, log: () => undefined });
+    const [apiId, stage] = output(res.outputs, 'Url').split('/');
+    const r = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/${stage}/items`, { method: 'POST', body: '{}' });
+    expect(r.statusCode).toBe(201);
+    expect(await r.body.text()).toBe('cfn:POST:/items');
+    const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: res.record.resources.Fn!.physicalId }));
+    expect(fn.Configuration?.MemorySize).toBe(192);
+    await deleteStack({ stackName: 'cfn', clients, project: d, log: () => undefined });
+    const gone = await clients.apigw.send(new GetRestApiCommand({ restApiId: apiId! })).catch((e) => e);
+    expect(gone.name).toBe('NotFoundException');
+  });
+
+  it('AWS::Serverless::Api DefinitionBody keeps its own routes and gets the function events merged in', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-oas-'));
+    mkdirSync(join(d, 'src'));
+    writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async (e) => ({ statusCode: 200, body: "fn:" + e.resource });');
+    writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      DefinitionBody:
+        swagger: '2.0'
+        info: {title: !Sub '\${AWS::StackName}-oas', version: '1'}
+        paths:
+          /ping:
+            get:
+              responses: {'200': {description: ok}}
+              x-amazon-apigateway-integration:
+                type: mock
+                requestTemplates: {application/json: '{"statusCode": 200}'}
+                responses: {default: {statusCode: '200', responseTemplates: {application/json: '{"pong": true}'}}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /things/{id}
+            Method: get
+Outputs:
+  ApiId:
+    Value: !Ref Api
+`);
+    const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'oas', overrides: new Map(), clients, log: () => undefined });
+    const base = `${nimbus.endpoint}/_aws/execute-api/${output(res.outputs, 'ApiId')}/dev`;
+    const ping = await request(`${base}/ping`);
+    expect(await ping.body.json()).toEqual({ pong: true });
+    const thing = await request(`${base}/things/3`);
+    expect(await thing.body.text()).toBe('fn:/things/{id}');
+    const api = await clients.apigw.send(new GetRestApiCommand({ restApiId: output(res.outputs, 'ApiId') }));
+    expect(api.name).toBe('oas-oas');
+    await deleteStack({ stackName: 'oas', clients, project: d, log: () => undefined });
+  });
+});
