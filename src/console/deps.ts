@@ -17,6 +17,8 @@ export interface ConsoleDeps {
   readonly states: SfnCore;
   /** `http://host:port` of this Nimbus, known once it listens. */
   readonly endpoint: () => string;
+  /** Lines `nimbus start` prints before its ready line (the console adds its URL). */
+  readonly banner?: string[];
 }
 
 export interface Scope {

@@ -29,6 +29,9 @@ export function createConsoleService(deps: ConsoleDeps): Service {
   return {
     name: 'console',
     protocol: 'rest-json',
+    start() {
+      deps.banner?.push(`Console: ${deps.endpoint()}/_nimbus/`);
+    },
     async handle(ctx: RequestContext) {
       if (ctx.path === ROOT) {
         ctx.res.writeHead(301, { Location: `${ROOT}/`, 'Content-Length': 0 });

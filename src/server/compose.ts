@@ -70,7 +70,7 @@ export async function composeServices(
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);
   services.push(createConsoleService({
-    store, lambda, logs: logs.queries, metrics: metrics.metrics, states: states.core, endpoint: () => platform.endpoint,
+    store, lambda, logs: logs.queries, metrics: metrics.metrics, states: states.core, endpoint: () => platform.endpoint, banner: platform.banner,
   }));
   // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   return { platform, services };
