@@ -61,7 +61,7 @@ interface Case {
   inputText: string | null;
   expected: { status: string };
   lambda?: LambdaSpec | LambdaSpec[];
-  history?: Array<{ type: string }>;
+  history?: Array<{ type: string; id: unknown }>;
   tags: string[];
 }
 
@@ -156,6 +156,15 @@ function compareHistory(c: Case, events: HistoryEvent[]): string | null {
   if (want.join() === got.join()) return null;
   const concurrent = c.tags.includes('state:Parallel') || c.tags.includes('state:Map');
   if (concurrent && [...want].sort().join() === [...got].sort().join()) return null;
+  // Some recordings lost events (their ids skip numbers, e.g. 5 → 11): then the recorded types must
+  // appear in our history in the same order.
+  const ids = c.history.map((e) => e.id).filter((id): id is number => typeof id === 'number');
+  const lossy = ids.some((id, k) => k > 0 && id - ids[k - 1]! > 1) || (ids.length > 0 && ids[ids.length - 1]! > want.length);
+  if (lossy) {
+    let k = 0;
+    for (const t of got) if (k < want.length && t === want[k]) k++;
+    if (k === want.length) return null;
+  }
   return `history types differ:\n  want ${want.join(' ')}\n  got  ${got.join(' ')}`;
 }
 
@@ -200,8 +209,10 @@ beforeAll(async () => {
         const i = indices[next++]!;
         const c = cases[i]!;
         if (SKIP[c.name]) continue;
+        const t0 = Date.now();
         try {
           outcomes.set(c.file, await runCase(c, i));
+          if (process.env.SFN_CONFORMANCE_TIMES && Date.now() - t0 > 3000) process.stdout.write(`slow ${Date.now() - t0}ms ${c.file}\n`);
         } catch (err) {
           outcomes.set(c.file, { ok: false, why: `threw ${(err as Error).name}: ${(err as Error).message}` });
         }
@@ -212,7 +223,11 @@ beforeAll(async () => {
   const all = cases.map((_, i) => i);
   // Pure workflow cases first, all at once; the Lambda cases after, with fewer in flight.
   await runPool(all.filter((i) => !cases[i]!.lambda), CONCURRENCY);
-  await runPool(all.filter((i) => cases[i]!.lambda), 16);
+  // Lambda cases that give a task a timeout it must not hit run one at a time at the end, on warm
+  // functions: a 1 s TimeoutSeconds is a wall-clock race that a busy 2-core machine can lose.
+  const tight = (i: number) => !!cases[i]!.lambda && cases[i]!.expected.status === 'SUCCEEDED' && /TimeoutSeconds/.test(cases[i]!.definitionText);
+  await runPool(all.filter((i) => cases[i]!.lambda && !tight(i)), 16);
+  await runPool(all.filter(tight), 1);
   const passed = [...outcomes.values()].filter((o) => o.ok).length;
   process.stdout.write(`\nstepfunctions conformance: ${passed}/${cases.length} cases pass (${Object.keys(SKIP).length} skipped)\n`);
 }, 600_000);

@@ -367,7 +367,7 @@ export class Interpreter {
         const delay = retryDelay(retrier, count + 1, () => this.host.randomness.random());
         const next: StepData = {
           ...data, retries, attempt: (data.attempt ?? 0) + 1, retryAtMs: this.host.clock.now() + delay * 1000,
-          token: undefined, scheduledAtMs: undefined, prev: sc.prev,
+          token: undefined, scheduledAtMs: undefined, submitted: undefined, submittedOutput: undefined, prev: sc.prev,
         };
         this.journal.putStep(key, false, next);
         const pending = this.journal.commit();
@@ -464,22 +464,35 @@ export class Interpreter {
     const call = { payload: inv.payload, exec: this.exec, token: d.token, signal: ac.signal, host: this.host };
     try {
       const work = (async (): Promise<Json> => {
+        // After a restart, a callback or job already submitted (or an activity already picked up) is
+        // awaited again, not submitted a second time.
         if (integ.family === 'Activity') {
-          const worker = await this.host.tokens.started(d.token!, ac.signal);
-          this.emit(sc, 'ActivityStarted', 'activityStartedEventDetails', worker ? { workerName: worker } : {});
-          const pending = this.journal.commit();
-          if (pending) await pending; // memory journals return nothing: no extra tick
+          if (!d.submitted) {
+            const worker = await this.host.tokens.started(d.token!, ac.signal);
+            this.emit(sc, 'ActivityStarted', 'activityStartedEventDetails', worker ? { workerName: worker } : {});
+            d = { ...d, submitted: true, prev: sc.prev };
+            this.journal.putStep(key, false, d);
+            const pending = this.journal.commit();
+            if (pending) await pending; // memory journals return nothing: no extra tick
+          }
           return this.awaitToken(d.token!, heartbeatSeconds, ac.signal);
         }
-        if (integ.family === 'LambdaFunction') this.emit(sc, 'LambdaFunctionStarted');
-        else this.emit(sc, 'TaskStarted', 'taskStartedEventDetails', { ...base });
-        const started = this.journal.commit();
-        if (started) await started;
-        const submitted = await integ.invoke(call);
-        if (integ.pattern === 'request') return submitted;
-        this.emit(sc, 'TaskSubmitted', 'taskSubmittedEventDetails', { ...base, output: str(submitted), outputDetails: { truncated: false } });
-        const recorded = this.journal.commit();
-        if (recorded) await recorded;
+        let submitted: Json;
+        if (d.submitted) {
+          submitted = d.submittedOutput ?? null;
+        } else {
+          if (integ.family === 'LambdaFunction') this.emit(sc, 'LambdaFunctionStarted');
+          else this.emit(sc, 'TaskStarted', 'taskStartedEventDetails', { ...base });
+          const started = this.journal.commit();
+          if (started) await started;
+          submitted = await integ.invoke(call);
+          if (integ.pattern === 'request') return submitted;
+          this.emit(sc, 'TaskSubmitted', 'taskSubmittedEventDetails', { ...base, output: str(submitted), outputDetails: { truncated: false } });
+          d = { ...d, submitted: true, submittedOutput: submitted, prev: sc.prev };
+          this.journal.putStep(key, false, d);
+          const recorded = this.journal.commit();
+          if (recorded) await recorded;
+        }
         if (callback) return this.awaitToken(d.token!, heartbeatSeconds, ac.signal);
         return integ.complete!(call, submitted);
       })();

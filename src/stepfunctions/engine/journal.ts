@@ -30,6 +30,9 @@ export interface StepData {
   scheduledAtMs?: number;
   token?: string;
   attempt?: number;
+  /** The task's callback/job was submitted (or its activity picked up): await it, do not resubmit. */
+  submitted?: boolean;
+  submittedOutput?: Json;
   /** Wait: result computed at entry. */
   pendingOutput?: Json;
   pendingAssigned?: JsonObject;
