@@ -132,7 +132,8 @@ describe.skipIf(!hasChromium)('console in chromium (skipped: /usr/bin/chromium i
     const node = (state: string) => page.locator(`.diagram g.state[data-state="${state}"]`);
     // The branches and the Map iterations finish, the callback task waits.
     await expect.poll(() => node('Approve').getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
-    for (const state of ['Classify', 'FanOut', 'Greet', 'EachItem', 'Double']) {
+    expect(await node('Greet').getAttribute('data-status')).toBe('retried');
+    for (const state of ['Classify', 'FanOut', 'EachItem', 'Double']) {
       expect(await node(state).getAttribute('data-status')).toBe('succeeded');
     }
     expect(await node('Reject').getAttribute('data-status')).toBe('notrun');

@@ -182,7 +182,7 @@ describe('state machines', () => {
     const arn = started.body.executionArn as string;
     const waiting = await poll(arn, (b) => view(b).waiting.length === 1);
     const v = view(waiting);
-    expect(v.states.Greet?.status).toBe('succeeded');
+    expect(v.states.Greet).toMatchObject({ status: 'retried', failures: 1, error: 'Error', cause: expect.stringContaining('first attempt fails') });
     expect(v.states.Double?.entered).toBe(3);
     expect(v.states.Double?.status).toBe('succeeded');
     expect(v.states.FanOut?.status).toBe('succeeded');

@@ -1,5 +1,5 @@
 // Shared setup for the console's integration and browser tests: a function that logs, a callback
-// notifier, and a state machine with Choice, Parallel, Map, Retry/Catch and a callback task.
+// notifier, and a state machine with Choice, Parallel, Map, Retry, Catch and a callback task.
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { SFNClient, CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { request } from 'undici';
@@ -10,7 +10,9 @@ export const ROLE = 'arn:aws:iam::000000000000:role/console-test';
 export const HELLO_CODE = `export const handler = async (event) => {
   console.log('hello from console test', JSON.stringify(event));
   if (event && event.fail) throw new Error('asked to fail');
-  return { greeting: 'hi ' + (event.name ?? 'there') };
+  // From the state machine: the first attempt fails, so its Retry shows on the diagram.
+  if (event && event.retry === 0) throw new Error('first attempt fails');
+  return { greeting: 'hi ' + (event.name ?? event.input?.name ?? 'there') };
 };
 `;
 
@@ -35,7 +37,8 @@ export const WORKFLOW = {
           States: {
             Greet: {
               Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke',
-              Parameters: { FunctionName: 'console-hello', 'Payload.$': '$' },
+              Parameters: { FunctionName: 'console-hello', Payload: { 'input.$': '$', 'retry.$': '$$.State.RetryCount' } },
+              Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }],
               OutputPath: '$.Payload', End: true,
             },
           },
