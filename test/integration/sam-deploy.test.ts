@@ -394,3 +394,60 @@ Outputs:
     await deleteStack({ stackName: 'oas', clients, project: d, log: () => undefined });
   });
 });
+
+describe('sam deploy: removals, replacements and state machine API events', () => {
+  it('drops removed resources after the update, replaces on name changes, and starts executions from the API', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-rm-'));
+    const tpl = (extra: string, smName: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: ${smName}
+      Definition:
+        StartAt: Done
+        States:
+          Done: {Type: Pass, End: true}
+      Events:
+        Start:
+          Type: Api
+          Properties:
+            Path: /start
+            Method: post
+${extra}
+Outputs:
+  ApiId:
+    Value: !Ref ServerlessRestApi
+`;
+    const extra = `  Extra:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "exports.handler = async () => 'extra'"
+      Handler: index.handler
+      Runtime: nodejs20.x`;
+    writeFileSync(join(d, 'template.yaml'), tpl(extra, 'flow-one'));
+    const first = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'rm', overrides: new Map(), clients, log: () => undefined });
+    const extraName = first.record.resources.Extra!.physicalId;
+    const oldArn = first.record.resources.Flow!.physicalId;
+    const started = await request(`${nimbus.endpoint}/_aws/execute-api/${output(first.outputs, 'ApiId')}/Prod/start`, { method: 'POST', body: '{"x":1}', headers: { 'content-type': 'application/json' } });
+    expect(started.statusCode).toBe(200);
+    expect(((await started.body.json()) as { executionArn: string }).executionArn).toMatch(/:execution:flow-one:/);
+
+    writeFileSync(join(d, 'template.yaml'), tpl('', 'flow-two'));
+    const lines2: string[] = [];
+    const second = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'rm', overrides: new Map(), clients, log: (l) => lines2.push(l) });
+    const text = lines2.join('\n');
+    expect(text).toMatch(/\* Modify\s+Flow\s+AWS::StepFunctions::StateMachine\s+True/);
+    expect(text).toMatch(/- Delete\s+Extra\s+AWS::Lambda::Function/);
+    expect(text).toMatch(/DELETE_COMPLETE\s+AWS::Lambda::Function\s+Extra/);
+    expect(second.record.resources.Extra).toBeUndefined();
+    expect(second.record.resources.Flow!.physicalId).toMatch(/:stateMachine:flow-two$/);
+    const again = await request(`${nimbus.endpoint}/_aws/execute-api/${output(second.outputs, 'ApiId')}/Prod/start`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(((await again.body.json()) as { executionArn: string }).executionArn).toMatch(/:execution:flow-two:/);
+    const gone = await clients.lambda.send(new GetFunctionCommand({ FunctionName: extraName })).catch((e) => e);
+    expect(gone.name).toBe('ResourceNotFoundException');
+    const old = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: oldArn })).catch((e) => e);
+    expect(old.name).toBe('StateMachineDoesNotExist');
+    await deleteStack({ stackName: 'rm', clients, project: d, log: () => undefined });
+  });
+});

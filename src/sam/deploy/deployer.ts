@@ -3,6 +3,7 @@
 // stack record saved after each → only when all succeeded, delete what the new template dropped or
 // replaced. Any failure rolls back: new resources are deleted, updated ones get their previous
 // properties back, so the stack returns to its previous state.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { TemplateError, TemplateErrors } from '../template/errors.js';
 import { PLACEHOLDER, evaluate, type EvalContext } from '../template/intrinsics.js';
@@ -74,6 +75,16 @@ function contextFor(plan: Plan, records: Record<string, ResourceRecord>, plannin
   return { pseudo: plan.pseudo, parameters: plan.parameters, conditions: plan.conditions, mappings: plan.mappings, resources: valuesFrom(records, plan), planning };
 }
 
+/** A SAM-generated deployment is a snapshot of its API's resolved body: record the body's digest,
+ * so a body change (even one only visible after resolution) makes a new deployment. */
+function trackBody(r: ResourcePlan, props: Props, records: Record<string, ResourceRecord>): Props {
+  const apiId = r.metadata?.['Nimbus::TracksBodyOf'];
+  if (r.type !== 'AWS::ApiGateway::Deployment' || typeof apiId !== 'string') return props;
+  const body = records[apiId]?.properties.Body;
+  if (body === undefined) return props;
+  return { ...props, 'Nimbus::BodySha256': createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}
+
 /** Code locations become content addresses before comparing, so unchanged code is no change. */
 function normalize(type: string, props: Props, artifactsDir: string): Props {
   if (type !== 'AWS::Lambda::Function') return props;
@@ -115,7 +126,7 @@ export function computeChangeSet(plan: Plan, resources: ResourcePlan[], previous
       changes.push({ action: 'Add', logicalId: r.logicalId, type: r.type, replacement: '' });
       continue;
     }
-    const props = normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir);
+    const props = trackBody(r, normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir), old);
     if (same(props, prev.properties) && same(r.metadata, prev.metadata)) continue;
     const conditional = JSON.stringify(props).includes(PLACEHOLDER);
     const replace = needsReplacement(r.type, props, prev.properties);
@@ -186,7 +197,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     let props: Props;
     try {
       const ctx = contextFor(plan, record.resources, false);
-      props = normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir);
+      props = trackBody(r, normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir), record.resources);
       var metadata = r.metadata ? (evaluate(r.metadata, `Resources.${r.logicalId}.Metadata`, ctx) as Record<string, unknown>) : undefined; // eslint-disable-line no-var
     } catch (err) {
       failure = err as Error;

@@ -621,7 +621,9 @@ class ApiBuild {
     }
     add(this.id, api, this.path);
     const deploymentId = `${this.id}Deployment${bodyHash}`;
-    add(deploymentId, { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: this.id }, Description: `RestApi deployment id: ${bodyHash}` } }, this.path);
+    // The id hash covers the body with its intrinsics unresolved; the deployer also redeploys when the
+    // resolved body changes (e.g. a replaced state machine's ARN), which SAM on AWS would miss.
+    add(deploymentId, { Type: 'AWS::ApiGateway::Deployment', Metadata: { 'Nimbus::TracksBodyOf': this.id }, Properties: { RestApiId: { Ref: this.id }, Description: `RestApi deployment id: ${bodyHash}` } }, this.path);
     const stageId = `${this.id}${this.stageSuffix()}Stage`;
     const stage: Obj = { StageName: this.stageName, RestApiId: { Ref: this.id }, DeploymentId: { Ref: deploymentId } };
     if (props.Variables !== undefined) stage.Variables = props.Variables;
