@@ -262,6 +262,11 @@ describe('APIs', () => {
     const ag = new APIGatewayClient(clientConfig(nimbus.endpoint));
     const { apiId, keyId, planId, keyValue } = await createApiFixture(ag);
     ag.destroy();
+    // A canary deployment on the stage: 10% of traffic to the new deployment.
+    const { CreateDeploymentCommand } = await import('@aws-sdk/client-api-gateway');
+    const ag2 = new APIGatewayClient(clientConfig(nimbus.endpoint));
+    const canary = await ag2.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod', description: 'canary', canarySettings: { percentTraffic: 10 } }));
+    ag2.destroy();
     const list = await api('GET', 'apis');
     expect(list.body.apis.map((a: any) => a.name)).toEqual(['console-api']);
     const detail = await api('GET', `apis/${apiId}`);
@@ -269,7 +274,8 @@ describe('APIs', () => {
     expect(detail.body.resources.map((r: any) => r.path)).toEqual(['/', '/hello', '/keyed']);
     expect(detail.body.resources[1].resourceMethods.GET.methodIntegration.type).toBe('MOCK');
     expect(detail.body.stages[0]).toMatchObject({ stageName: 'prod', methodSettings: { 'hello/GET': { throttlingBurstLimit: 1 } } });
-    expect(detail.body.deployments[0].description).toBe('first deployment');
+    expect(detail.body.stages[0].canarySettings).toMatchObject({ percentTraffic: 10, deploymentId: canary.id });
+    expect(detail.body.deployments.map((d: any) => d.description).sort()).toEqual(['canary', 'first deployment']);
     const first = await api('POST', `apis/${apiId}/test`, { stage: 'prod', method: 'GET', path: '/hello' });
     expect(first.status).toBe(200);
     expect([first.body.status, JSON.parse(first.body.body)]).toEqual([200, { hello: 'from mock' }]);
