@@ -2,15 +2,15 @@
 // committed write (state.version), so a request never queries SQLite or rebuilds indexes.
 import { DEFAULT_ACCOUNT } from './keys.js';
 import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding, UsagePlan } from './model.js';
-import { scopeKey, type ApiGatewayState } from './state.js';
+import type { ApiGatewayState } from './state.js';
 
 const NO_PLANS: readonly StagePlanBinding[] = Object.freeze([]);
 
 export class StateCatalog implements ApiGatewayCatalog {
   private version = -1;
   /** Only stages that exist are memoised: unknown names from requests must not grow memory. */
-  private readonly stages = new Map<string, ResolvedStage>();
-  private readonly keysByValue = new Map<string, Map<string, ApiKey>>();
+  private readonly stages = new Map<string, Map<string, ResolvedStage>>();
+  private readonly keysByValue = new Map<string, Map<string, Map<string, ApiKey>>>();
   private readonly plans = new Map<string, readonly StagePlanBinding[]>();
 
   constructor(private readonly state: ApiGatewayState) {}
@@ -30,9 +30,9 @@ export class StateCatalog implements ApiGatewayCatalog {
 
   resolveStage(accountId: string, region: string, apiId: string, stageName: string): ResolvedStage | undefined {
     this.fresh();
-    const key = `${accountId}/${region}/${apiId}/${stageName}`;
-    const cached = this.stages.get(key);
-    if (cached) return cached;
+    // Keyed by API id (unique across scopes) then stage: no string building on the hot path.
+    const cached = this.stages.get(apiId)?.get(stageName);
+    if (cached) return cached.scope.accountId === accountId && cached.scope.region === region ? cached : undefined;
     const api = this.state.scopeState({ accountId, region }).apis.get(apiId);
     const stage = api?.stages.get(stageName);
     const record = stage ? api?.deployments.get(stage.deploymentId) : undefined;
@@ -54,20 +54,31 @@ export class StateCatalog implements ApiGatewayCatalog {
           }
         : {}),
     });
-    this.stages.set(key, resolved);
+    let byStage = this.stages.get(apiId);
+    if (!byStage) {
+      byStage = new Map();
+      this.stages.set(apiId, byStage);
+    }
+    byStage.set(stageName, resolved);
     return resolved;
   }
 
   findApiKeyByValue(accountId: string, region: string, value: string): ApiKey | undefined {
     this.fresh();
-    const sk = scopeKey({ accountId, region });
-    let index = this.keysByValue.get(sk);
+    // account → region → value: nested maps so the hot path builds no strings.
+    let index = this.keysByValue.get(accountId)?.get(region);
     if (!index) {
-      // Scopes without keys answer from an empty index that is not kept.
-      if (this.state.scopeState({ accountId, region }).apiKeys.size === 0) return undefined;
+      const keys = this.state.scopeState({ accountId, region }).apiKeys;
+      // Scopes without keys answer without building (and keeping) an index.
+      if (keys.size === 0) return undefined;
       index = new Map();
-      for (const k of this.state.scopeState({ accountId, region }).apiKeys.values()) index.set(k.value, k);
-      this.keysByValue.set(sk, index);
+      for (const k of keys.values()) index.set(k.value, k);
+      let byRegion = this.keysByValue.get(accountId);
+      if (!byRegion) {
+        byRegion = new Map();
+        this.keysByValue.set(accountId, byRegion);
+      }
+      byRegion.set(region, index);
     }
     return index.get(value);
   }
