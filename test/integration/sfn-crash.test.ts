@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand,
-  ListExecutionsCommand, type HistoryEvent,
+  ListExecutionsCommand, CreateActivityCommand, GetActivityTaskCommand, SendTaskSuccessCommand, type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../helpers/nimbus.js';
 import { binaryBuilt, spawnNimbus, type NimbusProcess } from '../helpers/binary.js';
@@ -129,6 +129,50 @@ describe.skipIf(!binaryBuilt)('Standard executions survive kill -9 (needs `npm r
       const entered = events.find((e) => e.type === 'WaitStateEntered' && e.stateEnteredEventDetails!.name === 'Pause')!;
       const exited = events.find((e) => e.type === 'WaitStateExited' && e.stateExitedEventDetails!.name === 'Pause')!;
       expect(exited.timestamp!.getTime() - entered.timestamp!.getTime()).toBeGreaterThanOrEqual(1990);
+    }
+    sfn.destroy();
+  }, 120_000);
+
+  it('keeps activity tasks and their tokens across a crash', async () => {
+    dataDir ??= mkdtempSync(join(tmpdir(), 'nimbus-sfn-crash-'));
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    running = await spawnNimbus(dataDir);
+    let sfn = new SFNClient(clientConfig(running.endpoint));
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'approve' }));
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+      name: 'waits-for-worker', roleArn: ROLE,
+      definition: JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } }),
+    }));
+    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'picked-before', input: '{"job":1}' }));
+    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'picked-after', input: '{"job":2}' }));
+    // A worker takes one task before the crash; the other is still queued.
+    const taken = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'w1' }));
+    expect(taken.taskToken).toBeDefined();
+    running.child.kill('SIGKILL');
+    await running.exited;
+    sfn.destroy();
+
+    running = await spawnNimbus(dataDir);
+    sfn = new SFNClient(clientConfig(running.endpoint));
+    const queued = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'w2' }));
+    expect(queued.taskToken).toBeDefined();
+    expect([taken.input, queued.input].sort()).toEqual(['{"job":1}', '{"job":2}']);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: taken.taskToken, output: '{"by":"w1"}' }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: queued.taskToken, output: '{"by":"w2"}' }));
+    for (const arn of [first.executionArn!, second.executionArn!]) {
+      let d;
+      do {
+        d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+        if (d.status === 'RUNNING') await new Promise((r) => setTimeout(r, 50));
+      } while (d.status === 'RUNNING');
+      expect(d.status).toBe('SUCCEEDED');
+      const types = (await allEvents(sfn, arn)).map((e) => e.type);
+      expect(types).toEqual([
+        'ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+      ]);
     }
     sfn.destroy();
   }, 120_000);
