@@ -1,5 +1,6 @@
 // Checks of function configuration against Lambda's documented limits, with Lambda's messages.
 import { constraintViolation, InvalidParameterValue } from '../errors.js';
+import { RESERVED_ENVIRONMENT_KEYS } from '../environments/index.js';
 
 /** Runtimes Nimbus can run; whether a matching interpreter exists is asked of the environments. */
 export const SUPPORTED_RUNTIMES = [
@@ -107,27 +108,6 @@ export function validateDescription(description: unknown): string {
 }
 
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
-const RESERVED_ENV = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SECRET_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
 
 /** Environment variables: key pattern, reserved keys, and the 4 KB limit on the serialized map. */
 export function validateEnvironment(env: unknown): Record<string, string> {
@@ -147,7 +127,7 @@ export function validateEnvironment(env: unknown): Record<string, string> {
     if (typeof value !== 'string') throw invalidValue(`Environment.Variables.${key}`);
     vars[key] = value;
   }
-  const reserved = Object.keys(vars).filter((k) => RESERVED_ENV.has(k));
+  const reserved = Object.keys(vars).filter((k) => RESERVED_ENVIRONMENT_KEYS.has(k));
   if (reserved.length > 0) {
     throw InvalidParameterValue(
       `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
