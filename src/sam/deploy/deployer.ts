@@ -195,10 +195,11 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     const prov = PROVISIONERS[r.type]!;
     const prev = record.resources[r.logicalId];
     let props: Props;
+    let metadata: Record<string, unknown> | undefined;
     try {
       const ctx = contextFor(plan, record.resources, false);
       props = trackBody(r, normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir), record.resources);
-      var metadata = r.metadata ? (evaluate(r.metadata, `Resources.${r.logicalId}.Metadata`, ctx) as Record<string, unknown>) : undefined; // eslint-disable-line no-var
+      metadata = r.metadata ? (evaluate(r.metadata, `Resources.${r.logicalId}.Metadata`, ctx) as Record<string, unknown>) : undefined;
     } catch (err) {
       failure = err as Error;
       opts.log(eventLine(prev ? 'UPDATE_FAILED' : 'CREATE_FAILED', r.type, r.logicalId, (err as Error).message));

@@ -236,4 +236,34 @@ Outputs:
     expect(flow.dependsOn).toContain('HelloAliaslive');
     expect(p.outputs[0]!.value).toEqual({ Ref: 'HelloAliaslive' });
   });
+  it('generated resources inherit the Condition of their SAM resource', () => {
+    const t = `${FN}
+Parameters:
+  On: {Type: String, Default: 'no'}
+Conditions:
+  Enabled: !Equals [!Ref On, 'yes']
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Condition: Enabled
+    Properties:
+      StageName: v1
+  Fn:
+    Type: AWS::Serverless::Function
+    Condition: Enabled
+    Properties:
+      InlineCode: x
+      Handler: index.handler
+      Runtime: nodejs20.x
+      AutoPublishAlias: live
+      Events:
+        E:
+          Type: Api
+          Properties: {Path: /x, Method: get, RestApiId: !Ref Api}
+  Always:
+    Type: AWS::Logs::LogGroup
+`;
+    expect(plan(t).resources.map((r) => r.logicalId)).toEqual(['Always']);
+    expect(plan(t, { On: 'yes' }).resources.length).toBeGreaterThan(6);
+  });
 });

@@ -55,7 +55,6 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
   }
   const out: Record<string, Obj> = {};
   const apis = new Map<string, ApiBuild>();
-  const sources: Array<() => void> = [];
 
   const add = (id: string, resource: Obj, path: string) => {
     if (id in out) {
@@ -116,7 +115,6 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
       errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, StateMachine)`));
     }
   }
-  for (const s of sources) s();
   for (const api of apis.values()) api.emit(add);
   return out;
 }
@@ -152,8 +150,16 @@ export const DEPLOYMENT_TYPES = new Set([
   'Linear10PercentEvery10Minutes', 'AllAtOnce',
 ]);
 
-function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup, shortcuts: RefShortcuts) {
+/** Resources generated for a conditional SAM resource carry its Condition, as SAM does. */
+function withCondition(add: Add, res: Obj | undefined): Add {
+  const cond = res?.Condition;
+  if (cond === undefined) return add;
+  return (id, r, path) => add(id, r.Condition === undefined ? { ...r, Condition: cond } : r, path);
+}
+
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts) {
   const { errors } = input;
+  const add = withCondition(addAny, res);
   const p = joinPath(base, 'Properties');
   for (const k of Object.keys(props)) {
     if (!FUNCTION_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), `unknown property of AWS::Serverless::Function`));
@@ -277,7 +283,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
         },
       }, ep);
     } else {
-      scheduleRule(`${id}${evId}`, evProps, ep, target, add, input, { Ref: id });
+      scheduleRule(`${id}${evId}`, evProps, ep, target, add, input);
     }
   }
 }
@@ -315,7 +321,7 @@ function deploymentPreference(pref: Json, path: string, input: TransformInput): 
   return out;
 }
 
-function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, add: Add, input: TransformInput, _fnRef: Json, stateMachine = false) {
+function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, add: Add, input: TransformInput, stateMachine = false) {
   const expr = props.Schedule;
   if (expr === undefined) {
     input.errors.push(new TemplateError(joinPath(path, 'Properties.Schedule'), 'is required (rate(...) or cron(...))'));
@@ -346,8 +352,9 @@ function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, ad
 
 const SM_PROPS = new Set(['Definition', 'DefinitionUri', 'DefinitionSubstitutions', 'Type', 'Name', 'Role', 'Policies', 'Events', 'Logging', 'Tracing', 'Tags', 'PermissionsBoundary', 'RolePath', 'AutoPublishAlias', 'DeploymentPreference', 'UseAliasAsEventTarget']);
 
-function transformStateMachine(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, apiFor: ApiLookup) {
+function transformStateMachine(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup) {
   const { errors } = input;
+  const add = withCondition(addAny, res);
   const p = joinPath(base, 'Properties');
   for (const k of Object.keys(props)) {
     if (!SM_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), 'unknown property of AWS::Serverless::StateMachine'));
@@ -409,7 +416,7 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
       const api = apiFor(evProps, joinPath(ep, 'Properties'));
       api?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
     } else {
-      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, { Ref: id }, true);
+      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
     }
   }
 }
@@ -521,9 +528,6 @@ class ApiBuild {
     const paths = this.body.paths as Obj;
     const item = (isObj(paths[apiPath]) ? paths[apiPath] : (paths[apiPath] = {})) as Obj;
     const verb = method === 'any' ? 'x-amazon-apigateway-any-method' : method;
-    if (item[verb] !== undefined && isObj(item[verb]) && (item[verb] as Obj)['x-amazon-apigateway-integration'] !== undefined && !this.merged.has(`${apiPath} ${verb}`)) {
-      // An explicit DefinitionBody already wires this route: SAM keeps the definition's one.
-    }
     if (this.merged.has(`${apiPath} ${verb}`)) {
       this.input.errors.push(new TemplateError(path, `route ${method.toUpperCase()} ${apiPath} is already used by another event of API ${this.id}`));
       return;
@@ -604,21 +608,19 @@ class ApiBuild {
     }
   }
 
-  emit(add: Add) {
+  emit(addAny: Add) {
+    const add = withCondition(addAny, this.res);
     this.applyCors();
     const props = this.props;
     const bodyHash = hash(JSON.stringify(this.body) + JSON.stringify(props.Variables ?? null));
-    const api: Obj = { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: this.body, ...(this.res ? common(this.res) : {}) } };
+    const api: Obj = { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: this.body } };
     const ap = api.Properties as Obj;
     if (props.Name !== undefined) ap.Name = props.Name;
     if (props.Description !== undefined) ap.Description = props.Description;
     if (props.BinaryMediaTypes !== undefined) ap.BinaryMediaTypes = props.BinaryMediaTypes;
     if (props.ApiKeySourceType !== undefined) ap.ApiKeySourceType = props.ApiKeySourceType;
     if (props.EndpointConfiguration !== undefined) ap.EndpointConfiguration = typeof props.EndpointConfiguration === 'string' ? { Types: [props.EndpointConfiguration] } : props.EndpointConfiguration;
-    if (this.res) {
-      delete ap.DependsOn;
-      Object.assign(api, common(this.res));
-    }
+    if (this.res) Object.assign(api, common(this.res));
     add(this.id, api, this.path);
     const deploymentId = `${this.id}Deployment${bodyHash}`;
     // The id hash covers the body with its intrinsics unresolved; the deployer also redeploys when the
