@@ -171,8 +171,10 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
       clearTimeout(timer);
       watcher?.close();
       schedules?.stop();
-      await new Promise<void>((r) => server!.close(() => r()));
-      server!.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server!.close(() => r()));
+      // Keep-alive clients would otherwise hold close() open.
+      server!.closeAllConnections();
+      await closed;
       await running;
       clients.destroy();
       await nimbus.stop();

@@ -213,6 +213,10 @@ Resources:
     await deleteStack({ stackName: 'broken', clients, project: d, log: () => undefined });
   });
 
+  it('rejects invalid stack names', async () => {
+    await expect(deployStack({ templatePath: join(dir, 'template.yaml'), stackName: '1-bad_name', overrides: new Map(), clients, log })).rejects.toThrow(/Stack name "1-bad_name" is invalid/);
+  });
+
   it('--no-execute-changeset prints the change set and deploys nothing', async () => {
     const d = mkdtempSync(join(tmpdir(), 'sam-deploy-cs-'));
     writeFileSync(join(d, 'template.yaml'), `Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 7\n`);

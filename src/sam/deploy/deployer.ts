@@ -145,7 +145,12 @@ export function printChangeSet(changes: Change[], log: (l: string) => void) {
   for (const c of changes) log(`${sign[c.action].padEnd(12)} ${c.logicalId.padEnd(40)} ${c.type.padEnd(36)} ${c.replacement || 'N/A'}`);
 }
 
+const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
+
 export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
+  if (!STACK_NAME.test(opts.stackName)) {
+    throw new DeployError(`Stack name "${opts.stackName}" is invalid: it must start with a letter and contain only letters, digits and hyphens (at most 128 characters)`);
+  }
   const plan = planTemplate({ templatePath: opts.templatePath, stackName: opts.stackName, region: opts.clients.region, accountId: ACCOUNT_ID, overrides: opts.overrides });
   const project = opts.project ?? projectDir(plan.templatePath);
   const store = StackStore.forProject(project);
