@@ -1,10 +1,12 @@
 // Time, injected. The engine never calls Date.now() or setTimeout directly, so tests can run a
 // one-year Wait instantly with a manual clock, and durable deadlines are plain epoch milliseconds.
 
+import type { CancelSignal } from './cancel.js';
+
 export interface Clock {
   now(): number;
   /** Resolves after `ms` (or at once when ms <= 0); rejects with the signal's reason when aborted. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: CancelSignal): Promise<void>;
 }
 
 /** setTimeout caps at 2^31-1 ms (~24.8 days): longer sleeps are chained. */
@@ -50,7 +52,7 @@ export class ManualClock implements Clock {
   now(): number {
     return this.t;
   }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: CancelSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {

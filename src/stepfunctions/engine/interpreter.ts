@@ -20,6 +20,7 @@ import {
 import type { Journal, StepData } from './journal.js';
 import type { EngineHost, ExecutionInfo } from './types.js';
 import { resolveIntegration, type Integration } from './integrations.js';
+import { Cancel, type CancelSignal } from './cancel.js';
 
 /** AWS's cap on history events per execution. */
 export const MAX_HISTORY_EVENTS = 25_000;
@@ -45,7 +46,7 @@ interface Scope {
   readonly vars: VariableScope;
   /** Id of the last event of this thread (previousEventId of the next one). */
   prev: number;
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Distributed Map children record checkpoints but no events in the parent's history. */
   readonly silent: boolean;
 }
@@ -556,7 +557,7 @@ export class Interpreter {
     } = {},
   ): Promise<{ ok: true; values: Json[] } | { ok: false; error: StatesError }> {
     const values: Json[] = new Array<Json>(count).fill(null);
-    const cancel = new AbortController();
+    const cancel = new Cancel();
     const onParent = () => cancel.abort(sc.signal.reason);
     sc.signal.addEventListener('abort', onParent, { once: true });
     let firstError: StatesError | undefined;

@@ -83,7 +83,8 @@ export class Executions implements ExecutionStarter {
     if (machine.type === 'EXPRESS') {
       const arn = expressExecutionArn(p.region, p.accountId, machine.name, name, randomUUID());
       const startDate = this.d.clock.now();
-      this.runExpress(arn, name, machine, input, inputText, startDate).catch((err) => this.d.log(`express ${arn}: ${String(err)}`));
+      this.runExpress(arn, name, machine, input, inputText, startDate, undefined, false, req.parentArn !== undefined)
+        .catch((err) => this.d.log(`express ${arn}: ${String(err)}`));
       return { executionArn: arn, startDate };
     }
     const arn = executionArn(p.region, p.accountId, machine.name, name);
@@ -189,7 +190,7 @@ export class Executions implements ExecutionStarter {
 
   private async runExpress(
     arn: string, name: string, machine: ResolvedMachine, input: Json, inputText: string, startDate: number,
-    variables?: JsonObject, detailed = false,
+    variables?: JsonObject, detailed = false, keepResult = false,
   ): Promise<{ result: ExecutionResult; stopDate: number; journal: MemoryJournal }> {
     const logger = this.logger(arn, name, machine.machineArn, machine.logging);
     const journal = new MemoryJournal(() => this.d.clock.now(), logger, detailed);
@@ -214,9 +215,14 @@ export class Executions implements ExecutionStarter {
       stopTimer();
       this.running.delete(arn);
     }
-    const terminal = terminalEvent(result);
-    journal.emit(terminal.type, journal.eventCount, terminal.key, terminal.details);
+    if (journal.detailed) {
+      const terminal = terminalEvent(result);
+      journal.emit(terminal.type, journal.eventCount, terminal.key, terminal.details);
+    }
     const stopDate = this.d.clock.now();
+    const waiters = this.finishedWaiters.get(arn);
+    // Express results are kept only for a parent's `.sync` (Express executions are not stored).
+    if (!keepResult && !waiters) return { result, stopDate, journal };
     const described: JsonObject = {
       ExecutionArn: arn, StateMachineArn: machine.machineArn, Name: name, Status: result.status, StartDate: startDate,
       StopDate: stopDate, Input: inputText,
@@ -226,7 +232,7 @@ export class Executions implements ExecutionStarter {
     };
     this.expressResults.set(arn, described);
     if (this.expressResults.size > EXPRESS_RESULTS_KEPT) this.expressResults.delete(this.expressResults.keys().next().value!);
-    for (const w of this.finishedWaiters.get(arn) ?? []) w(described);
+    for (const w of waiters ?? []) w(described);
     this.finishedWaiters.delete(arn);
     return { result, stopDate, journal };
   }
