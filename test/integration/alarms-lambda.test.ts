@@ -162,15 +162,15 @@ describe('an alarm on a Lambda function\'s Errors', () => {
     expect(data).toMatchObject({ version: '1.0', statistic: 'Sum', period: 10, recentDatapoints: [1], threshold: 0 });
     expect(alarmed.StateTransitionedTimestamp!.getTime()).toBeGreaterThanOrEqual(ok.StateTransitionedTimestamp!.getTime());
 
-    // The error-rate math alarm sees 1 error of 2 calls (or 1 of 1) in the same period: ≥ 50 %.
-    const rate = await waitForState('fn-error-rate', 'ALARM');
-    expect(rate.Metrics!.map((m) => m.Id)).toEqual(['errors', 'calls', 'rate']);
-    expect(rate.StateReason).toMatch(/^Threshold Crossed: 1 datapoint \[(50|100)\.0 .*\] was greater than or equal to the threshold \(50\.0\)\.$/);
-
     // Only ALARM alarms with the StateValue filter.
     const inAlarm = await cw.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }));
     expect(inAlarm.MetricAlarms!.map((a) => a.AlarmName)).toContain('fn-errors');
     expect(inAlarm.CompositeAlarms).toEqual([]);
+
+    // The error-rate math alarm sees 1 error of 2 calls (or 1 of 1) once that period has ended: ≥ 50 %.
+    const rate = await waitForState('fn-error-rate', 'ALARM');
+    expect(rate.Metrics!.map((m) => m.Id)).toEqual(['errors', 'calls', 'rate']);
+    expect(rate.StateReason).toMatch(/^Threshold Crossed: 1 datapoint \[(50|100)\.0 .*\] was greater than or equal to the threshold \(50\.0\)\.$/);
 
     // The period passes without errors: back to OK.
     await waitForState('fn-errors', 'OK');

@@ -54,7 +54,7 @@ const base = {
 };
 
 describe('AlarmsCore evaluation', () => {
-  it('M out of N over whole periods; the period in progress counts once it has data', () => {
+  it('M out of N over whole periods', () => {
     const t = setup();
     t.core.putMetricAlarm(scope, { ...base, AlarmName: 'm-of-n', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
     expect(t.scheduled).toEqual(['m-of-n']);
@@ -69,20 +69,42 @@ describe('AlarmsCore evaluation', () => {
     expect(s.StateReason).toBe(
       'Threshold Crossed: 2 out of the last 3 datapoints [5.0 (27/11/26 06:02:00), 5.0 (27/11/26 06:00:00)] were greater than the threshold (2.0) (minimum 2 datapoints for OK -> ALARM transition).',
     );
-    // Minute 3 gets a low value: window 1..3 = 1, 5, 0 → OK.
+    // Minute 3 gets a low value; while it is in progress the window stays 0..2 (a partial sum can
+    // still grow), once it ends the window is 1..3 = 1, 5, 0 → OK.
     t.put(0, T0 + 3 * 60_000 + 6000);
     t.at(T0 + 3 * 60_000 + 7000);
+    t.core.evaluateAlarm(A, R, 'm-of-n');
+    expect(t.state('m-of-n').StateValue).toBe('ALARM');
+    t.at(T0 + 4 * 60_000 + 1000);
     t.core.evaluateAlarm(A, R, 'm-of-n');
     expect(t.state('m-of-n').StateValue).toBe('OK');
     const h = t.core.describeAlarmHistory(scope, { AlarmName: 'm-of-n', HistoryItemType: 'StateUpdate' });
     expect(h.AlarmHistoryItems.map((i) => i.HistorySummary)).toEqual(['Alarm updated from ALARM to OK', 'Alarm updated from INSUFFICIENT_DATA to ALARM']);
   });
 
+  it('the period in progress counts only once its breach is final', () => {
+    const t = setup();
+    t.core.putMetricAlarm(scope, { ...base, AlarmName: 'sum-high', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    t.core.putMetricAlarm(scope, { ...base, AlarmName: 'sum-low', EvaluationPeriods: 1, ComparisonOperator: 'LessThanThreshold' });
+    t.put(1, T0 + 1000);
+    t.put(1, T0 + 61_000);
+    t.put(5, T0 + 62_000);
+    t.at(T0 + 63_000);
+    t.core.evaluateAlarm(A, R, 'sum-high');
+    t.core.evaluateAlarm(A, R, 'sum-low');
+    // Minute 1 already sums to 6 > 2: final. sum-low must not judge minute 1 (sum 6 could only
+    // grow, but a low partial sum could too), so it looks at minute 0 (1 < 2).
+    expect(t.state('sum-high').StateValue).toBe('ALARM');
+    expect(t.state('sum-high').StateReason).toContain('[6.0 (27/11/26 06:01:00)]');
+    expect(t.state('sum-low').StateValue).toBe('ALARM');
+    expect(t.state('sum-low').StateReason).toContain('[1.0 (27/11/26 06:00:00)]');
+  });
+
   it('percentile alarms use ExtendedStatistic', () => {
     const t = setup();
     t.core.putMetricAlarm(scope, { ...base, AlarmName: 'p90', Statistic: undefined, ExtendedStatistic: 'p90', EvaluationPeriods: 1, Threshold: 50 });
     for (let i = 1; i <= 100; i++) t.put(i, T0 + i * 100);
-    t.at(T0 + 30_000);
+    t.at(T0 + 90_000);
     t.core.evaluateAlarm(A, R, 'p90');
     expect(t.state('p90')).toMatchObject({ StateValue: 'ALARM', ExtendedStatistic: 'p90' });
     expect(JSON.parse(t.state('p90').StateReasonData as string).statistic).toBe('p90');
@@ -106,6 +128,9 @@ describe('AlarmsCore evaluation', () => {
     t.put(3, T0 + 62_000);
     t.put(10, T0 + 62_000, 'Calls');
     t.at(T0 + 63_000);
+    t.core.evaluateAlarm(A, R, 'rate');
+    expect(t.state('rate').StateValue).toBe('OK'); // math waits for minute 1 to end
+    t.at(T0 + 121_000);
     t.core.evaluateAlarm(A, R, 'rate');
     expect(t.state('rate').StateValue).toBe('ALARM'); // 30 %
     expect(t.state('rate').StateReason).toContain('[30.0 (27/11/26 06:01:00)]');

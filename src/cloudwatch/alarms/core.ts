@@ -5,7 +5,7 @@
 import type { MetricsCore, Scope } from '../metrics/core.js';
 import type { MetricsStore } from '../metrics/store.js';
 import { isServiceError, ServiceError } from '../../protocol/errors.js';
-import { evaluate, type Evaluation, type PeriodValue } from './evaluate.js';
+import { breaches, evaluate, type Evaluation, type PeriodValue } from './evaluate.js';
 import {
   InvalidFormatFault,
   InvalidNextToken,
@@ -318,8 +318,9 @@ export class AlarmsCore {
 
   /**
    * The values of the last EvaluationPeriods periods, newest first. Periods are aligned on
-   * multiples of the period; the period in progress counts once it has data (so a burst of
-   * errors alarms within one evaluation), otherwise the window ends with the last full period.
+   * multiples of the period. The window ends with the last full period, or with the period in
+   * progress once its datapoint already breaches in a way more data cannot undo (see
+   * partialIsFinal), so a burst of Lambda errors alarms within one evaluation, not one period.
    */
   private periodValues(alarm: StoredAlarm, now: number): { period: number; points: PeriodValue[] } {
     const c = alarm.config;
@@ -350,7 +351,8 @@ export class AlarmsCore {
         if (v !== undefined) values.set(d.timestamp, { value: v, sampleCount: d.sampleCount });
       }
     }
-    const newest = values.has(current) ? current : current - p;
+    const partial = values.get(current);
+    const newest = partial !== undefined && partialIsFinal(c, partial.value) ? current : current - p;
     const points: PeriodValue[] = [];
     for (let i = 0; i < c.EvaluationPeriods; i++) {
       const t = newest - i * p;
@@ -450,6 +452,19 @@ export function alarmPeriod(c: AlarmConfig): number {
   if (ret?.Period !== undefined) return ret.Period;
   if (ret?.MetricStat) return ret.MetricStat.Period;
   return Math.max(60, ...(c.Metrics ?? []).map((q) => q.MetricStat?.Period ?? 0));
+}
+
+/**
+ * Whether a partial period's value that breaches stays breaching however the period ends: Sum,
+ * SampleCount and Maximum only grow (for non-negative data), Minimum only falls. Averages,
+ * percentiles and math may move either way, so those alarms wait for the period to end.
+ */
+function partialIsFinal(c: AlarmConfig, value: number): boolean {
+  if (c.Metrics || c.Statistic === undefined || c.Threshold === undefined) return false;
+  const rising = c.Statistic === 'Sum' || c.Statistic === 'SampleCount' || c.Statistic === 'Maximum';
+  if (c.ComparisonOperator.startsWith('Greater') && rising) return breaches(c.ComparisonOperator, value, c.Threshold);
+  if (c.ComparisonOperator.startsWith('Less') && c.Statistic === 'Minimum') return breaches(c.ComparisonOperator, value, c.Threshold);
+  return false;
 }
 
 function statistic(d: { sampleCount: number; sum: number; average: number; minimum: number; maximum: number }, s: string): number | undefined {
