@@ -1,6 +1,6 @@
 // nimbus deploy / delete against a real Nimbus through the AWS SDK: create, update, failed update
 // rolled back to the previous state, outputs, the API answering HTTP, delete.
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,10 @@ import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack, DeployError } from '../../src/sam/deploy/deployer.js';
 import { TemplateErrors } from '../../src/sam/template/errors.js';
+
+// Every temporary folder of this file lives under one scratch folder, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let nimbus: TestNimbus;
 let clients: Clients;
@@ -95,7 +99,7 @@ async function callApi(apiId: string, name: string) {
 beforeAll(async () => {
   nimbus = await startNimbus();
   clients = makeClients(nimbus.endpoint);
-  dir = mkdtempSync(join(tmpdir(), 'sam-deploy-'));
+  dir = mkdtempSync(join(scratch, 'sam-deploy-'));
   mkdirSync(join(dir, 'hello'));
 });
 afterAll(async () => {
@@ -176,7 +180,7 @@ describe('sam deploy', () => {
 
 describe('sam deploy: a stack whose creation fails', () => {
   it('is rolled back completely (ROLLBACK_COMPLETE) and can be deployed again once fixed', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-fail-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-fail-'));
     mkdirSync(join(d, 'src'));
     writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async () => "ok";');
     const tpl = (runtime: string) => `Transform: AWS::Serverless-2016-10-31
@@ -218,7 +222,7 @@ Resources:
   });
 
   it('--no-execute-changeset prints the change set and deploys nothing', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-cs-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-cs-'));
     writeFileSync(join(d, 'template.yaml'), `Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 7\n`);
     const out: string[] = [];
     const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'preview', overrides: new Map(), clients, log: (l) => out.push(l), noExecute: true });
@@ -230,7 +234,7 @@ Resources:
 
 describe('sam deploy: AWS::Serverless::Api features', () => {
   it('Lambda TOKEN authorizer, stage variables, method settings and canary settings', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-api-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-api-'));
     mkdirSync(join(d, 'src'));
     writeFileSync(join(d, 'src', 'index.js'), `exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ env: event.stageVariables && event.stageVariables.env, principal: event.requestContext.authorizer && event.requestContext.authorizer.principalId }) });
 exports.authorize = async (event) => ({
@@ -305,7 +309,7 @@ Outputs:
 
 describe('sam deploy: plain CloudFormation and OpenAPI bodies', () => {
   it('AWS::ApiGateway::RestApi/Resource/Method/Deployment/Stage + AWS::Lambda::Function/Permission (JSON template)', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-cfn-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-cfn-'));
     const fnCode = 'exports.handler = async (e) => ({ statusCode: 201, body: "cfn:" + e.httpMethod + ":" + e.resource });';
     const t = {
       AWSTemplateFormatVersion: '2010-09-09',
@@ -350,7 +354,7 @@ describe('sam deploy: plain CloudFormation and OpenAPI bodies', () => {
   });
 
   it('AWS::Serverless::Api DefinitionBody keeps its own routes and gets the function events merged in', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-oas-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-oas-'));
     mkdirSync(join(d, 'src'));
     writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async (e) => ({ statusCode: 200, body: "fn:" + e.resource });');
     writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
@@ -401,7 +405,7 @@ Outputs:
 
 describe('sam deploy: removals, replacements and state machine API events', () => {
   it('drops removed resources after the update, replaces on name changes, and starts executions from the API', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'sam-deploy-rm-'));
+    const d = mkdtempSync(join(scratch, 'sam-deploy-rm-'));
     const tpl = (extra: string, smName: string) => `Transform: AWS::Serverless-2016-10-31
 Resources:
   Flow:

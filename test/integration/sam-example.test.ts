@@ -1,6 +1,6 @@
 // examples/sam-app as its README walks through it: build, deploy, the API (public route, API-key
 // route, CORS preflight), the state machine, then a broken version stopped by the PreTraffic hook.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,10 @@ import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, deleteCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import type { Io } from '../../src/sam/cli-io.js';
+
+// Every temporary folder of this file lives under one scratch folder, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -27,7 +31,7 @@ let app: string;
 beforeAll(async () => {
   nimbus = await startNimbus();
   clients = makeClients(nimbus.endpoint);
-  app = join(mkdtempSync(join(tmpdir(), 'sam-example-')), 'sam-app');
+  app = join(mkdtempSync(join(scratch, 'sam-example-')), 'sam-app');
   cpSync(join(process.cwd(), 'examples/sam-app'), app, { recursive: true, filter: (p) => !p.includes('.nimbus-sam') && !p.includes('node_modules') });
 });
 afterAll(async () => {

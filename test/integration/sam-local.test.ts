@@ -1,6 +1,7 @@
 // The local side of the SAM workflow: `local start-api` serving a template's API and picking up
 // code changes, `local invoke` with Python, `local generate-event`, `package`, and `logs`.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,16 @@ import { packageCommand } from '../../src/sam/package.js';
 import { logsCommand } from '../../src/sam/logs.js';
 import type { Io } from '../../src/sam/cli-io.js';
 
+// Every temporary folder of this file lives under one scratch folder, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Processes this test process started (function environments), as `pid command`. */
+function children(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim();
+  return out ? out.split('\n').filter((l) => !/\bps -o\b/.test(l)) : [];
+}
+
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -23,7 +34,7 @@ function capture(): Io & { stdout: string[]; stderr: string[] } {
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'sam-local-'));
+  root = mkdtempSync(join(scratch, 'sam-local-'));
 });
 
 const API_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -69,9 +80,13 @@ describe('local start-api', () => {
       writeFileSync(join(dir, 'src/index.js'), handler('two'));
       await api.reload();
       expect(JSON.parse((await get('/items/7')).body)).toMatchObject({ tag: 'two', id: '7' });
+      expect(children().length).toBeGreaterThan(0);
     } finally {
       await api.stop();
     }
+    // Stopping leaves no function process behind.
+    for (let i = 0; i < 50 && children().length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(children()).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
 // the API answers HTTP → a canary deployment with a PreTraffic hook shifts traffic to a healthy
 // version → a failing version trips the alarm during the canary and the stack rolls back.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,10 @@ import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import type { Io } from '../../src/sam/cli-io.js';
+
+// Every temporary folder of this file lives under one scratch folder, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -30,7 +34,7 @@ let app: string;
 beforeAll(async () => {
   nimbus = await startNimbus();
   clients = makeClients(nimbus.endpoint);
-  root = mkdtempSync(join(tmpdir(), 'sam-workflow-'));
+  root = mkdtempSync(join(scratch, 'sam-workflow-'));
   app = join(root, 'hello-app');
 });
 afterAll(async () => {

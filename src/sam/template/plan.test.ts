@@ -1,14 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { planTemplate } from './plan.js';
 import { parseParameterOverrides } from './parameters.js';
 import { evaluate, type EvalContext } from './intrinsics.js';
 import { parseTemplateText } from './yaml.js';
 
+const scratch = mkdtempSync(join(tmpdir(), 'sam-plan-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function dir(files: Record<string, string>): string {
-  const d = mkdtempSync(join(tmpdir(), 'sam-plan-'));
+  const d = mkdtempSync(join(scratch, 'case-'));
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(d, name, '..'), { recursive: true });
     writeFileSync(join(d, name), content);
