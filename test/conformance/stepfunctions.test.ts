@@ -176,10 +176,11 @@ async function runCase(c: Case, index: number): Promise<Outcome> {
     stateMachineArn: m.stateMachineArn, ...(c.inputText !== null ? { input: rewrite(c, c.inputText) } : {}),
   }));
   let d;
-  for (;;) {
+  // Poll quickly first (most cases end in milliseconds), then back off to spare the 2 shared cores.
+  for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
     d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
     if (d.status !== 'RUNNING') break;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, delay));
   }
   const actual = {
     status: d.status, output: d.output !== undefined ? JSON.parse(d.output) : undefined, error: d.error, cause: d.cause,
