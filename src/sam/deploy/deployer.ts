@@ -13,7 +13,8 @@ import type { Json } from '../template/yaml.js';
 import type { Clients } from './clients.js';
 import { PROVISIONERS, splitFunction, type ProvisionContext, type Provisioned } from './provisioners.js';
 import { StackStore, projectDir, type ResourceRecord, type StackRecord } from './stack-store.js';
-import { shiftTraffic, type AlarmDefinition } from './traffic.js';
+import { shiftTraffic } from './traffic.js';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 
 export const ACCOUNT_ID = '000000000000';
@@ -234,7 +235,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
           const gradual = r.type === 'AWS::Lambda::Alias' && metadata?.['Nimbus::DeploymentPreference'] !== undefined && props.FunctionVersion !== prev.properties.FunctionVersion;
           journal.push({ kind: 'update', id: r.logicalId, before: prev });
           if (gradual) {
-            await gradualShift(opts, record, r.logicalId, props, prev, metadata!['Nimbus::DeploymentPreference'] as Record<string, unknown>);
+            await gradualShift(opts, r.logicalId, props, prev, metadata!['Nimbus::DeploymentPreference'] as Record<string, unknown>);
             record.resources[r.logicalId] = { ...asRecord(current), properties: props };
           } else {
             const out = await prov.update!(pctx, r.logicalId, current, props, prev.properties);
@@ -293,14 +294,14 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   return { status: record.status, outputs: record.outputs, changes, record };
 }
 
-async function gradualShift(opts: DeployOptions, record: StackRecord, logicalId: string, props: Props, prev: ResourceRecord, pref: Record<string, unknown>) {
+async function gradualShift(opts: DeployOptions, logicalId: string, props: Props, prev: ResourceRecord, pref: Record<string, unknown>) {
   const hooks = (pref.Hooks ?? {}) as { PreTraffic?: string; PostTraffic?: string };
-  const alarmNames = ((pref.Alarms ?? []) as unknown[]).map(String);
-  const alarms: AlarmDefinition[] = [];
-  for (const name of alarmNames) {
-    const rec = Object.values(record.resources).find((r) => r.type === 'AWS::CloudWatch::Alarm' && r.physicalId === name);
-    if (!rec) throw new DeployError(`Alarm ${name} in DeploymentPreference of ${logicalId} is not an AWS::CloudWatch::Alarm of this stack (Nimbus evaluates stack alarms only)`);
-    alarms.push({ name, properties: rec.properties as Record<string, unknown> });
+  const alarms = ((pref.Alarms ?? []) as unknown[]).map(String);
+  if (alarms.length) {
+    const known = await opts.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: alarms }));
+    const found = new Set((known.MetricAlarms ?? []).map((a) => a.AlarmName));
+    const missing = alarms.filter((a) => !found.has(a));
+    if (missing.length) throw new DeployError(`DeploymentPreference of ${logicalId} names alarms that do not exist: ${missing.join(', ')}`);
   }
   await shiftTraffic({
     clients: opts.clients,

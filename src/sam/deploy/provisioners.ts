@@ -17,6 +17,7 @@ import {
   GetResourcesCommand, ImportRestApiCommand, PutIntegrationCommand, PutMethodCommand, PutMethodResponseCommand,
   PutRestApiCommand, UpdateRestApiCommand, UpdateStageCommand, UpdateUsagePlanCommand, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
+import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clients } from './clients.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
@@ -504,6 +505,7 @@ const usagePlanKey: Provisioner = {
 
 // ---- Recorded-only types (no such service in Nimbus; see docs/compat.md) ----------------------
 
+
 const iamRole: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = props.RoleName ?? physicalName(ctx.stackName, logicalId, 64);
@@ -529,15 +531,57 @@ const eventsRule: Provisioner = {
   async delete() {},
 };
 
+// ---- CloudWatch alarms --------------------------------------------------------------------------
+
+const num = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
+const dims = (d: unknown) => (d as Array<{ Name: string; Value: unknown }> | undefined)?.map((x) => ({ Name: x.Name, Value: String(x.Value) }));
+
+/** CloudFormation's alarm properties are PutMetricAlarm's members; numbers may arrive as strings. */
+async function putAlarm(ctx: ProvisionContext, name: string, p: Props) {
+  await ctx.clients.cloudwatch.send(new PutMetricAlarmCommand({
+    AlarmName: name,
+    AlarmDescription: p.AlarmDescription,
+    ActionsEnabled: p.ActionsEnabled === undefined ? undefined : p.ActionsEnabled === true || p.ActionsEnabled === 'true',
+    AlarmActions: p.AlarmActions,
+    OKActions: p.OKActions,
+    InsufficientDataActions: p.InsufficientDataActions,
+    Namespace: p.Namespace,
+    MetricName: p.MetricName,
+    Dimensions: dims(p.Dimensions),
+    Statistic: p.Statistic,
+    ExtendedStatistic: p.ExtendedStatistic,
+    Period: num(p.Period),
+    Unit: p.Unit,
+    EvaluationPeriods: num(p.EvaluationPeriods),
+    DatapointsToAlarm: num(p.DatapointsToAlarm),
+    Threshold: num(p.Threshold),
+    ThresholdMetricId: p.ThresholdMetricId,
+    ComparisonOperator: p.ComparisonOperator,
+    TreatMissingData: p.TreatMissingData,
+    EvaluateLowSampleCountPercentile: p.EvaluateLowSampleCountPercentile,
+    Metrics: (p.Metrics as Props[] | undefined)?.map((m) => ({
+      Id: m.Id, Expression: m.Expression, Label: m.Label, ReturnData: m.ReturnData, Period: num(m.Period), AccountId: m.AccountId,
+      MetricStat: m.MetricStat ? {
+        Metric: { Namespace: m.MetricStat.Metric?.Namespace, MetricName: m.MetricStat.Metric?.MetricName, Dimensions: dims(m.MetricStat.Metric?.Dimensions) },
+        Period: num(m.MetricStat.Period), Stat: m.MetricStat.Stat, Unit: m.MetricStat.Unit,
+      } : undefined,
+    })),
+  }));
+}
+
 const alarm: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = props.AlarmName ?? physicalName(ctx.stackName, logicalId, 255);
+    await putAlarm(ctx, name, props);
     return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${name}` } };
   },
-  async update(_ctx, _id, current) {
+  async update(ctx, _id, current, props) {
+    await putAlarm(ctx, current.physicalId, props);
     return current;
   },
-  async delete() {},
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [current.physicalId] })));
+  },
 };
 
 const logGroup: Provisioner = {

@@ -3,15 +3,10 @@
 // AllAtOnce…), runs PreTraffic/PostTraffic hooks that report through CodeDeploy's
 // PutLifecycleEventHookExecutionStatus, watches the alarms, and puts the alias back on failure.
 // `timeScale` compresses the schedule (0.001 turns 5 minutes into 300 ms) for tests and demos.
-import { GetMetricStatisticsCommand, type Statistic } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import type { Clients } from './clients.js';
 import { CodeDeployClient } from './codedeploy-client.js';
-
-export interface AlarmDefinition {
-  name: string;
-  properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 export interface ShiftRequest {
   clients: Clients;
@@ -22,7 +17,8 @@ export interface ShiftRequest {
   toVersion: string;
   type: string;
   hooks: { PreTraffic?: string; PostTraffic?: string };
-  alarms: AlarmDefinition[];
+  /** CloudWatch alarm names; any in ALARM during the shift rolls the alias back. */
+  alarms: string[];
   timeScale: number;
   log: (line: string) => void;
 }
@@ -134,44 +130,10 @@ async function runHook(req: ShiftRequest, cd: CodeDeployClient, deploymentId: st
   return 'timed out';
 }
 
-/** Evaluates the alarms over the metrics store; returns the name of the first in ALARM. */
+/** The first of the deployment's alarms CloudWatch has in ALARM (alarms are evaluated by Nimbus
+ * over its metrics store; CodeDeploy stops a deployment the same way). */
 async function firstAlarm(req: ShiftRequest): Promise<string | undefined> {
-  for (const a of req.alarms) {
-    if ((await alarmState(req.clients, a)) === 'ALARM') return a.name;
-  }
-  return undefined;
-}
-
-const COMPARE: Record<string, (v: number, t: number) => boolean> = {
-  GreaterThanOrEqualToThreshold: (v, t) => v >= t,
-  GreaterThanThreshold: (v, t) => v > t,
-  LessThanThreshold: (v, t) => v < t,
-  LessThanOrEqualToThreshold: (v, t) => v <= t,
-};
-
-export async function alarmState(clients: Clients, alarm: AlarmDefinition): Promise<'OK' | 'ALARM' | 'INSUFFICIENT_DATA'> {
-  const p = alarm.properties;
-  const period = Number(p.Period ?? 60);
-  const periods = Number(p.EvaluationPeriods ?? 1);
-  const toAlarm = Number(p.DatapointsToAlarm ?? periods);
-  const statistic = String(p.Statistic ?? 'Sum') as Statistic;
-  const compare = COMPARE[String(p.ComparisonOperator)];
-  if (!compare || p.MetricName === undefined) return 'INSUFFICIENT_DATA';
-  const now = Date.now();
-  const out = await clients.cloudwatch.send(new GetMetricStatisticsCommand({
-    Namespace: p.Namespace,
-    MetricName: p.MetricName,
-    Dimensions: (p.Dimensions as Array<{ Name: string; Value: string }> | undefined)?.map((d) => ({ Name: d.Name, Value: String(d.Value) })),
-    StartTime: new Date(now - period * (periods + 1) * 1000),
-    EndTime: new Date(now + 1000),
-    Period: period,
-    Statistics: [statistic],
-  }));
-  const points = (out.Datapoints ?? []).sort((a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime()).slice(-periods);
-  const missing = String(p.TreatMissingData ?? 'missing');
-  let breaching = 0;
-  for (const dp of points) if (compare(Number(dp[statistic] ?? 0), Number(p.Threshold ?? 0))) breaching += 1;
-  if (missing === 'breaching') breaching += periods - points.length;
-  if (breaching >= toAlarm) return 'ALARM';
-  return points.length === 0 && missing === 'missing' ? 'INSUFFICIENT_DATA' : 'OK';
+  if (!req.alarms.length) return undefined;
+  const out = await req.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: req.alarms, StateValue: 'ALARM' }));
+  return out.MetricAlarms?.[0]?.AlarmName ?? out.CompositeAlarms?.[0]?.AlarmName;
 }
