@@ -161,9 +161,10 @@ local
   .command('invoke [functionId]')
   .description('invoke one function once with its runtime (starts and stops a private Nimbus)')
   .option('-e, --event <file>', "event JSON file ('-' for stdin)")
+  .option('-n, --env-vars <file>', 'JSON overriding declared environment variables: {"Parameters": {...}, "<Function>": {...}}')
   .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
   .option('--parameter-overrides <values...>', 'Key=Value pairs')
-  .action(async (functionId: string | undefined, opts: { event?: string; templateFile?: string; parameterOverrides?: string[] }) => {
+  .action(async (functionId: string | undefined, opts: { event?: string; envVars?: string; templateFile?: string; parameterOverrides?: string[] }) => {
     const { localInvokeCommand } = await import('../sam/commands.js');
     process.exitCode = await localInvokeCommand({ ...opts, functionId }, (await import('../sam/cli-io.js')).consoleIo);
   });
@@ -188,9 +189,10 @@ local
   .description("serve the template's APIs on a local port, redeploying when code changes")
   .option('-p, --port <port>', 'port', port, 3000)
   .option('-H, --host <host>', 'address', '127.0.0.1')
+  .option('-n, --env-vars <file>', 'JSON overriding declared environment variables: {"Parameters": {...}, "<Function>": {...}}')
   .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
   .option('--parameter-overrides <values...>', 'Key=Value pairs')
-  .action(async (opts: { port: number; host: string; templateFile?: string; parameterOverrides?: string[] }) => {
+  .action(async (opts: { port: number; host: string; envVars?: string; templateFile?: string; parameterOverrides?: string[] }) => {
     const { startApiCommand } = await import('../sam/start-api.js');
     process.exitCode = await startApiCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
   });

@@ -87,6 +87,23 @@ export interface LocalInvokeOptions extends CommonOptions {
   event?: string;
   /** Event JSON given inline (tests, `--event-json`). */
   eventJson?: string;
+  /** `--env-vars` JSON file: `{"Parameters": {...}, "<Function>": {...}}`. */
+  envVars?: string;
+}
+
+/** Reads an `--env-vars` file (sam's format). */
+export function readEnvVars(file: string | undefined): Record<string, Record<string, string>> | undefined {
+  if (!file) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--env-vars ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || Object.values(doc).some((v) => !v || typeof v !== 'object' || Array.isArray(v))) {
+    throw new Error(`--env-vars ${file} must map "Parameters" or function logical ids to {"VAR": "value"} objects`);
+  }
+  return doc as Record<string, Record<string, string>>;
 }
 
 /** One invocation with the function's runtime: an in-process Nimbus on port 0 with a temporary data
@@ -103,6 +120,7 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
       id = functions[0]!;
     }
     if (!functions.includes(id)) throw new Error(`function ${id} is not in the template (functions: ${functions.join(', ') || 'none'})`);
+    const envVars = readEnvVars(opts.envVars);
     const payload = opts.eventJson ?? (opts.event ? (opts.event === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.event, 'utf8')) : '{}');
     try {
       JSON.parse(payload);
@@ -115,7 +133,7 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
     const clients = makeClients(nimbus.endpoint, opts.region);
     try {
       const deployLog: string[] = [];
-      const res = await deployStack({ templatePath, stackName: 'local', overrides, clients, log: (l) => deployLog.push(l), only: [id], project: scratch });
+      const res = await deployStack({ templatePath, stackName: 'local', overrides, clients, log: (l) => deployLog.push(l), only: [id], project: scratch, envVars });
       const fn = res.record.resources[id]!;
       io.err(`Invoking ${String(fn.properties.Handler)} (${String(fn.properties.Runtime)})`);
       const out = await clients.lambda.send(new InvokeCommand({ FunctionName: fn.physicalId, Payload: Buffer.from(payload), LogType: LogType.Tail }));

@@ -15,12 +15,15 @@ import { deployStack, describe } from './deploy/deployer.js';
 import { projectDir, type StackRecord } from './deploy/stack-store.js';
 import { buildTemplate } from './build.js';
 import { startSchedules, type ScheduleRunner } from './scheduler.js';
+import { readEnvVars } from './commands.js';
 
 export interface StartApiOptions {
   port: number;
   host: string;
   templateFile?: string;
   parameterOverrides?: string[];
+  /** `--env-vars` JSON file (sam's format). */
+  envVars?: string;
   cwd?: string;
 }
 
@@ -80,7 +83,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
   let routes: Route[] = [];
   const deploy = async () => {
     if (built && existsSync(sourceTemplate)) await buildTemplate(sourceTemplate, { out: () => undefined, err: io.err });
-    const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch });
+    const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch, envVars: readEnvVars(opts.envVars) });
     routes = routesOf(res.record);
     // Schedule events fire while the local API runs (Nimbus itself has no EventBridge).
     schedules?.stop();

@@ -134,6 +134,11 @@ describe('nimbus SAM workflow', () => {
     const result = JSON.parse(io.stdout.join('\n'));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ message: 'Hello, Nimbus!' });
+    // --env-vars overrides variables the template declares (GREETING), and only those.
+    writeFileSync(join(root, 'env.json'), JSON.stringify({ Parameters: { UNDECLARED: 'x' }, HelloWorldFunction: { GREETING: 'Howdy' } }));
+    const env = capture();
+    expect(await localInvokeCommand({ cwd: app, functionId: 'HelloWorldFunction', eventJson: '{"queryStringParameters":{"name":"Ed"}}', envVars: join(root, 'env.json') }, env)).toBe(0);
+    expect(JSON.parse(JSON.parse(env.stdout.join('')).body)).toEqual({ message: 'Howdy, Ed!' });
     const bad = capture();
     expect(await localInvokeCommand({ cwd: app, functionId: 'Nope' }, bad)).toBe(1);
     expect(bad.stderr.join('\n')).toMatch(/function Nope is not in the template/);

@@ -34,6 +34,9 @@ export interface DeployOptions {
   only?: string[];
   /** Where `.nimbus-sam` lives; default: the project folder of the template. */
   project?: string;
+  /** `--env-vars` (local commands): `{Parameters: {...}, <FunctionLogicalId>: {...}}`; as in sam, only
+   * variables the template declares for a function are overridden. */
+  envVars?: Record<string, Record<string, string>>;
 }
 
 export interface DeployResult {
@@ -84,6 +87,15 @@ function trackBody(r: ResourcePlan, props: Props, records: Record<string, Resour
   const body = records[apiId]?.properties.Body;
   if (body === undefined) return props;
   return { ...props, 'Nimbus::BodySha256': createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}
+
+function overrideEnv(props: Props, logicalId: string, envVars: Record<string, Record<string, string>>): Props {
+  const declared = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
+  const merged: Record<string, unknown> = { ...declared };
+  for (const source of [envVars.Parameters ?? {}, envVars[logicalId] ?? {}]) {
+    for (const [k, v] of Object.entries(source)) if (k in declared) merged[k] = String(v);
+  }
+  return { ...props, Environment: { ...(props.Environment as object), Variables: merged } };
 }
 
 /** Code locations become content addresses before comparing, so unchanged code is no change. */
@@ -206,6 +218,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
       const ctx = contextFor(plan, record.resources, false);
       props = trackBody(r, normalize(r.type, evaluate(r.properties, `Resources.${r.logicalId}.Properties`, ctx) as Props, artifactsDir), record.resources);
       metadata = r.metadata ? (evaluate(r.metadata, `Resources.${r.logicalId}.Metadata`, ctx) as Record<string, unknown>) : undefined;
+      if (opts.envVars && r.type === 'AWS::Lambda::Function') props = overrideEnv(props, r.logicalId, opts.envVars);
     } catch (err) {
       failure = err as Error;
       opts.log(eventLine(prev ? 'UPDATE_FAILED' : 'CREATE_FAILED', r.type, r.logicalId, (err as Error).message));
