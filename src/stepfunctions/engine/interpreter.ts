@@ -247,30 +247,45 @@ export class Interpreter {
   /** Pass, Choice, Succeed, Fail: no waiting, so entry and exit are recorded together. */
   private async runSimple(state: State, input: Json, sc: Scope, key: string): Promise<Done> {
     const enteredTime = iso(this.host.clock.now());
-    const enteredId = this.entered(sc, state, input);
+    // The id is taken now (error causes name it) but the event is written with the exit, so a
+    // concurrent branch's commit never makes an entry durable whose state will run again.
+    const enteredId = sc.silent ? sc.prev : this.journal.reserve();
+    let written = false;
+    const enter = () => {
+      if (written) return;
+      written = true;
+      this.entered(sc, state, input, enteredId);
+    };
     const env = this.env(state, enteredId, enteredTime, sc);
     try {
+      let o: StateOutcome;
+      let next: string | null;
       switch (state.Type) {
-        case 'Pass': {
-          const o = await runPass(state, input, env);
-          return await this.finishStep(sc, key, state, o, state.End ? null : state.Next!);
-        }
+        case 'Pass':
+          o = await runPass(state, input, env);
+          next = state.End ? null : state.Next!;
+          break;
         case 'Choice': {
-          const o = await runChoice(state, input, env);
-          return await this.finishStep(sc, key, state, o, o.next);
+          const c = await runChoice(state, input, env);
+          o = c;
+          next = c.next;
+          break;
         }
-        case 'Succeed': {
-          const o = await runSucceed(state, input, env);
-          return await this.finishStep(sc, key, state, o, null);
-        }
+        case 'Succeed':
+          o = await runSucceed(state, input, env);
+          next = null;
+          break;
         case 'Fail': {
-          const o = await runFail(state, input, env);
-          throw new StatesError(o.error ?? '', o.cause);
+          const f = await runFail(state, input, env);
+          throw new StatesError(f.error ?? '', f.cause);
         }
         default:
           throw new Error('unreachable');
       }
+      enter();
+      return await this.finishStep(sc, key, state, o, next);
     } catch (err) {
+      enter();
       return this.fail(sc, state, err);
     }
   }
