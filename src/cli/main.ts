@@ -101,14 +101,16 @@ program
 program
   .command('deploy')
   .description('create or update a stack on a running Nimbus (change set, events, outputs, rollback on failure)')
-  .requiredOption('--stack-name <name>', 'stack name')
+  .option('--stack-name <name>', 'stack name (default: stack_name in samconfig.toml)')
+  .option('--config-env <env>', 'samconfig.toml environment', 'default')
+  .option('--config-file <file>', 'samconfig file', 'samconfig.toml')
   .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
   .option('--parameter-overrides <values...>', 'Key=Value pairs')
   .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
-  .option('--region <region>', 'region', 'us-east-1')
+  .option('--region <region>', 'region (default: samconfig.toml, else us-east-1)')
   .option('--no-execute-changeset', 'only print the change set')
   .option('--time-scale <factor>', 'multiply gradual-deployment waits (0.001: 5 minutes → 0.3 s)', scale, 1)
-  .action(async (opts: { stackName: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region: string; executeChangeset: boolean; timeScale: number }) => {
+  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region?: string; executeChangeset: boolean; timeScale: number }) => {
     const { deployCommand } = await import('../sam/commands.js');
     process.exitCode = await deployCommand({ ...opts, noExecuteChangeset: !opts.executeChangeset }, (await import('../sam/cli-io.js')).consoleIo);
   });
@@ -116,12 +118,14 @@ program
 program
   .command('delete')
   .description('delete a stack and every resource it created')
-  .requiredOption('--stack-name <name>', 'stack name')
+  .option('--stack-name <name>', 'stack name (default: stack_name in samconfig.toml)')
+  .option('--config-env <env>', 'samconfig.toml environment', 'default')
+  .option('--config-file <file>', 'samconfig file', 'samconfig.toml')
   .option('-t, --template-file <file>', 'template (locates the project folder)')
   .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
-  .option('--region <region>', 'region', 'us-east-1')
+  .option('--region <region>', 'region (default: samconfig.toml, else us-east-1)')
   .option('--no-prompts', 'accepted for sam compatibility (nimbus never prompts)')
-  .action(async (opts: { stackName: string; templateFile?: string; endpointUrl?: string; region: string }) => {
+  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; endpointUrl?: string; region?: string }) => {
     const { deleteCommand } = await import('../sam/commands.js');
     process.exitCode = await deleteCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
   });

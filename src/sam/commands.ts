@@ -9,6 +9,7 @@ import { endpointFrom, makeClients } from './deploy/clients.js';
 import { ACCOUNT_ID, deleteStack, deployStack } from './deploy/deployer.js';
 import { StackStore, projectDir } from './deploy/stack-store.js';
 import { planTemplate } from './template/plan.js';
+import { overridesFrom, samConfigFor } from './samconfig.js';
 
 export interface CommonOptions {
   templateFile?: string;
@@ -26,13 +27,41 @@ export async function validateCommand(opts: CommonOptions, io: Io): Promise<numb
   });
 }
 
-export interface DeployCommandOptions extends CommonOptions {
-  stackName: string;
+export interface ConfigOptions {
+  /** samconfig.toml environment (default `default`). */
+  configEnv?: string;
+  configFile?: string;
+}
+
+export interface DeployCommandOptions extends CommonOptions, ConfigOptions {
+  /** Required here or in samconfig.toml (`stack_name`). */
+  stackName?: string;
   noExecuteChangeset?: boolean;
   timeScale?: number;
 }
 
-export async function deployCommand(opts: DeployCommandOptions, io: Io): Promise<number> {
+/** Command-line options, completed from samconfig.toml (`sam`'s file) where they were not given. */
+function withSamConfig<T extends CommonOptions & ConfigOptions & { stackName?: string }>(opts: T, command: string): T & { stackName: string } {
+  const config = samConfigFor(opts.cwd ?? process.cwd(), command, opts.configEnv ?? 'default', opts.configFile ?? 'samconfig.toml');
+  const stackName = opts.stackName ?? (typeof config.stack_name === 'string' ? config.stack_name : undefined);
+  if (!stackName) throw new Error('--stack-name is required (or stack_name in samconfig.toml)');
+  return {
+    ...opts,
+    stackName,
+    parameterOverrides: opts.parameterOverrides ?? overridesFrom(config),
+    region: opts.region ?? (typeof config.region === 'string' ? config.region : undefined),
+    templateFile: opts.templateFile ?? (typeof config.template_file === 'string' ? config.template_file : typeof config.template === 'string' ? config.template : undefined),
+  };
+}
+
+export async function deployCommand(given: DeployCommandOptions, io: Io): Promise<number> {
+  let opts: DeployCommandOptions & { stackName: string };
+  try {
+    opts = withSamConfig(given, 'deploy');
+  } catch (err) {
+    io.err(`Error: ${(err as Error).message}`);
+    return 1;
+  }
   const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
   try {
     return await guarded(io, async () => {
@@ -69,7 +98,14 @@ export async function deployCommand(opts: DeployCommandOptions, io: Io): Promise
   }
 }
 
-export async function deleteCommand(opts: CommonOptions & { stackName: string }, io: Io): Promise<number> {
+export async function deleteCommand(given: CommonOptions & ConfigOptions & { stackName?: string }, io: Io): Promise<number> {
+  let opts: CommonOptions & { stackName: string };
+  try {
+    opts = withSamConfig(given, 'delete');
+  } catch (err) {
+    io.err(`Error: ${(err as Error).message}`);
+    return 1;
+  }
   const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
   try {
     return await guarded(io, async () => {

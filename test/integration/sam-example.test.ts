@@ -106,8 +106,10 @@ describe('examples/sam-app', () => {
   });
 
   it('deletes the stack', async () => {
+    // No --stack-name: it comes from samconfig.toml, as `sam delete` reads it.
+    writeFileSync(join(app, 'samconfig.toml'), 'version = 0.1\n[default.global.parameters]\nstack_name = "sam-app"\n');
     const io = capture();
-    const code = await deleteCommand({ cwd: app, stackName: 'sam-app', endpointUrl: nimbus.endpoint }, io);
+    const code = await deleteCommand({ cwd: app, endpointUrl: nimbus.endpoint }, io);
     expect(io.stdout.filter((l) => /FAILED/.test(l))).toEqual([]);
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
