@@ -337,6 +337,11 @@ describe('TestState', () => {
       definition: JSON.stringify({ Type: 'Pass', Parameters: { 'x.$': '$.a' }, Next: 'Later' }), roleArn: ROLE, input: '{"a":5}',
     }));
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: '{"x":5}', nextState: 'Later' });
+    expect(r.inspectionData).toBeUndefined();
+    const debug = await sfn.send(new TestStateCommand({
+      definition: JSON.stringify({ Type: 'Pass', End: true }), roleArn: ROLE, input: '{"a":1}', inspectionLevel: 'DEBUG',
+    }));
+    expect(debug.inspectionData).toMatchObject({ input: '{"a":1}' });
     const f = await sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Fail', Error: 'E', Cause: 'C' }), roleArn: ROLE }));
     expect(f).toMatchObject({ status: 'FAILED', error: 'E', cause: 'C' });
     const c = await sfn.send(new TestStateCommand({

@@ -471,7 +471,10 @@ export class Executions implements ExecutionStarter {
 
   // ── TestState ─────────────────────────────────────────────────────────────────────────────
 
-  async testState(req: { definition: string; roleArn?: string; input?: string; variables?: string; accountId: string; region: string }) {
+  async testState(req: {
+    definition: string; roleArn?: string; input?: string; variables?: string; accountId: string; region: string;
+    inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
+  }) {
     let stateDef: Record<string, unknown>;
     try {
       const v = JSON.parse(req.definition) as unknown;
@@ -510,7 +513,10 @@ export class Executions implements ExecutionStarter {
     const arn = expressExecutionArn(req.region, req.accountId, 'TestStateMachine', randomUUID(), randomUUID());
     const { result, journal } = await this.runExpress(arn, 'TestState', machine, input, inputText, this.d.clock.now(), variables, true);
     const first = journal.step('0');
-    const out: Record<string, unknown> = { inspectionData: { input: inputText, ...(req.variables ? { variables: req.variables } : {}) } };
+    // inspectionData is only part of the answer at DEBUG and TRACE levels (INFO is the default).
+    const out: Record<string, unknown> = req.inspectionLevel === 'DEBUG' || req.inspectionLevel === 'TRACE'
+      ? { inspectionData: { input: inputText, ...(req.variables ? { variables: req.variables } : {}) } }
+      : {};
     if (first?.done) {
       const next = first.data.next ?? undefined;
       out.output = JSON.stringify(first.data.output ?? null);
