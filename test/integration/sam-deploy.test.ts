@@ -217,6 +217,18 @@ Resources:
     await deleteStack({ stackName: 'broken', clients, project: d, log: () => undefined });
   });
 
+  it('fails fast, recording nothing, when Nimbus is not reachable', async () => {
+    const d = mkdtempSync(join(scratch, 'unreachable-'));
+    writeFileSync(join(d, 'template.yaml'), `Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n`);
+    const down = makeClients('http://127.0.0.1:9');
+    try {
+      await expect(deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'down', overrides: new Map(), clients: down, log: () => undefined })).rejects.toThrow(/Cannot reach Nimbus at http:\/\/127\.0\.0\.1:9/);
+      expect(existsSync(join(d, '.nimbus-sam', 'stacks', 'down.json'))).toBe(false);
+    } finally {
+      down.destroy();
+    }
+  });
+
   it('rejects invalid stack names', async () => {
     await expect(deployStack({ templatePath: join(dir, 'template.yaml'), stackName: '1-bad_name', overrides: new Map(), clients, log })).rejects.toThrow(/Stack name "1-bad_name" is invalid/);
   });

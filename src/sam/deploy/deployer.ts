@@ -15,6 +15,7 @@ import { PROVISIONERS, splitFunction, type ProvisionContext, type Provisioned } 
 import { StackStore, projectDir, type ResourceRecord, type StackRecord } from './stack-store.js';
 import { shiftTraffic } from './traffic.js';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAccountSettingsCommand } from '@aws-sdk/client-lambda';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 
 export const ACCOUNT_ID = '000000000000';
@@ -198,6 +199,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     return { status: previous.status, outputs: previous.outputs, changes, record: previous };
   }
 
+  await reachable(opts.clients);
   const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir };
   type Step = { kind: 'create'; id: string } | { kind: 'update'; id: string; before: ResourceRecord } | { kind: 'replace'; id: string; before: ResourceRecord };
   const journal: Step[] = [];
@@ -373,6 +375,16 @@ async function rollback(
   opts.log(eventLine(record.status, 'AWS::CloudFormation::Stack', opts.stackName));
 }
 
+/** Fails fast, before anything is recorded, when no Nimbus answers at the endpoint. */
+async function reachable(clients: Clients): Promise<void> {
+  try {
+    await clients.lambda.send(new GetAccountSettingsCommand({}));
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined) return; // it answered
+    throw new DeployError(`Cannot reach Nimbus at ${clients.endpoint} (${(err as Error).message}); start it with \`nimbus start\` or pass --endpoint-url`);
+  }
+}
+
 export interface DeleteOptions {
   stackName: string;
   clients: Clients;
@@ -385,6 +397,7 @@ export async function deleteStack(opts: DeleteOptions): Promise<void> {
   const store = StackStore.forProject(opts.project);
   const record = store.get(opts.stackName);
   if (!record) throw new DeployError(`Stack ${opts.stackName} does not exist (no record in ${store.dir})`);
+  await reachable(opts.clients);
   const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: record.region, artifactsDir: join(opts.project, '.nimbus-sam', 'artifacts') };
   record.status = 'DELETE_IN_PROGRESS';
   store.save(record);
