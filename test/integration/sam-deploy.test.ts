@@ -471,3 +471,46 @@ Outputs:
     await deleteStack({ stackName: 'rm', clients, project: d, log: () => undefined });
   });
 });
+
+describe('sam deploy: linear traffic shifting', () => {
+  it('Linear10PercentEvery1Minute moves the alias 10% at a time, then all the way', async () => {
+    const d = mkdtempSync(join(scratch, 'linear-'));
+    mkdirSync(join(d, 'src'));
+    writeFileSync(join(d, 'openapi.yaml'), `swagger: '2.0'\ninfo: {title: linear, version: '1'}\npaths: {}\n`);
+    const tpl = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionUri: openapi.yaml
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Linear10PercentEvery1Minute
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /v, Method: get}
+Outputs:
+  ApiId:
+    Value: !Ref Api
+`;
+    writeFileSync(join(d, 'template.yaml'), tpl);
+    writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async () => ({ statusCode: 200, body: "one" });');
+    const first = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'linear', overrides: new Map(), clients, log: () => undefined });
+    writeFileSync(join(d, 'src', 'index.js'), 'exports.handler = async () => ({ statusCode: 200, body: "two" });');
+    const lines: string[] = [];
+    await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'linear', overrides: new Map(), clients, log: (l) => lines.push(l), timeScale: 0.0005 });
+    const steps = lines.filter((l) => /live: \d+% of traffic on version 2/.test(l)).map((l) => Number(/(\d+)%/.exec(l)![1]));
+    expect(steps).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    const res = await request(`${nimbus.endpoint}/_aws/execute-api/${output(first.outputs, 'ApiId')}/v1/v`);
+    expect(await res.body.text()).toBe('two');
+    await deleteStack({ stackName: 'linear', clients, project: d, log: () => undefined });
+  });
+});
