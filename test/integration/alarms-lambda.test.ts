@@ -12,6 +12,9 @@ import {
   DescribeAlarmsForMetricCommand,
   DisableAlarmActionsCommand,
   EnableAlarmActionsCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
   type MetricAlarm,
@@ -236,6 +239,23 @@ describe('SetAlarmState, actions, paging', () => {
     expect(byAction.MetricAlarms!.length).toBeGreaterThanOrEqual(6);
     const composite = await cw.send(new DescribeAlarmsCommand({ AlarmTypes: ['CompositeAlarm'] }));
     expect(composite.MetricAlarms).toEqual([]);
+  });
+
+  it('tags: PutMetricAlarm creates them, updates ignore them, Tag/UntagResource change them', async () => {
+    const arn = 'arn:aws:cloudwatch:us-east-1:000000000000:alarm:tagged';
+    await cw.send(new PutMetricAlarmCommand(errorsAlarm('tagged', { MetricName: 'NeverEmitted', Tags: [{ Key: 'team', Value: 'a' }] })));
+    await cw.send(new PutMetricAlarmCommand(errorsAlarm('tagged', { MetricName: 'NeverEmitted', Tags: [{ Key: 'other', Value: 'x' }] })));
+    expect((await cw.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual([{ Key: 'team', Value: 'a' }]);
+    await cw.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'team', Value: 'b' }, { Key: 'env', Value: 'dev' }] }));
+    await cw.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['env'] }));
+    expect((await cw.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual([{ Key: 'team', Value: 'b' }]);
+    expect(await failure(cw.send(new ListTagsForResourceCommand({ ResourceARN: `${arn}-nope` })))).toMatchObject({
+      name: 'ResourceNotFoundException', status: 404,
+    });
+    expect(await failure(cw.send(new ListTagsForResourceCommand({ ResourceARN: 'arn:aws:s3:::bucket' })))).toMatchObject({
+      name: 'InvalidParameterValueException', status: 400,
+    });
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['tagged'] }));
   });
 
   it('DeleteAlarms deletes nothing when one name is unknown, then deletes', async () => {

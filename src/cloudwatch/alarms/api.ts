@@ -110,6 +110,12 @@ export function alarmOperations(core: AlarmsCore): Record<string, ExtraOperation
       },
       run: (s, i) => core.describeAlarmHistory(s, i as any),
     },
+    ListTagsForResource: { input: { ResourceARN: 'string' }, run: (s, i) => core.listTagsForResource(s, i as any) },
+    TagResource: {
+      input: { ResourceARN: 'string', Tags: { list: { struct: { Key: 'string', Value: 'string' } } } },
+      run: (s, i) => core.tagResource(s, i as any),
+    },
+    UntagResource: { input: { ResourceARN: 'string', TagKeys: Names }, run: (s, i) => core.untagResource(s, i as any) },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -136,6 +136,18 @@ describe('AlarmsCore evaluation', () => {
     expect(t.state('rate').StateReason).toContain('[30.0 (27/11/26 06:01:00)]');
   });
 
+  it('a math alarm takes the period of its metrics', () => {
+    const t = setup();
+    t.core.putMetricAlarm(scope, {
+      AlarmName: 'p10', EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: [
+        { Id: 'e', MetricStat: { Metric: { Namespace: 'App', MetricName: 'Errors' }, Period: 10, Stat: 'Sum' }, ReturnData: false },
+        { Id: 'x', Expression: 'e * 2' },
+      ],
+    });
+    expect(t.core.evaluateAlarm(A, R, 'p10')).toBe(10);
+  });
+
   it('an alarm deleted between ticks is dropped from the schedule', () => {
     const t = setup();
     t.core.putMetricAlarm(scope, { ...base, AlarmName: 'gone', EvaluationPeriods: 1 });

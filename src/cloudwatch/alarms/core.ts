@@ -14,6 +14,7 @@ import {
   LimitExceededFault,
   MissingParameter,
   ResourceNotFound,
+  ResourceNotFoundException,
 } from './errors.js';
 import { STATE_VALUES, type AlarmConfig, type AlarmState, type HistoryItemType, type StateValue, type StoredAlarm } from './model.js';
 import type { AlarmsRepository } from './repository.js';
@@ -48,7 +49,10 @@ export class AlarmsCore {
     this.repo.transaction(() => {
       const existing = this.repo.get(scope.accountId, scope.region, config.AlarmName);
       if (existing) {
-        // AWS: an update overwrites the configuration and leaves the state as it is.
+        // AWS: an update overwrites the configuration and leaves the state as it is; its Tags are
+        // ignored (TagResource/UntagResource change them).
+        if (existing.config.Tags) config.Tags = existing.config.Tags;
+        else delete config.Tags;
         this.repo.updateConfig(scope.accountId, scope.region, config, now);
         this.history(scope, config.AlarmName, now, 'ConfigurationUpdate', `Alarm "${config.AlarmName}" updated`, {
           version: '1.0', type: 'Update', updatedAlarm: this.describe(scope, config, existing.state, now), originalAlarm: this.describe(scope, existing.config, existing.state, existing.configUpdated),
@@ -283,6 +287,53 @@ export class AlarmsCore {
     return out;
   }
 
+  listTagsForResource(scope: Scope, input: { ResourceARN?: string }): { Tags: { Key: string; Value: string }[] } {
+    return { Tags: this.tagged(scope, input.ResourceARN).config.Tags ?? [] };
+  }
+
+  tagResource(scope: Scope, input: { ResourceARN?: string; Tags?: { Key?: string; Value?: string }[] }): Record<string, never> {
+    const tags = required(input.Tags, 'Tags').map((t, i) => {
+      const Key = required(t.Key, `Tags.member.${i + 1}.Key`);
+      const Value = required(t.Value, `Tags.member.${i + 1}.Value`);
+      checkLength(Key, `Tags.member.${i + 1}.Key`, 1, 128);
+      checkLength(Value, `Tags.member.${i + 1}.Value`, 0, 256);
+      return { Key, Value };
+    });
+    this.repo.transaction(() => {
+      const a = this.tagged(scope, input.ResourceARN);
+      const merged = new Map((a.config.Tags ?? []).map((t) => [t.Key, t.Value]));
+      for (const t of tags) merged.set(t.Key, t.Value);
+      if (merged.size > 50) throw InvalidParameterValue('A resource can have at most 50 tags.');
+      const Tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
+      this.repo.updateConfig(scope.accountId, scope.region, { ...a.config, Tags }, a.configUpdated);
+    });
+    return {};
+  }
+
+  untagResource(scope: Scope, input: { ResourceARN?: string; TagKeys?: string[] }): Record<string, never> {
+    const keys = new Set(required(input.TagKeys, 'TagKeys'));
+    this.repo.transaction(() => {
+      const a = this.tagged(scope, input.ResourceARN);
+      const Tags = (a.config.Tags ?? []).filter((t) => !keys.has(t.Key));
+      const config: AlarmConfig = { ...a.config };
+      if (Tags.length > 0) config.Tags = Tags;
+      else delete config.Tags;
+      this.repo.updateConfig(scope.accountId, scope.region, config, a.configUpdated);
+    });
+    return {};
+  }
+
+  /** The alarm an ARN of this account and region names; tagging answers ResourceNotFoundException. */
+  private tagged(scope: Scope, arn: string | undefined): StoredAlarm {
+    const value = required(arn, 'ResourceARN');
+    checkLength(value, 'ResourceARN', 1, 1024);
+    const m = /^arn:aws[a-z-]*:cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/.exec(value);
+    if (!m) throw InvalidParameterValue(`The value ${value} for parameter ResourceARN is invalid.`);
+    const alarm = m[1] === scope.region && m[2] === scope.accountId ? this.repo.get(scope.accountId, scope.region, m[3]!) : undefined;
+    if (!alarm) throw ResourceNotFoundException(`The specified resource ${value} does not exist.`);
+    return alarm;
+  }
+
   // ---------------------------------------------------------------- evaluation
 
   /**
@@ -451,7 +502,9 @@ export function alarmPeriod(c: AlarmConfig): number {
   const ret = c.Metrics?.find((q) => q.ReturnData !== false);
   if (ret?.Period !== undefined) return ret.Period;
   if (ret?.MetricStat) return ret.MetricStat.Period;
-  return Math.max(60, ...(c.Metrics ?? []).map((q) => q.MetricStat?.Period ?? 0));
+  // An expression's period is that of the metrics it combines (validate.ts takes the largest).
+  const largest = Math.max(0, ...(c.Metrics ?? []).map((q) => q.MetricStat?.Period ?? 0));
+  return largest > 0 ? largest : 60;
 }
 
 /**

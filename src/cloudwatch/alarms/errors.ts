@@ -12,4 +12,6 @@ function alarmError(name: string, queryCode: string, status: number) {
 export const ResourceNotFound = alarmError('ResourceNotFound', 'ResourceNotFound', 404);
 export const LimitExceededFault = alarmError('LimitExceededFault', 'LimitExceeded', 400);
 export const InvalidFormatFault = alarmError('InvalidFormatFault', 'InvalidFormat', 400);
+/** The tagging operations' not-found error (a different shape from ResourceNotFound). */
+export const ResourceNotFoundException = alarmError('ResourceNotFoundException', 'ResourceNotFoundException', 404);
 export { InvalidParameterValue, InvalidParameterCombination, MissingParameter, InvalidNextToken } from '../metrics/errors.js';
