@@ -1,6 +1,6 @@
 // The local side of the SAM workflow: `local start-api` serving a template's API and picking up
 // code changes, `local invoke` with Python, `local generate-event`, `package`, and `logs`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,10 @@ describe('Python starter', () => {
   it('init → build → local invoke with the Python runtime', async () => {
     expect(await initCommand({ name: 'py-app', runtime: 'python3.12', outputDir: root }, capture())).toBe(0);
     const app = join(root, 'py-app');
+    // The starter's unit tests, as its README runs them.
+    const unit = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.'], { cwd: app, encoding: 'utf8' });
+    expect(unit.status).toBe(0);
+    expect(unit.stderr).toMatch(/Ran 2 tests[\s\S]*\nOK/);
     expect(await buildCommand({ cwd: app, templateFile: join(app, 'template.yaml') }, capture())).toBe(0);
     const io = capture();
     const code = await localInvokeCommand({ cwd: app, functionId: 'HelloWorldFunction', event: join(app, 'events/event.json') }, io);
