@@ -156,6 +156,34 @@ describe('AlarmsCore evaluation', () => {
   });
 });
 
+describe('DescribeAlarmHistory', () => {
+  it('pages in both directions and filters by type and time', () => {
+    const t = setup();
+    t.core.putMetricAlarm(scope, { ...base, AlarmName: 'h', EvaluationPeriods: 1, TreatMissingData: 'ignore' });
+    for (const [i, v] of (['ALARM', 'OK', 'ALARM'] as const).entries()) {
+      t.at(T0 + (i + 1) * 1000);
+      t.core.setAlarmState(scope, { AlarmName: 'h', StateValue: v, StateReason: `step ${i}` });
+    }
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = t.core.describeAlarmHistory(scope, { AlarmName: 'h', MaxRecords: 1, ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}) });
+      expect(page.AlarmHistoryItems.length).toBe(1);
+      seen.push(page.AlarmHistoryItems[0]!.HistorySummary as string);
+      token = page.NextToken;
+    } while (token);
+    expect(seen).toEqual([
+      'Alarm "h" created',
+      'Alarm updated from INSUFFICIENT_DATA to ALARM',
+      'Alarm updated from ALARM to OK',
+      'Alarm updated from OK to ALARM',
+    ]);
+    const recent = t.core.describeAlarmHistory(scope, { HistoryItemType: 'StateUpdate', StartDate: T0 + 2000 });
+    expect(recent.AlarmHistoryItems.map((i) => i.HistorySummary)).toEqual(['Alarm updated from OK to ALARM', 'Alarm updated from ALARM to OK']);
+    expect(() => t.core.describeAlarmHistory(scope, { NextToken: 'bogus' })).toThrow(expect.objectContaining({ name: 'InvalidNextToken' }));
+  });
+});
+
 describe('AlarmScheduler', () => {
   it('paces alarms by half their period, within 1–10 s, and survives failures', () => {
     let now = 0;

@@ -1,5 +1,5 @@
 // CloudWatch metric alarm operations (PutMetricAlarm, DescribeAlarms, DescribeAlarmsForMetric,
-// DeleteAlarms, SetAlarmState, Enable/DisableAlarmActions, DescribeAlarmHistory) and the
+// DeleteAlarms, SetAlarmState, Enable/DisableAlarmActions, DescribeAlarmHistory, alarm tagging) and the
 // evaluation of one alarm over the metrics store. Inputs arrive decoded by ../metrics/api.ts;
 // timestamps are epoch ms here. Every acknowledged change is in SQLite before the reply.
 import type { MetricsCore, Scope } from '../metrics/core.js';
