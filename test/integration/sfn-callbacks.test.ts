@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand,
-  SendTaskSuccessCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, type DescribeExecutionCommandOutput,
+  SendTaskSuccessCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, StopExecutionCommand, RedriveExecutionCommand,
+  type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { zipSync, strToU8 } from 'fflate';
@@ -128,5 +129,44 @@ describe('human approval (waitForTaskToken)', () => {
     expect(d).toMatchObject({ status: 'FAILED', error: 'Expired' });
     const ts = await types(e.executionArn!);
     expect(ts).toContain('TaskTimedOut');
+  });
+});
+
+describe('stop and redrive while waiting for a callback', () => {
+  it('stops, redrives, stops again, and the server still shuts down', async () => {
+    const own = await startNimbus();
+    const client = new SFNClient(clientConfig(own.endpoint));
+    const fns = new LambdaClient(clientConfig(own.endpoint));
+    try {
+      await fns.send(new CreateFunctionCommand({
+        FunctionName: 'approval-notifier', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE,
+        Code: { ZipFile: zipSync({ 'index.mjs': strToU8(readFileSync(join(EXAMPLE, 'notifier.mjs'), 'utf8')) }) },
+      }));
+      const def = readFileSync(join(EXAMPLE, 'definition.asl.json'), 'utf8');
+      const m = await client.send(new CreateStateMachineCommand({ name: 'approval-stop', definition: def, roleArn: ROLE }));
+      const e = await client.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input: '{"item":"x"}' }));
+      const submitted = async (count: number) => {
+        for (;;) {
+          const h = await client.send(new GetExecutionHistoryCommand({ executionArn: e.executionArn }));
+          if (h.events!.filter((x) => x.type === 'TaskSubmitted').length >= count) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      await submitted(1);
+      await client.send(new StopExecutionCommand({ executionArn: e.executionArn }));
+      expect((await client.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))).status).toBe('ABORTED');
+      await client.send(new RedriveExecutionCommand({ executionArn: e.executionArn }));
+      await submitted(2);
+      await client.send(new StopExecutionCommand({ executionArn: e.executionArn }));
+      // Stop again right after a redrive, before the task even got going.
+      await client.send(new RedriveExecutionCommand({ executionArn: e.executionArn }));
+      await client.send(new StopExecutionCommand({ executionArn: e.executionArn }));
+      const d = await client.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+      expect(d).toMatchObject({ status: 'ABORTED', redriveCount: 2 });
+    } finally {
+      client.destroy();
+      fns.destroy();
+      await own.dispose(); // hangs if a stopped run never unwinds
+    }
   });
 });

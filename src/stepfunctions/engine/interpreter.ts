@@ -469,6 +469,13 @@ export class Interpreter {
     const ac = new AbortController();
     const onParent = () => ac.abort(sc.signal.reason);
     sc.signal.addEventListener('abort', onParent, { once: true });
+    if (sc.signal.aborted) ac.abort(sc.signal.reason);
+    // Stopping must not wait for work that cannot be interrupted (a Lambda call in flight).
+    const stopped = new Promise<never>((_, reject) => {
+      if (ac.signal.aborted) reject(ac.signal.reason);
+      else ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true });
+    });
+    stopped.catch(() => undefined);
     const timeoutMs = timeoutSeconds !== undefined ? d.scheduledAtMs! + timeoutSeconds * 1000 - this.host.clock.now() : undefined;
     let timer: Promise<never> | undefined;
     if (timeoutMs !== undefined) {
@@ -513,7 +520,7 @@ export class Interpreter {
         return integ.complete!(call, submitted);
       })();
       work.catch(() => undefined);
-      const result = await (timer ? Promise.race([work, timer]) : work);
+      const result = await Promise.race(timer ? [work, timer, stopped] : [work, stopped]);
       checkPayloadSize(result, 'result', taskLimitName(state.Resource));
       if (integ.family === 'LambdaFunction') {
         this.emit(sc, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output: str(result), outputDetails: { truncated: false } });
@@ -575,6 +582,7 @@ export class Interpreter {
     const cancel = new Cancel();
     const onParent = () => cancel.abort(sc.signal.reason);
     sc.signal.addEventListener('abort', onParent, { once: true });
+    if (sc.signal.aborted) cancel.abort(sc.signal.reason);
     let firstError: StatesError | undefined;
     let nextIndex = 0;
     const lastPrev: number[] = [];

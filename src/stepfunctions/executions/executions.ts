@@ -158,8 +158,12 @@ export class Executions implements ExecutionStarter {
       this.notifyFinished(row.arn);
     })().catch((err) => {
       if (!this.closed) this.d.log(`execution ${row.arn}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    }).finally(() => this.running.delete(row.arn));
-    this.running.set(row.arn, { ac, journal, done });
+    }).finally(() => {
+      // A redrive may already have registered the next run of this execution: remove only our own entry.
+      if (this.running.get(row.arn) === entry) this.running.delete(row.arn);
+    });
+    const entry: Running = { ac, journal, done };
+    this.running.set(row.arn, entry);
   }
 
   private armTimeout(parsed: StateMachine, fromMs: number, ac: AbortController): () => void {
@@ -322,6 +326,8 @@ export class Executions implements ExecutionStarter {
     }
     if (row.redrive_count >= 1000) throw SfnErrors.ExecutionNotRedrivable('Execution has reached the maximum number of redrives (1000)');
     const parsed = this.d.machines.parse(row.definition);
+    // The stopped or failed run may still be unwinding: let it finish before the next one starts.
+    await this.running.get(arn)?.done;
     await this.d.gc.write(() => {
       this.d.repo.redriveExecution(arn, now);
       const id = this.d.repo.maxEventId(arn) + 1;

@@ -50,6 +50,8 @@ export class Tokens implements TokenHost {
   wait(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<TokenOutcome> {
     const row = this.repo.token(token);
     if (row?.outcome) return Promise.resolve(JSON.parse(row.outcome) as TokenOutcome);
+    // An already-aborted signal never fires 'abort' again: answer now, or the caller waits forever.
+    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<TokenOutcome>((resolve, reject) => {
       let hb: AbortController | undefined;
       const arm = () => {
@@ -84,6 +86,7 @@ export class Tokens implements TokenHost {
   started(token: string, signal: AbortSignal): Promise<string> {
     const row = this.repo.token(token);
     if (row && row.status !== 'SCHEDULED') return Promise.resolve(row.worker ?? '');
+    if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<string>((resolve, reject) => {
       const onAbort = () => {
         this.startWaiters.delete(token);
