@@ -138,6 +138,11 @@ describe('sam deploy', () => {
     expect(await callApi(apiId, 'bob')).toEqual({ status: 200, body: { tag: 'v2', greeting: 'hi', message: 'v2', name: 'bob' } });
     const again = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hi']]), clients, log });
     expect(again.changes).toEqual([]);
+    // Only a parameter changes: a new version is published and the alias (behind the API) serves it.
+    const param = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hey']]), clients, log });
+    expect(param.changes.some((c) => c.action === 'Add' && c.type === 'AWS::Lambda::Version')).toBe(true);
+    expect(await callApi(apiId, 'dee')).toEqual({ status: 200, body: { tag: 'v2', greeting: 'hey', message: 'v2', name: 'dee' } });
+    await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'app', overrides: new Map([['Greeting', 'hi']]), clients, log });
   });
 
   it('a failed update rolls everything back to the previous state', async () => {

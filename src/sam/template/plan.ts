@@ -171,6 +171,13 @@ export function planTemplate(opts: PlanOptions): Plan {
       resources: rawResources,
       globals: isObj(t.Globals) ? t.Globals : undefined,
       resolve: (v, path) => guard(() => evaluate(v, path, ctx)) as Json,
+      tryResolve: (v) => {
+        try {
+          return evaluate(v, '', { ...ctx, resources: { has: () => true, type: () => undefined, ref: () => undefined, attr: () => undefined } }) as Json;
+        } catch {
+          return v;
+        }
+      },
       files: fileAccess(templateDir),
       errors,
     }, shortcuts);

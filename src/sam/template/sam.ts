@@ -13,6 +13,8 @@ export interface TransformInput {
   globals: Obj | undefined;
   /** Resolves a plain value that SAM needs at transform time (AutoPublishAlias, DeploymentPreference.Type…). */
   resolve(value: Json, path: string): Json;
+  /** Like resolve, but never reports: the value as is when it cannot be resolved yet. */
+  tryResolve?(value: Json): Json;
   files: {
     /** Absolute path of a CodeUri/DefinitionUri; throws TemplateError when missing. */
     locate(uri: string, path: string, kind: 'dir-or-zip' | 'file'): string;
@@ -221,7 +223,10 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     if (typeof alias !== 'string' || !/^(?!^[0-9]+$)[a-zA-Z0-9-_]+$/.test(alias)) {
       errors.push(new TemplateError(joinPath(p, 'AutoPublishAlias'), `must be an alias name (letters, digits, - and _; not only digits), got ${JSON.stringify(alias)}`));
     } else {
-      const configHash = hash(codeHash + JSON.stringify([fp.Handler, fp.Runtime, fp.MemorySize, fp.Timeout, fp.Environment, fp.Architectures]));
+      // A new version when the code or its configuration changes — parameters resolved, so a
+      // `--parameter-overrides` change reaches the alias too.
+      const config: Json = [fp.Handler ?? null, fp.Runtime ?? null, fp.MemorySize ?? null, fp.Timeout ?? null, fp.Environment ?? null, fp.Architectures ?? null];
+      const configHash = hash(codeHash + JSON.stringify(input.tryResolve ? input.tryResolve(config) : config));
       const versionId = `${id}Version${configHash}`;
       add(versionId, {
         Type: 'AWS::Lambda::Version',
