@@ -37,7 +37,7 @@ function setup() {
   const core = new AlarmsCore(new AlarmsRepository(store), metrics, new MetricsCore(metrics, clock), {
     upsert: (_a, _r, n) => scheduled.push(n),
     remove: () => {},
-  }, clock);
+  }, clock, 3);
   return {
     core,
     metrics,
@@ -146,6 +146,17 @@ describe('AlarmsCore evaluation', () => {
       ],
     });
     expect(t.core.evaluateAlarm(A, R, 'p10')).toBe(10);
+  });
+
+  it('LimitExceededFault past the per-region alarm quota; updates still work', () => {
+    const t = setup();
+    for (const n of ['q1', 'q2', 'q3']) t.core.putMetricAlarm(scope, { ...base, AlarmName: n, EvaluationPeriods: 1 });
+    expect(() => t.core.putMetricAlarm(scope, { ...base, AlarmName: 'q4', EvaluationPeriods: 1 })).toThrow(
+      expect.objectContaining({ name: 'LimitExceededFault', status: 400, headers: { 'x-amzn-query-error': 'LimitExceeded;Sender' } }),
+    );
+    t.core.putMetricAlarm(scope, { ...base, AlarmName: 'q1', EvaluationPeriods: 2 });
+    expect(t.state('q1').EvaluationPeriods).toBe(2);
+    expect(t.core.describeAlarms(scope, {}).MetricAlarms.map((a) => a.AlarmName)).toEqual(['q1', 'q2', 'q3']);
   });
 
   it('an alarm deleted between ticks is dropped from the schedule', () => {

@@ -38,6 +38,7 @@ export class AlarmsCore {
     private readonly metrics: MetricsCore,
     private readonly schedule: AlarmSchedule,
     private readonly now: () => number = Date.now,
+    private readonly maxAlarms: number = MAX_ALARMS,
   ) {}
 
   // ---------------------------------------------------------------- operations
@@ -59,8 +60,8 @@ export class AlarmsCore {
         });
         return;
       }
-      if (this.repo.count(scope.accountId, scope.region) >= MAX_ALARMS) {
-        throw LimitExceededFault(`The maximum number of alarms (${MAX_ALARMS}) for this account and region has been reached.`);
+      if (this.repo.count(scope.accountId, scope.region) >= this.maxAlarms) {
+        throw LimitExceededFault(`The maximum number of alarms (${this.maxAlarms}) for this account and region has been reached.`);
       }
       const state: AlarmState = { value: 'INSUFFICIENT_DATA', reason: INITIAL_REASON, updated: now, transitioned: now };
       this.repo.insert(scope.accountId, scope.region, config, state, now);
