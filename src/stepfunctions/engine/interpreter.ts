@@ -454,14 +454,16 @@ export class Interpreter {
         });
       }
       d = { ...d, prev: sc.prev };
-      if (d.token) {
-        await this.host.tokens.register(d.token, this.exec.arn, key, integ.activityArn, integ.activityArn ? str(inv.payload) : undefined);
-      }
       this.journal.putStep(key, false, d);
       const pending = this.journal.commit();
       if (pending) await pending; // memory journals return nothing: no extra tick
     } else {
       sc.prev = d.prev ?? sc.prev;
+    }
+    // The token becomes visible (activities: to GetActivityTask) only once the step that holds it is
+    // durable; registering is idempotent, so a restart registers again in case the crash fell between.
+    if (d.token) {
+      await this.host.tokens.register(d.token, this.exec.arn, key, integ.activityArn, integ.activityArn ? str(inv.payload) : undefined);
     }
     update(d);
 
