@@ -61,6 +61,7 @@ export async function composeServices(
   services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, metrics: metrics.metrics, ...options.lambda });
   services.push(lambda.service);
+  metrics.attachAlarmActions(lambda.invoker);
   const states = createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink });
   services.push(states);
   const apigateway = createApiGatewayControlPlane(platform);

@@ -23,11 +23,14 @@ import {
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { startNimbus as startRaw } from '../../src/server/nimbus.js';
 import { zip } from '../helpers/zip.js';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
 let nimbus: TestNimbus;
 let cw: CloudWatchClient;
 let lambda: Lambda.LambdaClient;
 const FN = 'alarm-target';
+const HANDLER = 'alarm-handler';
+const HANDLER_ARN = `arn:aws:lambda:us-east-1:000000000000:function:${HANDLER}`;
 
 beforeAll(async () => {
   process.env.NIMBUS_ALARM_EVALUATION_MS = '200';
@@ -51,6 +54,16 @@ beforeAll(async () => {
     }),
   );
   await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: FN });
+  await lambda.send(
+    new Lambda.CreateFunctionCommand({
+      FunctionName: HANDLER,
+      Runtime: 'nodejs20.x',
+      Role: 'arn:aws:iam::000000000000:role/lambda-role',
+      Handler: 'index.handler',
+      Code: { ZipFile: zip({ 'index.mjs': `export const handler = async (event) => { console.log('ALARM-EVENT ' + JSON.stringify(event)); };` }) },
+    }),
+  );
+  await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: HANDLER });
 });
 
 afterAll(async () => {
@@ -218,6 +231,58 @@ describe('SetAlarmState, actions, paging', () => {
     // An update keeps the state and overwrites the configuration.
     await cw.send(new PutMetricAlarmCommand(errorsAlarm('quiet', { MetricName: 'NeverEmitted', TreatMissingData: 'ignore', Threshold: 7 })));
     expect(await alarm('quiet')).toMatchObject({ StateValue: 'ALARM', Threshold: 7 });
+  });
+
+  it('Lambda function actions receive CloudWatch\'s alarm event; outcomes land in the history', async () => {
+    const logs = new CloudWatchLogsClient(clientConfig(nimbus.endpoint));
+    try {
+      await cw.send(new PutMetricAlarmCommand(errorsAlarm('paging', {
+        MetricName: 'NeverEmitted', TreatMissingData: 'ignore', AlarmDescription: 'wake someone',
+        AlarmActions: [HANDLER_ARN, 'arn:aws:lambda:us-east-1:000000000000:function:no-such-fn'],
+      })));
+      await cw.send(new SetAlarmStateCommand({ AlarmName: 'paging', StateValue: 'ALARM', StateReason: 'drill' }));
+      let event: Record<string, any> | undefined;
+      const deadline = Date.now() + 30_000;
+      while (!event) {
+        const out = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${HANDLER}`, filterPattern: '"ALARM-EVENT"' })).catch(() => undefined);
+        const line = out?.events?.find((e) => e.message?.includes('"paging"'))?.message;
+        if (line) event = JSON.parse(line.slice(line.indexOf('ALARM-EVENT ') + 12));
+        else if (Date.now() > deadline) throw new Error('the alarm action never ran');
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(event).toMatchObject({
+        source: 'aws.cloudwatch',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:000000000000:alarm:paging',
+        accountId: '000000000000',
+        region: 'us-east-1',
+        alarmData: {
+          alarmName: 'paging',
+          state: { value: 'ALARM', reason: 'drill' },
+          previousState: { value: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation' },
+          configuration: {
+            description: 'wake someone',
+            metrics: [{ metricStat: { metric: { namespace: 'AWS/Lambda', name: 'NeverEmitted', dimensions: { FunctionName: FN } }, period: 10, stat: 'Sum' }, returnData: true }],
+          },
+        },
+      });
+      let actions = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'paging', HistoryItemType: 'Action' }));
+      while (actions.AlarmHistoryItems!.length < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        actions = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'paging', HistoryItemType: 'Action' }));
+      }
+      const summaries = actions.AlarmHistoryItems!.map((h) => h.HistorySummary).sort();
+      expect(summaries[0]).toMatch(/^Failed to execute action arn:aws:lambda:us-east-1:000000000000:function:no-such-fn\. Received error: "ResourceNotFoundException/);
+      expect(summaries[1]).toBe(`Successfully executed action ${HANDLER_ARN}`);
+      // Disabled actions do not run.
+      await cw.send(new DisableAlarmActionsCommand({ AlarmNames: ['paging'] }));
+      await cw.send(new SetAlarmStateCommand({ AlarmName: 'paging', StateValue: 'OK', StateReason: 'quiet' }));
+      await cw.send(new SetAlarmStateCommand({ AlarmName: 'paging', StateValue: 'ALARM', StateReason: 'again' }));
+      const after = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'paging', HistoryItemType: 'Action' }));
+      expect(after.AlarmHistoryItems).toHaveLength(2);
+      await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['paging'] }));
+    } finally {
+      logs.destroy();
+    }
   });
 
   it('pages DescribeAlarms by name with MaxRecords and NextToken', async () => {

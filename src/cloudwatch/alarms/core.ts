@@ -18,6 +18,8 @@ import {
 } from './errors.js';
 import { STATE_VALUES, type AlarmConfig, type AlarmState, type HistoryItemType, type StateValue, type StoredAlarm } from './model.js';
 import type { AlarmsRepository } from './repository.js';
+import type { LambdaInvoker } from '../../lambda/invoker.js';
+import { runActions, type StateChange } from './actions.js';
 import { checkAlarmName, checkLength, required, toAlarmConfig, type DimensionIn, type PutMetricAlarmIn } from './validate.js';
 
 /** Alarms per account and region. AWS has no fixed quota any more; this bounds one machine's work. */
@@ -32,6 +34,8 @@ export interface AlarmSchedule {
 }
 
 export class AlarmsCore {
+  private invoker: LambdaInvoker | undefined;
+
   constructor(
     private readonly repo: AlarmsRepository,
     private readonly store: MetricsStore,
@@ -40,6 +44,11 @@ export class AlarmsCore {
     private readonly now: () => number = Date.now,
     private readonly maxAlarms: number = MAX_ALARMS,
   ) {}
+
+  /** Lambda function actions run once an invoker is attached (the composition root does it). */
+  attachInvoker(invoker: LambdaInvoker): void {
+    this.invoker = invoker;
+  }
 
   // ---------------------------------------------------------------- operations
 
@@ -214,11 +223,12 @@ export class AlarmsCore {
         throw InvalidFormatFault('The StateReasonData is not valid JSON.');
       }
     }
-    this.repo.transaction(() => {
+    const change = this.repo.transaction(() => {
       const alarm = this.repo.get(scope.accountId, scope.region, name);
       if (!alarm) throw ResourceNotFound(`Alarm ${name} not found`);
-      this.transition(scope, alarm, { state: value, reason, reasonData: input.StateReasonData ?? '' }, this.now());
+      return this.transition(scope, alarm, { state: value, reason, reasonData: input.StateReasonData ?? '' }, this.now());
     });
+    if (change) this.dispatch(change);
     return {};
   }
 
@@ -348,12 +358,13 @@ export class AlarmsCore {
     const { period, points } = this.periodValues(alarm, now);
     const next = evaluate(alarm.config, points, now);
     if (next && next.state !== alarm.state.value) {
-      this.repo.transaction(() => {
+      const change = this.repo.transaction(() => {
         const fresh = this.repo.get(accountId, region, name);
         // A SetAlarmState or PutMetricAlarm may have raced with this evaluation; the next one
         // sees their result.
-        if (fresh && fresh.state.updated === alarm.state.updated) this.transition({ accountId, region }, fresh, next, now);
+        return fresh && fresh.state.updated === alarm.state.updated ? this.transition({ accountId, region }, fresh, next, now) : undefined;
       });
+      if (change) this.dispatch(change);
     }
     return period;
   }
@@ -416,14 +427,17 @@ export class AlarmsCore {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Records a state change (state columns + a StateUpdate history item). Caller holds a transaction. */
-  private transition(scope: Scope, alarm: StoredAlarm, next: Evaluation, now: number): void {
+  /**
+   * Records a state change (state columns + a StateUpdate history item) and returns it when the
+   * state value changed, for dispatch after commit. Caller holds a transaction.
+   */
+  private transition(scope: Scope, alarm: StoredAlarm, next: Evaluation, now: number): StateChange | undefined {
     const old = alarm.state;
     const changed = old.value !== next.state;
     const state: AlarmState = { value: next.state, reason: next.reason, updated: now, transitioned: changed ? now : old.transitioned };
     if (next.reasonData !== '') state.reasonData = next.reasonData;
     this.repo.updateState(scope.accountId, scope.region, alarm.config.AlarmName, state);
-    if (!changed) return; // SetAlarmState to the same state only refreshes the reason
+    if (!changed) return undefined; // SetAlarmState to the same state only refreshes the reason
     let reasonData: unknown;
     if (state.reasonData !== undefined) {
       try {
@@ -436,6 +450,31 @@ export class AlarmsCore {
       version: '1.0',
       oldState: { stateValue: old.value, stateReason: old.reason, ...(old.reasonData ? { stateReasonData: safeParse(old.reasonData) } : {}) },
       newState: { stateValue: next.state, stateReason: next.reason, ...(reasonData !== undefined ? { stateReasonData: reasonData } : {}) },
+    });
+    return { accountId: scope.accountId, region: scope.region, config: alarm.config, oldState: old, newState: state };
+  }
+
+  /** Runs the change's actions in the background and records each outcome as an Action item. */
+  private dispatch(change: StateChange): void {
+    const scope = { accountId: change.accountId, region: change.region };
+    const name = change.config.AlarmName;
+    void runActions(this.invoker, change).then((outcomes) => {
+      if (outcomes.length === 0) return;
+      try {
+        if (!this.repo.get(scope.accountId, scope.region, name)) return; // deleted meanwhile
+        const now = this.now();
+        for (const o of outcomes) {
+          this.history(scope, name, now, 'Action',
+            o.ok ? `Successfully executed action ${o.action}` : `Failed to execute action ${o.action}. Received error: "${o.error}"`, {
+              actionState: o.ok ? 'Succeeded' : 'Failed',
+              stateUpdateTimestamp: change.newState.updated,
+              notificationResource: o.action,
+              ...(o.ok ? {} : { error: o.error }),
+            });
+        }
+      } catch {
+        // The store closed during shutdown: the outcome is lost, the invocation itself is queued.
+      }
     });
   }
 

@@ -4,6 +4,7 @@
 import type { Platform } from '../../server/compose.js';
 import type { MetricsCore } from '../metrics/core.js';
 import type { MetricsStore } from '../metrics/store.js';
+import type { LambdaInvoker } from '../../lambda/invoker.js';
 import { alarmOperations, type ExtraOperation } from './api.js';
 import { AlarmsCore } from './core.js';
 import { AlarmsRepository } from './repository.js';
@@ -12,6 +13,8 @@ import { AlarmScheduler } from './scheduler.js';
 export interface Alarms {
   readonly operations: Record<string, ExtraOperation>;
   readonly core: AlarmsCore;
+  /** Enables Lambda function alarm actions. */
+  attachInvoker(invoker: LambdaInvoker): void;
   start(): void;
   close(): void;
 }
@@ -32,6 +35,7 @@ export function createAlarms(platform: Pick<Platform, 'store' | 'log'>, store: M
   return {
     operations: alarmOperations(core),
     core,
+    attachInvoker: (invoker) => core!.attachInvoker(invoker),
     start() {
       scheduler.start(core!.scheduled());
       pruner = setInterval(() => {

@@ -7,11 +7,14 @@ import { MetricsCore } from './core.js';
 import { MetricsRepository } from './repository.js';
 import { MetricsStore } from './store.js';
 import { createAlarms } from '../alarms/service.js';
+import type { LambdaInvoker } from '../../lambda/invoker.js';
 
 export interface MetricsService {
   readonly service: Service;
   /** In-process writes (`putMetric`) and queries (`statistics`, `listMetrics`) without HTTP. */
   readonly metrics: MetricsStore;
+  /** Lets alarms invoke Lambda function actions (Lambda is built after this service). */
+  attachAlarmActions(invoker: LambdaInvoker): void;
 }
 
 const MAINTENANCE_MS = 10 * 60_000;
@@ -43,5 +46,5 @@ export function createMetricsService(platform: Pick<Platform, 'store' | 'log'>):
       metrics.close();
     },
   };
-  return { service, metrics };
+  return { service, metrics, attachAlarmActions: (invoker) => alarms.attachInvoker(invoker) };
 }
