@@ -78,7 +78,9 @@ describe('local start-api', () => {
       expect(JSON.parse((await get('/files/a/b.txt', 'DELETE')).body)).toMatchObject({ tag: 'one', method: 'DELETE' });
       expect((await get('/nothing')).status).toBe(403);
       writeFileSync(join(dir, 'src/index.js'), handler('two'));
-      await api.reload();
+      // The file watcher notices the change and redeploys (no explicit reload).
+      for (let i = 0; i < 100 && !io.stderr.some((l) => l.startsWith('Reloaded after a change')); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(io.stderr.some((l) => l.startsWith('Reloaded after a change'))).toBe(true);
       expect(JSON.parse((await get('/items/7')).body)).toMatchObject({ tag: 'two', id: '7' });
       expect(children().length).toBeGreaterThan(0);
     } finally {
