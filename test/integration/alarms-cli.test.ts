@@ -84,7 +84,18 @@ for (const cli of CLIS) {
       const forMetric = await aws('describe-alarms-for-metric', '--namespace', 'App/Cli', '--metric-name', 'Depth', '--dimensions', 'Name=Queue,Value=q1');
       expect(forMetric.out.MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName)).toContain(name);
 
-      expect((await aws('delete-alarms', '--alarm-names', name)).code).toBe(0);
+      // A metric-math alarm: nested query members (Metrics.member.N.MetricStat.Metric.Dimensions…).
+      const metrics = JSON.stringify([
+        { Id: 'd', MetricStat: { Metric: { Namespace: 'App/Cli', MetricName: 'Depth', Dimensions: [{ Name: 'Queue', Value: 'q1' }] }, Period: 60, Stat: 'Maximum' }, ReturnData: false },
+        { Id: 'x', Expression: 'd * 2', Label: 'double', ReturnData: true },
+      ]);
+      const math = await aws('put-metric-alarm', '--alarm-name', `${name}-math`, '--metrics', metrics, '--evaluation-periods', '1',
+        '--threshold', '5', '--comparison-operator', 'GreaterThanThreshold');
+      expect(math.code).toBe(0);
+      const both = await aws('describe-alarms', '--alarm-name-prefix', name);
+      expect(both.out.MetricAlarms[1]).toMatchObject({ AlarmName: `${name}-math`, Metrics: JSON.parse(metrics) });
+
+      expect((await aws('delete-alarms', '--alarm-names', name, `${name}-math`)).code).toBe(0);
       expect((await aws('describe-alarms', '--alarm-names', name)).out.MetricAlarms).toEqual([]);
     });
 
