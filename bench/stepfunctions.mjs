@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { StateMachine as LocalStateMachine } from 'aws-local-stepfunctions';
 import { Store } from '../dist/store/database.js';
 import { createStepFunctionsService } from '../dist/stepfunctions/index.js';
@@ -156,7 +157,12 @@ async function overHttp(expressRuns, starts) {
   const waiting = await call('CreateStateMachine', { name: 'http-standard', definition: JSON.stringify(WAITING), roleArn: ROLE });
   const body = { stateMachineArn: waiting.stateMachineArn, input: '{}' };
   await rate(500, 32, () => call('StartExecution', body));
-  const startsPerSec = await rate(starts, 128, () => call('StartExecution', body));
+  // The load generator runs in a worker thread, as a real client would not share Nimbus's event loop.
+  const startsPerSec = await new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { endpoint: nimbus.endpoint, body, count: starts } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
   await pool.close();
   await nimbus.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -190,7 +196,25 @@ export async function main({ quick = false } = {}) {
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Worker thread: sends `count` StartExecution requests with 128 in flight and reports the rate. */
+async function startLoad({ endpoint, body, count }) {
+  const pool = new Pool(endpoint, { connections: 64 });
+  const payload = JSON.stringify(body);
+  const perSec = await rate(count, 128, async () => {
+    const res = await pool.request({
+      method: 'POST', path: '/', body: payload,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' },
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`StartExecution ${res.statusCode} ${text}`);
+  });
+  await pool.close();
+  return perSec;
+}
+
+if (!isMainThread && workerData?.endpoint) {
+  parentPort.postMessage(await startLoad(workerData));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   main({ quick: process.argv.includes('--quick') }).catch((err) => {
     console.error(err);
     process.exit(1);
