@@ -127,4 +127,25 @@ describe('interpreter', () => {
     const { result } = await run({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'C' } } }, {});
     expect(result).toEqual({ status: 'FAILED', error: 'E', cause: 'C' });
   });
+
+  it('stops an execution at 25,000 history events', async () => {
+    const def = {
+      StartAt: 'Inc',
+      States: {
+        Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 1_000_000, Next: 'Inc' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const { result, journal } = await run(def, { n: 0 });
+    expect(result.status).toBe('FAILED');
+    expect((result as { error?: string }).error).toBe('States.Runtime');
+    expect(journal.events.length).toBeLessThanOrEqual(25_000);
+  });
+
+  it('fails with States.DataLimitExceeded past 256 KB of state output', async () => {
+    const { result } = await run({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, { big: 'x'.repeat(262_144) });
+    expect(result.status).toBe('FAILED');
+    expect((result as { error?: string }).error).toBe('States.DataLimitExceeded');
+  });
 });
