@@ -10,6 +10,7 @@ for (const file of suites) {
   if (typeof mod.main !== 'function') continue;
   try {
     const { title, rows } = await mod.main();
+    if (!rows) continue; // the suite printed its own table
     console.log(`\n${title}`);
     for (const [k, v, r] of rows) console.log(`  ${String(k).padEnd(52)} ${String(v).padEnd(20)} ${r ?? ''}`);
   } catch (err) {
