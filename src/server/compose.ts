@@ -54,6 +54,7 @@ export async function composeServices(
     banner: [],
   };
 
+  // Wiring, in dependency order. Each service module exports one factory from its index.ts.
   const services: Service[] = [];
   const logs = createLogsService(platform);
   services.push(logs.service);
@@ -70,9 +71,16 @@ export async function composeServices(
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);
-  services.push(createConsoleService({
-    store, lambda, logs: logs.queries, metrics: metrics.metrics, states: states.core, endpoint: () => platform.endpoint, banner: platform.banner,
-  }));
-  // Wiring, in dependency order. Each service module exports one factory from its index.ts.
+  services.push(
+    createConsoleService({
+      store,
+      lambda,
+      logs: logs.queries,
+      metrics: metrics.metrics,
+      states: states.core,
+      endpoint: () => platform.endpoint,
+      banner: platform.banner,
+    }),
+  );
   return { platform, services };
 }
