@@ -7,6 +7,7 @@ import { createControlPlaneService } from './api/service.js';
 import { StateCatalog } from './core/catalog.js';
 import type { ApiGatewayCatalog, UsageMeter } from './core/model.js';
 import { ApiGatewayState } from './core/state.js';
+import { DEFAULT_ACCOUNT } from './core/keys.js';
 
 export type * from './core/model.js';
 
@@ -17,8 +18,16 @@ export interface ApiGatewayControlPlane {
   attachUsageMeter(meter: UsageMeter): void;
 }
 
-export function createApiGatewayControlPlane(platform: Pick<Platform, 'store'>): ApiGatewayControlPlane {
-  const state = new ApiGatewayState(platform.store);
+export interface ControlPlaneOptions {
+  /** The account-level throttle (AWS default 10,000 rps, burst 5,000; AWS raises it on request). */
+  readonly accountThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export function createApiGatewayControlPlane(platform: Pick<Platform, 'store'>, options: ControlPlaneOptions = {}): ApiGatewayControlPlane {
+  const state = new ApiGatewayState(
+    platform.store,
+    options.accountThrottle ? { ...DEFAULT_ACCOUNT, throttleSettings: { ...options.accountThrottle } } : DEFAULT_ACCOUNT,
+  );
   let meter: UsageMeter | undefined;
   return {
     service: createControlPlaneService(state, () => meter),

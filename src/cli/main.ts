@@ -13,6 +13,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function throttle(value: string): { rateLimit: number; burstLimit: number } {
+  const [rate, burst] = value.split(',').map(Number);
+  if (!rate || !burst || rate < 1 || burst < 1) throw new InvalidArgumentError('must be RATE,BURST, e.g. 10000,5000');
+  return { rateLimit: rate, burstLimit: burst };
+}
+
 const program = new Command();
 program.name('nimbus').description('Self-hosted serverless platform speaking the AWS wire protocols.');
 
@@ -23,7 +29,8 @@ program
   .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
   .option('-d, --data-dir <dir>', 'where state is kept', './.nimbus')
   .option('--account-concurrency <n>', 'account-wide concurrent Lambda executions', positiveInt, 1000)
-  .action(async (opts: { port: number; host: string; dataDir: string; accountConcurrency: number }) => {
+  .option('--apigateway-throttle <rate,burst>', "API Gateway's account throttle (AWS default 10000,5000)", throttle)
+  .action(async (opts: { port: number; host: string; dataDir: string; accountConcurrency: number; apigatewayThrottle?: { rateLimit: number; burstLimit: number } }) => {
     // Loaded here so `nimbus --help` does not pay for the whole server's start-up.
     const { startNimbus } = await import('../server/nimbus.js');
     const nimbus = await startNimbus({
@@ -31,6 +38,7 @@ program
       host: opts.host,
       dataDir: opts.dataDir,
       accountConcurrency: opts.accountConcurrency,
+      ...(opts.apigatewayThrottle ? { apiGatewayAccountThrottle: opts.apigatewayThrottle } : {}),
     });
     for (const line of nimbus.platform.banner) console.log(line);
     console.log(`Nimbus ready at ${nimbus.endpoint}`);

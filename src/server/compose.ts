@@ -20,6 +20,8 @@ export interface NimbusOptions {
   log?: (msg: string) => void;
   /** Lambda knobs, mostly for tests: asynchronous retry delay base, environment idle timeout. */
   lambda?: { asyncRetryBaseMs?: number; idleTimeoutMs?: number };
+  /** API Gateway's account-level throttle, if raised above AWS's default (10,000 rps, burst 5,000). */
+  apiGatewayAccountThrottle?: { rateLimit: number; burstLimit: number };
 }
 
 export interface Platform {
@@ -65,7 +67,9 @@ export async function composeServices(
   metrics.attachAlarmActions(lambda.invoker);
   const states = createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink });
   services.push(states);
-  const apigateway = createApiGatewayControlPlane(platform);
+  const apigateway = createApiGatewayControlPlane(platform, {
+    ...(options.apiGatewayAccountThrottle ? { accountThrottle: options.apiGatewayAccountThrottle } : {}),
+  });
   services.push(apigateway.service);
   const executeApi = createApiGatewayDataPlane({ platform, catalog: apigateway.catalog, invoker: lambda.invoker });
   apigateway.attachUsageMeter(executeApi.meter);

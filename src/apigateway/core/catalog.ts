@@ -1,6 +1,5 @@
 // The data plane's read side: answers from memory and memoises derived views until the next
 // committed write (state.version), so a request never queries SQLite or rebuilds indexes.
-import { DEFAULT_ACCOUNT } from './keys.js';
 import type { Account, ApiGatewayCatalog, ApiKey, CatalogEvent, ResolvedStage, Scope, StagePlanBinding, UsagePlan } from './model.js';
 import type { ApiGatewayState } from './state.js';
 
@@ -112,7 +111,7 @@ export class StateCatalog implements ApiGatewayCatalog {
   }
 
   account(accountId: string, region: string): Account {
-    return this.state.scopeState({ accountId, region }).account ?? DEFAULT_ACCOUNT;
+    return this.state.scopeState({ accountId, region }).account ?? this.state.defaultAccount;
   }
 
   subscribe(listener: (event: CatalogEvent) => void): () => void {

@@ -468,13 +468,13 @@ export function updateUsage(state: ApiGatewayState, scope: Scope, meter: UsageMe
 // Account
 
 export function getAccount(state: ApiGatewayState, scope: Scope): Account {
-  return state.scopeState(scope).account ?? DEFAULT_ACCOUNT;
+  return state.scopeState(scope).account ?? state.defaultAccount;
 }
 
 export function updateAccount(state: ApiGatewayState, scope: Scope, ops: readonly PatchOp[]): Account {
   const allowed = ['/cloudwatchRoleArn', '/features'];
   return state.mutate(scope, (draft) => {
-    let account = draft.account ?? DEFAULT_ACCOUNT;
+    let account = draft.account ?? state.defaultAccount;
     for (const op of ops) {
       if (op.path === '/cloudwatchRoleArn') {
         if (op.op === 'remove' || (op.op === 'replace' && !op.value)) {

@@ -7,6 +7,7 @@
 // in. A mutation that throws (bad input found half-way) or whose write fails leaves both memory
 // and disk untouched: nothing is ever half-written.
 import type { Store } from '../../store/database.js';
+import { DEFAULT_ACCOUNT } from './keys.js';
 import type {
   Account,
   ApiKey,
@@ -178,7 +179,11 @@ export class ApiGatewayState {
   /** Bumped on every commit; derived caches compare it. */
   version = 0;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    /** What GetAccount reports, and the account throttle applied, until UpdateAccount. */
+    readonly defaultAccount: Account = DEFAULT_ACCOUNT,
+  ) {
     store.migrate('apigateway', MIGRATIONS);
     this.load();
   }
