@@ -71,7 +71,12 @@ export async function composeServices(
     ...(options.apiGatewayAccountThrottle ? { accountThrottle: options.apiGatewayAccountThrottle } : {}),
   });
   services.push(apigateway.service);
-  const executeApi = createApiGatewayDataPlane({ platform, catalog: apigateway.catalog, invoker: lambda.invoker });
+  const executeApi = createApiGatewayDataPlane({
+    platform,
+    catalog: apigateway.catalog,
+    invoker: lambda.invoker,
+    metrics: metrics.metrics,
+  });
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);

@@ -1,6 +1,7 @@
 // The API Gateway data plane (`execute-api`): built from the control plane's catalog and a
 // LambdaInvoker; exposes the service for the front door and the usage meter GetUsage reads.
 import type { Platform } from '../../server/compose.js';
+import type { MetricSink } from './metrics.js';
 import type { Service } from '../../server/context.js';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { ApiGatewayCatalog } from '../core/model.js';
@@ -18,6 +19,8 @@ export interface DataPlaneOptions {
   readonly catalog: ApiGatewayCatalog;
   /** The in-process Lambda invoker; a function so the integrator can wire it after construction. */
   readonly invoker: LambdaInvoker | (() => LambdaInvoker | undefined) | undefined;
+  /** Where AWS/ApiGateway metrics go. */
+  readonly metrics?: MetricSink;
 }
 
 export interface DataPlane {
@@ -53,6 +56,7 @@ export function createApiGatewayDataPlane(options: DataPlaneOptions): DataPlane 
     }
   });
   const service = createExecuteApiService(pipeline, {
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     start: () => meter.start(),
     close: async () => {
       unsubscribe();

@@ -8,6 +8,7 @@ import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
 import { renderGatewayError } from './responses.js';
+import { recordRequestMetrics, type MetricSink } from './metrics.js';
 
 /** AWS's REST API payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -80,7 +81,11 @@ function traceId(now: number): string {
   return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomChars(24, HEX)}`;
 }
 
-export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): void; close?(): Promise<void> | void }): Service {
+export function createExecuteApiService(
+  pipeline: Pipeline,
+  hooks: { start?(): void; close?(): Promise<void> | void; metrics?: MetricSink },
+): Service {
+  const metrics = hooks.metrics;
   return {
     name: 'execute-api',
     protocol: 'rest-json',
@@ -142,9 +147,11 @@ export function createExecuteApiService(pipeline: Pipeline, hooks: { start?(): v
         if (!gerr) throw err; // unexpected: the front door logs it and answers 500
         const rendered = renderGatewayError(call, gerr);
         send(ctx, call, trace, rendered.status, rendered.headers, Buffer.from(rendered.body));
+        if (metrics) recordRequestMetrics(metrics, call, rendered.status, Date.now());
         return;
       }
       send(ctx, call, trace, response.status, response.headers, response.body);
+      if (metrics) recordRequestMetrics(metrics, call, response.status, Date.now());
     },
   };
 }

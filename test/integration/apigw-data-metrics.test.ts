@@ -1,0 +1,56 @@
+// Every answered request of a deployed API is counted in AWS/ApiGateway metrics.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import * as AG from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+
+describe('AWS/ApiGateway metrics', () => {
+  let nimbus: TestNimbus;
+  let apiId: string;
+  beforeAll(async () => {
+    nimbus = await startNimbus();
+    const ag = new AG.APIGatewayClient(clientConfig(nimbus.endpoint));
+    apiId = (await ag.send(new AG.CreateRestApiCommand({ name: 'metered' }))).id!;
+    const root = (await ag.send(new AG.GetResourcesCommand({ restApiId: apiId }))).items![0]!.id!;
+    await ag.send(new AG.PutMethodCommand({ restApiId: apiId, resourceId: root, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await ag.send(
+      new AG.PutIntegrationCommand({ restApiId: apiId, resourceId: root, httpMethod: 'GET', type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }),
+    );
+    await ag.send(new AG.PutMethodResponseCommand({ restApiId: apiId, resourceId: root, httpMethod: 'GET', statusCode: '200' }));
+    await ag.send(
+      new AG.PutIntegrationResponseCommand({ restApiId: apiId, resourceId: root, httpMethod: 'GET', statusCode: '200', responseTemplates: { 'application/json': '{"ok":true}' } }),
+    );
+    await ag.send(new AG.CreateDeploymentCommand({ restApiId: apiId, stageName: 'prod' }));
+  });
+  afterAll(() => nimbus.dispose());
+
+  it('counts requests, 4XX errors and latency per API and stage', async () => {
+    const call = async (path: string) => (await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/prod${path}`)).body.text();
+    await call('/');
+    await call('/');
+    await call('/nowhere'); // 403 Missing Authentication Token
+    const cw = new CloudWatchClient(clientConfig(nimbus.endpoint));
+    const sum = async (MetricName: string, Statistic: 'Sum' | 'SampleCount') => {
+      const out = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/ApiGateway',
+          MetricName,
+          Dimensions: [
+            { Name: 'ApiName', Value: 'metered' },
+            { Name: 'Stage', Value: 'prod' },
+          ],
+          StartTime: new Date(Date.now() - 600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          Period: 3600,
+          Statistics: [Statistic],
+        }),
+      );
+      return out.Datapoints!.reduce((n, d) => n + (d[Statistic] ?? 0), 0);
+    };
+    expect(await sum('Count', 'Sum')).toBe(3);
+    expect(await sum('4XXError', 'Sum')).toBe(1);
+    expect(await sum('5XXError', 'Sum')).toBe(0);
+    expect(await sum('Latency', 'SampleCount')).toBe(3);
+  });
+});
