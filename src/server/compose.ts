@@ -10,6 +10,7 @@ import { createLogsService, createMetricsService } from '../cloudwatch/index.js'
 import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
 import { createConsoleService } from '../console/index.js';
 import { createCodeDeployService } from '../codedeploy/index.js';
+import { createEventsService } from '../events/index.js';
 
 export interface NimbusOptions {
   port: number;
@@ -22,6 +23,8 @@ export interface NimbusOptions {
   lambda?: { asyncRetryBaseMs?: number; idleTimeoutMs?: number };
   /** API Gateway's account-level throttle, if raised above AWS's default (10,000 rps, burst 5,000). */
   apiGatewayAccountThrottle?: { rateLimit: number; burstLimit: number };
+  /** EventBridge knobs for tests and demos: `clockScale` compresses rate() intervals (600: 1 minute → 100 ms). */
+  events?: { clockScale?: number };
 }
 
 export interface Platform {
@@ -80,6 +83,7 @@ export async function composeServices(
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);
+  services.push(createEventsService(platform, { lambda: lambda.invoker, ...options.events }).service);
   services.push(
     createConsoleService({
       store,

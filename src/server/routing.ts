@@ -2,13 +2,14 @@
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
 import type { IncomingMessage } from 'node:http';
 
-export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console' | 'codedeploy';
+export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console' | 'codedeploy' | 'events';
 
 const TARGET_PREFIXES: ReadonlyArray<[string, ServiceName]> = [
   ['AWSStepFunctions.', 'states'],
   ['Logs_20140328.', 'logs'],
   ['GraniteServiceVersion20100801.', 'monitoring'],
   ['CodeDeploy_20141006.', 'codedeploy'],
+  ['AWSEvents.', 'events'],
 ];
 
 const SCOPE_SERVICES: Record<string, ServiceName> = {
@@ -19,6 +20,7 @@ const SCOPE_SERVICES: Record<string, ServiceName> = {
   apigateway: 'apigateway',
   'execute-api': 'execute-api',
   codedeploy: 'codedeploy',
+  events: 'events',
 };
 
 const PATH_PREFIXES: ReadonlyArray<[RegExp, ServiceName]> = [
