@@ -1,0 +1,322 @@
+// EventBridge rules and targets on the default event bus: validation, storage, and the schedule
+// arithmetic (when a rule fires next). Never sees HTTP; the scheduler (scheduler.ts) fires rules.
+import { JSONPath } from 'jsonpath-plus';
+import { EventsRepository, type RuleRow, type TargetRow } from './repository.js';
+import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
+import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
+import type { Store } from '../store/database.js';
+
+export interface Scope {
+  accountId: string;
+  region: string;
+}
+
+type Input = Record<string, unknown>;
+
+const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+/** AWS: at most 5 targets per rule. */
+const MAX_TARGETS = 5;
+
+export function ruleArn(scope: { accountId: string; region: string }, name: string): string {
+  return `arn:aws:events:${scope.region}:${scope.accountId}:rule/${name}`;
+}
+
+export class EventsCore {
+  readonly repo: EventsRepository;
+  /** Called whenever a rule's next fire time may have moved earlier (the scheduler re-arms). */
+  onChange: () => void = () => {};
+
+  /**
+   * @param clockScale compresses `rate()` intervals (600 turns `rate(1 minute)` into 100 ms) for tests
+   *   and demos; cron expressions stay on the wall clock.
+   */
+  constructor(
+    store: Store,
+    private readonly clockScale = 1,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.repo = new EventsRepository(store);
+  }
+
+  // ---- rules ----
+
+  putRule(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const name = ruleName(i.Name);
+    const expr = optString(i.ScheduleExpression, 'ScheduleExpression', 256);
+    const pattern = optString(i.EventPattern, 'EventPattern', 4096);
+    const description = optString(i.Description, 'Description', 512);
+    const roleArn = optString(i.RoleArn, 'RoleArn', 1600);
+    if (expr === undefined && pattern === undefined) {
+      throw Validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
+    }
+    const state = i.State === undefined ? 'ENABLED' : i.State;
+    if (state !== 'ENABLED' && state !== 'DISABLED') {
+      throw Validation(`1 validation error detected: Value '${String(state)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`);
+    }
+    if (expr !== undefined) scheduleOf(expr);
+    if (pattern !== undefined) checkPattern(pattern);
+    const existing = this.repo.getRule(s.accountId, s.region, name);
+    const now = this.now();
+    // Keep the running schedule when neither the expression nor the state changed (a redeploy
+    // must not reset a rate()'s phase); otherwise start a fresh period from now.
+    const keep = existing && existing.schedule_expression === (expr ?? null) && existing.state === state;
+    const row: RuleRow = {
+      account: s.accountId,
+      region: s.region,
+      name,
+      schedule_expression: expr ?? null,
+      event_pattern: pattern ?? null,
+      state,
+      description: description ?? null,
+      role_arn: roleArn ?? null,
+      created_ms: existing?.created_ms ?? now,
+      next_fire_ms: keep ? existing.next_fire_ms : this.firstFire(expr, state, now),
+    };
+    this.repo.putRule(row);
+    this.onChange();
+    return { RuleArn: ruleArn(s, name) };
+  }
+
+  describeRule(s: Scope, i: Input): unknown {
+    checkBus(i);
+    return describe(s, this.mustGet(s, ruleName(i.Name)));
+  }
+
+  listRules(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const prefix = i.NamePrefix === undefined ? '' : ruleName(i.NamePrefix, 'NamePrefix');
+    const limit = pageLimit(i.Limit);
+    const after = pageToken(i.NextToken);
+    const rows = this.repo.listRules(s.accountId, s.region, prefix, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const out: Input = { Rules: page.map((r) => describe(s, r, false)) };
+    if (rows.length > limit) out.NextToken = Buffer.from(page[page.length - 1]!.name).toString('base64');
+    return out;
+  }
+
+  deleteRule(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const name = ruleName(i.Name);
+    // AWS answers success for a rule that does not exist.
+    if (!this.repo.getRule(s.accountId, s.region, name)) return {};
+    if (this.repo.countTargets(s.accountId, s.region, name) > 0) throw Validation("Rule can't be deleted since it has targets.");
+    this.repo.deleteRule(s.accountId, s.region, name);
+    return {};
+  }
+
+  setEnabled(s: Scope, i: Input, enabled: boolean): unknown {
+    checkBus(i);
+    const rule = this.mustGet(s, ruleName(i.Name));
+    const state = enabled ? 'ENABLED' : 'DISABLED';
+    if (rule.state === state) return {};
+    this.repo.setState(s.accountId, s.region, rule.name, state, this.firstFire(rule.schedule_expression ?? undefined, state, this.now()));
+    this.onChange();
+    return {};
+  }
+
+  // ---- targets ----
+
+  putTargets(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    if (!Array.isArray(i.Targets) || i.Targets.length < 1 || i.Targets.length > 10) {
+      throw Validation("1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+    }
+    const failed: { TargetId: string; ErrorCode: string; ErrorMessage: string }[] = [];
+    const ok: TargetRow[] = [];
+    for (const raw of i.Targets as unknown[]) {
+      const t = (raw && typeof raw === 'object' ? raw : {}) as Input;
+      if (typeof t.Id !== 'string' || !TARGET_ID.test(t.Id)) {
+        throw Validation(`1 validation error detected: Value '${String(t.Id)}' at 'targets.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+      }
+      if (typeof t.Arn !== 'string' || t.Arn.length < 1 || t.Arn.length > 1600) {
+        throw Validation("1 validation error detected: Value at 'targets.arn' failed to satisfy constraint: Member must not be null");
+      }
+      const fail = (ErrorCode: string, ErrorMessage: string) => failed.push({ TargetId: t.Id as string, ErrorCode, ErrorMessage });
+      if (!LAMBDA_ARN.test(t.Arn)) {
+        fail('ValidationException', `Target ${t.Id}: Nimbus delivers only to Lambda function ARNs; ${t.Arn} is not one.`);
+        continue;
+      }
+      const input = optString(t.Input, 'Input', 8192);
+      const inputPath = optString(t.InputPath, 'InputPath', 256);
+      if (input !== undefined && inputPath !== undefined) {
+        fail('ValidationException', 'Only one of Input, InputPath, or InputTransformer can be provided.');
+        continue;
+      }
+      if (t.InputTransformer !== undefined) {
+        fail('ValidationException', 'InputTransformer is not supported by Nimbus.');
+        continue;
+      }
+      if (input !== undefined && !isJson(input)) {
+        fail('ValidationException', 'Input is not valid JSON text.');
+        continue;
+      }
+      if (inputPath !== undefined && !/^\$(\.[A-Za-z0-9_-]+|\[\d+\])*$/.test(inputPath)) {
+        fail('ValidationException', `InputPath ${inputPath} is not a valid JsonPath.`);
+        continue;
+      }
+      ok.push({ account: s.accountId, region: s.region, rule: rule.name, id: t.Id, arn: t.Arn, input: input ?? null, input_path: inputPath ?? null });
+    }
+    const existing = new Set(this.repo.targets(s.accountId, s.region, rule.name).map((t) => t.id));
+    const fresh = new Set(ok.filter((t) => !existing.has(t.id)).map((t) => t.id));
+    if (existing.size + fresh.size > MAX_TARGETS) throw LimitExceeded(`The requested resource exceeds the maximum number allowed.`);
+    if (ok.length) this.repo.putTargets(ok);
+    return { FailedEntryCount: failed.length, FailedEntries: failed };
+  }
+
+  removeTargets(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    if (!Array.isArray(i.Ids) || i.Ids.length < 1 || i.Ids.length > 100 || !i.Ids.every((x) => typeof x === 'string' && TARGET_ID.test(x))) {
+      throw Validation("1 validation error detected: Value at 'ids' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
+    }
+    this.repo.removeTargets(s.accountId, s.region, rule.name, i.Ids as string[]);
+    return { FailedEntryCount: 0, FailedEntries: [] };
+  }
+
+  listTargetsByRule(s: Scope, i: Input): unknown {
+    checkBus(i);
+    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    const limit = pageLimit(i.Limit);
+    const start = i.NextToken === undefined ? 0 : Number(pageToken(i.NextToken));
+    if (!Number.isInteger(start) || start < 0) throw Validation('The NextToken provided is not valid.');
+    const all = this.repo.targets(s.accountId, s.region, rule.name);
+    const page = all.slice(start, start + limit);
+    const out: Input = {
+      Targets: page.map((t) => ({
+        Id: t.id,
+        Arn: t.arn,
+        ...(t.input !== null ? { Input: t.input } : {}),
+        ...(t.input_path !== null ? { InputPath: t.input_path } : {}),
+      })),
+    };
+    if (start + limit < all.length) out.NextToken = Buffer.from(String(start + limit)).toString('base64');
+    return out;
+  }
+
+  // ---- scheduling arithmetic (used by the scheduler) ----
+
+  /** The fire after `due` that lies in the future: missed fires collapse into the one just made. */
+  followingFire(rule: RuleRow, due: number, now: number): number | null {
+    if (!rule.schedule_expression) return null;
+    const schedule = scheduleOf(rule.schedule_expression);
+    if (schedule.kind === 'rate') {
+      const every = this.rateMs(schedule);
+      const skipped = Math.max(0, Math.floor((now - due) / every));
+      return due + (skipped + 1) * every;
+    }
+    return nextFire(schedule, Math.max(due, now)) ?? null;
+  }
+
+  private firstFire(expr: string | undefined, state: string, now: number): number | null {
+    if (!expr || state !== 'ENABLED') return null;
+    const schedule = scheduleOf(expr);
+    // rate(): the first fire is one period after the rule is created or enabled, as on AWS.
+    if (schedule.kind === 'rate') return now + this.rateMs(schedule);
+    return nextFire(schedule, now) ?? null;
+  }
+
+  private rateMs(schedule: Extract<Schedule, { kind: 'rate' }>): number {
+    return Math.max(1, Math.round(schedule.everyMs / this.clockScale));
+  }
+
+  private mustGet(s: Scope, name: string): RuleRow {
+    const rule = this.repo.getRule(s.accountId, s.region, name);
+    if (!rule) throw ResourceNotFound(`Rule ${name} does not exist on EventBus default.`);
+    return rule;
+  }
+}
+
+/** The input a target receives: its constant Input, a piece of the event (InputPath), or the event. */
+export function targetPayload(target: TargetRow, event: Input): string {
+  if (target.input !== null) return target.input;
+  if (target.input_path !== null) {
+    const found = JSONPath({ path: target.input_path, json: event, wrap: false }) as unknown;
+    return JSON.stringify(found ?? null);
+  }
+  return JSON.stringify(event);
+}
+
+function describe(s: Scope, r: RuleRow, full = true): Input {
+  return {
+    Name: r.name,
+    Arn: ruleArn(s, r.name),
+    ...(r.event_pattern !== null ? { EventPattern: r.event_pattern } : {}),
+    ...(r.schedule_expression !== null ? { ScheduleExpression: r.schedule_expression } : {}),
+    State: r.state,
+    ...(r.description !== null ? { Description: r.description } : {}),
+    ...(r.role_arn !== null ? { RoleArn: r.role_arn } : {}),
+    EventBusName: 'default',
+    ...(full ? { CreatedBy: s.accountId } : {}),
+  };
+}
+
+function scheduleOf(expr: string): Schedule {
+  try {
+    return parseSchedule(expr);
+  } catch (err) {
+    if (err instanceof ScheduleError) throw Validation('Parameter ScheduleExpression is not valid.');
+    throw err;
+  }
+}
+
+function checkPattern(pattern: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(pattern);
+  } catch {
+    throw InvalidEventPattern('Event pattern is not valid. Reason: Unrecognized token');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw InvalidEventPattern('Event pattern is not valid. Reason: Filter is not an object');
+  }
+}
+
+/** Only the default bus exists; AWS names any other "does not exist". */
+function checkBus(i: Input): void {
+  const bus = i.EventBusName;
+  if (bus === undefined || bus === 'default' || (typeof bus === 'string' && /^arn:aws[a-z-]*:events:[^:]+:\d{12}:event-bus\/default$/.test(bus))) return;
+  throw ResourceNotFound(`Event bus ${String(bus)} does not exist.`);
+}
+
+function ruleName(v: unknown, field = 'Name'): string {
+  if (typeof v !== 'string' || !NAME.test(v)) {
+    const lower = field[0]!.toLowerCase() + field.slice(1);
+    throw Validation(`1 validation error detected: Value '${String(v)}' at '${lower}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+  }
+  return v;
+}
+
+function optString(v: unknown, field: string, max: number): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length > max) {
+    throw Validation(`1 validation error detected: Value at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+  }
+  return v;
+}
+
+function pageLimit(v: unknown): number {
+  if (v === undefined) return 100;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) {
+    throw Validation("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100 and greater than or equal to 1");
+  }
+  return v;
+}
+
+function pageToken(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v !== 'string' || v.length === 0) throw Validation('The NextToken provided is not valid.');
+  return Buffer.from(v, 'base64').toString('utf8');
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
