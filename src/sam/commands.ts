@@ -191,8 +191,9 @@ export interface SchedulesOptions extends CommonOptions {
   signal?: AbortSignal;
 }
 
-/** `nimbus schedules --stack-name s`: fires the stack's Schedule events against a running Nimbus
- * until stopped (Nimbus has no EventBridge; see src/sam/scheduler.ts). */
+/** `nimbus schedules --stack-name s`: fires the stack's Schedule events that target state machines
+ * against a running Nimbus until stopped (see src/sam/scheduler.ts). Schedules on functions need no
+ * client: the deployer creates EventBridge rules that Nimbus fires itself. */
 export async function schedulesCommand(opts: SchedulesOptions, io: Io): Promise<number> {
   const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
   try {
@@ -202,7 +203,10 @@ export async function schedulesCommand(opts: SchedulesOptions, io: Io): Promise<
       if (!record) throw new Error(`stack ${opts.stackName} has no record in ${project}/.nimbus-sam/stacks`);
       const { startSchedules } = await import('./scheduler.js');
       const runner = startSchedules({ clients, record, timeScale: opts.timeScale, log: io.out });
-      if (!runner.rules.length) throw new Error(`stack ${opts.stackName} has no enabled schedules`);
+      if (!runner.rules.length) {
+        io.out(`Stack ${opts.stackName}: nothing to fire from here; schedules on functions fire inside Nimbus (EventBridge rules: aws events list-rules).`);
+        return;
+      }
       for (const r of runner.rules) io.out(`Schedule ${r.id}: ${r.expression}`);
       await new Promise<void>((resolve) => {
         const stop = () => {

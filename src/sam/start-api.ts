@@ -85,7 +85,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
     if (built && existsSync(sourceTemplate)) await buildTemplate(sourceTemplate, { out: () => undefined, err: io.err });
     const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch, envVars: readEnvVars(opts.envVars) });
     routes = routesOf(res.record);
-    // Schedule events fire while the local API runs (Nimbus itself has no EventBridge).
+    // Schedules on state machines fire while the local API runs (function targets fire inside Nimbus).
     schedules?.stop();
     schedules = startSchedules({ clients, record: res.record, log: io.err });
   };

@@ -5,6 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4566';
 
@@ -16,6 +17,7 @@ export interface Clients {
   apigw: APIGatewayClient;
   logs: CloudWatchLogsClient;
   cloudwatch: CloudWatchClient;
+  events: EventBridgeClient;
   destroy(): void;
 }
 
@@ -46,6 +48,7 @@ export function makeClients(endpoint: string, region = process.env.AWS_REGION ??
     apigw: new APIGatewayClient(config),
     logs: new CloudWatchLogsClient(config),
     cloudwatch: new CloudWatchClient(config),
+    events: new EventBridgeClient(config),
   };
   return {
     ...c,
@@ -55,6 +58,7 @@ export function makeClients(endpoint: string, region = process.env.AWS_REGION ??
       c.apigw.destroy();
       c.logs.destroy();
       c.cloudwatch.destroy();
+      c.events.destroy();
     },
   };
 }

@@ -21,7 +21,7 @@ import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-clou
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clients } from './clients.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
-import { parseSchedule } from '../schedule.js';
+import { DeleteRuleCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -518,17 +518,60 @@ const iamRole: Provisioner = {
   async delete() {},
 };
 
+// ---- EventBridge rules ----------------------------------------------------------------------------
+
+/** Lambda targets are delivered by Nimbus's EventBridge; other targets (state machines) are recorded
+ * and fired client side by `nimbus schedules` (src/sam/scheduler.ts). */
+const isLambdaArn = (arn: unknown) => typeof arn === 'string' && /^arn:aws[a-z-]*:lambda:/.test(arn);
+
+async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Promise<string> {
+  const out = await ctx.clients.events.send(new PutRuleCommand({
+    Name: name,
+    ScheduleExpression: p.ScheduleExpression,
+    // CloudFormation takes the pattern as a JSON object; PutRule takes it as text.
+    EventPattern: p.EventPattern === undefined ? undefined : typeof p.EventPattern === 'string' ? p.EventPattern : JSON.stringify(p.EventPattern),
+    State: p.State,
+    Description: p.Description,
+    RoleArn: p.RoleArn,
+  }));
+  const targets = ((p.Targets ?? []) as Props[]).filter((t) => isLambdaArn(t.Arn));
+  if (targets.length) {
+    const put = await ctx.clients.events.send(new PutTargetsCommand({
+      Rule: name,
+      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath })),
+    }));
+    if (put.FailedEntryCount) {
+      const f = put.FailedEntries?.[0];
+      throw new Error(`PutTargets on rule ${name} failed for ${f?.TargetId}: ${f?.ErrorCode}: ${f?.ErrorMessage}`);
+    }
+  }
+  return out.RuleArn ?? `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${name}`;
+}
+
 const eventsRule: Provisioner = {
   async create(ctx, logicalId, props) {
-    if (typeof props.ScheduleExpression === 'string') parseSchedule(props.ScheduleExpression);
     const name = props.Name ?? physicalName(ctx.stackName, logicalId, 64);
-    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:events:${ctx.region}:${ctx.accountId}:rule/${name}` } };
+    const arn = await putEventsRule(ctx, name, props);
+    return { physicalId: name, ref: name, attributes: { Arn: arn } };
   },
-  async update(_ctx, _id, current, props) {
-    if (typeof props.ScheduleExpression === 'string') parseSchedule(props.ScheduleExpression);
-    return current;
+  async update(ctx, _id, current, props, old) {
+    const keep = new Set(((props.Targets ?? []) as Props[]).filter((t) => isLambdaArn(t.Arn)).map((t) => String(t.Id)));
+    const gone = ((old.Targets ?? []) as Props[]).filter((t) => isLambdaArn(t.Arn) && !keep.has(String(t.Id))).map((t) => String(t.Id));
+    if (gone.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, Ids: gone }));
+    const arn = await putEventsRule(ctx, current.physicalId, props);
+    return { ...current, attributes: { Arn: arn } };
   },
-  async delete() {},
+  async delete(ctx, current) {
+    // Like CloudFormation: remove the rule's targets, then the rule (EventBridge refuses otherwise).
+    try {
+      const ids = ((await ctx.clients.events.send(new ListTargetsByRuleCommand({ Rule: current.physicalId }))).Targets ?? []).map((t) => t.Id!);
+      if (ids.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, Ids: ids }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    await ctx.clients.events.send(new DeleteRuleCommand({ Name: current.physicalId }));
+  },
 };
 
 // ---- CloudWatch alarms --------------------------------------------------------------------------

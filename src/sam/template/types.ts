@@ -61,7 +61,7 @@ export const TYPES: Record<string, TypeSpec> = {
   // No IAM in Nimbus: a role is recorded so `!GetAtt FnRole.Arn` resolves to a well-formed ARN.
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
-  // Schedule events: validated and recorded; fired client side by src/sam/scheduler.ts (no EventBridge).
+  // Schedule events: EventBridge rules in Nimbus (Lambda targets); state-machine targets fire client side (src/sam/scheduler.ts).
   'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name'] },
   'AWS::CloudWatch::Alarm': {
     required: ['ComparisonOperator', 'EvaluationPeriods'],
