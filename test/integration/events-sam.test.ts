@@ -1,0 +1,102 @@
+// A plain CloudFormation AWS::Events::Rule (ScheduleExpression + Lambda target) deployed by the SAM
+// deployer becomes a real EventBridge rule in Nimbus: it fires the function with the target's Input,
+// an update changes the target in place, and deleting the stack removes targets and rule.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
+import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
+
+let nimbus: TestNimbus;
+let clients: Clients;
+const dir = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-'));
+const lines: string[] = [];
+const log = (l: string) => lines.push(l);
+
+beforeAll(async () => {
+  nimbus = await startNimbus({ events: { clockScale: 600 } });
+  clients = makeClients(nimbus.endpoint, 'us-east-1');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('GOT ' + JSON.stringify(event)); };");
+  writeFileSync(
+    join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Msg:
+    Type: String
+    Default: one
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+  Tick:
+    Type: AWS::Events::Rule
+    Properties:
+      Description: plain CloudFormation rule
+      ScheduleExpression: rate(1 minute)
+      State: ENABLED
+      Targets:
+        - Id: fn
+          Arn: !GetAtt Fn.Arn
+          Input: !Sub '{"msg":"\${Msg}"}'
+Outputs:
+  RuleName:
+    Value: !Ref Tick
+  RuleArn:
+    Value: !GetAtt Tick.Arn
+`,
+  );
+});
+
+afterAll(async () => {
+  clients?.destroy();
+  await nimbus?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function waitForMsg(msg: string): Promise<void> {
+  const deadline = Date.now() + 40_000;
+  for (;;) {
+    const out = await clients.logs
+      .send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/' + fnName(), filterPattern: `"${msg}"` }))
+      .catch(() => ({ events: [] }));
+    if ((out.events ?? []).some((e) => e.message?.includes(`GOT {"msg":"${msg}"}`))) return;
+    if (Date.now() > deadline) throw new Error(`no invocation with msg ${msg}; log: ${lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let functionName = '';
+const fnName = () => functionName;
+
+it('deploys, fires, updates and deletes a plain AWS::Events::Rule', async () => {
+  const res = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'rules', overrides: new Map(), clients, log });
+  expect(res.status).toBe('CREATE_COMPLETE');
+  const outputs = Object.fromEntries(res.outputs.map((o) => [o.OutputKey, o.OutputValue]));
+  const name = String(outputs.RuleName);
+  expect(name).toMatch(/^rules-Tick-/);
+  const rule = await clients.events.send(new DescribeRuleCommand({ Name: name }));
+  expect(rule).toMatchObject({ Arn: outputs.RuleArn, ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', Description: 'plain CloudFormation rule' });
+  const targets = (await clients.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? [];
+  expect(targets).toHaveLength(1);
+  functionName = targets[0]!.Arn!.split(':function:')[1]!;
+  expect(targets[0]!.Input).toBe('{"msg":"one"}');
+  await waitForMsg('one');
+
+  const upd = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'rules', overrides: new Map([['Msg', 'two']]), clients, log });
+  expect(upd.status).toBe('UPDATE_COMPLETE');
+  const after = (await clients.events.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets ?? [];
+  expect(after.map((t) => [t.Id, t.Input])).toEqual([['fn', '{"msg":"two"}']]);
+  await waitForMsg('two');
+
+  await deleteStack({ stackName: 'rules', clients, project: dir, log });
+  expect((await clients.events.send(new ListRulesCommand({ NamePrefix: 'rules-' }))).Rules).toEqual([]);
+  expect(nimbus.logs.filter((l) => l.startsWith('events:'))).toEqual([]);
+}, 90_000);
