@@ -50,7 +50,15 @@ export class RuleScheduler {
     if (this.closed) return;
     const now = this.now();
     try {
-      for (const rule of this.core.repo.dueRules(now)) this.fire(rule, now);
+      for (const rule of this.core.repo.dueRules(now)) {
+        try {
+          this.fire(rule, now);
+        } catch (err) {
+          // Never leave a rule due after a failure: it would wake the timer in a tight loop.
+          this.log(`events: rule ${rule.name} could not fire and is unscheduled: ${(err as Error).message}`);
+          this.core.repo.setNextFire(rule.account, rule.region, rule.name, null);
+        }
+      }
     } catch (err) {
       this.log(`events: scheduler error: ${(err as Error).message}`);
     }
