@@ -1,12 +1,12 @@
 // CodeDeploy wire layer: awsJson1.1, `X-Amz-Target: CodeDeploy_20141006.<Operation>`.
 import type { RequestContext, Service } from '../server/context.js';
 import type { Platform } from '../server/compose.js';
-import { parseJsonBody, sendJson } from '../protocol/http.js';
-import { CodeDeployCore, type Scope } from './core.js';
+import { handleJsonTarget, type JsonOperation } from '../protocol/json-target.js';
+import { CodeDeployCore } from './core.js';
 import { UnknownOperation } from './errors.js';
 
 const PREFIX = 'CodeDeploy_20141006.';
-type Op = (core: CodeDeployCore, scope: Scope, input: Record<string, unknown>) => unknown;
+type Op = JsonOperation<CodeDeployCore>;
 
 const OPERATIONS: Record<string, Op> = {
   CreateDeployment: (c, s, i) => c.createDeployment(s, i),
@@ -23,14 +23,7 @@ export function createCodeDeployService(platform: Platform): { service: Service;
   const service: Service = {
     name: 'codedeploy',
     protocol: 'json',
-    async handle(ctx: RequestContext) {
-      const target = String(ctx.req.headers['x-amz-target'] ?? '');
-      const op = target.startsWith(PREFIX) ? OPERATIONS[target.slice(PREFIX.length)] : undefined;
-      if (!op) throw UnknownOperation(`Unknown operation ${target || `${ctx.method} ${ctx.path}`}`);
-      const input = parseJsonBody(await ctx.body(1024 * 1024));
-      const out = op(core, { accountId: ctx.accountId, region: ctx.region }, input);
-      sendJson(ctx.res, 200, out, { 'Content-Type': 'application/x-amz-json-1.1' });
-    },
+    handle: (ctx: RequestContext) => handleJsonTarget(ctx, PREFIX, OPERATIONS, core, UnknownOperation),
   };
   return { service, core };
 }

@@ -3,13 +3,13 @@
 import type { RequestContext, Service } from '../server/context.js';
 import type { Platform } from '../server/compose.js';
 import type { LambdaInvoker } from '../lambda/invoker.js';
-import { parseJsonBody, sendJson } from '../protocol/http.js';
-import { EventsCore, type Scope } from './core.js';
+import { handleJsonTarget, type JsonOperation } from '../protocol/json-target.js';
+import { EventsCore } from './core.js';
 import { RuleScheduler } from './scheduler.js';
 import { UnknownOperation } from './errors.js';
 
 const PREFIX = 'AWSEvents.';
-type Op = (core: EventsCore, scope: Scope, input: Record<string, unknown>) => unknown;
+type Op = JsonOperation<EventsCore>;
 
 const OPERATIONS: Record<string, Op> = {
   PutRule: (c, s, i) => c.putRule(s, i),
@@ -37,14 +37,7 @@ export function createEventsService(platform: Platform, options: EventsOptions):
   const service: Service = {
     name: 'events',
     protocol: 'json',
-    async handle(ctx: RequestContext) {
-      const target = String(ctx.req.headers['x-amz-target'] ?? '');
-      const op = target.startsWith(PREFIX) ? OPERATIONS[target.slice(PREFIX.length)] : undefined;
-      if (!op) throw UnknownOperation(`Unknown operation ${target || `${ctx.method} ${ctx.path}`}`);
-      const input = parseJsonBody(await ctx.body(1024 * 1024));
-      const out = op(core, { accountId: ctx.accountId, region: ctx.region }, input);
-      sendJson(ctx.res, 200, out, { 'Content-Type': 'application/x-amz-json-1.1' });
-    },
+    handle: (ctx: RequestContext) => handleJsonTarget(ctx, PREFIX, OPERATIONS, core, UnknownOperation),
     start: () => scheduler.start(),
     close: () => scheduler.close(),
   };
