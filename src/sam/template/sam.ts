@@ -27,8 +27,7 @@ export interface TransformInput {
 }
 
 const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
-const SUPPORTED_EVENTS_FN = new Set(['Api', 'Schedule']);
-const SUPPORTED_EVENTS_SM = new Set(['Api', 'Schedule']);
+const SUPPORTED_EVENTS = new Set(['Api', 'Schedule']);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
@@ -252,31 +251,10 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias (traffic shifts between alias versions)'));
   }
 
-  const events = props.Events;
-  if (events === undefined) return;
-  if (!isObj(events)) {
-    errors.push(new TemplateError(joinPath(p, 'Events'), 'must be a mapping of event name to {Type, Properties}'));
-    return;
-  }
-  for (const [evId, ev] of Object.entries(events)) {
-    const ep = joinPath(joinPath(p, 'Events'), evId);
-    if (!isObj(ev) || typeof ev.Type !== 'string') {
-      errors.push(new TemplateError(ep, 'an event needs a Type and Properties'));
-      continue;
-    }
-    if (!SUPPORTED_EVENTS_FN.has(ev.Type)) {
-      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule)`));
-      continue;
-    }
-    const evProps = (ev.Properties ?? {}) as Obj;
-    if (ev.Type === 'Api') {
-      const path = evProps.Path;
-      const method = evProps.Method;
-      if (typeof path !== 'string' || !path.startsWith('/')) errors.push(new TemplateError(joinPath(ep, 'Properties.Path'), 'is required and must start with /'));
-      if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
-      if (typeof path !== 'string' || typeof method !== 'string') continue;
+  forEachEvent(props, p, errors, {
+    api(evId, ep, path, method, evProps) {
       const api = apiFor(evProps, joinPath(ep, 'Properties'));
-      if (!api) continue;
+      if (!api) return;
       api.addLambdaRoute(path, method.toLowerCase(), target, isObj(evProps.Auth) ? evProps.Auth : undefined, joinPath(ep, 'Properties'));
       add(`${id}${evId}Permission${api.stageSuffix()}`, {
         Type: 'AWS::Lambda::Permission',
@@ -287,10 +265,11 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
           SourceArn: { 'Fn::Sub': [`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/*/${method.toUpperCase() === 'ANY' ? '*' : method.toUpperCase()}${path.replace(/\{[^}]+\}/g, '*')}`, { __ApiId__: { Ref: api.id } }] },
         },
       }, ep);
-    } else {
+    },
+    schedule(evId, ep, evProps) {
       scheduleRule(`${id}${evId}`, evProps, ep, target, add, input);
-    }
-  }
+    },
+  });
 }
 
 function deploymentPreference(pref: Json, path: string, input: TransformInput): Obj | undefined {
@@ -395,6 +374,26 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
     sp.RoleArn = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] };
   }
   add(id, { Type: 'AWS::StepFunctions::StateMachine', Properties: sp, ...common(res) }, base);
+  forEachEvent(props, p, errors, {
+    api(_evId, ep, path, method, evProps) {
+      apiFor(evProps, joinPath(ep, 'Properties'))?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
+    },
+    schedule(evId, ep, evProps) {
+      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
+    },
+  });
+}
+
+/** Checks a resource's `Events` and hands each supported event to its handler. */
+function forEachEvent(
+  props: Obj,
+  p: string,
+  errors: TemplateError[],
+  handlers: {
+    api(evId: string, ep: string, path: string, method: string, evProps: Obj): void;
+    schedule(evId: string, ep: string, evProps: Obj): void;
+  },
+): void {
   const events = props.Events;
   if (events === undefined) return;
   if (!isObj(events)) {
@@ -407,7 +406,7 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
       errors.push(new TemplateError(ep, 'an event needs a Type and Properties'));
       continue;
     }
-    if (!SUPPORTED_EVENTS_SM.has(ev.Type)) {
+    if (!SUPPORTED_EVENTS.has(ev.Type)) {
       errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule)`));
       continue;
     }
@@ -418,10 +417,9 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
       if (typeof path !== 'string' || !path.startsWith('/')) errors.push(new TemplateError(joinPath(ep, 'Properties.Path'), 'is required and must start with /'));
       if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
       if (typeof path !== 'string' || typeof method !== 'string') continue;
-      const api = apiFor(evProps, joinPath(ep, 'Properties'));
-      api?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
+      handlers.api(evId, ep, path, method, evProps);
     } else {
-      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
+      handlers.schedule(evId, ep, evProps);
     }
   }
 }
