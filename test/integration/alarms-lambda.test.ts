@@ -24,6 +24,7 @@ import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js
 import { startNimbus as startRaw } from '../../src/server/nimbus.js';
 import { zip } from '../helpers/zip.js';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { failure } from '../helpers/failure.js';
 
 let nimbus: TestNimbus;
 let cw: CloudWatchClient;
@@ -73,15 +74,6 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function alarm(name: string): Promise<MetricAlarm> {
   const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));

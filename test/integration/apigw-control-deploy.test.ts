@@ -40,16 +40,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import type { ApiGatewayCatalog } from '../../src/apigateway/index.js';
+import { failure } from '../helpers/failure.js';
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** An API with GET /pets (MOCK), ready to deploy. */
 async function mockApi(client: APIGatewayClient, name: string) {

@@ -17,6 +17,7 @@ import {
   PutRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { failure } from '../helpers/failure.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:pets';
 const LAMBDA_URI = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${FN}/invocations`;
@@ -130,15 +131,6 @@ const swagger2 = {
   securityDefinitions: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' } },
 };
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('API Gateway control plane: OpenAPI import and export', () => {
   let nimbus: TestNimbus;

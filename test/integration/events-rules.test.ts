@@ -18,6 +18,7 @@ import {
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
+import { failure } from '../helpers/failure.js';
 
 let nimbus: TestNimbus;
 let eb: EventBridgeClient;
@@ -51,15 +52,6 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Every `EVENT {...}` line the function logged, parsed. */
 async function loggedEvents(): Promise<unknown[]> {

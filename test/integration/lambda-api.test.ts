@@ -4,19 +4,11 @@ import * as Lambda from '@aws-sdk/client-lambda';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
 import { LAMBDA_ERROR_NAMES, UNMODELED_ERROR_NAMES } from '../../src/lambda/errors.js';
+import { failure } from '../helpers/failure.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 const code = (body = 'export const handler = async (e) => e;') => ({ ZipFile: zip({ 'index.mjs': body }) });
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Lambda control plane', () => {
   let nimbus: TestNimbus;

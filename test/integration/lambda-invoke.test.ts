@@ -5,18 +5,10 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
+import { failure } from '../helpers/failure.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number }; Reason?: string };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message, reason: e.Reason };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const text = (p: Uint8Array | undefined) => Buffer.from(p ?? []).toString('utf8');
 

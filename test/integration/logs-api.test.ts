@@ -24,6 +24,7 @@ import {
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { failure } from '../helpers/failure.js';
 
 let nimbus: TestNimbus;
 let logs: CloudWatchLogsClient;
@@ -38,15 +39,6 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function group(name: string, streams: string[] = []): Promise<void> {
   await logs.send(new CreateLogGroupCommand({ logGroupName: name }));

@@ -11,6 +11,7 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { failure } from '../helpers/failure.js';
 
 const run = promisify(execFile);
 
@@ -27,15 +28,6 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message, code: e.Code };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A minute boundary a few minutes ago, so all test data sits in whole periods. */
 function baseMinute(): number {
