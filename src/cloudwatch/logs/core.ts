@@ -208,11 +208,16 @@ export class LogsCore {
 
   // ------------------------------------------------------------------ log streams
 
-  createLogStream(scope: Scope, input: { logGroupName?: string; logStreamName?: string }): Record<string, never> {
+  /** Both names of a stream are required and well formed (CreateLogStream, DeleteLogStream). */
+  private checkStreamRef(input: { logGroupName?: string; logStreamName?: string }): void {
     const v = new Violations();
     if (v.required(input.logGroupName, 'logGroupName')) this.checkGroupName(v, input.logGroupName!, 'logGroupName');
     if (v.required(input.logStreamName, 'logStreamName')) this.checkStreamName(v, input.logStreamName!, 'logStreamName');
     throwIf(v);
+  }
+
+  createLogStream(scope: Scope, input: { logGroupName?: string; logStreamName?: string }): Record<string, never> {
+    this.checkStreamRef(input);
     this.sink.flush();
     this.repo.transaction(() => {
       const g = this.requireGroup(scope, input.logGroupName!);
@@ -222,10 +227,7 @@ export class LogsCore {
   }
 
   deleteLogStream(scope: Scope, input: { logGroupName?: string; logStreamName?: string }): Record<string, never> {
-    const v = new Violations();
-    if (v.required(input.logGroupName, 'logGroupName')) this.checkGroupName(v, input.logGroupName!, 'logGroupName');
-    if (v.required(input.logStreamName, 'logStreamName')) this.checkStreamName(v, input.logStreamName!, 'logStreamName');
-    throwIf(v);
+    this.checkStreamRef(input);
     this.sink.flush();
     this.repo.transaction(() => {
       const g = this.requireGroup(scope, input.logGroupName!);
