@@ -4,4 +4,4 @@ export { createLogsService, type LogsService } from './logs/service.js';
 export type { LogsCore as LogQueries, Scope as LogScope } from './logs/core.js';
 export { compileFilterPattern } from './logs/filter-pattern.js';
 export { createMetricsService, type MetricsService } from './metrics/service.js';
-export type { MetricsStore, Datapoint, Dimension, DimensionsInput, StatisticsQuery } from './metrics/store.js';
+export type { MetricsStore, MetricSeries, Datapoint, Dimension, DimensionsInput, StatisticsQuery } from './metrics/store.js';

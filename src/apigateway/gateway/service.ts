@@ -8,7 +8,7 @@ import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
 import { renderGatewayError } from './responses.js';
-import { recordRequestMetrics, type MetricSink } from './metrics.js';
+import { requestMetrics, type MetricSink } from './metrics.js';
 
 /** AWS's REST API payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -85,7 +85,7 @@ export function createExecuteApiService(
   pipeline: Pipeline,
   hooks: { start?(): void; close?(): Promise<void> | void; metrics?: MetricSink },
 ): Service {
-  const metrics = hooks.metrics;
+  const recordMetrics = hooks.metrics ? requestMetrics(hooks.metrics) : undefined;
   return {
     name: 'execute-api',
     protocol: 'rest-json',
@@ -147,11 +147,11 @@ export function createExecuteApiService(
         if (!gerr) throw err; // unexpected: the front door logs it and answers 500
         const rendered = renderGatewayError(call, gerr);
         send(ctx, call, trace, rendered.status, rendered.headers, Buffer.from(rendered.body));
-        if (metrics) recordRequestMetrics(metrics, call, rendered.status, Date.now());
+        recordMetrics?.(call, rendered.status, Date.now());
         return;
       }
       send(ctx, call, trace, response.status, response.headers, response.body);
-      if (metrics) recordRequestMetrics(metrics, call, response.status, Date.now());
+      recordMetrics?.(call, response.status, Date.now());
     },
   };
 }

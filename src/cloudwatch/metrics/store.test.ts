@@ -63,6 +63,47 @@ describe('MetricsStore', () => {
     store.close();
   });
 
+  it('a series handle shares aggregates with putMetric, keeps working across flushes and seconds', () => {
+    const { svc, store } = open();
+    const m = svc.metrics;
+    const h = m.series(A, R, 'N', 'H', { b: '2', a: '1' });
+    h.put(1, 'Count', T);
+    m.putMetric(A, R, 'N', 'H', { a: '1', b: '2' }, 1, 'Count', T + 10);
+    h.put(5, 'Count', T + 20);
+    h.put(Number.NaN, 'Count', T);
+    const q = (start: number) =>
+      m.statistics(A, R, {
+        namespace: 'N', name: 'H', dimensions: [{ Name: 'a', Value: '1' }, { Name: 'b', Value: '2' }],
+        start, end: start + 1000, period: 1, percentiles: [50, 100],
+      });
+    // The query flushed: the handle's remembered aggregate is written and a new one starts.
+    expect(q(T).map((p) => [p.sampleCount, p.sum, p.minimum, p.maximum, [...p.percentiles]])).toEqual([[3, 7, 1, 5, [[50, 1], [100, 5]]]]);
+    h.put(2, 'Count', T + 500);
+    h.put(3, 'Count', T + 1500);
+    expect(q(T).map((p) => [p.sampleCount, p.sum])).toEqual([[4, 9]]);
+    expect(q(T + 1000).map((p) => [p.sampleCount, p.sum])).toEqual([[1, 3]]);
+    // Same series, another unit: kept apart.
+    h.put(4, 'Seconds', T);
+    expect(m.statistics(A, R, { namespace: 'N', name: 'H', dimensions: [{ Name: 'a', Value: '1' }, { Name: 'b', Value: '2' }], start: T, end: T + 1000, period: 1, unit: 'Seconds' })[0]?.sum).toBe(4);
+    svc.service.close?.();
+    store.close();
+  });
+
+  it('repeated values are stored as one (value, count) pair with exact percentiles', () => {
+    const { svc, store } = open();
+    const m = svc.metrics;
+    const h = m.series(A, R, 'N', 'P', {});
+    for (let i = 0; i < 500; i++) h.put(1, 'Count', T);
+    for (let i = 0; i < 500; i++) h.put(i < 499 ? 0 : 1, 'Count', T);
+    m.flush();
+    const row = store.db.prepare('SELECT dist FROM metrics_points').get() as { dist: Buffer };
+    expect(row.dist.byteLength).toBe(6 * 8); // (1, 500), (0, 499), (1, 1)
+    const [p] = m.statistics(A, R, { namespace: 'N', name: 'P', dimensions: [], start: T, end: T + 1000, period: 1, percentiles: [49.9, 50, 100] });
+    expect([p?.sampleCount, p?.sum, [...p!.percentiles]]).toEqual([1000, 501, [[49.9, 0], [50, 1], [100, 1]]]);
+    svc.service.close?.();
+    store.close();
+  });
+
   it('close() flushes and the data survives a reopen', () => {
     const first = open();
     first.svc.metrics.putMetric(A, R, 'N', 'Z', {}, 7, 'Count', T);
