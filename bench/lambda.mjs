@@ -1,13 +1,14 @@
 // Lambda benchmark: cold start, warm invoke latency and throughput through the Invoke API, beside
 // this machine's floors measured in the same run (a clean-env `node -e 0` spawn; a node:http echo).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
 import { fmt, latencies, percentile, pool, startNimbusProcess, throughput } from './lib.mjs';
 
 const HANDLER = 'export const handler = async (event) => event;';
 const ROLE = 'arn:aws:iam::000000000000:role/bench';
+const WARM_UP = 3000;
+const SAMPLES = 2000;
 
 async function spawnFloor(runs) {
   const times = [];
@@ -32,8 +33,9 @@ async function scaleOut(p, request, clients) {
   );
 }
 
+/** A bare node:http echo in its own process, like Nimbus: the floor for one loopback round trip. */
 async function echoServer() {
-  const server = createServer((req, res) => {
+  const source = `const server = require('node:http').createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -42,8 +44,16 @@ async function echoServer() {
       res.end(body);
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`echo server exited ${code}`)));
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => (child.once('exit', r), child.kill())),
+  };
 }
 
 export async function main({ seconds = 3 } = {}) {
@@ -52,7 +62,10 @@ export async function main({ seconds = 3 } = {}) {
   const echo = await echoServer();
   const echoPool = pool(echo.origin);
   const echoReq = () => ({ path: '/', method: 'POST', body: '{"hello":"world"}' });
-  const echoLat = await latencies(echoPool, echoReq, 500);
+  // Both servers are measured at steady state: the same number of requests first, so neither
+  // side's JIT is still compiling the path while latency is sampled.
+  await latencies(echoPool, echoReq, WARM_UP);
+  const echoLat = await latencies(echoPool, echoReq, SAMPLES);
   const echo1 = await throughput(echoPool, echoReq, 1, seconds * 1000);
   const echo32 = await throughput(echoPool, echoReq, 32, seconds * 1000);
 
@@ -74,9 +87,9 @@ export async function main({ seconds = 3 } = {}) {
   await client.send(new CreateFunctionCommand({ FunctionName: 'warm', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } }));
   // Warm means steady state: the environment is reused and the spare runtime the first call claimed
   // has been replaced, so nothing else is starting while latency is sampled.
-  await latencies(nimbusPool, invokeReq('warm'), 300);
+  await latencies(nimbusPool, invokeReq('warm'), WARM_UP);
   await new Promise((r) => setTimeout(r, 1000));
-  const warmLat = await latencies(nimbusPool, invokeReq('warm'), 500);
+  const warmLat = await latencies(nimbusPool, invokeReq('warm'), SAMPLES);
   const warm1 = await throughput(nimbusPool, invokeReq('warm'), 1, seconds * 1000);
   await scaleOut(nimbusPool, invokeReq('warm'), 32); // 32 warm environments before measuring
   const warm32 = await throughput(nimbusPool, invokeReq('warm'), 32, seconds * 1000);

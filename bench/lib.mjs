@@ -16,9 +16,9 @@ export function percentile(sorted, p) {
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 /** Starts `nimbus start` on a free port with a fresh data dir. */
-export async function startNimbusProcess(extraArgs = []) {
+export async function startNimbusProcess(extraArgs = [], nodeArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-bench-'));
-  const child = spawn(process.execPath, [join(root, 'bin', 'nimbus.js'), 'start', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'nimbus.js'), 'start', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync, rmSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { baseEnvironment, functionEnvironment, spawnEnvironment, type Credentials } from './env-vars.js';
 import {
@@ -21,7 +21,8 @@ import {
 } from './faults.js';
 import type { Limiter, LimitCell } from './limits.js';
 import { LogWriter, logStreamName } from './log-writer.js';
-import { ACCEPTED, INVALID_REQUEST_ID, INVALID_STATE, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type RuntimeApiHandler } from './runtime-api.js';
+import { ACCEPTED, INVALID_REQUEST_ID, INVALID_STATE, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type PendingPoll, type RuntimeApiHandler } from './runtime-api.js';
+import { CHANNEL_FD, RuntimeChannel } from './runtime-channel.js';
 import type { RuntimeSpec } from './runtimes.js';
 import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
@@ -98,8 +99,9 @@ export class Environment implements RuntimeApiHandler {
   private cell?: LimitCell;
   private child?: ChildProcess;
   private exited?: Promise<void>;
-  private parkedNext?: ServerResponse;
-  private parkedClaim?: ServerResponse;
+  private channel?: RuntimeChannel;
+  private parkedNext?: PendingPoll;
+  private parkedClaim?: PendingPoll;
   private claimConfig?: string;
   private current?: Invocation;
   private initStartedAt = now();
@@ -164,9 +166,12 @@ export class Environment implements RuntimeApiHandler {
       env,
       cwd: sandbox.name === 'bwrap' || !image ? this.dir : insideTaskRoot,
       detached: true, // own process group: one kill reaches every process it started
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Nimbus's own bootstraps get the Runtime API channel as fd 3 (see runtime-channel.ts).
+      stdio: this.spec.family === 'provided' ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     this.child = child;
+    const channelSocket = child.stdio[CHANNEL_FD] as Socket | null | undefined;
+    if (channelSocket) this.channel = new RuntimeChannel(channelSocket, this);
     this.logs.attach(child.stdout!);
     this.logs.attach(child.stderr!);
     this.exited = new Promise((resolve) => {
@@ -206,9 +211,9 @@ export class Environment implements RuntimeApiHandler {
     this.state = 'idle';
     this.armInitTimer(image);
     if (this.parkedClaim) {
-      const res = this.parkedClaim;
+      const poll = this.parkedClaim;
       this.parkedClaim = undefined;
-      this.answerClaim(res);
+      this.answerClaim(poll);
     }
     return true;
   }
@@ -220,18 +225,21 @@ export class Environment implements RuntimeApiHandler {
       const cold = this.initDoneAt === undefined;
       const inv: Invocation = { request, resolve, startedAt: now(), cold, settled: false };
       this.current = inv;
-      if (request.tailLogs) this.logs.beginTail();
+      if (request.tailLogs) {
+        // After the previous invocation's closing lines, which may still wait for the drain.
+        if (this.logs.draining) this.logs.afterDrain(() => this.logs.beginTail());
+        else this.logs.beginTail();
+      }
       if (this.initFailure) {
         this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
-      } else if (this.parkedNext) {
-        const res = this.parkedNext;
-        this.parkedNext = undefined;
-        this.deliver(inv, res);
-      } else if (!cold) {
+        return;
+      }
+      if (!cold && !this.parkedNext) {
         // A warm runtime that never asks for its next event must not hold the caller forever.
         inv.timer = setTimeout(() => this.onTimeout(inv), request.image.timeoutSeconds * 1000);
       }
-      // Otherwise the runtime is still starting (or finishing its previous /response): /next delivers.
+      // A runtime still starting (or finishing its previous answer) gets the event with its /next.
+      this.pump();
     });
   }
 
@@ -254,8 +262,9 @@ export class Environment implements RuntimeApiHandler {
       }
       this.api.close();
       this.logs.close();
-      this.parkedNext?.destroy();
-      this.parkedClaim?.destroy();
+      this.channel?.close();
+      this.parkedNext?.abandon();
+      this.parkedClaim?.abandon();
       this.cell?.killAll();
       this.cell?.destroy();
       await fsp.rm(this.dir, { recursive: true, force: true }).catch(() => {});
@@ -265,22 +274,18 @@ export class Environment implements RuntimeApiHandler {
 
   // ---- Runtime API events ------------------------------------------------------------------
 
-  next(res: ServerResponse): void {
+  next(poll: PendingPoll): void {
     if (this.state === 'dead') {
-      res.destroy();
+      poll.abandon();
       return;
     }
     if (this.initDoneAt === undefined && this.image) {
       this.initDoneAt = now();
       clearTimeout(this.initTimer);
     }
-    const inv = this.current;
-    if (inv && !inv.settled && inv.deliveredAt === undefined) {
-      this.deliver(inv, res);
-    } else {
-      this.parkedNext?.destroy(); // a runtime polls once at a time; an older poll is abandoned
-      this.parkedNext = res;
-    }
+    this.parkedNext?.abandon(); // a runtime polls once at a time; an older poll is abandoned
+    this.parkedNext = poll;
+    this.pump();
   }
 
   response(requestId: string, body: Buffer): ApiAnswer {
@@ -321,16 +326,15 @@ export class Environment implements RuntimeApiHandler {
     return this.parkedClaim !== undefined;
   }
 
-  claimRequest(res: ServerResponse): void {
-    if (this.state === 'dead') res.destroy();
-    else if (this.claimConfig) this.answerClaim(res);
-    else this.parkedClaim = res;
+  claimRequest(poll: PendingPoll): void {
+    if (this.state === 'dead') poll.abandon();
+    else if (this.claimConfig) this.answerClaim(poll);
+    else this.parkedClaim = poll;
   }
 
-  private answerClaim(res: ServerResponse): void {
+  private answerClaim(poll: PendingPoll): void {
     const body = this.claimConfig!;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    poll.answer([['content-type', 'application/json'], ['content-length', String(Buffer.byteLength(body))]], body);
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -379,10 +383,10 @@ export class Environment implements RuntimeApiHandler {
   private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, binary: string | undefined, memoryMb: number): string[] {
     switch (this.spec.family) {
       case 'node':
-        return [binary!, ...this.deps.limiter.nodeFlags(memoryMb), join(runtimeDir!, this.spec.bootstrapFile!)];
+        return [binary!, ...this.deps.limiter.nodeFlags(memoryMb), join(runtimeDir!, this.spec.bootstrapFile!), `--channel-fd=${CHANNEL_FD}`];
       case 'python':
         // -u: unbuffered, lines reach the log as they are printed; -B: never write .pyc into the code.
-        return [binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!)];
+        return [binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!), `--channel-fd=${CHANNEL_FD}`];
       case 'provided':
         return [join(taskRoot, 'bootstrap')];
     }
@@ -406,7 +410,23 @@ export class Environment implements RuntimeApiHandler {
     this.initTimer.unref();
   }
 
-  private deliver(inv: Invocation, res: ServerResponse): void {
+  /**
+   * Hands the current invocation to the runtime's waiting poll, once the previous invocation's
+   * closing log lines are written (its START must not overtake them).
+   */
+  private pump(): void {
+    const inv = this.current;
+    const poll = this.parkedNext;
+    if (!inv || !poll || inv.settled || inv.deliveredAt !== undefined) return;
+    if (this.logs.draining) {
+      this.logs.afterDrain(() => this.pump());
+      return;
+    }
+    this.parkedNext = undefined;
+    this.deliver(inv, poll);
+  }
+
+  private deliver(inv: Invocation, poll: PendingPoll): void {
     const req = inv.request;
     const image = req.image;
     const timeoutMs = image.timeoutSeconds * 1000;
@@ -428,8 +448,7 @@ export class Environment implements RuntimeApiHandler {
     inv.timer = setTimeout(() => this.onTimeout(inv), timeoutMs);
     inv.storageTimer = setInterval(() => void this.checkStorage(inv), STORAGE_CHECK_MS);
     inv.storageTimer.unref();
-    res.writeHead(200, headers.flat());
-    res.end(req.payload);
+    poll.answer(headers, req.payload);
   }
 
   private delivered(requestId: string): Invocation | undefined {
@@ -437,16 +456,14 @@ export class Environment implements RuntimeApiHandler {
     return inv && !inv.settled && !inv.answered && inv.deliveredAt !== undefined && inv.request.requestId === requestId ? inv : undefined;
   }
 
-  /**
-   * The runtime answered. Lines it wrote before answering may still sit in the stdout pipe (at most
-   * one pipe buffer: the runtime writes synchronously); two loop turns let them be read, so they
-   * land before END as on AWS.
-   */
+  /** The runtime answered: the caller gets the result now; the log lines close after the drain. */
   private answer(inv: Invocation, outcome: Outcome): void {
     inv.answered = true;
     clearTimeout(inv.timer);
     clearInterval(inv.storageTimer);
-    setImmediate(() => setImmediate(() => this.finish(inv, outcome)));
+    // A log tail must include what the runtime printed before answering.
+    if (inv.request.tailLogs) this.logs.afterDrain(() => this.finish(inv, outcome));
+    else this.finish(inv, outcome);
   }
 
   private timeoutLine(inv: Invocation): string {
@@ -526,17 +543,23 @@ export class Environment implements RuntimeApiHandler {
     const maxMemoryUsedMb = this.maxMemoryUsedMb();
     // Since August 2025 AWS bills the init phase of on-demand cold starts too.
     const billedDurationMs = Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));
-    this.logStart(inv);
-    if (outcome.logLine) this.logs.line(outcome.logLine);
-    this.logs.line(`END RequestId: ${req.requestId}\n`);
-    this.logs.line(
-      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
-        `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB\t` +
-        (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
-        (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n'),
-    );
+    const closeLog = () => {
+      this.logStart(inv);
+      if (outcome.logLine) this.logs.line(outcome.logLine);
+      this.logs.line(`END RequestId: ${req.requestId}\n`);
+      this.logs.line(
+        `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
+          `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB\t` +
+          (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
+          (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n'),
+      );
+      this.logs.flush();
+    };
+    // Lines the runtime printed before answering may still sit in its stdout pipe; they go first.
+    // (A tail, or an end the platform decided, is written at once: it comes after the drain.)
+    if (inv.answered && !req.tailLogs) this.logs.afterDrain(closeLog);
+    else closeLog();
     const logTail = req.tailLogs ? this.logs.endTail() : undefined;
-    this.logs.flush();
     this.current = undefined;
     const result: InvokeResult = {
       payload: outcome.payload,

@@ -27,6 +27,8 @@ export class LogWriter {
   private tail?: string[];
   private tailBytes = 0;
   private readonly streams: Readable[] = [];
+  /** Callbacks waiting for the pipes to be drained (see `afterDrain`). */
+  private drainWaiters?: (() => void)[];
   /** V8 reported running out of heap (how OOM shows without a memory cgroup). */
   heapExhausted = false;
 
@@ -118,6 +120,30 @@ export class LogWriter {
     }
   }
 
+  /**
+   * Runs `fn` once the lines the child wrote before now have been read. A runtime writes its
+   * output synchronously before it answers, so that output is at most one pipe buffer behind its
+   * answer: two loop turns read it.
+   */
+  afterDrain(fn: () => void): void {
+    if (this.drainWaiters) {
+      this.drainWaiters.push(fn);
+      return;
+    }
+    this.drainWaiters = [fn];
+    setImmediate(() => setImmediate(() => this.drained()));
+  }
+
+  get draining(): boolean {
+    return this.drainWaiters !== undefined;
+  }
+
+  private drained(): void {
+    const waiters = this.drainWaiters ?? [];
+    this.drainWaiters = undefined;
+    for (const fn of waiters) fn();
+  }
+
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -139,6 +165,7 @@ export class LogWriter {
 
   close(): void {
     for (const s of this.streams) s.destroy();
+    this.drained();
     this.flush();
   }
 }

@@ -17,15 +17,12 @@ function call(port: number, method: string, path: string, body?: Buffer, headers
 describe('Runtime API wire', () => {
   const seen: string[] = [];
   const handler: RuntimeApiHandler = {
-    next: (res) => {
-      res.writeHead(200, { 'lambda-runtime-aws-request-id': 'abc' });
-      res.end('{"k":1}');
-    },
+    next: (poll) => poll.answer([['lambda-runtime-aws-request-id', 'abc']], '{"k":1}'),
     response: (id, body) => (seen.push(`response ${id} ${body.toString()}`), id === 'abc' ? ACCEPTED : INVALID_REQUEST_ID),
     responseTooLarge: (id) => (seen.push(`too large ${id}`), ACCEPTED),
     error: (id, body, type) => (seen.push(`error ${id} ${type} ${body.toString()}`), ACCEPTED),
     initError: (body, type) => (seen.push(`init ${type} ${body.toString()}`), ACCEPTED),
-    claimRequest: (res) => res.end('{}'),
+    claimRequest: (poll) => poll.answer([], '{}'),
   };
   const server = new RuntimeApiServer(handler);
   let port = 0;

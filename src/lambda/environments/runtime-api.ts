@@ -7,23 +7,29 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 /** AWS's limit on a synchronous response payload (6 MB as AWS counts it). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 /** Error documents are small; a runaway one is cut rather than buffered. */
-const MAX_ERROR_BYTES = 1024 * 1024;
+export const MAX_ERROR_BYTES = 1024 * 1024;
 
 export interface ApiAnswer {
   readonly status: number;
   readonly body: string;
 }
 
+/** A runtime's waiting request (for its next event, or its claim): answered once, or abandoned. */
+export interface PendingPoll {
+  answer(headers: ReadonlyArray<readonly [string, string]>, body: Buffer | string): void;
+  abandon(): void;
+}
+
 export interface RuntimeApiHandler {
-  /** Long-poll for the next event: answer `res` when an invocation is available. */
-  next(res: ServerResponse): void;
+  /** Long-poll for the next event: answer `poll` when an invocation is available. */
+  next(poll: PendingPoll): void;
   response(requestId: string, body: Buffer): ApiAnswer;
   /** The response body was larger than AWS allows. */
   responseTooLarge(requestId: string): ApiAnswer;
   error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer;
   initError(body: Buffer, errorType: string | undefined): ApiAnswer;
   /** Nimbus extension for pre-started runtimes: answer with the function's configuration. */
-  claimRequest(res: ServerResponse): void;
+  claimRequest(poll: PendingPoll): void;
 }
 
 export const ACCEPTED: ApiAnswer = { status: 202, body: '{"status":"OK"}' };
@@ -39,7 +45,7 @@ const TOO_LARGE: ApiAnswer = {
   status: 413,
   body: `{"errorMessage":"Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).","errorType":"RequestEntityTooLarge"}`,
 };
-const NOT_FOUND: ApiAnswer = { status: 404, body: '{"errorMessage":"Not Found","errorType":"InvalidRequest"}' };
+export const NOT_FOUND: ApiAnswer = { status: 404, body: '{"errorMessage":"Not Found","errorType":"InvalidRequest"}' };
 
 const INVOCATION = '/2018-06-01/runtime/invocation/';
 const MAX_PENDING_VERIFICATIONS = 4;
@@ -106,7 +112,9 @@ export class RuntimeApiServer {
               socket.destroy();
               return;
             }
-            // Hand the verified socket to the HTTP server (it starts reading it).
+            // Hand the verified socket to the HTTP server (it starts reading it). Without Nagle:
+            // a 202 and the next event's answer often follow each other on one connection.
+            socket.setNoDelay(true);
             this.server.emit('connection', socket);
             socket.resume();
           },
@@ -146,7 +154,7 @@ export class RuntimeApiServer {
     if (url.startsWith(INVOCATION)) {
       const rest = url.slice(INVOCATION.length);
       if (rest === 'next' && method === 'GET') {
-        this.handler.next(res);
+        this.handler.next(httpPoll(res));
         return;
       }
       const slash = rest.indexOf('/');
@@ -159,7 +167,10 @@ export class RuntimeApiServer {
               this.handler.responseTooLarge(requestId);
               send(res, TOO_LARGE);
             } else {
-              send(res, this.handler.response(requestId, body));
+              // The caller's answer is written first (it follows from this in microtasks); the
+              // runtime's 202 can wait a loop turn.
+              const answer = this.handler.response(requestId, body);
+              setImmediate(() => send(res, answer));
             }
           });
           return;
@@ -175,12 +186,22 @@ export class RuntimeApiServer {
       readBody(req, MAX_ERROR_BYTES, (body) => send(res, this.handler.initError(body ?? Buffer.alloc(0), type)));
       return;
     } else if (url === '/2018-06-01/nimbus/claim' && method === 'GET') {
-      this.handler.claimRequest(res);
+      this.handler.claimRequest(httpPoll(res));
       return;
     }
     req.resume();
     send(res, NOT_FOUND);
   }
+}
+
+function httpPoll(res: ServerResponse): PendingPoll {
+  return {
+    answer(headers, body) {
+      res.writeHead(200, headers.flat());
+      res.end(body);
+    },
+    abandon: () => res.destroy(),
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

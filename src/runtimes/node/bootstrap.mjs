@@ -1,11 +1,12 @@
 // Nimbus Node.js runtime: the process that runs inside a Lambda execution environment for the
-// nodejs*.x runtimes. It speaks the Lambda Runtime API 2018-06-01 (AWS_LAMBDA_RUNTIME_API) like
-// AWS's own runtime does: load the handler named by _HANDLER from LAMBDA_TASK_ROOT, then loop on
-// /invocation/next, posting each result to /response or /error. Zero dependencies, shipped as source.
+// nodejs*.x runtimes. It works like AWS's own runtime: load the handler named by _HANDLER from
+// LAMBDA_TASK_ROOT, then loop on the Runtime API's next event, sending each result as a response
+// or an error. It speaks that API over Nimbus's runtime channel (src/lambda/environments/
+// runtime-channel.ts) rather than HTTP. Zero dependencies, shipped as source.
 //
 // A process started without _HANDLER is a pre-started ("spare") runtime: it has already paid the
-// Node start-up cost and asks Nimbus for its function configuration (GET /2018-06-01/nimbus/claim,
-// a Nimbus-only extension) before loading the handler. That is what makes cold starts cheap.
+// Node start-up cost and asks Nimbus for its function configuration (a `claim`, a Nimbus-only
+// request) before loading the handler. That is what makes cold starts cheap.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -13,95 +14,77 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
-const API_PREFIX = '/2018-06-01/runtime';
-const [apiHost, apiPort] = splitHostPort(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
-
-function splitHostPort(value) {
-  const i = value.lastIndexOf(':');
-  if (i < 0) {
-    process.stderr.write('AWS_LAMBDA_RUNTIME_API is not set\n');
-    process.exit(1);
-  }
-  return [value.slice(0, i), Number(value.slice(i + 1))];
-}
-
 // ---- Runtime API client ------------------------------------------------------------------------
-// A minimal HTTP/1.1 client on one persistent socket: the warm path is two requests per
-// invocation, and node:http's general machinery costs more CPU than the work itself. Requests are
-// sequential (queued). The socket is unref'd while idle so it never keeps the event loop alive
-// (callbackWaitsForEmptyEventLoop relies on that), and ref'd while a request waits (the /next poll).
-let socket;
-let inbox = Buffer.alloc(0);
-let current; // { resolve, reject } of the request on the wire
-const queue = [];
+// Nimbus hands its own runtimes the Runtime API as a socket on a file descriptor (named by
+// --channel-fd): the same requests and answers as the HTTP API, as frames of
+//   u32 head length, u32 body length (big-endian), head (JSON), body (bytes).
+// Only `next`, `claim` and requests marked `reply` get an answer, so a result and the poll for the
+// next event leave together and nothing wakes this process in between. Answers come in order.
+// The socket is unref'd while nothing is pending, so it never keeps the event loop alive
+// (callbackWaitsForEmptyEventLoop relies on that).
+const CHANNEL_FLAG = '--channel-fd=';
+const channelArg = process.argv.findIndex((a) => a.startsWith(CHANNEL_FLAG));
+if (channelArg < 0) {
+  process.stderr.write('Nimbus runtime: no --channel-fd given\n');
+  process.exit(1);
+}
+const channel = new net.Socket({ fd: Number(process.argv[channelArg].slice(CHANNEL_FLAG.length)), readable: true, writable: true });
+process.argv.splice(channelArg, 1); // the function sees the argv AWS's runtime has
+const pending = []; // { resolve, reject } of requests waiting for an answer, oldest first
+let inbox = []; // received chunks not yet consumed
+let inboxBytes = 0;
 
-function connect() {
-  socket = net.connect(apiPort, apiHost);
-  socket.setNoDelay(true);
-  socket.on('data', (chunk) => {
-    inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
-    parseResponse();
-  });
-  const fail = (err) => {
-    socket = undefined;
-    inbox = Buffer.alloc(0);
-    const pending = current;
-    current = undefined;
-    if (pending) pending.reject(err ?? new Error('Runtime API connection closed'));
-    else pump();
-  };
-  socket.on('error', fail);
-  socket.on('close', () => fail());
+channel.on('data', (chunk) => {
+  inbox.push(chunk);
+  inboxBytes += chunk.length;
+  while (inboxBytes >= 8 && readFrame());
+  if (pending.length === 0) channel.unref();
+});
+const closed = (err) => {
+  for (const waiter of pending.splice(0)) waiter.reject(err ?? new Error('Runtime API channel closed'));
+};
+channel.on('error', closed);
+channel.on('close', () => closed());
+channel.unref();
+
+/** Completes the oldest pending request if its whole answer is in; returns whether it did. */
+function readFrame() {
+  if (inbox[0].length < 8) inbox = [Buffer.concat(inbox, inboxBytes)];
+  const headLength = inbox[0].readUInt32BE(0);
+  const total = 8 + headLength + inbox[0].readUInt32BE(4);
+  if (inboxBytes < total) return false;
+  let frame;
+  if (inbox[0].length >= total) {
+    frame = inbox[0];
+    if (frame.length > total) inbox[0] = frame.subarray(total);
+    else inbox.shift();
+  } else {
+    // Join chunks only when a frame spans them (a large event arrives in many).
+    frame = Buffer.concat(inbox, inboxBytes);
+    inbox = frame.length > total ? [frame.subarray(total)] : [];
+  }
+  inboxBytes -= total;
+  const head = JSON.parse(frame.toString('utf8', 8, 8 + headLength));
+  pending.shift()?.resolve({ status: head.status, headers: head.headers, body: frame.subarray(8 + headLength, total) });
+  return true;
 }
 
-function parseResponse() {
-  if (!current) return;
-  const end = inbox.indexOf('\r\n\r\n');
-  if (end < 0) return;
-  const head = inbox.toString('latin1', 0, end).split('\r\n');
-  const status = Number(head[0].split(' ')[1]);
-  const headers = {};
-  for (let i = 1; i < head.length; i++) {
-    const colon = head[i].indexOf(':');
-    if (colon > 0) headers[head[i].slice(0, colon).trim().toLowerCase()] = head[i].slice(colon + 1).trim();
-  }
-  if (headers['transfer-encoding']) {
-    current.reject(new Error('unexpected chunked response from the Runtime API'));
-    return;
-  }
-  const length = Number(headers['content-length'] ?? 0);
-  if (inbox.length < end + 4 + length) return;
-  const body = inbox.subarray(end + 4, end + 4 + length);
-  inbox = inbox.length === end + 4 + length ? Buffer.alloc(0) : inbox.subarray(end + 4 + length);
-  const done = current;
-  current = undefined;
-  if (headers.connection === 'close') socket?.destroy();
-  done.resolve({ status, headers, body });
-  pump();
-}
-
-function pump() {
-  if (current || queue.length === 0) {
-    if (!current && socket) socket.unref();
-    return;
-  }
-  const next = queue.shift();
-  current = next;
-  if (!socket) connect();
-  socket.ref();
-  socket.write(next.message);
-}
-
-/** One Runtime API call: resolves with status, lower-case headers and the body as a Buffer. */
-function call(method, urlPath, body, headers = {}) {
-  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
-  let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${apiHost}:${apiPort}\r\n`;
-  for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-  head += `Content-Length: ${payload ? payload.length : 0}\r\n\r\n`;
-  const message = payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
+/** One Runtime API request; with `answered`, resolves with { status, headers, body }. */
+function request(head, body, answered) {
+  const headBytes = Buffer.from(JSON.stringify(answered && head.op !== 'next' && head.op !== 'claim' ? { ...head, reply: true } : head));
+  const bodyBytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const prefix = Buffer.allocUnsafe(8);
+  prefix.writeUInt32BE(headBytes.length, 0);
+  prefix.writeUInt32BE(bodyBytes.length, 4);
+  channel.cork();
+  channel.write(prefix);
+  channel.write(headBytes);
+  channel.write(bodyBytes);
+  channel.uncork();
+  if (!answered) return undefined;
   return new Promise((resolve, reject) => {
-    queue.push({ message, resolve, reject });
-    pump();
+    pending.push({ resolve, reject });
+    channel.ref();
   });
 }
 
@@ -289,17 +272,14 @@ async function postError(requestId, err) {
   const body = JSON.stringify(response);
   const type = response.errorType;
   console.error('Invoke Error \t%s', forLog(response));
-  await call('POST', `${API_PREFIX}/invocation/${requestId}/error`, body, {
-    'content-type': 'application/json',
-    'lambda-runtime-function-error-type': type,
-  });
+  await request({ op: 'error', requestId, errorType: type }, body, true);
 }
 
 let activeRequestId; // the invocation an uncaught exception belongs to
 let initialized = false; // the handler is loaded: init errors can no longer be reported
 
 async function invokeOnce(handler) {
-  const next = await call('GET', `${API_PREFIX}/invocation/next`);
+  const next = await request({ op: 'next' }, undefined, true);
   if (next.status !== 200) throw new Error(`Runtime API /next answered ${next.status}`);
   const h = next.headers;
   const requestId = h['lambda-runtime-aws-request-id'];
@@ -333,7 +313,9 @@ async function handleEvent(handler, requestId, event, context) {
       await postError(requestId, err);
       return;
     }
-    await call('POST', `${API_PREFIX}/invocation/${requestId}/response`, body ?? 'null', { 'content-type': 'application/json' });
+    // Unanswered: the poll for the next event follows right away (a refused result would change
+    // nothing for this runtime; AWS's runtime ignores that answer too).
+    request({ op: 'response', requestId }, body ?? 'null', false);
   } else {
     await postError(requestId, outcome.value);
   }
@@ -349,9 +331,11 @@ async function crash(err, errorType) {
   const body = JSON.stringify(response);
   console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', forLog(response));
   if (!activeRequestId && initialized) process.exit(129); // between invocations: nothing to report to
-  const target = activeRequestId ? `${API_PREFIX}/invocation/${activeRequestId}/error` : `${API_PREFIX}/init/error`;
+  const head = activeRequestId
+    ? { op: 'error', requestId: activeRequestId, errorType: response.errorType }
+    : { op: 'init-error', errorType: response.errorType };
   try {
-    await call('POST', target, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': response.errorType });
+    await request(head, body, true);
   } finally {
     process.exit(129);
   }
@@ -360,7 +344,7 @@ async function crash(err, errorType) {
 // ---- main --------------------------------------------------------------------------------------
 async function claimConfiguration() {
   // Spare runtime: wait for Nimbus to hand over the function's environment.
-  const res = await call('GET', '/2018-06-01/nimbus/claim');
+  const res = await request({ op: 'claim' }, undefined, true);
   if (res.status !== 200) throw new Error(`claim answered ${res.status}`);
   const config = JSON.parse(res.body.toString('utf8'));
   for (const [key, value] of Object.entries(config.environment)) process.env[key] = value;
@@ -387,10 +371,7 @@ async function main() {
     const response = toErrorResponse(err);
     const body = JSON.stringify(response);
     console.error('Uncaught Exception \t%s', forLog(response));
-    await call('POST', `${API_PREFIX}/init/error`, body, {
-      'content-type': 'application/json',
-      'lambda-runtime-function-error-type': response.errorType,
-    });
+    await request({ op: 'init-error', errorType: response.errorType }, body, true);
     process.exit(1);
   }
   initialized = true;

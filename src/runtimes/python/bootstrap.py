@@ -1,45 +1,60 @@
 # Nimbus Python runtime: the process that runs inside a Lambda execution environment for the
-# python3.x runtimes. It speaks the Lambda Runtime API 2018-06-01 (AWS_LAMBDA_RUNTIME_API) the way
-# AWS's Python runtime does: import the "module.function" named by _HANDLER from LAMBDA_TASK_ROOT,
-# then loop on /invocation/next, posting each result to /response or /error. Standard library only.
+# python3.x runtimes. It works the way AWS's Python runtime does: import the "module.function" named
+# by _HANDLER from LAMBDA_TASK_ROOT, then loop on the Runtime API's next event, sending each result
+# as a response or an error, over Nimbus's runtime channel rather than HTTP. Standard library only.
 #
 # Started without _HANDLER it is a pre-started ("spare") runtime that asks Nimbus for its function
-# configuration (GET /2018-06-01/nimbus/claim, a Nimbus-only extension) before importing the handler.
-import http.client
+# configuration (a `claim`, a Nimbus-only request) before importing the handler.
 import importlib
 import json
 import logging
 import os
+import socket
+import struct
 import sys
 import time
 import traceback
 
-API = "/2018-06-01/runtime"
+CHANNEL_FLAG = "--channel-fd="
 
 
 class RuntimeClient:
-    """Keeps one HTTP connection to the Runtime API (reconnects when the server closed it)."""
+    """The Runtime API over Nimbus's runtime channel (src/lambda/environments/runtime-channel.ts):
+    frames of u32 head length, u32 body length (big-endian), head (JSON), body (bytes). Only
+    `next`, `claim` and requests marked `reply` are answered, in order."""
 
-    def __init__(self, address):
-        host, _, port = address.rpartition(":")
-        self.host, self.port = host, int(port)
-        self.conn = None
+    def __init__(self, fd):
+        self.sock = socket.socket(fileno=fd)
 
-    def call(self, method, path, body=None, headers=None):
-        for attempt in (0, 1):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port)
-            try:
-                self.conn.request(method, path, body=body, headers=headers or {})
-                res = self.conn.getresponse()
-                data = res.read()
-                return res.status, res, data
-            except (http.client.HTTPException, ConnectionError, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 1:
-                    raise
-        raise RuntimeError("unreachable")
+    def request(self, head, body=b"", answered=False):
+        if answered and head["op"] not in ("next", "claim"):
+            head = dict(head, reply=True)
+        head_bytes = json.dumps(head).encode()
+        self.sock.sendall(struct.pack(">II", len(head_bytes), len(body)) + head_bytes + body)
+        if not answered:
+            return None
+        head_length, body_length = struct.unpack(">II", self._read(8))
+        answer = json.loads(self._read(head_length))
+        return answer["status"], answer["headers"], self._read(body_length)
+
+    def _read(self, n):
+        view = bytearray(n)
+        got = 0
+        while got < n:
+            count = self.sock.recv_into(memoryview(view)[got:])
+            if count == 0:
+                raise ConnectionError("Runtime API channel closed")
+            got += count
+        return bytes(view)
+
+
+def channel_fd():
+    for i, arg in enumerate(sys.argv):
+        if arg.startswith(CHANNEL_FLAG):
+            del sys.argv[i]  # the function sees the argv AWS's runtime has
+            return int(arg[len(CHANNEL_FLAG):])
+    sys.stderr.write("Nimbus runtime: no --channel-fd given\n")
+    sys.exit(1)
 
 
 class FaultError(Exception):
@@ -73,13 +88,13 @@ class LambdaContext:
         env = os.environ
         self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
         self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.invoked_function_arn = headers.get("lambda-runtime-invoked-function-arn")
         self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        self.aws_request_id = headers.get("lambda-runtime-aws-request-id")
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
-        self.client_context = _parse(headers.get("Lambda-Runtime-Client-Context"))
-        self.identity = _parse(headers.get("Lambda-Runtime-Cognito-Identity"))
+        self.client_context = _parse(headers.get("lambda-runtime-client-context"))
+        self.identity = _parse(headers.get("lambda-runtime-cognito-identity"))
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
@@ -146,7 +161,7 @@ def load_handler(task_root, handler_name):
 
 
 def claim_configuration(client):
-    status, _, body = client.call("GET", "/2018-06-01/nimbus/claim")
+    status, _, body = client.request({"op": "claim"}, answered=True)
     if status != 200:
         raise RuntimeError("claim answered %d" % status)
     config = json.loads(body)
@@ -155,7 +170,7 @@ def claim_configuration(client):
 
 
 def main():
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    client = RuntimeClient(channel_fd())
     if not os.environ.get("_HANDLER"):
         claim_configuration(client)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
@@ -169,25 +184,22 @@ def main():
         response = error_response(exc)
         body = json.dumps(response)
         log_error(response)
-        client.call("POST", API + "/init/error", body.encode(), {
-            "Content-Type": "application/json",
-            "Lambda-Runtime-Function-Error-Type": response["errorType"],
-        })
+        client.request({"op": "init-error", "errorType": response["errorType"]}, body.encode(), answered=True)
         sys.exit(1)
 
     while True:
-        status, res, body = client.call("GET", API + "/invocation/next")
+        status, headers, body = client.request({"op": "next"}, answered=True)
         if status != 200:
-            raise RuntimeError("Runtime API /next answered %d" % status)
-        request_id = res.getheader("Lambda-Runtime-Aws-Request-Id")
-        deadline = int(res.getheader("Lambda-Runtime-Deadline-Ms") or "0")
-        trace_id = res.getheader("Lambda-Runtime-Trace-Id")
+            raise RuntimeError("Runtime API next answered %d" % status)
+        request_id = headers.get("lambda-runtime-aws-request-id")
+        deadline = int(headers.get("lambda-runtime-deadline-ms") or "0")
+        trace_id = headers.get("lambda-runtime-trace-id")
         if trace_id:
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
         _RequestIdFilter.request_id = request_id
-        context = LambdaContext(_HeaderView(res), deadline)
+        context = LambdaContext(headers, deadline)
         try:
             event = json.loads(body) if body else {}
             result = handler(event, context)
@@ -198,22 +210,10 @@ def main():
         except Exception as exc:  # noqa: BLE001 - handler failures are reported, never fatal
             response = error_response(exc, request_id)
             log_error(response)
-            client.call("POST", "%s/invocation/%s/error" % (API, request_id), json.dumps(response).encode(), {
-                "Content-Type": "application/json",
-                "Lambda-Runtime-Function-Error-Type": response["errorType"],
-            })
+            error = {"op": "error", "requestId": request_id, "errorType": response["errorType"]}
+            client.request(error, json.dumps(response).encode(), answered=True)
             continue
-        client.call("POST", "%s/invocation/%s/response" % (API, request_id), payload, {"Content-Type": "application/json"})
-
-
-class _HeaderView:
-    """Case-insensitive header access over an http.client response."""
-
-    def __init__(self, res):
-        self.res = res
-
-    def get(self, name):
-        return self.res.getheader(name)
+        client.request({"op": "response", "requestId": request_id}, payload)
 
 
 if __name__ == "__main__":
