@@ -57,6 +57,21 @@ describe('BufferedLogSink', () => {
     store.close();
   });
 
+  it('many events of one stream keep their order, ids and stream statistics', () => {
+    const { svc, store } = open();
+    const events = Array.from({ length: 19 }, (_, i) => ({ timestamp: 1_000 + (i % 4), message: `line ${i}` }));
+    svc.sink.put(scope.accountId, scope.region, '/g/many', 's', events);
+    svc.sink.flush();
+    const rows = store.db.prepare('SELECT id, message FROM logs_events ORDER BY id').all() as { id: number; message: string }[];
+    expect(rows.map((r) => r.message)).toEqual(events.map((e) => e.message));
+    const stream = store.db.prepare('SELECT first_event, last_event, last_event_id, stored_bytes FROM logs_streams').get();
+    expect(stream).toEqual({ first_event: 1_000, last_event: 1_003, last_event_id: rows[18]!.id, stored_bytes: events.reduce((n, e) => n + e.message.length, 0) });
+    const out = svc.queries.getLogEvents(scope, { logGroupName: '/g/many', logStreamName: 's', startFromHead: true });
+    expect(out.events.map((e) => e.message)).toEqual([...events].sort((a, b) => a.timestamp - b.timestamp).map((e) => e.message));
+    svc.service.close?.();
+    store.close();
+  });
+
   it('flushes on its own shortly after a put', async () => {
     const { svc, store } = open();
     svc.sink.put(scope.accountId, scope.region, '/g', 's', [{ timestamp: 5, message: 'x' }]);
