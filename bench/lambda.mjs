@@ -1,6 +1,9 @@
 // Lambda benchmark: cold start, warm invoke latency and throughput through the Invoke API, beside
-// this machine's floors measured in the same run (a clean-env `node -e 0` spawn; a node:http echo).
+// this machine's floors measured in the same run (a clean-env `node -e 0` spawn; a node:http echo;
+// the same echo relayed through a child process, see ./echo-server.cjs).
 import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
 import { fmt, latencies, percentile, pool, startNimbusProcess, throughput } from './lib.mjs';
@@ -33,22 +36,12 @@ async function scaleOut(p, request, clients) {
   );
 }
 
-/** A bare node:http echo in its own process, like Nimbus: the floor for one loopback round trip. */
-async function echoServer() {
-  const source = `const server = require('node:http').createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-  });
-  server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** One of the floors in ./echo-server.cjs, in its own process like Nimbus. */
+async function floorServer(mode) {
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'echo-server.cjs'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    child.once('exit', (code) => reject(new Error(`echo server exited ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
   });
   return {
     origin: `http://127.0.0.1:${port}`,
@@ -56,23 +49,33 @@ async function echoServer() {
   };
 }
 
+/**
+ * Sequential latency of several targets, sampled in interleaved rounds so that a slow spell of a
+ * shared machine falls on all of them alike. Each target first gets the same warm-up, so every
+ * JIT involved is at steady state. Returns each target's sorted samples.
+ */
+async function interleavedLatencies(targets, { warmUp, samples, rounds = 10 }) {
+  for (const t of targets) await latencies(t.pool, t.request, warmUp);
+  const all = targets.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, t] of targets.entries()) all[i].push(...(await latencies(t.pool, t.request, Math.ceil(samples / rounds))));
+  }
+  return all.map((list) => list.sort((a, b) => a - b));
+}
+
 export async function main({ seconds = 3 } = {}) {
   const rows = [];
   const floor = await spawnFloor(20);
-  const echo = await echoServer();
-  const echoPool = pool(echo.origin);
-  const echoReq = () => ({ path: '/', method: 'POST', body: '{"hello":"world"}' });
-  // Both servers are measured at steady state: the same number of requests first, so neither
-  // side's JIT is still compiling the path while latency is sampled.
-  await latencies(echoPool, echoReq, WARM_UP);
-  const echoLat = await latencies(echoPool, echoReq, SAMPLES);
-  const echo1 = await throughput(echoPool, echoReq, 1, seconds * 1000);
-  const echo32 = await throughput(echoPool, echoReq, 32, seconds * 1000);
+  const echo = await floorServer('echo');
+  const relay = await floorServer('relay');
+  const body = '{"hello":"world"}';
+  const echoTarget = { pool: pool(echo.origin), request: () => ({ path: '/', method: 'POST', body }) };
+  const relayTarget = { pool: pool(relay.origin), request: echoTarget.request };
 
   const nimbus = await startNimbusProcess();
   const client = new LambdaClient({ endpoint: nimbus.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const zip = Buffer.from(zipSync({ 'index.mjs': Buffer.from(HANDLER) }));
-  const invokeReq = (name) => () => ({ path: `/2015-03-31/functions/${name}/invocations`, method: 'POST', body: '{"hello":"world"}' });
+  const invokeReq = (name) => () => ({ path: `/2015-03-31/functions/${name}/invocations`, method: 'POST', body });
   const nimbusPool = pool(nimbus.endpoint);
 
   // Cold starts: each new function's first invocation needs a new environment.
@@ -87,26 +90,28 @@ export async function main({ seconds = 3 } = {}) {
   await client.send(new CreateFunctionCommand({ FunctionName: 'warm', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } }));
   // Warm means steady state: the environment is reused and the spare runtime the first call claimed
   // has been replaced, so nothing else is starting while latency is sampled.
-  await latencies(nimbusPool, invokeReq('warm'), WARM_UP);
+  await latencies(nimbusPool, invokeReq('warm'), 10);
   await new Promise((r) => setTimeout(r, 1000));
-  const warmLat = await latencies(nimbusPool, invokeReq('warm'), SAMPLES);
+  const warmTarget = { pool: nimbusPool, request: invokeReq('warm') };
+  const [echoLat, relayLat, warmLat] = await interleavedLatencies([echoTarget, relayTarget, warmTarget], { warmUp: WARM_UP, samples: SAMPLES });
+
+  const echo1 = await throughput(echoTarget.pool, echoTarget.request, 1, seconds * 1000);
+  const echo32 = await throughput(echoTarget.pool, echoTarget.request, 32, seconds * 1000);
   const warm1 = await throughput(nimbusPool, invokeReq('warm'), 1, seconds * 1000);
   await scaleOut(nimbusPool, invokeReq('warm'), 32); // 32 warm environments before measuring
   const warm32 = await throughput(nimbusPool, invokeReq('warm'), 32, seconds * 1000);
 
-  await nimbusPool.close();
-  await echoPool.close();
+  await Promise.all([nimbusPool.close(), echoTarget.pool.close(), relayTarget.pool.close()]);
   await nimbus.stop();
-  await echo.close();
+  await Promise.all([echo.close(), relay.close()]);
 
-  rows.push(['spawn floor: node -e 0, clean env (p50 ms)', fmt(percentile(floor, 50)), '']);
-  rows.push(['cold start, trivial Node handler (p50 ms)', fmt(percentile(cold, 50)), `${fmt(percentile(cold, 50) / percentile(floor, 50))}× floor (target ≤ 1.5×)`]);
-  rows.push(['bare node:http echo (p50 / p99 ms)', `${fmt(percentile(echoLat, 50))} / ${fmt(percentile(echoLat, 99))}`, '']);
-  rows.push([
-    'warm invoke (p50 / p99 ms)',
-    `${fmt(percentile(warmLat, 50))} / ${fmt(percentile(warmLat, 99))}`,
-    `${fmt(percentile(warmLat, 50) / percentile(echoLat, 50))}× echo p50 (target ≤ 2×)`,
-  ]);
+  const p50 = (list) => percentile(list, 50);
+  const pair = (list) => `${fmt(p50(list))} / ${fmt(percentile(list, 99))}`;
+  rows.push(['spawn floor: node -e 0, clean env (p50 ms)', fmt(p50(floor)), '']);
+  rows.push(['cold start, trivial Node handler (p50 ms)', fmt(p50(cold)), `${fmt(p50(cold) / p50(floor))}× floor (target ≤ 1.5×)`]);
+  rows.push(['bare node:http echo (p50 / p99 ms)', pair(echoLat), '']);
+  rows.push(['relay to a child process (p50 / p99 ms)', pair(relayLat), `${fmt(p50(relayLat) / p50(echoLat))}× echo: the floor of process isolation`]);
+  rows.push(['warm invoke (p50 / p99 ms)', pair(warmLat), `${fmt(p50(warmLat) / p50(echoLat))}× echo p50 (target ≤ 2×), ${fmt(p50(warmLat) / p50(relayLat))}× relay`]);
   rows.push(['echo throughput, 1 / 32 clients (req/s)', `${fmt(echo1, 0)} / ${fmt(echo32, 0)}`, '']);
   rows.push(['warm invoke throughput, 1 / 32 clients (req/s)', `${fmt(warm1, 0)} / ${fmt(warm32, 0)}`, `${fmt(warm1 / echo1)}× / ${fmt(warm32 / echo32)}× echo`]);
   return { title: 'Lambda', rows };

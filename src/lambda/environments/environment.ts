@@ -6,7 +6,7 @@
 // as a *spare*: a runtime process started ahead of need with only the generic variables, which a
 // function later claims; the claim hands over the function's variables through the Runtime API.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fsp, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -614,8 +614,10 @@ export class Environment implements RuntimeApiHandler {
 }
 
 function traceId(): string {
-  const r = randomBytes(20).toString('hex');
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
+  // randomUUID draws from a cached entropy pool: much cheaper per call than randomBytes.
+  const root = randomUUID().replaceAll('-', '').slice(0, 24);
+  const parent = randomUUID().replaceAll('-', '').slice(0, 16);
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${root};Parent=${parent};Sampled=0`;
 }
 
 /** bwrap's exit codes for a child killed by a signal (128+N), for the signals that end runtimes. */

@@ -76,11 +76,12 @@ function request(head, body, answered) {
   const prefix = Buffer.allocUnsafe(8);
   prefix.writeUInt32BE(headBytes.length, 0);
   prefix.writeUInt32BE(bodyBytes.length, 4);
+  // Requests made in one turn leave in one write (a result and the next poll wake Nimbus once).
   channel.cork();
   channel.write(prefix);
   channel.write(headBytes);
   channel.write(bodyBytes);
-  channel.uncork();
+  process.nextTick(() => channel.uncork());
   if (!answered) return undefined;
   return new Promise((resolve, reject) => {
     pending.push({ resolve, reject });
