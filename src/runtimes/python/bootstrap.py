@@ -25,14 +25,17 @@ class RuntimeClient:
 
     def __init__(self, fd):
         self.sock = socket.socket(fileno=fd)
+        self.outbox = []  # unanswered requests leave with the next answered one: one write
 
     def request(self, head, body=b"", answered=False):
         if answered and head["op"] not in ("next", "claim"):
             head = dict(head, reply=True)
         head_bytes = json.dumps(head).encode()
-        self.sock.sendall(struct.pack(">II", len(head_bytes), len(body)) + head_bytes + body)
+        self.outbox += [struct.pack(">II", len(head_bytes), len(body)), head_bytes, body]
         if not answered:
             return None
+        frames, self.outbox = self.outbox, []
+        self.sock.sendall(b"".join(frames))
         head_length, body_length = struct.unpack(">II", self._read(8))
         answer = json.loads(self._read(head_length))
         return answer["status"], answer["headers"], self._read(body_length)
