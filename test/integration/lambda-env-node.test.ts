@@ -123,7 +123,7 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
 
   it('gives the function exactly the Lambda variables plus its own, nothing from Nimbus', async () => {
     process.env.NIMBUS_SECRET_TEST_LEAK = 'leak';
-    const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => ({ ...process.env });` });
+    const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => ({ ...process.env, ARGV: process.argv.slice(1) });` });
     const img = image(code, {
       memorySizeMb: 256,
       environment: { MY_VAR: 'mine', AWS_REGION: 'eu-west-9', LAMBDA_TASK_ROOT: '/evil' },
@@ -153,6 +153,7 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(vars.NODE_EXTRA_CA_CERTS).toBeUndefined();
     expect(vars.HOME).toBeUndefined();
     expect(vars.AWS_ENDPOINT_URL).toBeUndefined(); // none given to this pool
+    expect(vars.ARGV).toEqual([expect.stringMatching(/bootstrap\.mjs$/)]); // no Nimbus-only flags
   });
 
   it('exports AWS_ENDPOINT_URL from the endpoint known when the environment starts', async () => {

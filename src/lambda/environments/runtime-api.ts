@@ -28,7 +28,7 @@ export interface RuntimeApiHandler {
   responseTooLarge(requestId: string): ApiAnswer;
   error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer;
   initError(body: Buffer, errorType: string | undefined): ApiAnswer;
-  /** Nimbus extension for pre-started runtimes: answer with the function's configuration. */
+  /** Nimbus's own runtimes, pre-started: answer with the function's configuration (see runtime-channel.ts). */
   claimRequest(poll: PendingPoll): void;
 }
 
@@ -184,9 +184,6 @@ export class RuntimeApiServer {
     } else if (url === '/2018-06-01/runtime/init/error' && method === 'POST') {
       const type = header(req, 'lambda-runtime-function-error-type');
       readBody(req, MAX_ERROR_BYTES, (body) => send(res, this.handler.initError(body ?? Buffer.alloc(0), type)));
-      return;
-    } else if (url === '/2018-06-01/nimbus/claim' && method === 'GET') {
-      this.handler.claimRequest(httpPoll(res));
       return;
     }
     req.resume();
