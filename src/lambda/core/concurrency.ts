@@ -3,6 +3,9 @@
 // node's in-flight invocations (in memory: they die with the process, as the invocations do).
 import type { FunctionVersion } from './model.js';
 
+/** Fields must not change after the object is first seen (true of the registry's versions). */
+type FunctionKey = Readonly<Pick<FunctionVersion, 'accountId' | 'region' | 'functionName'>>;
+
 export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
 
 export class ConcurrencyLimiter {
@@ -10,6 +13,11 @@ export class ConcurrencyLimiter {
   private readonly inFlight = new Map<string, number>();
   /** In-flight of functions without reserved concurrency, per `account/region`. */
   private readonly unreservedInFlight = new Map<string, number>();
+  /**
+   * The two keys of a function version object, built once: every invocation acquires, counts and
+   * releases with the same (immutable) version object the registry caches.
+   */
+  private readonly keys = new WeakMap<object, { scope: string; key: string }>();
 
   constructor(
     private readonly accountLimit: number,
@@ -18,9 +26,8 @@ export class ConcurrencyLimiter {
   ) {}
 
   /** Takes a slot or answers why not. `reserved` is the function's reserved concurrency, if any. */
-  tryAcquire(fn: Pick<FunctionVersion, 'accountId' | 'region' | 'functionName'>, reserved: number | undefined): ThrottleReason | undefined {
-    const scope = `${fn.accountId}/${fn.region}`;
-    const key = `${scope}/${fn.functionName}`;
+  tryAcquire(fn: FunctionKey, reserved: number | undefined): ThrottleReason | undefined {
+    const { scope, key } = this.keysOf(fn);
     const current = this.inFlight.get(key) ?? 0;
     if (reserved !== undefined) {
       if (current >= reserved) return 'ReservedFunctionConcurrentInvocationLimitExceeded';
@@ -33,9 +40,8 @@ export class ConcurrencyLimiter {
     return undefined;
   }
 
-  release(fn: Pick<FunctionVersion, 'accountId' | 'region' | 'functionName'>, reserved: number | undefined): void {
-    const scope = `${fn.accountId}/${fn.region}`;
-    const key = `${scope}/${fn.functionName}`;
+  release(fn: FunctionKey, reserved: number | undefined): void {
+    const { scope, key } = this.keysOf(fn);
     const current = this.inFlight.get(key) ?? 1;
     if (current <= 1) this.inFlight.delete(key);
     else this.inFlight.set(key, current - 1);
@@ -43,8 +49,18 @@ export class ConcurrencyLimiter {
   }
 
   /** In-flight executions of one function (for metrics). */
-  concurrent(accountId: string, region: string, functionName: string): number {
-    return this.inFlight.get(`${accountId}/${region}/${functionName}`) ?? 0;
+  concurrent(fn: FunctionKey): number {
+    return this.inFlight.get(this.keysOf(fn).key) ?? 0;
+  }
+
+  private keysOf(fn: FunctionKey): { scope: string; key: string } {
+    let keys = this.keys.get(fn);
+    if (!keys) {
+      const scope = `${fn.accountId}/${fn.region}`;
+      keys = { scope, key: `${scope}/${fn.functionName}` };
+      this.keys.set(fn, keys);
+    }
+    return keys;
   }
 
   get limit(): number {

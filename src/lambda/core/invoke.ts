@@ -105,7 +105,7 @@ export class InvokeCore implements LambdaInvoker {
       throw TooManyRequests('Rate Exceeded.', { fields: { Reason: reason, retryAfterSeconds: '1' }, headers: { 'Retry-After': '1' } });
     }
     const startedAt = Date.now();
-    this.observer.concurrency?.(version, this.limiter.concurrent(version.accountId, version.region, version.functionName));
+    this.observer.concurrency?.(version, this.limiter.concurrent(version));
     try {
       const image = await this.image(version);
       let result = await this.pool.invoke({
@@ -136,8 +136,17 @@ export class InvokeCore implements LambdaInvoker {
     }
   }
 
+  /**
+   * What the pool needs to run a version. Built once per version object: the registry replaces a
+   * version's object whenever anything about it changes (it never mutates one), so an entry can
+   * never go stale, and it goes away with its object.
+   */
+  private readonly images = new WeakMap<FunctionVersion, FunctionImage>();
+
   private async image(v: FunctionVersion): Promise<FunctionImage> {
-    return {
+    const cached = this.images.get(v);
+    if (cached) return cached;
+    const image: FunctionImage = {
       key: `${v.accountId}/${v.region}/${v.functionName}/${v.version}/${v.revisionId}`,
       accountId: v.accountId,
       region: v.region,
@@ -153,13 +162,17 @@ export class InvokeCore implements LambdaInvoker {
       codeDir: await this.code.directory(v.codeSha256Hex),
       logGroupName: v.logGroup,
     };
+    this.images.set(v, image);
+    return image;
   }
 }
 
-/** `arn:aws:lambda:r:a:function:name:qualifier` → `qualifier`. */
+/** `arn:aws:lambda:r:a:function:name:qualifier` → `qualifier` (no array: this runs per invoke). */
 function qualifierOf(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length > 7 ? parts[7] : undefined;
+  const fn = arn.indexOf(':function:');
+  if (fn === -1) return undefined;
+  const colon = arn.indexOf(':', fn + ':function:'.length);
+  return colon === -1 ? undefined : arn.slice(colon + 1);
 }
 
 /** Lambda accepts only JSON payloads (an empty one included). */
