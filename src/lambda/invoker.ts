@@ -14,6 +14,11 @@ export interface LambdaInvokeInput {
   /** Base64 JSON client context. */
   readonly clientContext?: string;
   readonly tailLogs?: boolean;
+  /**
+   * The caller made `payload` with JSON.stringify itself (API Gateway's proxy event), so the core
+   * skips re-parsing it to check that it is JSON. Never set from client input.
+   */
+  readonly payloadIsJson?: boolean;
 }
 
 export interface LambdaInvokeOutput {

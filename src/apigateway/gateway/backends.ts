@@ -46,6 +46,7 @@ export async function invokeLambda(
     functionName: string;
     payload: Buffer;
     invocationType?: 'RequestResponse' | 'Event';
+    payloadIsJson?: boolean;
   },
   timeoutMs: number,
 ): Promise<LambdaInvokeOutput> {

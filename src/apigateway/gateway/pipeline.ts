@@ -222,7 +222,8 @@ export class Pipeline {
     const { accountId, region } = this.scope(call);
     const out = await invokeLambda(
       this.deps.invoker(),
-      { accountId, region, functionName: fn, payload: Buffer.from(proxyEvent(call, binary)) },
+      // The event is our own JSON.stringify output: the invoke core need not parse it to validate it.
+      { accountId, region, functionName: fn, payload: Buffer.from(proxyEvent(call, binary)), payloadIsJson: true },
       this.timeout(integration),
     );
     call.integrationStatus = out.statusCode;

@@ -63,7 +63,7 @@ export class InvokeCore implements LambdaInvoker {
     if (input.payload.length > limit) {
       throw RequestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
     }
-    checkJsonPayload(input.payload);
+    if (!input.payloadIsJson) checkJsonPayload(input.payload);
     if (type === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0) };
     if (type === 'Event') {
       if (!this.asyncQueue) throw new Error('asynchronous invocation queue is not wired');
