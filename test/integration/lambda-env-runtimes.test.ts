@@ -173,9 +173,9 @@ describe('pre-started runtimes and availability', () => {
   it('claims a pre-started Node runtime for a cold start, with the function environment handed over', async () => {
     const env = setup({ prewarm: ['nodejs20.x'], sparesPerClass: 1 });
     try {
-      const stats = (env.pool as unknown as { stats(): { spares: number } }).stats;
+      const stats = (env.pool as unknown as { stats(): { spares: number; readySpares: number } }).stats;
       // Wait (without timing assertions) until the spare has started.
-      for (let i = 0; i < 200 && stats.call(env.pool).spares < 1; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && stats.call(env.pool).readySpares < 1; i++) await new Promise((r) => setTimeout(r, 25));
       const code = writeCode(env.dataDir, {
         'lib/index.js': `const fs = require('node:fs'); exports.handler = async () => ({ cwd: process.cwd(), files: fs.readdirSync(process.env.LAMBDA_TASK_ROOT),
           mine: process.env.MY_SETTING, fn: process.env.AWS_LAMBDA_FUNCTION_NAME, handler: process.env._HANDLER, path: process.env.PATH, nodePath: process.env.NODE_PATH });`,
@@ -193,6 +193,23 @@ describe('pre-started runtimes and availability', () => {
       // A new spare is started for the next cold start.
       for (let i = 0; i < 200 && stats.call(env.pool).spares < 1; i++) await new Promise((r) => setTimeout(r, 25));
       expect(stats.call(env.pool).spares).toBe(1);
+    } finally {
+      await env.dispose();
+    }
+  });
+
+  it('keeps more runtimes started while cold starts come faster than one spare covers', async () => {
+    const env = setup({ prewarm: ['nodejs20.x'], sparesPerClass: 1 });
+    try {
+      const stats = () => (env.pool as unknown as { stats(): { spares: number; readySpares: number } }).stats();
+      for (let i = 0; i < 200 && stats().readySpares < 1; i++) await new Promise((r) => setTimeout(r, 25));
+      // Back to back: the first claims the ready spare, the next ones find none ready.
+      for (let i = 0; i < 3; i++) {
+        const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => ${i};` });
+        expect(json((await env.pool.invoke(request(image(code)))).payload)).toBe(i);
+      }
+      for (let i = 0; i < 400 && stats().spares < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(stats().spares).toBeGreaterThanOrEqual(2);
     } finally {
       await env.dispose();
     }

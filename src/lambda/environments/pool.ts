@@ -1,7 +1,8 @@
 // The execution-environment pool: finds a warm environment for an invocation (same image key),
 // or makes one — by claiming a pre-started spare runtime when possible, else by spawning — and
 // reaps environments that stay idle. Spares are kept for runtime classes in recent use, so the
-// Node/Python start-up cost is paid before the invocation that needs it arrives.
+// Node/Python start-up cost is paid before the invocation that needs it arrives; a class whose
+// cold starts find no spare ready keeps more (up to 4) until the burst is over.
 import { existsSync, accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
@@ -32,11 +33,18 @@ export interface PoolSettings {
 
 /** Delay before replacing a claimed spare (a typical trivial cold start completes within it). */
 const REPLENISH_DELAY_MS = 150;
+/** Most spares kept for one class while cold starts come faster than one spare can cover. */
+const MAX_SPARES_PER_CLASS = 4;
+/** A class gives back one extra spare after this long without a miss. */
+const SPARE_DECAY_MS = 60_000;
 
 interface SpareClass {
   readonly spec: RuntimeSpec;
   readonly memoryMb: number;
   lastWanted: number;
+  /** Spares to keep: the pool's setting, raised by cold starts that found none ready. */
+  wanted: number;
+  lastMiss: number;
 }
 
 export class Pool implements EnvironmentPool {
@@ -154,6 +162,7 @@ export class Pool implements EnvironmentPool {
       const spares = this.spares.get(cls.key) ?? [];
       // Prefer a spare that finished starting; one still starting is still ahead of a new spawn.
       spares.sort((a, b) => Number(b.ready) - Number(a.ready));
+      if (!spares[0]?.ready && this.spares.has(cls.key)) this.missed(cls.entry);
       while (spares.length > 0) {
         const spare = spares.shift()!;
         if (spare.state !== 'spare') continue;
@@ -211,7 +220,7 @@ export class Pool implements EnvironmentPool {
     const memoryKey = this.settings.limiter.mode === 'rlimit' ? memoryMb : 0;
     const key = `${spec.family}:${spec.binary}:${memoryKey}`;
     let entry = this.classes.get(key);
-    if (!entry) this.classes.set(key, (entry = { spec, memoryMb, lastWanted: Date.now() }));
+    if (!entry) this.classes.set(key, (entry = { spec, memoryMb, lastWanted: Date.now(), wanted: this.settings.sparesPerClass, lastMiss: 0 }));
     return { key, entry };
   }
 
@@ -222,7 +231,7 @@ export class Pool implements EnvironmentPool {
     if (!entry) return;
     const list = this.spares.get(key) ?? [];
     this.spares.set(key, list);
-    const missing = this.settings.sparesPerClass - list.filter((e) => e.state === 'spare' || e.state === 'starting').length;
+    const missing = entry.wanted - list.filter((e) => e.state === 'spare' || e.state === 'starting').length;
     for (let i = 0; i < missing; i++) {
       const env = new Environment(this.deps, entry.spec, key);
       this.all.add(env);
@@ -243,10 +252,25 @@ export class Pool implements EnvironmentPool {
     setTimeout(() => this.replenish(key), REPLENISH_DELAY_MS).unref();
   }
 
+  /** A cold start found no ready spare: cold starts come in a burst, keep one more ready. */
+  private missed(entry: SpareClass): void {
+    entry.lastMiss = Date.now();
+    entry.wanted = Math.min(entry.wanted + 1, MAX_SPARES_PER_CLASS);
+  }
+
   private reap(): void {
-    const cutoff = Date.now() - this.settings.idleTimeoutMs;
+    const now = Date.now();
+    const cutoff = now - this.settings.idleTimeoutMs;
     for (const env of this.all) {
       if (env.state === 'idle' && env.lastUsed < cutoff) void this.drop(env);
+    }
+    // A burst that is over gives its extra spares back, one per quiet minute.
+    for (const [key, entry] of this.classes) {
+      if (entry.wanted <= this.settings.sparesPerClass || now - entry.lastMiss < SPARE_DECAY_MS) continue;
+      entry.wanted--;
+      entry.lastMiss = now;
+      const extra = (this.spares.get(key) ?? []).find((e) => e.state === 'spare');
+      if (extra) void this.drop(extra);
     }
     // Spares of a class nobody asked for lately are not worth their memory.
     for (const [key, entry] of this.classes) {
