@@ -39,8 +39,9 @@ export function requestMetrics(sink: MetricSink): RequestMetrics {
     if (!resolved) return; // not an API of this account: AWS publishes nothing either
     const s = seriesOf(resolved.scope.accountId, resolved.scope.region, resolved.api.name, resolved.stage.stageName);
     const put = (name: Name, value: number, unit: string) => {
-      s[name][0].put(value, unit, now);
-      s[name][1].put(value, unit, now);
+      // Timestamped by the store's clock, as putMetric did.
+      s[name][0].put(value, unit);
+      s[name][1].put(value, unit);
     };
     put('Count', 1, 'Count');
     put('4XXError', status >= 400 && status < 500 ? 1 : 0, 'Count');

@@ -35,17 +35,17 @@ class FunctionSeries {
     if (executedVersion) this.dimensionSets.push({ FunctionName: fn, ExecutedVersion: executedVersion });
   }
 
-  put(name: string, value: number, unit: string, timestamp: number): void {
+  put(name: string, value: number, unit: string): void {
     let series = this.byName.get(name);
     if (!series) {
       series = this.dimensionSets.map((d) => this.sink.series(this.v.accountId, this.v.region, NAMESPACE, name, d));
       this.byName.set(name, series);
     }
-    for (const s of series) s.put(value, unit, timestamp);
+    for (const s of series) s.put(value, unit);
   }
 }
 
-export function lambdaMetrics(sink: MetricSink, now: () => number = Date.now): InvokeObserver {
+export function lambdaMetrics(sink: MetricSink): InvokeObserver {
   // Keyed by the registry's (immutable, cached) version object, then qualifier and executed
   // version: entries go away with the version object, so nothing needs evicting.
   const cache = new WeakMap<FunctionVersion, Map<string, FunctionSeries>>();
@@ -61,16 +61,15 @@ export function lambdaMetrics(sink: MetricSink, now: () => number = Date.now): I
     invoked(record) {
       const v = record.version;
       const s = seriesOf(v, record.qualifier, record.viaAlias ? v.version : undefined);
-      const t = now();
-      s.put('Invocations', 1, 'Count', t);
-      s.put('Errors', record.result.functionError ? 1 : 0, 'Count', t);
-      s.put('Duration', record.result.durationMs, 'Milliseconds', t);
+      s.put('Invocations', 1, 'Count');
+      s.put('Errors', record.result.functionError ? 1 : 0, 'Count');
+      s.put('Duration', record.result.durationMs, 'Milliseconds');
     },
     throttled(v, qualifier) {
-      seriesOf(v, qualifier).put('Throttles', 1, 'Count', now());
+      seriesOf(v, qualifier).put('Throttles', 1, 'Count');
     },
     concurrency(v, inFlight) {
-      seriesOf(v).put('ConcurrentExecutions', inFlight, 'Count', now());
+      seriesOf(v).put('ConcurrentExecutions', inFlight, 'Count');
     },
   };
 }
