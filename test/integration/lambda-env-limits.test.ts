@@ -58,6 +58,17 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
     expect(json((await env.pool.invoke(request(img))).payload)).toBe('alive');
   });
 
+  it('survives a function that writes garbage into its runtime channel: that invocation fails, the next runs', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `import { writeSync } from 'node:fs'; export const handler = async (e) => { if (e.garble) writeSync(3, '\\xff'.repeat(64)); return 'alive'; };`,
+    });
+    const img = image(code);
+    const garbled = await env.pool.invoke(request(img, { garble: true }));
+    expect(garbled.functionError).toBe('Unhandled');
+    expect(json(garbled.payload).errorType).toBe('Runtime.ExitError');
+    expect(json((await env.pool.invoke(request(img))).payload)).toBe('alive');
+  });
+
   it('reports an uncaught exception and an unhandled rejection against the invocation', async () => {
     const code = writeCode(env.dataDir, {
       'index.mjs': `export const handler = async (e) => {
