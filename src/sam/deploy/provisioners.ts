@@ -14,7 +14,7 @@ import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand,
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, DeleteDeploymentCommand, DeleteMethodCommand,
   DeleteResourceCommand, DeleteRestApiCommand, DeleteStageCommand, DeleteUsagePlanCommand, DeleteUsagePlanKeyCommand,
-  GetResourcesCommand, ImportRestApiCommand, PutIntegrationCommand, PutMethodCommand, PutMethodResponseCommand,
+  GetResourcesCommand, ImportRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
   PutRestApiCommand, UpdateRestApiCommand, UpdateStageCommand, UpdateUsagePlanCommand, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
@@ -22,6 +22,7 @@ import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand
 import type { Clients } from './clients.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 import { DeleteRuleCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { authorizer, gatewayResponse, model, requestValidator } from './apigw-provisioners.js';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -314,33 +315,65 @@ const apiResource: Provisioner = {
   },
 };
 
-const apiMethod: Provisioner = {
-  async create(ctx, _logicalId, props) {
-    const restApiId = props.RestApiId;
-    const resourceId = props.ResourceId;
-    const httpMethod = String(props.HttpMethod).toUpperCase();
-    await ctx.clients.apigw.send(new PutMethodCommand({
+/** CloudFormation writes RequestParameters as `{name: true}`; YAML may hand the booleans over as text. */
+function boolMap(m: Record<string, unknown> | undefined): Record<string, boolean> | undefined {
+  if (!m) return undefined;
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === true || v === 'true']));
+}
+
+/** One AWS::ApiGateway::Method = PutMethod + PutIntegration + its integration and method responses. */
+async function putMethod(ctx: ProvisionContext, props: Props): Promise<void> {
+  const restApiId = props.RestApiId;
+  const resourceId = props.ResourceId;
+  const httpMethod = String(props.HttpMethod).toUpperCase();
+  await ctx.clients.apigw.send(new PutMethodCommand({
+    restApiId, resourceId, httpMethod,
+    authorizationType: props.AuthorizationType ?? 'NONE',
+    authorizerId: props.AuthorizerId,
+    apiKeyRequired: props.ApiKeyRequired === true || props.ApiKeyRequired === 'true',
+    requestParameters: boolMap(props.RequestParameters),
+    requestModels: props.RequestModels,
+    requestValidatorId: props.RequestValidatorId,
+    authorizationScopes: props.AuthorizationScopes,
+    operationName: props.OperationName,
+  }));
+  // Method responses first: an integration response must name a status the method declares.
+  for (const r of (props.MethodResponses ?? []) as Props[]) {
+    await ctx.clients.apigw.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod, statusCode: String(r.StatusCode), responseParameters: boolMap(r.ResponseParameters), responseModels: r.ResponseModels }));
+  }
+  const i = props.Integration;
+  if (i) {
+    await ctx.clients.apigw.send(new PutIntegrationCommand({
       restApiId, resourceId, httpMethod,
-      authorizationType: props.AuthorizationType ?? 'NONE',
-      authorizerId: props.AuthorizerId,
-      apiKeyRequired: props.ApiKeyRequired === true || props.ApiKeyRequired === 'true',
-      requestParameters: props.RequestParameters,
-      operationName: props.OperationName,
+      type: i.Type, integrationHttpMethod: i.IntegrationHttpMethod, uri: i.Uri, credentials: i.Credentials,
+      connectionType: i.ConnectionType, connectionId: i.ConnectionId,
+      requestTemplates: i.RequestTemplates, requestParameters: i.RequestParameters,
+      passthroughBehavior: i.PassthroughBehavior, timeoutInMillis: i.TimeoutInMillis === undefined ? undefined : Number(i.TimeoutInMillis),
+      contentHandling: i.ContentHandling, cacheNamespace: i.CacheNamespace, cacheKeyParameters: i.CacheKeyParameters,
     }));
-    const i = props.Integration;
-    if (i) {
-      await ctx.clients.apigw.send(new PutIntegrationCommand({
-        restApiId, resourceId, httpMethod,
-        type: i.Type, integrationHttpMethod: i.IntegrationHttpMethod, uri: i.Uri,
-        requestTemplates: i.RequestTemplates, requestParameters: i.RequestParameters,
-        passthroughBehavior: i.PassthroughBehavior, timeoutInMillis: i.TimeoutInMillis, contentHandling: i.ContentHandling,
+    // Non-proxy integrations answer only through their integration responses (without one, every
+    // call would end in a 500 "Internal server error").
+    for (const r of (i.IntegrationResponses ?? []) as Props[]) {
+      await ctx.clients.apigw.send(new PutIntegrationResponseCommand({
+        restApiId, resourceId, httpMethod, statusCode: String(r.StatusCode), selectionPattern: r.SelectionPattern,
+        responseParameters: r.ResponseParameters, responseTemplates: r.ResponseTemplates, contentHandling: r.ContentHandling,
       }));
     }
-    for (const r of (props.MethodResponses ?? []) as Props[]) {
-      await ctx.clients.apigw.send(new PutMethodResponseCommand({ restApiId, resourceId, httpMethod, statusCode: String(r.StatusCode), responseParameters: r.ResponseParameters, responseModels: r.ResponseModels }));
-    }
-    const id = `${restApiId}/${resourceId}/${httpMethod}`;
+  }
+}
+
+const apiMethod: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    await putMethod(ctx, props);
+    const id = `${props.RestApiId}/${props.ResourceId}/${String(props.HttpMethod).toUpperCase()}`;
     return { physicalId: id, ref: id, attributes: {} };
+  },
+  // Same resource and verb: the method is redefined where it is. (A replacement would create the
+  // "new" method over the old one and then delete it, as they share their physical id.)
+  async update(ctx, _logicalId, current, props, old) {
+    await ignoreMissing(ctx.clients.apigw.send(new DeleteMethodCommand({ restApiId: old.RestApiId, resourceId: old.ResourceId, httpMethod: String(old.HttpMethod).toUpperCase() })));
+    await putMethod(ctx, props);
+    return current;
   },
   async delete(ctx, current, props) {
     await ignoreMissing(ctx.clients.apigw.send(new DeleteMethodCommand({ restApiId: props.RestApiId, resourceId: props.ResourceId, httpMethod: String(props.HttpMethod).toUpperCase() })));
@@ -660,6 +693,10 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::ApiKey': apiKey,
   'AWS::ApiGateway::UsagePlan': usagePlan,
   'AWS::ApiGateway::UsagePlanKey': usagePlanKey,
+  'AWS::ApiGateway::Authorizer': authorizer,
+  'AWS::ApiGateway::RequestValidator': requestValidator,
+  'AWS::ApiGateway::Model': model,
+  'AWS::ApiGateway::GatewayResponse': gatewayResponse,
   'AWS::IAM::Role': iamRole,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,

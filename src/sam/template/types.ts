@@ -46,7 +46,7 @@ export const TYPES: Record<string, TypeSpec> = {
     required: ['HttpMethod', 'ResourceId', 'RestApiId'],
     known: ['HttpMethod', 'ResourceId', 'RestApiId', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'Integration', 'MethodResponses', 'RequestParameters', 'RequestModels', 'OperationName', 'RequestValidatorId', 'AuthorizationScopes'],
     attributes: [],
-    replaceOn: ['*'],
+    replaceOn: ['HttpMethod', 'ResourceId', 'RestApiId'],
   },
   'AWS::ApiGateway::Deployment': { required: ['RestApiId'], known: ['RestApiId', 'Description', 'StageName', 'StageDescription', 'DeploymentCanarySettings'], attributes: ['DeploymentId'], replaceOn: ['*'] },
   'AWS::ApiGateway::Stage': {
@@ -58,6 +58,15 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::ApiGateway::ApiKey': { required: [], known: ['Name', 'Description', 'Enabled', 'StageKeys', 'Value', 'GenerateDistinctId', 'CustomerId', 'Tags'], attributes: ['APIKeyId'], replaceOn: ['Name', 'Value'] },
   'AWS::ApiGateway::UsagePlan': { required: [], known: ['ApiStages', 'Description', 'Quota', 'Throttle', 'UsagePlanName', 'Tags'], attributes: ['Id'], replaceOn: [] },
   'AWS::ApiGateway::UsagePlanKey': { required: ['KeyId', 'KeyType', 'UsagePlanId'], known: ['KeyId', 'KeyType', 'UsagePlanId'], attributes: ['Id'], replaceOn: ['*'] },
+  'AWS::ApiGateway::Authorizer': {
+    required: ['RestApiId', 'Type', 'Name'],
+    known: ['RestApiId', 'Type', 'Name', 'AuthorizerUri', 'AuthorizerCredentials', 'AuthorizerResultTtlInSeconds', 'IdentitySource', 'IdentityValidationExpression', 'AuthType', 'ProviderARNs'],
+    attributes: ['AuthorizerId'],
+    replaceOn: ['RestApiId'],
+  },
+  'AWS::ApiGateway::RequestValidator': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ValidateRequestBody', 'ValidateRequestParameters'], attributes: ['RequestValidatorId'], replaceOn: ['RestApiId'] },
+  'AWS::ApiGateway::Model': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ContentType', 'Description', 'Schema'], attributes: [], replaceOn: ['RestApiId', 'Name', 'ContentType'] },
+  'AWS::ApiGateway::GatewayResponse': { required: ['RestApiId', 'ResponseType'], known: ['RestApiId', 'ResponseType', 'StatusCode', 'ResponseParameters', 'ResponseTemplates'], attributes: [], replaceOn: ['RestApiId', 'ResponseType'] },
   // No IAM in Nimbus: a role is recorded so `!GetAtt FnRole.Arn` resolves to a well-formed ARN.
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
