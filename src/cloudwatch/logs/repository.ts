@@ -127,12 +127,7 @@ export class LogsRepository {
       deleteStreamEvents: db.prepare('DELETE FROM logs_events WHERE stream_id = ?'),
       deleteStream: db.prepare('DELETE FROM logs_streams WHERE id = ?'),
       subtractGroupBytes: db.prepare('UPDATE logs_groups SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?'),
-      insertEvent: db.prepare(
-        'INSERT INTO logs_events (group_id, stream_id, ts, ingested, message) VALUES (?, ?, ?, ?, ?)',
-      ),
-      insertEvents: db.prepare(
-        `INSERT INTO logs_events (group_id, stream_id, ts, ingested, message) VALUES ${Array(EVENT_BATCH).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-      ),
+
       updateStreamStats: db.prepare(
         `UPDATE logs_streams SET
            first_event = min(coalesce(first_event, @min), @min),
@@ -161,6 +156,20 @@ export class LogsRepository {
 
   /** Statements built from a few fixed SQL shapes are prepared once and reused. */
   private readonly cache = new Map<string, Statement>();
+  /** INSERTs of 1..EVENT_BATCH events, prepared on first use (index = row count). */
+  private readonly eventInserts: Statement[] = [];
+
+  private insertEvents(rows: number): Statement {
+    let st = this.eventInserts[rows];
+    if (!st) {
+      st = this.db.prepare(
+        `INSERT INTO logs_events (group_id, stream_id, ts, ingested, message) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      this.eventInserts[rows] = st;
+    }
+    return st;
+  }
+
   private stmt(sql: string): Statement {
     let st = this.cache.get(sql);
     if (!st) {
@@ -302,18 +311,14 @@ export class LogsRepository {
     let max = MIN_TS;
     let bytes = 0;
     let lastId = 0;
-    // Rows go in EVENT_BATCH at a time (one statement per batch: the per-statement overhead, not
-    // the row, dominates small log lines); ids are assigned in VALUES order, so the last rowid is
-    // the last event's id.
-    let i = 0;
-    for (; i + EVENT_BATCH <= events.length; i += EVENT_BATCH) {
+    // Rows go in up to EVENT_BATCH per statement (the per-statement overhead, not the row,
+    // dominates small log lines); ids are assigned in VALUES order, so the last rowid is the last
+    // event's id.
+    for (let i = 0; i < events.length; i += EVENT_BATCH) {
+      const n = Math.min(EVENT_BATCH, events.length - i);
       const args: unknown[] = [];
-      for (let j = i; j < i + EVENT_BATCH; j++) args.push(groupId, streamId, events[j]!.timestamp, ingested, events[j]!.message);
-      lastId = Number(this.s.insertEvents.run(args).lastInsertRowid);
-    }
-    for (; i < events.length; i++) {
-      const e = events[i]!;
-      lastId = Number(this.s.insertEvent.run(groupId, streamId, e.timestamp, ingested, e.message).lastInsertRowid);
+      for (let j = i; j < i + n; j++) args.push(groupId, streamId, events[j]!.timestamp, ingested, events[j]!.message);
+      lastId = Number(this.insertEvents(n).run(args).lastInsertRowid);
     }
     for (const e of events) {
       if (e.timestamp < min) min = e.timestamp;
