@@ -4,15 +4,27 @@
 // installed (npm for Node.js, pip for Python) — and `.nimbus-sam/build/template.yaml` points at the
 // results. Later commands pick the built template up automatically, as `sam` does.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { TemplateError, TemplateErrors } from './template/errors.js';
 import { loadTemplate, planTemplate } from './template/plan.js';
 import type { Json } from './template/yaml.js';
+import { TOOL_DIRS } from './tool-dirs.js';
 
 type Obj = Record<string, Json>;
+const notToolDir = (p: string) => !TOOL_DIRS.has(basename(p));
+
+/** Copies a code folder entry by entry: with `CodeUri: .` the build folder lies inside the source,
+ * and a single recursive copy of a folder into itself is refused even when filtered out. */
+function copyCode(source: string, target: string, filter: (p: string) => boolean) {
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(source)) {
+    const from = join(source, name);
+    if (filter(from)) cpSync(from, join(target, name), { recursive: true, filter });
+  }
+}
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export interface BuildOptions {
@@ -47,7 +59,8 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
     if (!isObj(r)) continue;
     const props = isObj(r.Properties) ? r.Properties : {};
     if (r.Type === 'AWS::Serverless::Function') {
-      const codeUri = props.CodeUri ?? globals.CodeUri;
+      // No CodeUri: the template's folder is the code, as `sam build`/`sam package` take it.
+      const codeUri = props.CodeUri ?? globals.CodeUri ?? (props.ImageUri === undefined && props.PackageType !== 'Image' ? '.' : undefined);
       if (typeof codeUri !== 'string' || props.InlineCode !== undefined) continue;
       const source = resolve(srcDir, codeUri);
       if (!existsSync(source)) throw new TemplateErrors([new TemplateError(`Resources.${id}.Properties.CodeUri`, `${codeUri} does not exist`)]);
@@ -58,7 +71,7 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
       else if (isObj(r.Metadata) && r.Metadata.BuildMethod === 'esbuild') await esbuildFunction(id, source, target, r.Metadata, props.Handler ?? globals.Handler, io);
       else if (runtime.startsWith('python')) pythonFunction(source, target, io);
       else if (runtime.startsWith('nodejs')) nodeFunction(source, target, io);
-      else cpSync(source, target, { recursive: true });
+      else copyCode(source, target, notToolDir);
       props.CodeUri = statSync(source).isFile() ? `${id}.zip` : id;
       r.Properties = props;
       if (isObj(r.Metadata)) r.Metadata = { ...r.Metadata, 'Nimbus::Built': true };
@@ -111,14 +124,14 @@ function installDependencies(source: string, target: string, io: Io): string {
   const deps = (JSON.parse(readFileSync(pkg, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
   if (!Object.keys(deps).length || existsSync(join(source, 'node_modules'))) return source;
   const work = `${target}.work`;
-  cpSync(source, work, { recursive: true, filter: (p) => basename(p) !== 'node_modules' });
+  copyCode(source, work, (p) => basename(p) !== 'node_modules' && notToolDir(p));
   io.out(`Running npm install in ${basename(source)}`);
   execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: work, stdio: 'pipe' });
   return work;
 }
 
 function nodeFunction(source: string, target: string, io: Io) {
-  cpSync(source, target, { recursive: true, filter: (p) => basename(p) !== 'node_modules' && basename(p) !== '.test' });
+  copyCode(source, target, (p) => basename(p) !== 'node_modules' && basename(p) !== '.test' && notToolDir(p));
   const pkg = join(target, 'package.json');
   if (!existsSync(pkg)) return;
   const deps = (JSON.parse(readFileSync(pkg, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
@@ -128,7 +141,7 @@ function nodeFunction(source: string, target: string, io: Io) {
 }
 
 function pythonFunction(source: string, target: string, io: Io) {
-  cpSync(source, target, { recursive: true, filter: (p) => basename(p) !== '__pycache__' });
+  copyCode(source, target, (p) => basename(p) !== '__pycache__' && notToolDir(p));
   const req = join(source, 'requirements.txt');
   if (!existsSync(req) || !readFileSync(req, 'utf8').trim()) return;
   io.out(`Running pip install -r requirements.txt in ${basename(target)}`);

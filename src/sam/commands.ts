@@ -87,9 +87,11 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
       }
       // The AWS-shaped URLs in Outputs do not resolve locally; say where each API really answers.
       for (const [id, rec] of Object.entries(res.record.resources)) {
-        if (rec.type !== 'AWS::ApiGateway::Stage') continue;
+        // A Deployment with a StageName creates its stage itself (raw CloudFormation templates do this).
+        const stage = rec.type === 'AWS::ApiGateway::Stage' ? rec.physicalId : rec.type === 'AWS::ApiGateway::Deployment' ? rec.properties.StageName : undefined;
+        if (typeof stage !== 'string' || !stage) continue;
         const api = String(rec.properties.RestApiId);
-        io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${rec.physicalId}/`);
+        io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${stage}/`);
       }
       io.out(`Successfully created/updated stack - ${opts.stackName} (${res.status})`);
     });

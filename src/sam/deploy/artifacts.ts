@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { zipSync } from 'fflate';
+import { TOOL_DIRS } from '../tool-dirs.js';
 
 const FIXED_TIME = new Date('1980-01-01T00:00:00Z');
 
@@ -12,6 +13,7 @@ export function zipFolder(dir: string): Buffer {
   const entries: Record<string, [Uint8Array, { os: number; attrs: number; mtime: Date }]> = {};
   const walk = (p: string) => {
     for (const name of readdirSync(p).sort()) {
+      if (TOOL_DIRS.has(name)) continue;
       const full = join(p, name);
       const st = statSync(full);
       if (st.isDirectory()) walk(full);

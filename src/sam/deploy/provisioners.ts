@@ -551,6 +551,21 @@ const iamRole: Provisioner = {
   async delete() {},
 };
 
+/** CodeDeploy applications and deployment groups have no server-side state in Nimbus (a deployment
+ * names them); they are recorded so their names resolve. */
+function recordedName(nameProp: string): Provisioner {
+  return {
+    async create(ctx, logicalId, props) {
+      const name = props[nameProp] ?? physicalName(ctx.stackName, logicalId, 100);
+      return { physicalId: name, ref: name, attributes: {} };
+    },
+    async update(_ctx, _id, current) {
+      return current;
+    },
+    async delete() {},
+  };
+}
+
 // ---- EventBridge rules ----------------------------------------------------------------------------
 
 /** Lambda targets are delivered by Nimbus's EventBridge; other targets (state machines) are recorded
@@ -698,6 +713,8 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::Model': model,
   'AWS::ApiGateway::GatewayResponse': gatewayResponse,
   'AWS::IAM::Role': iamRole,
+  'AWS::CodeDeploy::Application': recordedName('ApplicationName'),
+  'AWS::CodeDeploy::DeploymentGroup': recordedName('DeploymentGroupName'),
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
   'AWS::CloudWatch::Alarm': alarm,

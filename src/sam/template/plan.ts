@@ -11,6 +11,7 @@ import { applyShortcuts, transformServerless, type RefShortcuts } from './sam.js
 import { parseSchedule } from '../schedule.js';
 import { TYPES } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
+import { TOOL_DIRS } from '../tool-dirs.js';
 
 type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -341,7 +342,7 @@ export function hashPath(abs: string): string {
   const walk = (p: string) => {
     const st = statSync(p);
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) walk(join(p, name));
+      for (const name of readdirSync(p).sort()) if (!TOOL_DIRS.has(name)) walk(join(p, name));
     } else if (st.isFile()) {
       h.update(relative(abs, p) + '\0' + (st.mode & 0o111 ? 'x' : '-') + '\0');
       h.update(readFileSync(p));

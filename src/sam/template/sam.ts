@@ -56,6 +56,7 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
   }
   const out: Record<string, Obj> = {};
   const apis = new Map<string, ApiBuild>();
+  const codeDeployGroups: Array<[string, Obj]> = [];
 
   const add = (id: string, resource: Obj, path: string) => {
     if (id in out) {
@@ -102,7 +103,7 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
         continue;
       }
-      transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts);
+      if (transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts)) codeDeployGroups.push([id, res]);
     } else if (type === 'AWS::Serverless::StateMachine') {
       const props = mergeGlobals(globals.StateMachine, (res.Properties ?? {}) as Json);
       if (!isObj(props)) {
@@ -117,7 +118,29 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
     }
   }
   for (const api of apis.values()) api.emit(add);
+  if (codeDeployGroups.length) codeDeployResources(codeDeployGroups, add);
   return out;
+}
+
+/** The CodeDeploy resources SAM adds for gradual deployments, so templates that reference them
+ * (`!Ref ServerlessDeploymentApplication`, `<Fn>DeploymentGroup`) resolve. Nimbus records them; the
+ * traffic shifting itself is driven by the deployer (src/sam/deploy/traffic.ts). */
+function codeDeployResources(groups: Array<[string, Obj]>, add: Add) {
+  add('ServerlessDeploymentApplication', { Type: 'AWS::CodeDeploy::Application', Properties: { ComputePlatform: 'Lambda' } }, 'Resources');
+  add('CodeDeployServiceRole', {
+    Type: 'AWS::IAM::Role',
+    Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda'] },
+  }, 'Resources');
+  for (const [id, res] of groups) {
+    withCondition(add, res)(`${id}DeploymentGroup`, {
+      Type: 'AWS::CodeDeploy::DeploymentGroup',
+      Properties: {
+        ApplicationName: { Ref: 'ServerlessDeploymentApplication' },
+        ServiceRoleArn: { 'Fn::GetAtt': ['CodeDeployServiceRole', 'Arn'] },
+        DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      },
+    }, `Resources.${id}.Properties.DeploymentPreference`);
+  }
 }
 
 function common(res: Obj): Obj {
@@ -158,7 +181,9 @@ function withCondition(add: Add, res: Obj | undefined): Add {
   return (id, r, path) => add(id, r.Condition === undefined ? { ...r, Condition: cond } : r, path);
 }
 
-function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts) {
+/** Returns whether the function deploys gradually (an enabled DeploymentPreference). */
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts): boolean {
+  let gradual = false;
   const { errors } = input;
   const add = withCondition(addAny, res);
   const p = joinPath(base, 'Properties');
@@ -186,8 +211,16 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
         else throw err;
       }
     }
-  } else if (props.ImageUri === undefined) {
-    errors.push(new TemplateError(p, 'AWS::Serverless::Function needs CodeUri or InlineCode'));
+  } else if (props.ImageUri === undefined && props.PackageType !== 'Image') {
+    // No CodeUri: `sam build` / `sam package` take the template's folder as the code.
+    try {
+      const abs = input.files.locate('.', joinPath(p, 'CodeUri'), 'dir-or-zip');
+      code = { 'Nimbus::CodePath': abs };
+      codeHash = input.files.hash(abs);
+    } catch (err) {
+      if (err instanceof TemplateError) errors.push(err);
+      else throw err;
+    }
   }
   for (const k of ['Handler', 'Runtime'] as const) {
     if (props[k] === undefined) errors.push(new TemplateError(joinPath(p, k), `is required`));
@@ -240,14 +273,17 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
       const pref = props.DeploymentPreference;
       if (pref !== undefined) {
         const dp = deploymentPreference(pref, joinPath(p, 'DeploymentPreference'), input);
-        if (dp) aliasRes.Metadata = { 'Nimbus::DeploymentPreference': dp };
+        if (dp) {
+          aliasRes.Metadata = { 'Nimbus::DeploymentPreference': dp };
+          gradual = true;
+        }
       }
       add(aliasId, aliasRes, joinPath(p, 'AutoPublishAlias'));
       shortcuts.set(`${id}.Alias`, aliasId);
       shortcuts.set(`${id}.Version`, versionId);
       target = { Ref: aliasId };
     }
-  } else if (props.DeploymentPreference !== undefined) {
+  } else if (props.DeploymentPreference !== undefined && !preferenceDisabled(props.DeploymentPreference, input)) {
     errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias (traffic shifts between alias versions)'));
   }
 
@@ -270,6 +306,14 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
       scheduleRule(`${id}${evId}`, evProps, ep, target, add, input);
     },
   });
+  return gradual;
+}
+
+/** `DeploymentPreference: {Enabled: false}` turns the preference off (SAM then needs no alias for it). */
+function preferenceDisabled(pref: Json, input: TransformInput): boolean {
+  if (!isObj(pref) || pref.Enabled === undefined) return false;
+  const enabled = input.tryResolve ? input.tryResolve(pref.Enabled) : pref.Enabled;
+  return enabled === false || enabled === 'false';
 }
 
 function deploymentPreference(pref: Json, path: string, input: TransformInput): Obj | undefined {
@@ -277,7 +321,10 @@ function deploymentPreference(pref: Json, path: string, input: TransformInput): 
     input.errors.push(new TemplateError(path, 'must be a mapping with a Type'));
     return undefined;
   }
-  if (pref.Enabled !== undefined && input.resolve(pref.Enabled, joinPath(path, 'Enabled')) === false) return undefined;
+  if (pref.Enabled !== undefined) {
+    const enabled = input.resolve(pref.Enabled, joinPath(path, 'Enabled'));
+    if (enabled === false || enabled === 'false') return undefined;
+  }
   const type = input.resolve(pref.Type ?? null, joinPath(path, 'Type'));
   if (typeof type !== 'string' || !DEPLOYMENT_TYPES.has(type)) {
     input.errors.push(new TemplateError(joinPath(path, 'Type'), `must be one of ${[...DEPLOYMENT_TYPES].join(', ')}; got ${JSON.stringify(type)}`));

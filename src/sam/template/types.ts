@@ -67,6 +67,14 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::ApiGateway::RequestValidator': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ValidateRequestBody', 'ValidateRequestParameters'], attributes: ['RequestValidatorId'], replaceOn: ['RestApiId'] },
   'AWS::ApiGateway::Model': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ContentType', 'Description', 'Schema'], attributes: [], replaceOn: ['RestApiId', 'Name', 'ContentType'] },
   'AWS::ApiGateway::GatewayResponse': { required: ['RestApiId', 'ResponseType'], known: ['RestApiId', 'ResponseType', 'StatusCode', 'ResponseParameters', 'ResponseTemplates'], attributes: [], replaceOn: ['RestApiId', 'ResponseType'] },
+  // Recorded only: gradual deployments are driven by the deployer against Nimbus's CodeDeploy hook API.
+  'AWS::CodeDeploy::Application': { required: [], known: ['ApplicationName', 'ComputePlatform', 'Tags'], attributes: [], replaceOn: ['ApplicationName', 'ComputePlatform'] },
+  'AWS::CodeDeploy::DeploymentGroup': {
+    required: ['ApplicationName', 'ServiceRoleArn'],
+    known: ['ApplicationName', 'ServiceRoleArn', 'DeploymentGroupName', 'DeploymentConfigName', 'DeploymentStyle', 'AlarmConfiguration', 'AutoRollbackConfiguration', 'Tags'],
+    attributes: [],
+    replaceOn: ['ApplicationName', 'DeploymentGroupName'],
+  },
   // No IAM in Nimbus: a role is recorded so `!GetAtt FnRole.Arn` resolves to a well-formed ARN.
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
