@@ -26,14 +26,18 @@ interface RequestHead {
   readonly reply?: unknown;
 }
 
-/** Encodes one Nimbus → runtime frame. */
-export function encodeFrame(head: unknown, body: Buffer | string): Buffer[] {
-  const headBytes = Buffer.from(JSON.stringify(head), 'utf8');
-  const bodyBytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const prefix = Buffer.allocUnsafe(PREFIX_BYTES);
-  prefix.writeUInt32BE(headBytes.length, 0);
-  prefix.writeUInt32BE(bodyBytes.length, 4);
-  return [prefix, headBytes, bodyBytes];
+/** Encodes one Nimbus → runtime frame, in one buffer (one write). */
+export function encodeFrame(head: unknown, body: Buffer | string): Buffer {
+  const headText = JSON.stringify(head);
+  const headLength = Buffer.byteLength(headText);
+  const bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  const frame = Buffer.allocUnsafe(PREFIX_BYTES + headLength + bodyLength);
+  frame.writeUInt32BE(headLength, 0);
+  frame.writeUInt32BE(bodyLength, 4);
+  frame.write(headText, PREFIX_BYTES, 'utf8');
+  if (typeof body === 'string') frame.write(body, PREFIX_BYTES + headLength, 'utf8');
+  else body.copy(frame, PREFIX_BYTES + headLength);
+  return frame;
 }
 
 export class RuntimeChannel {
@@ -175,12 +179,6 @@ export class RuntimeChannel {
   }
 
   private write(head: unknown, body: Buffer | string): void {
-    if (this.socket.destroyed) return;
-    const [prefix, headBytes, bodyBytes] = encodeFrame(head, body);
-    this.socket.cork();
-    this.socket.write(prefix!);
-    this.socket.write(headBytes!);
-    this.socket.write(bodyBytes!);
-    this.socket.uncork();
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(head, body));
   }
 }

@@ -71,16 +71,19 @@ function readFrame() {
 
 /** One Runtime API request; with `answered`, resolves with { status, headers, body }. */
 function request(head, body, answered) {
-  const headBytes = Buffer.from(JSON.stringify(answered && head.op !== 'next' && head.op !== 'claim' ? { ...head, reply: true } : head));
-  const bodyBytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
-  const prefix = Buffer.allocUnsafe(8);
-  prefix.writeUInt32BE(headBytes.length, 0);
-  prefix.writeUInt32BE(bodyBytes.length, 4);
+  const headText = JSON.stringify(answered && head.op !== 'next' && head.op !== 'claim' ? { ...head, reply: true } : head);
+  const headLength = Buffer.byteLength(headText);
+  const text = typeof body === 'string';
+  const bodyLength = body === undefined ? 0 : text ? Buffer.byteLength(body) : body.length;
+  const frame = Buffer.allocUnsafe(8 + headLength + bodyLength);
+  frame.writeUInt32BE(headLength, 0);
+  frame.writeUInt32BE(bodyLength, 4);
+  frame.write(headText, 8, 'utf8');
+  if (text) frame.write(body, 8 + headLength, 'utf8');
+  else if (body !== undefined) body.copy(frame, 8 + headLength);
   // Requests made in one turn leave in one write (a result and the next poll wake Nimbus once).
   channel.cork();
-  channel.write(prefix);
-  channel.write(headBytes);
-  channel.write(bodyBytes);
+  channel.write(frame);
   process.nextTick(() => channel.uncork());
   if (!answered) return undefined;
   return new Promise((resolve, reject) => {
