@@ -291,7 +291,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     api(evId, ep, path, method, evProps) {
       const api = apiFor(evProps, joinPath(ep, 'Properties'));
       if (!api) return;
-      api.addLambdaRoute(path, method.toLowerCase(), target, isObj(evProps.Auth) ? evProps.Auth : undefined, joinPath(ep, 'Properties'));
+      api.addLambdaRoute(path, method.toLowerCase(), target, isObj(evProps.Auth) ? evProps.Auth : undefined, joinPath(ep, 'Properties'), evProps);
       add(`${id}${evId}Permission${api.stageSuffix()}`, {
         Type: 'AWS::Lambda::Permission',
         Properties: {
@@ -503,6 +503,7 @@ class ApiBuild {
     this.body = isObj(body) ? structuredClone(body) : { swagger: '2.0', info: { version: '1.0', title: props.Name ?? { Ref: 'AWS::StackName' } }, paths: {} };
     if (!isObj(this.body.paths)) this.body.paths = {};
     this.applyAuth();
+    this.applyModels();
   }
 
   stageSuffix(): string {
@@ -588,7 +589,7 @@ class ApiBuild {
   }
   private readonly merged = new Set<string>();
 
-  addLambdaRoute(apiPath: string, method: string, target: Json, eventAuth: Obj | undefined, path: string) {
+  addLambdaRoute(apiPath: string, method: string, target: Json, eventAuth: Obj | undefined, path: string, evProps: Obj = {}) {
     const op: Obj = {
       responses: {},
       'x-amazon-apigateway-integration': {
@@ -598,11 +599,92 @@ class ApiBuild {
         passthroughBehavior: 'when_no_match',
       },
     };
-    const params = [...apiPath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => ({ name: m[1]!, in: 'path', required: true, type: 'string' }));
+    const params: Json[] = [...apiPath.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => ({ name: m[1]!, in: 'path', required: true, type: 'string' }));
     if (params.length) op.parameters = params;
+    this.requestShape(op, evProps, path);
     const security = this.security(eventAuth, path);
     if (security) op.security = security;
     this.operation(apiPath, method, op, path);
+  }
+
+  private get openApi3(): boolean {
+    return typeof this.body.openapi === 'string';
+  }
+
+  /** The Api's `Models` become the body's schema definitions, under lower-case names as SAM writes them. */
+  private applyModels() {
+    const models = this.props.Models;
+    if (models === undefined) return;
+    if (!isObj(models)) {
+      this.input.errors.push(new TemplateError(joinPath(this.path, 'Models'), 'must be a mapping of model name to JSON schema'));
+      return;
+    }
+    let defs: Obj;
+    if (this.openApi3) {
+      const components = (isObj(this.body.components) ? this.body.components : (this.body.components = {})) as Obj;
+      defs = (isObj(components.schemas) ? components.schemas : (components.schemas = {})) as Obj;
+    } else defs = (isObj(this.body.definitions) ? this.body.definitions : (this.body.definitions = {})) as Obj;
+    for (const [name, schema] of Object.entries(models)) {
+      if (!isObj(schema)) this.input.errors.push(new TemplateError(joinPath(joinPath(this.path, 'Models'), name), 'must be a JSON schema (a mapping)'));
+      else defs[name.toLowerCase()] = schema;
+    }
+  }
+
+  /** An Api event's `RequestModel` and `RequestParameters`: the operation's body model, its
+   * parameters and the request validator that checks them (SAM's validator names). */
+  private requestShape(op: Obj, evProps: Obj, path: string) {
+    const params = (op.parameters ?? []) as Json[];
+    let validateBody: Json | undefined;
+    let validateParams: Json | undefined;
+    const rm = evProps.RequestModel;
+    if (rm !== undefined) {
+      const rp = joinPath(path, 'RequestModel');
+      if (!isObj(rm) || typeof rm.Model !== 'string') {
+        this.input.errors.push(new TemplateError(rp, 'must be a mapping with Model (the name of one of the API\'s Models)'));
+        return;
+      }
+      const name = rm.Model.toLowerCase();
+      const defs = this.openApi3 ? ((this.body.components as Obj | undefined)?.schemas as Obj | undefined) : (this.body.definitions as Obj | undefined);
+      if (!defs || !isObj(defs) || !(name in defs)) {
+        this.input.errors.push(new TemplateError(joinPath(rp, 'Model'), `Unable to find Model with name '${rm.Model}' in the API's Models`));
+        return;
+      }
+      if (this.openApi3) {
+        op.requestBody = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } }, ...(rm.Required !== undefined ? { required: rm.Required } : {}) };
+      } else {
+        params.push({ in: 'body', name, ...(rm.Required !== undefined ? { required: rm.Required } : {}), schema: { $ref: `#/definitions/${name}` } });
+      }
+      validateBody = rm.ValidateBody;
+      validateParams = rm.ValidateParameters;
+    }
+    const rps = evProps.RequestParameters;
+    if (rps !== undefined) {
+      if (!Array.isArray(rps)) this.input.errors.push(new TemplateError(joinPath(path, 'RequestParameters'), 'must be a list of method.request.(header|querystring|path).<name> entries'));
+      else {
+        for (const [i, entry] of rps.entries()) {
+          const ep = `${joinPath(path, 'RequestParameters')}[${i}]`;
+          const [key, opts]: [string | undefined, Json] = typeof entry === 'string' ? [entry, {}] : isObj(entry) && Object.keys(entry).length === 1 ? Object.entries(entry)[0]! : [undefined, {}];
+          const m = typeof key === 'string' ? /^method\.request\.(header|querystring|path)\.(.+)$/.exec(key) : null;
+          if (!m) {
+            this.input.errors.push(new TemplateError(ep, 'must be method.request.header.<name>, method.request.querystring.<name> or method.request.path.<name>'));
+            continue;
+          }
+          const where = m[1] === 'querystring' ? 'query' : m[1]!;
+          if (where === 'path' && params.some((x) => isObj(x) && x.in === 'path' && x.name === m[2])) continue;
+          params.push({ name: m[2]!, in: where, ...(isObj(opts) && opts.Required !== undefined ? { required: opts.Required } : {}), type: 'string' });
+        }
+      }
+    }
+    if (params.length) op.parameters = params;
+    // SAM adds a validator only when ValidateBody or ValidateParameters is given; the other defaults to false.
+    if (validateBody !== undefined || validateParams !== undefined) {
+      const body = validateBody === true;
+      const parameters = validateParams === true;
+      const name = body && parameters ? 'body-and-params' : body ? 'body-only' : parameters ? 'params-only' : 'no-validation';
+      const validators = (isObj(this.body['x-amazon-apigateway-request-validators']) ? this.body['x-amazon-apigateway-request-validators'] : (this.body['x-amazon-apigateway-request-validators'] = {})) as Obj;
+      validators[name] = { validateRequestBody: body, validateRequestParameters: parameters };
+      op['x-amazon-apigateway-request-validator'] = name;
+    }
   }
 
   addStatesRoute(apiPath: string, method: string, stateMachine: Json, path: string) {
