@@ -222,9 +222,15 @@ function definitionString(props: Props): string {
   return text;
 }
 
+function stateMachineName(logicalId: string): string {
+  const suffix = randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(12, 'x').slice(0, 12);
+  return `${logicalId.slice(0, 80 - 13)}-${suffix}`;
+}
+
 const stateMachine: Provisioner = {
   async create(ctx, logicalId, props) {
-    const name = props.StateMachineName ?? physicalName(ctx.stackName, logicalId, 80);
+    // CloudFormation names a state machine `<LogicalId>-<random>` (no stack prefix), unlike functions.
+    const name = props.StateMachineName ?? stateMachineName(logicalId);
     const out = await ctx.clients.sfn.send(new CreateStateMachineCommand({
       name,
       definition: definitionString(props),
