@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { TemplateError, TemplateErrors } from './template/errors.js';
 import { loadTemplate, planTemplate } from './template/plan.js';
+import { rebaseIncludes } from './template/include.js';
 import type { Json } from './template/yaml.js';
 import { TOOL_DIRS } from './tool-dirs.js';
 
@@ -80,6 +81,7 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
     }
   }
   if (isObj(t.Globals) && isObj(t.Globals.Function) && typeof t.Globals.Function.CodeUri === 'string') delete t.Globals.Function.CodeUri;
+  rebaseIncludes(t, srcDir, buildDir);
   const out = join(buildDir, 'template.yaml');
   writeFileSync(out, stringify(t, { lineWidth: 0 }));
   return out;

@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { GetModelsCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { buildCommand } from '../../src/sam/build.js';
@@ -227,6 +227,22 @@ describe('request validation with SAM Models (serverless-patterns apigw-data-val
     const apiId = /execute-api\/(\w+)\//.exec(app.api!)![1]!;
     const models = await clients.apigw.send(new GetModelsCommand({ restApiId: apiId }));
     expect(models.items!.map((m) => m.name)).toContain('vehicle');
+  });
+});
+
+describe('JSON to XML with a VTL response template (serverless-patterns apigw-lambda-json-xml-vtl-transformation)', () => {
+  it("the API's own non-proxy integration answers XML made from the function's JSON", async () => {
+    const app = await buildAndDeploy(checkout('apigw-json-to-xml'), 'xml');
+    expect(app.output('MyLambdaFunction')).toBe('MyLambdaFunction');
+    const r = await get(`${app.api}details`);
+    expect(r.status).toBe(200);
+    const xml = r.text.replace(/>\s+</g, '><').trim();
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?><getPetDetails>/);
+    expect(xml).toMatch(/<response\s+action="RETRIEVE" status="available"\/>/);
+    expect(xml).toContain('<category name="string"/>');
+    expect(xml).toContain('<tag name = "photoUrls">string</tag><tag name = "location">string</tag></tags></getPetDetails>');
+    const groups = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'MyApi-Access-Logs' }));
+    expect(groups.logGroups?.[0]).toMatchObject({ logGroupName: 'MyApi-Access-Logs', retentionInDays: 1 });
   });
 });
 

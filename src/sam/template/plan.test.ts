@@ -270,3 +270,144 @@ Resources:
     expect(plan(t, { On: 'yes' }).resources.length).toBeGreaterThan(6);
   });
 });
+
+describe('what real SAM apps rely on', () => {
+  const byId = (p: ReturnType<typeof plan>, id: string) => p.resources.find((r) => r.logicalId === id);
+
+  it('an explicit DefinitionBody is left as written by Api events; MergeDefinitions writes them in', () => {
+    const tpl = (merge: string) => `${FN}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+${merge}      DefinitionBody:
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        paths:
+          /pets:
+            get:
+              x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 200}'}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /pets, Method: get}}
+        Put: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /other, Method: put}}
+`;
+    const own = plan(tpl(''));
+    const paths = (byId(own, 'Api')!.properties.Body as { paths: Record<string, Record<string, { 'x-amazon-apigateway-integration': { type: string } }>> }).paths;
+    expect(Object.keys(paths)).toEqual(['/pets']);
+    expect(paths['/pets']!.get!['x-amazon-apigateway-integration'].type).toBe('mock');
+    expect(byId(own, 'FnGetPermissiondev')).toBeTruthy();
+    const merged = plan(tpl('      MergeDefinitions: true\n'));
+    expect(Object.keys((byId(merged, 'Api')!.properties.Body as { paths: object }).paths).sort()).toEqual(['/other', '/pets']);
+  });
+
+  it('AWS::Include splices a local file in before the SAM transform', () => {
+    const d = dir({
+      'template.yaml': `${FN}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters: {Location: api/openapi.yaml}
+`,
+      'api/openapi.yaml': "openapi: 3.0.1\ninfo: {title: inc, version: '1'}\npaths:\n  /x:\n    get:\n      x-amazon-apigateway-integration:\n        type: mock\n        uri: !Sub 'arn:\\${AWS::Partition}:x'\n",
+    });
+    const p = planTemplate({ templatePath: join(d, 'template.yaml'), stackName: 'st', region: 'us-east-1', accountId: '000000000000', overrides: new Map() });
+    const body = byId(p, 'Api')!.properties.Body as { openapi: string; paths: Record<string, unknown> };
+    expect(body.openapi).toBe('3.0.1');
+    expect(Object.keys(body.paths)).toEqual(['/x']);
+    expect(planError(`${FN}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      DefinitionBody: {'Fn::Transform': {Name: AWS::Include, Parameters: {Location: s3://bucket/api.yaml}}}
+`)).toMatch(/Resources\.Api\.Properties\.DefinitionBody\.Fn::Transform\.Parameters\.Location: s3:\/\/bucket\/api\.yaml: S3 locations are not supported/);
+  });
+
+  it('no CodeUri means the template folder; a disabled DeploymentPreference needs no alias; CodeDeploy names resolve', () => {
+    const p = plan(`${FN}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: src/index.handler
+      Runtime: nodejs20.x
+      AutoPublishAlias: live
+      DeploymentPreference: {Type: AllAtOnce}
+  Hook:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: src/index.handler
+      Runtime: nodejs20.x
+      DeploymentPreference: {Enabled: false}
+      Environment:
+        Variables:
+          APP: !Ref ServerlessDeploymentApplication
+          GROUP: !Ref FnDeploymentGroup
+`);
+    expect((byId(p, 'Fn')!.properties.Code as Record<string, string>)['Nimbus::CodePath']).toMatch(/case-\w+$/);
+    expect(byId(p, 'ServerlessDeploymentApplication')!.type).toBe('AWS::CodeDeploy::Application');
+    expect(byId(p, 'FnDeploymentGroup')!.type).toBe('AWS::CodeDeploy::DeploymentGroup');
+    expect(byId(p, 'HookDeploymentGroup')).toBeUndefined();
+  });
+
+  it('Api Models and an event RequestModel become a body parameter and a request validator', () => {
+    const p = plan(`${FN}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Models:
+        Pet: {type: object, required: [name]}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /pets
+            Method: post
+            RequestModel: {Model: Pet, Required: true, ValidateBody: true}
+            RequestParameters: [method.request.header.X-Trace, {method.request.querystring.page: {Required: true}}]
+`);
+    const body = byId(p, 'Api')!.properties.Body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(body.definitions).toEqual({ pet: { type: 'object', required: ['name'] } });
+    expect(body['x-amazon-apigateway-request-validators']).toEqual({ 'body-only': { validateRequestBody: true, validateRequestParameters: false } });
+    const op = body.paths['/pets'].post;
+    expect(op['x-amazon-apigateway-request-validator']).toBe('body-only');
+    expect(op.parameters).toEqual([
+      { in: 'body', name: 'pet', required: true, schema: { $ref: '#/definitions/pet' } },
+      { name: 'X-Trace', in: 'header', type: 'string' },
+      { name: 'page', in: 'query', required: true, type: 'string' },
+    ]);
+    expect(planError(`${FN}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Post: {Type: Api, Properties: {Path: /p, Method: post, RequestModel: {Model: Nope}}}
+`)).toMatch(/RequestModel\.Model: Unable to find Model with name 'Nope'/);
+  });
+});

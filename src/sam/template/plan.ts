@@ -12,6 +12,7 @@ import { parseSchedule } from '../schedule.js';
 import { TYPES } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 import { TOOL_DIRS } from '../tool-dirs.js';
+import { expandIncludes } from './include.js';
 
 type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -67,8 +68,8 @@ export function loadTemplate(templatePath: string): Obj {
 export function planTemplate(opts: PlanOptions): Plan {
   const templatePath = resolve(opts.templatePath);
   const templateDir = dirname(templatePath);
-  const t = loadTemplate(templatePath);
   const errors: TemplateError[] = [];
+  const t = expandIncludes(loadTemplate(templatePath), templateDir, errors) as Obj;
   const err = (path: string, msg: string) => errors.push(new TemplateError(path, msg));
 
   for (const k of Object.keys(t)) if (!TOP_LEVEL.has(k)) err(k, 'is not a valid template section');

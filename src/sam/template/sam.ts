@@ -471,6 +471,8 @@ function forEachEvent(
   }
 }
 
+const HTTP_VERBS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method']);
+
 const API_PROPS = new Set(['StageName', 'Variables', 'Auth', 'Cors', 'DefinitionBody', 'DefinitionUri', 'MethodSettings', 'CanarySetting', 'Name', 'Description', 'EndpointConfiguration', 'BinaryMediaTypes', 'TracingEnabled', 'CacheClusterEnabled', 'CacheClusterSize', 'OpenApiVersion', 'GatewayResponses', 'Tags', 'AccessLogSetting', 'MinimumCompressionSize', 'ApiKeySourceType', 'Models', 'DisableExecuteApiEndpoint', 'AlwaysDeploy', 'Domain', 'FailOnWarnings', 'Mode', 'MergeDefinitions', 'PropagateTags']);
 
 /** Builds one REST API (explicit AWS::Serverless::Api or the implicit ServerlessRestApi) as an
@@ -501,6 +503,10 @@ class ApiBuild {
     }
     if (body !== undefined && !isObj(body)) errors.push(new TemplateError(joinPath(path, 'DefinitionBody'), 'must be an OpenAPI document (a mapping)'));
     this.body = isObj(body) ? structuredClone(body) : { swagger: '2.0', info: { version: '1.0', title: props.Name ?? { Ref: 'AWS::StackName' } }, paths: {} };
+    // SAM writes events into the definition only when it generated it, or when asked to merge: an
+    // API described by its own OpenAPI document must already describe every event's operation.
+    const merge = props.MergeDefinitions === undefined ? false : input.tryResolve ? input.tryResolve(props.MergeDefinitions) : props.MergeDefinitions;
+    this.managed = body === undefined || merge === true || merge === 'true';
     if (!isObj(this.body.paths)) this.body.paths = {};
     this.applyAuth();
     this.applyModels();
@@ -559,7 +565,8 @@ class ApiBuild {
   }
 
   private readonly authorizerFunctions: Array<[string, Json]> = [];
-  private readonly corsPaths = new Set<string>();
+  /** Whether events add their operations to the definition (see the constructor). */
+  private readonly managed: boolean;
 
   private security(eventAuth: Obj | undefined, path: string): Json[] | undefined {
     const auth = this.auth();
@@ -585,11 +592,11 @@ class ApiBuild {
     }
     this.merged.add(`${apiPath} ${verb}`);
     item[verb] = op;
-    this.corsPaths.add(apiPath);
   }
   private readonly merged = new Set<string>();
 
   addLambdaRoute(apiPath: string, method: string, target: Json, eventAuth: Obj | undefined, path: string, evProps: Obj = {}) {
+    if (!this.managed) return;
     const op: Obj = {
       responses: {},
       'x-amazon-apigateway-integration': {
@@ -688,6 +695,7 @@ class ApiBuild {
   }
 
   addStatesRoute(apiPath: string, method: string, stateMachine: Json, path: string) {
+    if (!this.managed) return;
     const op: Obj = {
       responses: { '200': { description: 'OK' }, '400': { description: 'Bad Request' } },
       'x-amazon-apigateway-integration': {
@@ -718,10 +726,12 @@ class ApiBuild {
     if (c.MaxAge !== undefined) params['method.response.header.Access-Control-Max-Age'] = typeof c.MaxAge === 'string' ? c.MaxAge : `'${String(c.MaxAge)}'`;
     if (c.AllowCredentials === true) params['method.response.header.Access-Control-Allow-Credentials'] = "'true'";
     const paths = this.body.paths as Obj;
-    for (const p of this.corsPaths) {
-      const item = paths[p] as Obj;
+    // Every path of the definition, the document's own ones included (as SAM adds CORS).
+    for (const p of Object.keys(paths)) {
+      const item = paths[p];
+      if (!isObj(item)) continue;
       if (item.options !== undefined) continue;
-      const verbs = Object.keys(item).filter((v) => v !== 'parameters').map((v) => (v === 'x-amazon-apigateway-any-method' ? 'DELETE,GET,HEAD,PATCH,POST,PUT' : v.toUpperCase()));
+      const verbs = Object.keys(item).filter((v) => HTTP_VERBS.has(v)).map((v) => (v === 'x-amazon-apigateway-any-method' ? 'DELETE,GET,HEAD,PATCH,POST,PUT' : v.toUpperCase()));
       const methods = c.AllowMethods ?? `'${[...new Set([...verbs.join(',').split(','), 'OPTIONS'])].sort().join(',')}'`;
       const headers: Obj = {};
       const rp: Obj = { ...params, 'method.response.header.Access-Control-Allow-Methods': methods };
