@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import { GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { makeClients, type Clients } from './deploy/clients.js';
 import { deployStack, describe } from './deploy/deployer.js';
@@ -52,20 +53,29 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-function routesOf(record: StackRecord): Route[] {
+/** Every method of every deployed API stage: stages are Stage resources, or Deployments with a
+ * StageName (raw CloudFormation templates). The methods come from the API itself, so APIs built from
+ * AWS::ApiGateway::Resource/Method are served as well as those imported from an OpenAPI body. */
+async function routesOf(record: StackRecord, clients: Clients): Promise<Route[]> {
   const routes: Route[] = [];
+  const stages: Array<{ apiId: string; stage: string }> = [];
   for (const rec of Object.values(record.resources)) {
-    if (rec.type !== 'AWS::ApiGateway::Stage') continue;
-    const apiId = String(rec.properties.RestApiId);
-    const api = Object.values(record.resources).find((r) => r.type === 'AWS::ApiGateway::RestApi' && r.physicalId === apiId);
-    const paths = ((api?.properties.Body as { paths?: Record<string, Record<string, unknown>> } | undefined)?.paths) ?? {};
-    for (const [path, item] of Object.entries(paths)) {
-      const re = pathPattern(path);
-      for (const verb of Object.keys(item)) {
-        const method = verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase();
-        routes.push({ apiId, stage: rec.physicalId, method, pattern: re, path });
-      }
+    if (rec.type === 'AWS::ApiGateway::Stage') stages.push({ apiId: String(rec.properties.RestApiId), stage: rec.physicalId });
+    else if (rec.type === 'AWS::ApiGateway::Deployment' && typeof rec.properties.StageName === 'string' && rec.properties.StageName) {
+      stages.push({ apiId: String(rec.properties.RestApiId), stage: rec.properties.StageName });
     }
+  }
+  for (const { apiId, stage } of stages) {
+    let position: string | undefined;
+    do {
+      const page = await clients.apigw.send(new GetResourcesCommand({ restApiId: apiId, limit: 500, position }));
+      for (const r of page.items ?? []) {
+        if (!r.path) continue;
+        const re = pathPattern(r.path);
+        for (const verb of Object.keys(r.resourceMethods ?? {})) routes.push({ apiId, stage, method: verb.toUpperCase(), pattern: re, path: r.path });
+      }
+      position = page.position;
+    } while (position);
   }
   return routes;
 }
@@ -84,7 +94,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
   const deploy = async () => {
     if (built && existsSync(sourceTemplate)) await buildTemplate(sourceTemplate, { out: () => undefined, err: io.err });
     const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch, envVars: readEnvVars(opts.envVars) });
-    routes = routesOf(res.record);
+    routes = await routesOf(res.record, clients);
     // Schedules on state machines fire while the local API runs (function targets fire inside Nimbus).
     schedules?.stop();
     schedules = startSchedules({ clients, record: res.record, log: io.err });

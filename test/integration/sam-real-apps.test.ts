@@ -15,6 +15,7 @@ import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
+import { startApi } from '../../src/sam/start-api.js';
 import type { Io } from '../../src/sam/cli-io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-'));
@@ -208,6 +209,19 @@ describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serve
     const broken = await get(app.api!, { headers: { authorizationToken: 'something else' } });
     expect(broken.status).toBe(500);
     expect(JSON.parse(broken.text)).toEqual({ message: null });
+  });
+
+  it('`nimbus local start-api` serves the same raw-CloudFormation API on a local port', async () => {
+    const local = await startApi({ cwd: checkout('apigw-lambda-authorizer'), port: 0, host: '127.0.0.1' }, capture());
+    try {
+      expect((await get(`${local.url}/`, { headers: { authorizationToken: 'Bearer allow' } })).status).toBe(200);
+      expect((await get(`${local.url}/`, { headers: { authorizationToken: 'Bearer deny' } })).status).toBe(403);
+      const missing = await get(`${local.url}/nope`);
+      expect(missing.status).toBe(403);
+      expect(JSON.parse(missing.text)).toEqual({ message: 'Missing Authentication Token' });
+    } finally {
+      await local.stop();
+    }
   });
 });
 
