@@ -186,6 +186,20 @@ describe('Express workflow to Lambda with logging (serverless-patterns sfn-lambd
   });
 });
 
+describe('REST API starting an Express workflow synchronously (serverless-patterns step-function-sync-rest-api)', () => {
+  it('POST / answers the finished workflow; the OpenAPI document came in through AWS::Include', async () => {
+    const dir = checkout('sfn-sync-rest-api');
+    const built = capture();
+    expect(await buildCommand({ cwd: dir, templateFile: join(dir, 'template.yml') }, built), built.stderr.join('\n')).toBe(0);
+    const io = capture();
+    expect(await deployCommand({ cwd: dir, stackName: 'sync-api', endpointUrl: nimbus.endpoint }, io), io.stderr.join('\n')).toBe(0);
+    const api = /^API RestApiforSyncWFdevStage: (\S+)$/m.exec(io.stdout.join('\n'))![1]!;
+    const r = await get(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"order": 7}' });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text)).toEqual({ status: 'SUCCEEDED', output: 'World' });
+  });
+});
+
 describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serverless-patterns apigw-lambda-authorizer)', () => {
   it('allows, denies, rejects and fails by token as API Gateway does', async () => {
     const app = await buildAndDeploy(checkout('apigw-lambda-authorizer'), 'authorizer');
