@@ -202,6 +202,22 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect([p.initDurationMs, q.initDurationMs].filter((d) => d !== undefined)).toHaveLength(1);
   });
 
+  it('starts a bounded number of environments at once; a burst reuses those that free up', async () => {
+    const bounded = setup({ maxColdStarts: 1 });
+    try {
+      const code = writeCode(bounded.dataDir, { 'index.mjs': `const id = Math.random(); export const handler = async (e) => ({ id, n: e.n });` });
+      const img = image(code);
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => bounded.pool.invoke(request(img, { n }))));
+      expect(results.map((r) => json(r.payload).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      const environments = new Set(results.map((r) => json(r.payload).id));
+      expect(environments.size).toBeLessThan(8);
+      const stats = (bounded.pool as unknown as { stats(): { idle: number; busy: number } }).stats();
+      expect(stats.idle + stats.busy).toBe(environments.size);
+    } finally {
+      await bounded.dispose();
+    }
+  });
+
   it('retire stops the environments of a function; the next invocation is cold', async () => {
     const code = writeCode(env.dataDir, { 'index.mjs': `const id = Math.random(); export const handler = async () => id;` });
     const img = image(code);

@@ -90,6 +90,8 @@ export class Environment implements RuntimeApiHandler {
   /** Called once the environment can take another invocation, or when it died. */
   onIdle?: (env: Environment) => void;
   onDead?: (env: Environment) => void;
+  /** Called once, when the function's runtime has initialized (its first poll for an event). */
+  onInitialized?: (env: Environment) => void;
 
   private readonly dir: string;
   private readonly tmpDir: string;
@@ -282,6 +284,7 @@ export class Environment implements RuntimeApiHandler {
     if (this.initDoneAt === undefined && this.image) {
       this.initDoneAt = now();
       clearTimeout(this.initTimer);
+      this.onInitialized?.(this);
     }
     this.parkedNext?.abandon(); // a runtime polls once at a time; an older poll is abandoned
     this.parkedNext = poll;

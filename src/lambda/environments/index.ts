@@ -34,6 +34,8 @@ export interface EnvironmentPoolOptions {
   readonly sparesPerClass?: number;
   /** Runtimes to pre-start a spare for at once (default `['nodejs20.x']`). */
   readonly prewarm?: readonly string[];
+  /** Environments initializing at once, at most (default: the machine's CPUs, at least 2). */
+  readonly maxColdStarts?: number;
   /** Credentials exported to functions (default: test values). */
   readonly credentials?: Credentials;
   /** More host directories no function may see (bwrap only). */
@@ -94,6 +96,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
     idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
     sparesPerClass: options.sparesPerClass ?? 1,
     prewarm: options.prewarm ?? ['nodejs20.x'],
+    ...(options.maxColdStarts !== undefined ? { maxColdStarts: options.maxColdStarts } : {}),
   });
 }
 

@@ -4,6 +4,7 @@
 // Node/Python start-up cost is paid before the invocation that needs it arrives; a class whose
 // cold starts find no spare ready keeps more (up to 4) until the burst is over.
 import { existsSync, accessSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
@@ -29,6 +30,8 @@ export interface PoolSettings {
   readonly sparesPerClass: number;
   /** Runtimes to pre-start one spare for right away. */
   readonly prewarm: readonly string[];
+  /** Environments initializing at once, at most (default: the machine's CPUs, at least 2). */
+  readonly maxColdStarts?: number;
 }
 
 /** Delay before replacing a claimed spare (a typical trivial cold start completes within it). */
@@ -55,6 +58,11 @@ export class Pool implements EnvironmentPool {
   private readonly reaper: NodeJS.Timeout;
   private readonly deps: EnvironmentDeps;
   private closed = false;
+  /** Environments started for a function whose runtime has not initialized yet. */
+  private initializing = 0;
+  private readonly maxColdStarts: number;
+  /** Requests waiting for an idle environment of their image (`key`) or a cold-start slot. */
+  private readonly waiters: { key: string; resolve: (granted: Environment | 'slot') => void; reject: (err: Error) => void }[] = [];
 
   constructor(private readonly settings: PoolSettings) {
     // Leftovers of a Nimbus that was killed: its environments are gone, their files are ours.
@@ -70,6 +78,7 @@ export class Pool implements EnvironmentPool {
       log: settings.log,
       checkPeers: peerCheckAvailable(),
     };
+    this.maxColdStarts = settings.maxColdStarts ?? Math.max(2, availableParallelism());
     const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
     this.reaper = setInterval(() => this.reap(), every);
     this.reaper.unref();
@@ -92,11 +101,49 @@ export class Pool implements EnvironmentPool {
     const image = request.image;
     // A warm environment that died before taking the event hands it back; then try a fresh one.
     for (let attempt = 0; ; attempt++) {
-      const env = (attempt === 0 ? this.takeIdle(image.key) : undefined) ?? (await this.create(image, request));
+      const env = (attempt === 0 ? this.takeIdle(image.key) : undefined) ?? (await this.coldStart(image, request));
       if (!(env instanceof Environment)) return env;
       const result = await env.invoke(request);
       if (result !== RETRY_ELSEWHERE) return result;
     }
+  }
+
+  /**
+   * A new environment for `image`, at most `maxColdStarts` initializing at once: each start costs
+   * Nimbus a spawn and the machine a runtime start-up, and a burst that started one per waiting
+   * request would stall everything (a hiccup at 1,000 req/s once started 48). Past the limit the
+   * request waits for whichever comes first: an environment of its function going idle, or a slot.
+   */
+  private async coldStart(image: FunctionImage, request: InvokeRequest): Promise<Environment | InvokeResult> {
+    while (this.initializing >= this.maxColdStarts) {
+      const granted = await new Promise<Environment | 'slot'>((resolve, reject) => this.waiters.push({ key: image.key, resolve, reject }));
+      if (granted !== 'slot') return granted;
+      if (this.initializing < this.maxColdStarts) break;
+    }
+    this.initializing++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.initializing--;
+      const next = this.waiters.shift();
+      next?.resolve('slot');
+    };
+    const env = await this.create(image, request).catch((err: unknown) => {
+      release();
+      throw err;
+    });
+    if (!(env instanceof Environment) || env.state === 'dead') {
+      release();
+      return env;
+    }
+    env.onInitialized = release;
+    const onDead = env.onDead;
+    env.onDead = (e) => {
+      release();
+      onDead?.(e);
+    };
+    return env;
   }
 
   async retire(accountId: string, region: string, functionName: string): Promise<void> {
@@ -112,6 +159,7 @@ export class Pool implements EnvironmentPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the Lambda environment pool is closed'));
     clearInterval(this.reaper);
     await Promise.all([...this.all].map((env) => env.stop()));
     this.all.clear();
@@ -202,6 +250,11 @@ export class Pool implements EnvironmentPool {
     env.onIdle = (e) => {
       if (this.closed || e.retired || !e.image) {
         void this.drop(e);
+        return;
+      }
+      const waiting = this.waiters.findIndex((w) => w.key === e.image!.key);
+      if (waiting >= 0) {
+        this.waiters.splice(waiting, 1)[0]!.resolve(e);
         return;
       }
       let list = this.idle.get(e.image.key);
