@@ -65,6 +65,13 @@ function scale(value: string): number {
   return n;
 }
 
+const CAPABILITIES = new Set(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND', 'CAPABILITY_RESOURCE_POLICY']);
+/** `--capabilities` values as CloudFormation knows them (a typo is still an error, as with sam). */
+function capabilities(value: string, previous: string[] = []): string[] {
+  if (!CAPABILITIES.has(value)) throw new InvalidArgumentError(`must be one of ${[...CAPABILITIES].join(', ')}`);
+  return [...previous, value];
+}
+
 program
   .command('init')
   .description('create a starter SAM app (a function, an API and a state machine, with tests)')
@@ -91,9 +98,12 @@ program
   .description('build functions into .nimbus-sam/build (TypeScript bundled with esbuild, dependencies installed)')
   .option('-t, --template-file <file>', 'template (default template.yaml)')
   .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .option('-u, --use-container', 'accepted for sam compatibility: no containers, the machine\'s node/python build')
+  .option('--cached', 'accepted for sam compatibility (every build is complete)')
+  .option('-p, --parallel', 'accepted for sam compatibility')
   .action(async (opts: { templateFile?: string; parameterOverrides?: string[] }) => {
     const { buildCommand } = await import('../sam/build.js');
-    process.exitCode = await buildCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+    process.exitCode = await buildCommand({ templateFile: opts.templateFile, parameterOverrides: opts.parameterOverrides }, (await import('../sam/cli-io.js')).consoleIo);
   });
 
 program
@@ -117,10 +127,26 @@ program
   .option('--endpoint-url <url>', 'Nimbus endpoint (default $NIMBUS_ENDPOINT or http://localhost:4566)')
   .option('--region <region>', 'region (default: samconfig.toml, else us-east-1)')
   .option('--no-execute-changeset', 'only print the change set')
+  .option('--fail-on-empty-changeset', 'exit 1 when there is nothing to deploy (the default, as sam)')
+  .option('--no-fail-on-empty-changeset', 'exit 0 when there is nothing to deploy')
   .option('--time-scale <factor>', 'multiply gradual-deployment waits (0.001: 5 minutes → 0.3 s)', scale, 1)
-  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region?: string; executeChangeset: boolean; timeScale: number }) => {
+  // What READMEs pass to `sam deploy`: accepted so their commands work unchanged. Nimbus has no IAM to
+  // acknowledge, uploads nothing to S3 and never prompts.
+  .option('-g, --guided', 'accepted for sam compatibility: nimbus never prompts (stack name defaults to sam-app)')
+  .option('--capabilities <capabilities...>', 'accepted for sam compatibility (CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND, CAPABILITY_RESOURCE_POLICY)', capabilities)
+  .option('--confirm-changeset', 'accepted for sam compatibility (nimbus deploys without asking)')
+  .option('--no-confirm-changeset', 'accepted for sam compatibility')
+  .option('--resolve-s3', 'accepted for sam compatibility (artifacts stay in .nimbus-sam/artifacts)')
+  .option('--s3-bucket <bucket>', 'accepted for sam compatibility (artifacts stay in .nimbus-sam/artifacts)')
+  .option('--s3-prefix <prefix>', 'accepted for sam compatibility')
+  .option('--profile <profile>', 'accepted for sam compatibility (Nimbus accepts any credentials)')
+  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region?: string; executeChangeset: boolean; failOnEmptyChangeset?: boolean; timeScale: number; guided?: boolean }) => {
     const { deployCommand } = await import('../sam/commands.js');
-    process.exitCode = await deployCommand({ ...opts, noExecuteChangeset: !opts.executeChangeset }, (await import('../sam/cli-io.js')).consoleIo);
+    process.exitCode = await deployCommand({
+      stackName: opts.stackName, configEnv: opts.configEnv, configFile: opts.configFile, templateFile: opts.templateFile, parameterOverrides: opts.parameterOverrides,
+      endpointUrl: opts.endpointUrl, region: opts.region, timeScale: opts.timeScale, guided: opts.guided,
+      noExecuteChangeset: !opts.executeChangeset, failOnEmptyChangeset: opts.failOnEmptyChangeset,
+    }, (await import('../sam/cli-io.js')).consoleIo);
   });
 
 program

@@ -38,6 +38,10 @@ export interface DeployCommandOptions extends CommonOptions, ConfigOptions {
   stackName?: string;
   noExecuteChangeset?: boolean;
   timeScale?: number;
+  /** Exit 1 when there is nothing to deploy (sam's default); else samconfig's fail_on_empty_changeset. */
+  failOnEmptyChangeset?: boolean;
+  /** `--guided`: nimbus never prompts; the stack name falls back to sam's guided default, sam-app. */
+  guided?: boolean;
 }
 
 /** Command-line options, completed from samconfig.toml (`sam`'s file) where they were not given. */
@@ -57,7 +61,7 @@ function withSamConfig<T extends CommonOptions & ConfigOptions & { stackName?: s
 export async function deployCommand(given: DeployCommandOptions, io: Io): Promise<number> {
   let opts: DeployCommandOptions & { stackName: string };
   try {
-    opts = withSamConfig(given, 'deploy');
+    opts = withSamConfig(given.guided && !given.stackName && !samConfigFor(given.cwd ?? process.cwd(), 'deploy', given.configEnv ?? 'default', given.configFile ?? 'samconfig.toml').stack_name ? { ...given, stackName: 'sam-app' } : given, 'deploy');
   } catch (err) {
     io.err(`Error: ${(err as Error).message}`);
     return 1;
@@ -73,7 +77,16 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
       });
       if (opts.noExecuteChangeset) {
         io.out('Changeset created (not executed: --no-execute-changeset)');
-        return;
+        return 0;
+      }
+      if (!res.changes.length) {
+        const config = samConfigFor(opts.cwd ?? process.cwd(), 'deploy', opts.configEnv ?? 'default', opts.configFile ?? 'samconfig.toml');
+        const fail = opts.failOnEmptyChangeset ?? (config.fail_on_empty_changeset === undefined ? true : config.fail_on_empty_changeset === true || config.fail_on_empty_changeset === 'true');
+        // As `sam deploy`: an empty change set is an error unless --no-fail-on-empty-changeset.
+        if (fail) {
+          io.err(`Error: No changes to deploy. Stack ${opts.stackName} is up to date`);
+          return 1;
+        }
       }
       if (res.outputs.length) {
         io.out('');
@@ -94,6 +107,7 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
         io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${stage}/`);
       }
       io.out(`Successfully created/updated stack - ${opts.stackName} (${res.status})`);
+      return 0;
     });
   } finally {
     clients.destroy();

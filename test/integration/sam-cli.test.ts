@@ -62,6 +62,22 @@ Resources:
     expect(bad.stderr).toMatch(/Parameters\.B: value "three" of parameter B is not one of AllowedValues \[b, two\]/);
   });
 
+  it("accepts the flags READMEs give `sam deploy` / `sam build`; an empty change set exits 1 unless --no-fail-on-empty-changeset", async () => {
+    expect((await nimbusCli(['build', '--use-container', '--cached'], dir)).code).toBe(0);
+    const first = await nimbusCli(['deploy', '--guided', '--capabilities', 'CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND', '--no-confirm-changeset', '--resolve-s3', '--endpoint-url', nimbus.endpoint], dir);
+    expect(first.stderr).toBe('');
+    expect(first).toMatchObject({ code: 0, stdout: expect.stringMatching(/Successfully created\/updated stack - sam-app \(CREATE_COMPLETE\)/) });
+    const same = await nimbusCli(['deploy', '--stack-name', 'sam-app', '--endpoint-url', nimbus.endpoint], dir);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/^Error: No changes to deploy\. Stack sam-app is up to date$/m);
+    expect((await nimbusCli(['deploy', '--stack-name', 'sam-app', '--no-fail-on-empty-changeset', '--endpoint-url', nimbus.endpoint], dir)).code).toBe(0);
+    const typo = await nimbusCli(['deploy', '--stack-name', 'sam-app', '--capabilities', 'CAPABILITY_IM', '--endpoint-url', nimbus.endpoint], dir);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/must be one of CAPABILITY_IAM/);
+    expect((await nimbusCli(['delete', '--stack-name', 'sam-app', '--no-prompts', '--endpoint-url', nimbus.endpoint], dir)).code).toBe(0);
+    rmSync(join(dir, '.nimbus-sam', 'build'), { recursive: true, force: true });
+  });
+
   it('deploy with --parameter-overrides (several pairs), --no-execute-changeset, then for real; delete', async () => {
     const preview = await nimbusCli(['deploy', '--stack-name', 'cli', '--no-execute-changeset'], dir, { NIMBUS_ENDPOINT: nimbus.endpoint });
     expect(preview.code).toBe(0);
