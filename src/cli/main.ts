@@ -88,9 +88,10 @@ program
   .description('check a SAM/CloudFormation template without deploying anything')
   .option('-t, --template-file <file>', 'template (default template.yaml)')
   .option('--parameter-overrides <values...>', 'Key=Value pairs')
+  .option('--lint', 'accepted for sam compatibility (every resource\'s properties are always checked)')
   .action(async (opts: { templateFile?: string; parameterOverrides?: string[] }) => {
     const { validateCommand } = await import('../sam/commands.js');
-    process.exitCode = await validateCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+    process.exitCode = await validateCommand({ templateFile: opts.templateFile, parameterOverrides: opts.parameterOverrides }, (await import('../sam/cli-io.js')).consoleIo);
   });
 
 program

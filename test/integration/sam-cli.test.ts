@@ -63,6 +63,7 @@ Resources:
   });
 
   it("accepts the flags READMEs give `sam deploy` / `sam build`; an empty change set exits 1 unless --no-fail-on-empty-changeset", async () => {
+    expect((await nimbusCli(['validate', '--lint'], dir)).code).toBe(0);
     expect((await nimbusCli(['build', '--use-container', '--cached'], dir)).code).toBe(0);
     const first = await nimbusCli(['deploy', '--guided', '--capabilities', 'CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND', '--no-confirm-changeset', '--resolve-s3', '--endpoint-url', nimbus.endpoint], dir);
     expect(first.stderr).toBe('');
