@@ -16,6 +16,8 @@ type Input = Record<string, unknown>;
 const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+/** Step Functions targets: a state machine (started with StartExecution, the target's input as input). */
+export const STATES_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9-_]{1,80}$/;
 /** AWS: at most 5 targets per rule. */
 const MAX_TARGETS = 5;
 
@@ -136,8 +138,8 @@ export class EventsCore {
         throw Validation("1 validation error detected: Value at 'targets.arn' failed to satisfy constraint: Member must not be null");
       }
       const fail = (ErrorCode: string, ErrorMessage: string) => failed.push({ TargetId: t.Id as string, ErrorCode, ErrorMessage });
-      if (!LAMBDA_ARN.test(t.Arn)) {
-        fail('ValidationException', `Target ${t.Id}: Nimbus delivers only to Lambda function ARNs; ${t.Arn} is not one.`);
+      if (!LAMBDA_ARN.test(t.Arn) && !STATES_ARN.test(t.Arn)) {
+        fail('ValidationException', `Target ${t.Id}: Nimbus delivers only to Lambda functions and Step Functions state machines; ${t.Arn} is neither.`);
         continue;
       }
       const input = optString(t.Input, 'Input', 8192);

@@ -4,7 +4,10 @@
 // start (as EventBridge delivers a late scheduled event rather than a backlog).
 import { randomUUID } from 'node:crypto';
 import type { LambdaInvoker } from '../lambda/invoker.js';
-import { ruleArn, targetPayload, type EventsCore } from './core.js';
+import { STATES_ARN, ruleArn, targetPayload, type EventsCore } from './core.js';
+
+/** Starts a Step Functions execution in-process (the Step Functions service's StartExecution). */
+export type StartExecution = (req: { accountId: string; region: string; stateMachineArn: string; input: string }) => Promise<unknown>;
 import type { RuleRow } from './repository.js';
 
 /** Longest single sleep: bounds how late a wall-clock jump is noticed. */
@@ -20,6 +23,7 @@ export class RuleScheduler {
     private readonly lambda: LambdaInvoker,
     private readonly log: (msg: string) => void,
     private readonly now: () => number = Date.now,
+    private readonly startExecution?: StartExecution,
   ) {}
 
   start(): void {
@@ -82,14 +86,19 @@ export class RuleScheduler {
       detail: {},
     };
     for (const target of this.core.repo.targets(rule.account, rule.region, rule.name)) {
-      const p = this.lambda
-        .invoke({
+      const payload = targetPayload(target, event);
+      const delivered = STATES_ARN.test(target.arn)
+        ? this.startExecution
+          ? this.startExecution({ accountId: rule.account, region: rule.region, stateMachineArn: target.arn, input: payload })
+          : Promise.reject(Object.assign(new Error('Step Functions is not wired to EventBridge'), { name: 'ServiceUnavailable' }))
+        : this.lambda.invoke({
           accountId: rule.account,
           region: rule.region,
           functionName: target.arn,
           invocationType: 'Event',
-          payload: Buffer.from(targetPayload(target, event)),
-        })
+          payload: Buffer.from(payload),
+        });
+      const p = delivered
         .then(
           () => undefined,
           (err: Error) => this.log(`events: rule ${rule.name} target ${target.id} (${target.arn}) failed: ${err.name}: ${err.message}`),

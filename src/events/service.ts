@@ -5,7 +5,7 @@ import type { Platform } from '../server/compose.js';
 import type { LambdaInvoker } from '../lambda/invoker.js';
 import { handleJsonTarget, type JsonOperation } from '../protocol/json-target.js';
 import { EventsCore } from './core.js';
-import { RuleScheduler } from './scheduler.js';
+import { RuleScheduler, type StartExecution } from './scheduler.js';
 import { UnknownOperation } from './errors.js';
 
 const PREFIX = 'AWSEvents.';
@@ -25,6 +25,8 @@ const OPERATIONS: Record<string, Op> = {
 
 export interface EventsOptions {
   lambda: LambdaInvoker;
+  /** Starts executions for state-machine targets (Step Functions' StartExecution, in-process). */
+  startExecution?: StartExecution;
   /** Compresses rate() intervals by this factor (tests, demos). Default 1. */
   clockScale?: number;
 }
@@ -33,7 +35,7 @@ export function createEventsService(platform: Platform, options: EventsOptions):
   const scale = options.clockScale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`events.clockScale must be a positive number, got ${scale}`);
   const core = new EventsCore(platform.store, scale);
-  const scheduler = new RuleScheduler(core, options.lambda, platform.log);
+  const scheduler = new RuleScheduler(core, options.lambda, platform.log, Date.now, options.startExecution);
   const service: Service = {
     name: 'events',
     protocol: 'json',

@@ -207,9 +207,9 @@ export interface SchedulesOptions extends CommonOptions {
   signal?: AbortSignal;
 }
 
-/** `nimbus schedules --stack-name s`: fires the stack's Schedule events that target state machines
- * against a running Nimbus until stopped (see src/sam/scheduler.ts). Schedules on functions need no
- * client: the deployer creates EventBridge rules that Nimbus fires itself. */
+/** `nimbus schedules --stack-name s`: fires the stack's Schedule events whose targets Nimbus's
+ * EventBridge does not deliver, until stopped (see src/sam/scheduler.ts). Schedules on functions and
+ * state machines need no client: the deployer creates EventBridge rules that Nimbus fires itself. */
 export async function schedulesCommand(opts: SchedulesOptions, io: Io): Promise<number> {
   const clients = makeClients(endpointFrom(opts.endpointUrl), opts.region);
   try {
@@ -220,7 +220,7 @@ export async function schedulesCommand(opts: SchedulesOptions, io: Io): Promise<
       const { startSchedules } = await import('./scheduler.js');
       const runner = startSchedules({ clients, record, timeScale: opts.timeScale, log: io.out });
       if (!runner.rules.length) {
-        io.out(`Stack ${opts.stackName}: nothing to fire from here; schedules on functions fire inside Nimbus (EventBridge rules: aws events list-rules).`);
+        io.out(`Stack ${opts.stackName}: nothing to fire from here; schedules on functions and state machines fire inside Nimbus (EventBridge rules: aws events list-rules).`);
         return;
       }
       for (const r of runner.rules) io.out(`Schedule ${r.id}: ${r.expression}`);

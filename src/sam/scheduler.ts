@@ -1,6 +1,6 @@
 // Fires the Schedule events of a deployed stack whose targets Nimbus's EventBridge does not deliver
-// (state machines) from the client side, while `nimbus local start-api` or `nimbus schedules` runs.
-// Lambda targets are not fired here: the deployer puts them on real EventBridge rules inside Nimbus
+// from the client side, while `nimbus local start-api` or `nimbus schedules` runs. Lambda and Step
+// Functions targets are not fired here: the deployer puts them on real EventBridge rules inside Nimbus
 // (src/events), which fire durably without any client. Each rule keeps its own virtual clock; `timeScale` compresses the waits
 // (0.001: rate(1 minute) fires every 60 ms). Targets get what EventBridge sends: the scheduled
 // event (or the target's Input) — Lambda asynchronously, Step Functions through StartExecution.
@@ -34,7 +34,7 @@ export function startSchedules(opts: ScheduleRunnerOptions): ScheduleRunner {
     if (rec.type !== 'AWS::Events::Rule') continue;
     const p = rec.properties as { ScheduleExpression?: string; State?: string; Targets?: Array<{ Arn: string; Input?: string }> };
     if (!p.ScheduleExpression || p.State === 'DISABLED') continue;
-    const clientTargets = (p.Targets ?? []).filter((t) => !/^arn:aws[a-z-]*:lambda:/.test(t.Arn));
+    const clientTargets = (p.Targets ?? []).filter((t) => !/^arn:aws[a-z-]*:(lambda|states):/.test(t.Arn));
     if (!clientTargets.length) continue;
     const schedule = parseSchedule(p.ScheduleExpression);
     const ruleArn = String(rec.attributes.Arn);

@@ -83,7 +83,7 @@ export async function composeServices(
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);
-  services.push(createEventsService(platform, { lambda: lambda.invoker, ...options.events }).service);
+  services.push(createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events }).service);
   services.push(
     createConsoleService({
       store,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { GetModelsCommand } from '@aws-sdk/client-api-gateway';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
@@ -31,7 +31,8 @@ let nimbus: TestNimbus;
 let clients: Clients;
 
 beforeAll(async () => {
-  nimbus = await startNimbus();
+  // 3600×: the stock trader's rate(1 hour) fires every second inside Nimbus's EventBridge (cron is not scaled).
+  nimbus = await startNimbus({ events: { clockScale: 3600 } });
   clients = makeClients(nimbus.endpoint);
 });
 afterAll(async () => {
@@ -134,9 +135,11 @@ describe('sam init hello world, Python 3.12 (aws-sam-cli-app-templates python3.1
 
 describe('stock trader workflow (aws-sam-cli-app-templates nodejs20.x/step-func, without DynamoDB)', () => {
   let app: Deployed;
+  let dir: string;
 
   it('deploys the state machine with its substitutions, role and disabled schedule', async () => {
-    app = await buildAndDeploy(checkout('stock-trader'), 'stock-trader');
+    dir = checkout('stock-trader');
+    app = await buildAndDeploy(dir, 'stock-trader');
     expect(app.output('StockTradingStateMachineArn')).toMatch(/^arn:aws:states:us-east-1:000000000000:stateMachine:StockTradingStateMachine-[A-Za-z0-9]{12}$/);
     expect(app.output('StockTradingStateMachineRole')).toMatch(/^arn:aws:iam::000000000000:role\/stock-trader-StockTradingStateMachineRole-/);
     const ruleLine = app.stdout.find((l) => /CREATE_COMPLETE\s+AWS::Events::Rule\s+StockTradingStateMachineHourlyTradingSchedule/.test(l));
@@ -160,6 +163,28 @@ describe('stock trader workflow (aws-sam-cli-app-templates nodejs20.x/step-func,
     expect(rules.Rules).toHaveLength(1);
     const rule = await clients.events.send(new DescribeRuleCommand({ Name: rules.Rules![0]!.Name! }));
     expect(rule).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'rate(1 hour)', Description: 'Schedule to run the stock trading state machine every hour' });
+  });
+
+  it('with Enabled: True the schedule starts executions inside Nimbus, with the scheduled event as input', async () => {
+    const template = join(dir, 'template.yaml');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('Enabled: False', 'Enabled: True'));
+    await buildAndDeploy(dir, 'stock-trader');
+    const stateMachineArn = app.output('StockTradingStateMachineArn');
+    let scheduled: { executionArn?: string } | undefined;
+    for (let i = 0; i < 100 && !scheduled; i++) {
+      const list = await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+      for (const e of list.executions ?? []) {
+        const d = await clients.sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+        if (JSON.parse(d.input ?? '{}')['detail-type'] === 'Scheduled Event') scheduled = e;
+      }
+      if (!scheduled) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(scheduled, 'an execution started by the schedule').toBeTruthy();
+    const input = JSON.parse((await finished(scheduled!.executionArn!)).input!);
+    expect(input).toMatchObject({ source: 'aws.events', resources: [expect.stringMatching(/^arn:aws:events:us-east-1:000000000000:rule\/stock-trader-/)] });
+    // Off again, so it stops firing for the rest of the file.
+    writeFileSync(template, readFileSync(template, 'utf8').replace('Enabled: True', 'Enabled: False'));
+    await buildAndDeploy(dir, 'stock-trader');
   });
 });
 

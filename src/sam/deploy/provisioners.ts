@@ -574,9 +574,9 @@ function recordedName(nameProp: string): Provisioner {
 
 // ---- EventBridge rules ----------------------------------------------------------------------------
 
-/** Lambda targets are delivered by Nimbus's EventBridge; other targets (state machines) are recorded
- * and fired client side by `nimbus schedules` (src/sam/scheduler.ts). */
-const isLambdaArn = (arn: unknown) => typeof arn === 'string' && /^arn:aws[a-z-]*:lambda:/.test(arn);
+/** Lambda and Step Functions targets are delivered by Nimbus's EventBridge; any other target is only
+ * recorded (and fired client side by `nimbus schedules`, src/sam/scheduler.ts, where it can be). */
+const isLambdaArn = (arn: unknown) => typeof arn === 'string' && /^arn:aws[a-z-]*:(lambda|states):/.test(arn);
 
 async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Promise<string> {
   const out = await ctx.clients.events.send(new PutRuleCommand({
@@ -592,7 +592,7 @@ async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Pro
   if (targets.length) {
     const put = await ctx.clients.events.send(new PutTargetsCommand({
       Rule: name,
-      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath })),
+      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, RoleArn: t.RoleArn })),
     }));
     if (put.FailedEntryCount) {
       const f = put.FailedEntries?.[0];

@@ -362,6 +362,14 @@ function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, ad
   const state = props.State ?? (enabled === false ? 'DISABLED' : 'ENABLED');
   const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
   if (props.Input !== undefined) targetEntry.Input = props.Input;
+  if (stateMachine) {
+    // SAM gives EventBridge a role to start the execution with (`<StateMachine><Event>Role`).
+    add(`${ruleId}Role`, {
+      Type: 'AWS::IAM::Role',
+      Properties: { Policies: [{ PolicyName: `${ruleId}RoleStartExecutionPolicy`, PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: target }] } }] },
+    }, path);
+    targetEntry.RoleArn = { 'Fn::GetAtt': [`${ruleId}Role`, 'Arn'] };
+  }
   add(ruleId, {
     Type: 'AWS::Events::Rule',
     Properties: {
