@@ -112,9 +112,14 @@ program
   .description('zip function code into content-addressed artifacts and write a template that uses them')
   .option('-t, --template-file <file>', 'template (default: the built one, else template.yaml)')
   .option('--output-template-file <file>', 'packaged template to write', 'packaged.yaml')
+  .option('--s3-bucket <bucket>', 'accepted for sam compatibility (artifacts stay in .nimbus-sam/artifacts)')
+  .option('--s3-prefix <prefix>', 'accepted for sam compatibility')
+  .option('--resolve-s3', 'accepted for sam compatibility')
+  .option('--profile <profile>', 'accepted for sam compatibility')
+  .option('--region <region>', 'accepted for sam compatibility')
   .action(async (opts: { templateFile?: string; outputTemplateFile: string }) => {
     const { packageCommand } = await import('../sam/package.js');
-    process.exitCode = await packageCommand(opts, (await import('../sam/cli-io.js')).consoleIo);
+    process.exitCode = await packageCommand({ templateFile: opts.templateFile, outputTemplateFile: opts.outputTemplateFile }, (await import('../sam/cli-io.js')).consoleIo);
   });
 
 program

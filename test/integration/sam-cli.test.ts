@@ -76,7 +76,13 @@ Resources:
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/must be one of CAPABILITY_IAM/);
     expect((await nimbusCli(['delete', '--stack-name', 'sam-app', '--no-prompts', '--endpoint-url', nimbus.endpoint], dir)).code).toBe(0);
+    // The older two-step flow: package (to "S3"), then deploy the packaged template.
+    expect((await nimbusCli(['package', '--output-template-file', 'packaged.yaml', '--s3-bucket', 'my-bucket'], dir)).code).toBe(0);
+    const packaged = await nimbusCli(['deploy', '--template-file', 'packaged.yaml', '--stack-name', 'pkg', '--capabilities', 'CAPABILITY_IAM', '--endpoint-url', nimbus.endpoint], dir);
+    expect(packaged).toMatchObject({ code: 0, stdout: expect.stringMatching(/Successfully created\/updated stack - pkg/) });
+    expect((await nimbusCli(['delete', '--stack-name', 'pkg', '--no-prompts', '--endpoint-url', nimbus.endpoint], dir)).code).toBe(0);
     rmSync(join(dir, '.nimbus-sam', 'build'), { recursive: true, force: true });
+    rmSync(join(dir, 'packaged.yaml'), { force: true });
   });
 
   it('deploy with --parameter-overrides (several pairs), --no-execute-changeset, then for real; delete', async () => {
