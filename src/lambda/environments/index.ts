@@ -6,6 +6,7 @@ import type { Credentials } from './env-vars.js';
 import { createLimiter } from './limits.js';
 import { Pool } from './pool.js';
 import { RuntimeCatalog, type Availability } from './runtimes.js';
+import { prepareRuntimeSdk } from './runtime-sdk.js';
 import { BwrapSandbox, ProcessSandbox, probeBwrap, type Sandbox } from './sandbox.js';
 import type { EnvironmentPool, LogSink } from './types.js';
 
@@ -73,11 +74,12 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => {});
   const catalog = catalogFor({ dataDir, nodeBinaries: options.nodeBinaries, pythonBinary: options.pythonBinary });
+  const sdkModules = prepareRuntimeSdk(dataDir);
   let sandbox: Sandbox = new ProcessSandbox();
   if (options.isolation !== 'process') {
     const bwrap = probeBwrap();
     if (bwrap) {
-      sandbox = new BwrapSandbox(bwrap, [dataDir, ...(options.hiddenPaths ?? [])]);
+      sandbox = new BwrapSandbox(bwrap, [dataDir, ...(options.hiddenPaths ?? [])], sdkModules);
     } else if (options.isolation === 'bwrap') {
       throw new Error('bubblewrap isolation was requested but bwrap is not installed or does not work here');
     }

@@ -60,6 +60,8 @@ export class BwrapSandbox implements Sandbox {
     private readonly bwrap: string,
     /** Host directories no function may see (Nimbus's data dir, the code store…). */
     private readonly hidden: readonly string[],
+    /** node_modules holding the runtime's AWS SDK (see runtime-sdk.ts), shown at /var/node_modules. */
+    private readonly sdkModules?: string,
   ) {}
 
   describe(): string {
@@ -110,6 +112,8 @@ export class BwrapSandbox implements Sandbox {
     if (m.runtimeDir) args.push('--ro-bind', m.runtimeDir, '/var/runtime');
     const lang = this.langDir(m);
     if (lang) args.push('--ro-bind', lang, '/var/lang');
+    // Found from /var/task after the function's own node_modules, by CommonJS and ESM lookup alike.
+    if (this.sdkModules) args.push('--ro-bind', this.sdkModules, '/var/node_modules');
     args.push('--bind', m.tmpDir, '/tmp', '--chdir', '/var/task', '--');
     args.push(...argv);
     return args;
