@@ -15,7 +15,7 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@
 import { generateEvent, generateEventCommand } from '../../src/sam/events.js';
 import { packageCommand } from '../../src/sam/package.js';
 import { logsCommand } from '../../src/sam/logs.js';
-import type { Io } from '../../src/sam/cli-io.js';
+import { capture } from '../helpers/io.js';
 
 // Every temporary folder of this file lives under one scratch folder, removed at the end.
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
@@ -25,12 +25,6 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function children(): string[] {
   const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).trim();
   return out ? out.split('\n').filter((l) => !/\bps -o\b/.test(l)) : [];
-}
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
 }
 
 let root: string;

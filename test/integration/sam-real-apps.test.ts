@@ -16,16 +16,10 @@ import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { startApi } from '../../src/sam/start-api.js';
-import type { Io } from '../../src/sam/cli-io.js';
+import { capture } from '../helpers/io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 let nimbus: TestNimbus;
 let clients: Clients;

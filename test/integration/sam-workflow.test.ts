@@ -14,17 +14,11 @@ import { initCommand } from '../../src/sam/init.js';
 import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
-import type { Io } from '../../src/sam/cli-io.js';
+import { capture } from '../helpers/io.js';
 
 // Every temporary folder of this file lives under one scratch folder, removed at the end.
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
 
 let nimbus: TestNimbus;
 let clients: Clients;
