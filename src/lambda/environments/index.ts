@@ -6,7 +6,7 @@ import type { Credentials } from './env-vars.js';
 import { createLimiter } from './limits.js';
 import { Pool } from './pool.js';
 import { RuntimeCatalog, type Availability } from './runtimes.js';
-import { prepareRuntimeSdk } from './runtime-sdk.js';
+import { installedSdkModules, linkSdkForProcesses } from './runtime-sdk.js';
 import { BwrapSandbox, ProcessSandbox, probeBwrap, type Sandbox } from './sandbox.js';
 import type { EnvironmentPool, LogSink } from './types.js';
 
@@ -74,7 +74,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => {});
   const catalog = catalogFor({ dataDir, nodeBinaries: options.nodeBinaries, pythonBinary: options.pythonBinary });
-  const sdkModules = prepareRuntimeSdk(dataDir);
+  const sdkModules = installedSdkModules();
   let sandbox: Sandbox = new ProcessSandbox();
   if (options.isolation !== 'process') {
     const bwrap = probeBwrap();
@@ -84,7 +84,10 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
       throw new Error('bubblewrap isolation was requested but bwrap is not installed or does not work here');
     }
   }
-  if (sandbox.name === 'process') shieldFromHostPackage(dataDir);
+  if (sandbox.name === 'process') {
+    shieldFromHostPackage(dataDir);
+    if (sdkModules) linkSdkForProcesses(dataDir, sdkModules);
+  }
   const limiter = createLimiter({ disableCgroups: options.memoryLimits === 'rlimit' });
   return new Pool({
     envsDir: join(dataDir, 'lambda', 'environments'),

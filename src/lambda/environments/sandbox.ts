@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { SANDBOX_SDK_MODULES } from './runtime-sdk.js';
 
 /** Host paths of one environment. */
 export interface SandboxMounts {
@@ -60,7 +61,7 @@ export class BwrapSandbox implements Sandbox {
     private readonly bwrap: string,
     /** Host directories no function may see (Nimbus's data dir, the code store…). */
     private readonly hidden: readonly string[],
-    /** node_modules holding the runtime's AWS SDK (see runtime-sdk.ts), shown at /var/node_modules. */
+    /** Host node_modules holding the runtime's AWS SDK (see runtime-sdk.ts). */
     private readonly sdkModules?: string,
   ) {}
 
@@ -112,8 +113,11 @@ export class BwrapSandbox implements Sandbox {
     if (m.runtimeDir) args.push('--ro-bind', m.runtimeDir, '/var/runtime');
     const lang = this.langDir(m);
     if (lang) args.push('--ro-bind', lang, '/var/lang');
-    // Found from /var/task after the function's own node_modules, by CommonJS and ESM lookup alike.
-    if (this.sdkModules) args.push('--ro-bind', this.sdkModules, '/var/node_modules');
+    if (this.sdkModules) {
+      // `@aws-sdk` in /var/node_modules: found from /var/task after the function's own modules.
+      args.push('--ro-bind', this.sdkModules, SANDBOX_SDK_MODULES, '--dir', '/var/node_modules');
+      args.push('--symlink', `${SANDBOX_SDK_MODULES}/@aws-sdk`, '/var/node_modules/@aws-sdk');
+    }
     args.push('--bind', m.tmpDir, '/tmp', '--chdir', '/var/task', '--');
     args.push(...argv);
     return args;
