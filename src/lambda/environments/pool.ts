@@ -118,7 +118,6 @@ export class Pool implements EnvironmentPool {
     while (this.initializing >= this.maxColdStarts) {
       const granted = await new Promise<Environment | 'slot'>((resolve, reject) => this.waiters.push({ key: image.key, resolve, reject }));
       if (granted !== 'slot') return granted;
-      if (this.initializing < this.maxColdStarts) break;
     }
     this.initializing++;
     let released = false;
