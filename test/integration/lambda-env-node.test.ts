@@ -123,7 +123,9 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
 
   it('gives the function exactly the Lambda variables plus its own, nothing from Nimbus', async () => {
     process.env.NIMBUS_SECRET_TEST_LEAK = 'leak';
-    const code = writeCode(env.dataDir, { 'index.mjs': `export const handler = async () => ({ ...process.env, ARGV: process.argv.slice(1) });` });
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `import { getPriority } from 'node:os'; export const handler = async () => ({ ...process.env, ARGV: process.argv.slice(1), NICE: getPriority() });`,
+    });
     const img = image(code, {
       memorySizeMb: 256,
       environment: { MY_VAR: 'mine', AWS_REGION: 'eu-west-9', LAMBDA_TASK_ROOT: '/evil' },
@@ -154,6 +156,7 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(vars.HOME).toBeUndefined();
     expect(vars.AWS_ENDPOINT_URL).toBeUndefined(); // none given to this pool
     expect(vars.ARGV).toEqual([expect.stringMatching(/bootstrap\.mjs$/)]); // no Nimbus-only flags
+    expect(vars.NICE).toBe(10); // below Nimbus: a busy function cannot starve the API
   });
 
   it('exports AWS_ENDPOINT_URL from the endpoint known when the environment starts', async () => {

@@ -7,7 +7,7 @@
 // function later claims; the claim hands over the function's variables through the Runtime API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
-import { promises as fsp, readFileSync, rmSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { baseEnvironment, functionEnvironment, spawnEnvironment, type Credentials } from './env-vars.js';
@@ -28,6 +28,15 @@ import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
 import { linkTree } from './tree.js';
 import { connectionOwnedBy, processTree } from './peer-check.js';
+
+/**
+ * Functions run at a lower CPU priority than Nimbus: a CPU-bound function cannot starve the API,
+ * and a runtime Nimbus wakes with an event does not preempt Nimbus before it has finished its
+ * turn (measured: +10–15% Lambda-proxy throughput at saturation, warm latency no worse).
+ */
+const NICE = ['/usr/bin/nice', '/bin/nice'].find((file) => existsSync(file));
+export const RUNTIME_NICENESS = NICE ? 10 : 0;
+const LOWER_PRIORITY: readonly string[] = NICE ? [NICE, '-n', String(RUNTIME_NICENESS)] : [];
 
 /** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
 const INIT_LIMIT_MS = 10_000;
@@ -157,7 +166,7 @@ export class Environment implements RuntimeApiHandler {
 
     const memoryMb = image?.memorySizeMb ?? spareMemoryMb;
     const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, sandbox.binary(mounts), memoryMb);
-    const wrapped = sandbox.wrap(argv, mounts);
+    const wrapped = [...LOWER_PRIORITY, ...sandbox.wrap(argv, mounts)];
     const prefix = this.cell.joinScript + this.deps.limiter.rlimitScript(memoryMb, this.spec.family);
     const [command, args] = prefix
       ? ['/bin/sh', ['-c', `${prefix}exec "$@"`, 'nimbus-env', ...wrapped]]

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
-import { Environment, RETRY_ELSEWHERE, type EnvironmentDeps } from './environment.js';
+import { Environment, RETRY_ELSEWHERE, RUNTIME_NICENESS, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
 import type { Limiter } from './limits.js';
 import { peerCheckAvailable } from './peer-check.js';
@@ -93,7 +93,8 @@ export class Pool implements EnvironmentPool {
   }
 
   describeLimits(): string {
-    return `${this.settings.limiter.describe()}; ${this.settings.sandbox.describe()}; /tmp: private per environment, usage checked against EphemeralStorage`;
+    const cpu = RUNTIME_NICENESS ? `; CPU: functions at nice ${RUNTIME_NICENESS}, below Nimbus` : '';
+    return `${this.settings.limiter.describe()}; ${this.settings.sandbox.describe()}; /tmp: private per environment, usage checked against EphemeralStorage${cpu}`;
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
