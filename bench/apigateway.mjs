@@ -36,6 +36,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 10);
 const standalone = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
 
 /** Spawns a child and resolves once a stdout line matches `ready`; returns the match and the child. */
@@ -300,8 +301,10 @@ export async function main() {
 
     if (standalone) console.log(`connections ${CONNECTIONS}, ${DURATION} s per run, best of ${ROUNDS} interleaved rounds, fixed rate ${RATE}/s; node ${process.version}`);
     const targets = [['bare', bare.url], ['mock', urls.mock], ['lambda', urls.lambda], ...(sls ? [['sls', sls.url]] : [])];
-    // Warm up every target (cold starts, JIT, connection pools) before any measurement.
-    for (const [, url] of targets) await run(url, { duration: 2 });
+    // Warm up every target alike (cold starts, JIT, connection pools) before any measurement. It
+    // takes long for Nimbus's Lambda path: each of the 16 environments' runtimes compiles its own
+    // hot code, on 1/16 of the requests (throughput still rises after 2 s of load, flat by ~10 s).
+    for (const [, url] of targets) await run(url, { duration: WARM_UP_SECONDS });
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, url] of targets) results[name] = best(results[name], await round(name, url));
     }
