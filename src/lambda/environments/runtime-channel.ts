@@ -27,7 +27,7 @@ interface RequestHead {
 }
 
 /** Encodes one Nimbus → runtime frame, in one buffer (one write). */
-export function encodeFrame(head: unknown, body: Buffer | string): Buffer {
+function encodeFrame(head: unknown, body: Buffer | string): Buffer {
   const headText = JSON.stringify(head);
   const headLength = Buffer.byteLength(headText);
   const bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
