@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCEPTED, INVALID_REQUEST_ID, MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeApiHandler } from './runtime-api.js';
+import { recordingHandler } from '../../../test/helpers/runtime-api-handler.js';
+import { MAX_RESPONSE_BYTES, RuntimeApiServer } from './runtime-api.js';
 
 function call(port: number, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
@@ -16,14 +17,7 @@ function call(port: number, method: string, path: string, body?: Buffer, headers
 
 describe('Runtime API wire', () => {
   const seen: string[] = [];
-  const handler: RuntimeApiHandler = {
-    next: (poll) => poll.answer([['lambda-runtime-aws-request-id', 'abc']], '{"k":1}'),
-    response: (id, body) => (seen.push(`response ${id} ${body.toString()}`), id === 'abc' ? ACCEPTED : INVALID_REQUEST_ID),
-    responseTooLarge: (id) => (seen.push(`too large ${id}`), ACCEPTED),
-    error: (id, body, type) => (seen.push(`error ${id} ${type} ${body.toString()}`), ACCEPTED),
-    initError: (body, type) => (seen.push(`init ${type} ${body.toString()}`), ACCEPTED),
-    claimRequest: (poll) => poll.answer([], '{}'),
-  };
+  const handler = recordingHandler(seen);
   const server = new RuntimeApiServer(handler);
   let port = 0;
   beforeAll(async () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCEPTED, INVALID_REQUEST_ID, MAX_RESPONSE_BYTES, type RuntimeApiHandler } from './runtime-api.js';
+import { recordingHandler } from '../../../test/helpers/runtime-api-handler.js';
+import { MAX_RESPONSE_BYTES, type RuntimeApiHandler } from './runtime-api.js';
 import { RuntimeChannel } from './runtime-channel.js';
 
 /** A connected socket pair: `nimbus` end wrapped in a RuntimeChannel, `runtime` end raw. */
@@ -58,14 +59,7 @@ function answers(socket: Socket, count: number): Promise<{ head: { status: numbe
 
 describe('Runtime channel', () => {
   const seen: string[] = [];
-  const handler: RuntimeApiHandler = {
-    next: (poll) => poll.answer([['lambda-runtime-aws-request-id', 'abc']], '{"k":1}'),
-    response: (id, body) => (seen.push(`response ${id} ${body.toString()}`), id === 'abc' ? ACCEPTED : INVALID_REQUEST_ID),
-    responseTooLarge: (id) => (seen.push(`too large ${id}`), ACCEPTED),
-    error: (id, body, type) => (seen.push(`error ${id} ${type} ${body.toString()}`), ACCEPTED),
-    initError: (body, type) => (seen.push(`init ${type} ${body.toString()}`), ACCEPTED),
-    claimRequest: (poll) => poll.answer([], '{"cwd":"/var/task"}'),
-  };
+  const handler = recordingHandler(seen);
   let dispose = () => {};
   afterEach(() => {
     dispose();
