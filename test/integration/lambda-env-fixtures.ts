@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEnvironmentPool, type EnvironmentPoolOptions } from '../../src/lambda/environments/index.js';
-import type { FunctionImage, InvokeRequest, LogSink } from '../../src/lambda/environments/types.js';
+import type { FunctionImage, InvokeRequest, LogEvent, LogSink } from '../../src/lambda/environments/types.js';
 
 export interface CollectedEvent {
   readonly group: string;
@@ -17,9 +17,12 @@ export interface CollectedEvent {
 export class CollectingSink implements LogSink {
   readonly events: CollectedEvent[] = [];
   calls = 0;
-  put(_account: string, _region: string, group: string, stream: string, events: ReadonlyArray<{ timestamp: number; message: string }>): void {
+  put(_account: string, _region: string, group: string, stream: string, events: ReadonlyArray<LogEvent>): void {
     this.calls++;
-    for (const e of events) this.events.push({ group, stream, timestamp: e.timestamp, message: e.message });
+    for (const e of events) {
+      const message = typeof e.message === 'string' ? e.message : e.message();
+      this.events.push({ group, stream, timestamp: e.timestamp, message });
+    }
   }
   text(): string {
     return this.events.map((e) => e.message).join('');

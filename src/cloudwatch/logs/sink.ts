@@ -4,7 +4,7 @@
 // buffer holds FLUSH_EVENTS events. Readers call `flush()` first, so an API read sees every event
 // put before it; `close()` flushes too. A kill -9 can lose at most the last FLUSH_DELAY_MS of logs,
 // the same trade AWS's own log agents make (Lambda's logs reach CloudWatch seconds later).
-import type { LogSink } from '../../lambda/environments/types.js';
+import type { LogEvent, LogSink } from '../../lambda/environments/types.js';
 import type { LogsRepository, NewEvent } from './repository.js';
 
 /**
@@ -20,7 +20,7 @@ interface Pending {
   readonly region: string;
   readonly group: string;
   readonly stream: string;
-  readonly events: NewEvent[];
+  readonly events: LogEvent[];
 }
 
 export class BufferedLogSink implements LogSink {
@@ -42,7 +42,7 @@ export class BufferedLogSink implements LogSink {
     region: string,
     group: string,
     stream: string,
-    events: ReadonlyArray<{ timestamp: number; message: string }>,
+    events: ReadonlyArray<LogEvent>,
   ): void {
     if (events.length === 0) return;
     const key = `${accountId}\u0000${region}\u0000${group}\u0000${stream}`;
@@ -77,7 +77,7 @@ export class BufferedLogSink implements LogSink {
       this.repo.transaction(() => {
         for (const [key, p] of batch) {
           const ids = this.resolve(key, p, ingested);
-          this.repo.appendEvents(ids.groupId, ids.streamId, p.events, ingested);
+          this.repo.appendEvents(ids.groupId, ids.streamId, p.events.map(formatted), ingested);
         }
       });
     } catch (err) {
@@ -109,4 +109,9 @@ export class BufferedLogSink implements LogSink {
     this.ids.set(key, ids);
     return ids;
   }
+}
+
+/** A platform line formatted on the way to the store (see LogEvent). */
+function formatted(e: LogEvent): NewEvent {
+  return typeof e.message === 'string' ? (e as NewEvent) : { timestamp: e.timestamp, message: e.message() };
 }

@@ -107,7 +107,7 @@ export class InvokeCore implements LambdaInvoker {
     const startedAt = Date.now();
     this.observer.concurrency?.(version, this.limiter.concurrent(version));
     try {
-      const image = await this.image(version);
+      const image = this.images.get(version) ?? (await this.image(version));
       let result = await this.pool.invoke({
         image,
         requestId,
@@ -144,8 +144,6 @@ export class InvokeCore implements LambdaInvoker {
   private readonly images = new WeakMap<FunctionVersion, FunctionImage>();
 
   private async image(v: FunctionVersion): Promise<FunctionImage> {
-    const cached = this.images.get(v);
-    if (cached) return cached;
     const image: FunctionImage = {
       key: `${v.accountId}/${v.region}/${v.functionName}/${v.version}/${v.revisionId}`,
       accountId: v.accountId,

@@ -41,7 +41,7 @@ const LOWER_PRIORITY: readonly string[] = NICE ? [NICE, '-n', String(RUNTIME_NIC
 /** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
 const INIT_LIMIT_MS = 10_000;
 /** How often a running invocation's /tmp usage is checked against its ephemeral storage. */
-const STORAGE_CHECK_MS = 1_000;
+export const STORAGE_CHECK_MS = 1_000;
 
 export interface EnvironmentDeps {
   readonly envsDir: string;
@@ -67,8 +67,8 @@ interface Invocation {
   readonly startedAt: number;
   readonly cold: boolean;
   deliveredAt?: number;
-  timer?: NodeJS.Timeout;
-  storageTimer?: NodeJS.Timeout;
+  /** When the invocation times out (see `armDeadline`). */
+  deadlineAt?: number;
   settled: boolean;
   /** The runtime answered; only the log drain is pending. */
   answered?: boolean;
@@ -121,6 +121,8 @@ export class Environment implements RuntimeApiHandler {
   private initFailure?: Buffer;
   private stopping?: Promise<void>;
   private lastStorageCheck = 0;
+  private deadlineTimer?: NodeJS.Timeout;
+  private memoryPeakMb = 0;
 
   constructor(
     private readonly deps: EnvironmentDeps,
@@ -247,7 +249,7 @@ export class Environment implements RuntimeApiHandler {
       }
       if (!cold && !this.parkedNext) {
         // A warm runtime that never asks for its next event must not hold the caller forever.
-        inv.timer = setTimeout(() => this.onTimeout(inv), request.image.timeoutSeconds * 1000);
+        this.armDeadline(inv);
       }
       // A runtime still starting (or finishing its previous answer) gets the event with its /next.
       this.pump();
@@ -260,6 +262,7 @@ export class Environment implements RuntimeApiHandler {
     this.state = 'dead';
     this.stopping = (async () => {
       this.kill();
+      clearTimeout(this.deadlineTimer);
       if (this.current && !this.current.settled && !this.current.answered) {
         this.finish(this.current, {
           payload: exitFault(this.current.request.requestId, null, 'SIGKILL', false),
@@ -456,10 +459,7 @@ export class Environment implements RuntimeApiHandler {
     }
     this.logStart(inv);
     inv.deliveredAt = now();
-    clearTimeout(inv.timer);
-    inv.timer = setTimeout(() => this.onTimeout(inv), timeoutMs);
-    inv.storageTimer = setInterval(() => void this.checkStorage(inv), STORAGE_CHECK_MS);
-    inv.storageTimer.unref();
+    this.armDeadline(inv);
     poll.answer(headers, req.payload);
   }
 
@@ -471,8 +471,6 @@ export class Environment implements RuntimeApiHandler {
   /** The runtime answered: the caller gets the result now; the log lines close after the drain. */
   private answer(inv: Invocation, outcome: Outcome): void {
     inv.answered = true;
-    clearTimeout(inv.timer);
-    clearInterval(inv.storageTimer);
     // A log tail must include what the runtime printed before answering.
     if (inv.request.tailLogs) this.logs.afterDrain(() => this.finish(inv, outcome));
     else this.finish(inv, outcome);
@@ -496,6 +494,32 @@ export class Environment implements RuntimeApiHandler {
       logLine: this.timeoutLine(inv),
       fatal: true,
     });
+  }
+
+  /**
+   * Times the invocation out after the function's timeout. One timer per environment, re-armed
+   * (not re-created) per invocation: it is left running when an invocation ends early and finds
+   * nothing to do when it fires.
+   */
+  private armDeadline(inv: Invocation): void {
+    const timeoutMs = inv.request.image.timeoutSeconds * 1000;
+    inv.deadlineAt = now() + timeoutMs;
+    if (this.deadlineTimer) this.deadlineTimer.refresh();
+    else this.deadlineTimer = setTimeout(() => this.onDeadline(), timeoutMs).unref();
+  }
+
+  private onDeadline(): void {
+    const inv = this.current;
+    if (!inv || inv.settled || inv.answered || inv.deadlineAt === undefined) return;
+    const left = inv.deadlineAt - now();
+    if (left > 1) setTimeout(() => this.onDeadline(), left).unref();
+    else this.onTimeout(inv);
+  }
+
+  /** Called every STORAGE_CHECK_MS by the pool: an invocation running that long has its /tmp measured. */
+  checkRunningStorage(): void {
+    const inv = this.current;
+    if (inv?.deliveredAt !== undefined && now() - inv.deliveredAt >= STORAGE_CHECK_MS) void this.checkStorage(inv);
   }
 
   private async checkStorage(inv: Invocation): Promise<void> {
@@ -523,7 +547,6 @@ export class Environment implements RuntimeApiHandler {
       // A warm runtime that died between invocations (e.g. it exited after an uncaught
       // exception) never saw this event: run it in another environment, as AWS would.
       inv.settled = true;
-      clearTimeout(inv.timer);
       this.current = undefined;
       inv.resolve(RETRY_ELSEWHERE);
     } else if (inv && !inv.settled && !inv.answered) {
@@ -546,25 +569,27 @@ export class Environment implements RuntimeApiHandler {
   private finish(inv: Invocation, outcome: Outcome): void {
     if (inv.settled) return;
     inv.settled = true;
-    clearTimeout(inv.timer);
-    clearInterval(inv.storageTimer);
     const end = now();
     const req = inv.request;
     const durationMs = end - (inv.deliveredAt ?? inv.startedAt);
     const initDurationMs = inv.cold ? (this.initDoneAt ?? end) - this.initStartedAt : undefined;
-    const maxMemoryUsedMb = this.maxMemoryUsedMb();
     // Since August 2025 AWS bills the init phase of on-demand cold starts too.
     const billedDurationMs = Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));
+    const stopping = outcome.fatal || this.retired || this.state === 'dead';
+    // The REPORT line is formatted when the logs are stored, off the caller's path, and reads the
+    // memory peak then: it is the environment's high-water mark, as on AWS, so reading it a few
+    // milliseconds later changes nothing of substance. An environment about to stop is read now.
+    const memoryAtEnd = stopping ? this.maxMemoryUsedMb() : undefined;
+    const report = () =>
+      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
+      `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${memoryAtEnd ?? this.maxMemoryUsedMb()} MB\t` +
+      (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
+      (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n');
     const closeLog = () => {
       this.logStart(inv);
       if (outcome.logLine) this.logs.line(outcome.logLine);
       this.logs.line(`END RequestId: ${req.requestId}\n`);
-      this.logs.line(
-        `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
-          `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB\t` +
-          (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
-          (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n'),
-      );
+      this.logs.platformLine(report);
       this.logs.flush();
     };
     // Lines the runtime printed before answering may still sit in its stdout pipe; they go first.
@@ -580,9 +605,8 @@ export class Environment implements RuntimeApiHandler {
       durationMs,
       billedDurationMs,
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
-      maxMemoryUsedMb,
     };
-    if (outcome.fatal || this.retired || this.state === 'dead') {
+    if (stopping) {
       void this.stop();
     } else {
       this.state = 'idle';
@@ -604,11 +628,13 @@ export class Environment implements RuntimeApiHandler {
     }
   }
 
+  /** The environment's memory high-water mark; the last one read once the environment is gone. */
   private maxMemoryUsedMb(): number {
     const peak = this.cell?.peakBytes();
-    if (peak !== undefined) return Math.ceil(peak / (1024 * 1024));
     const pid = this.child?.pid;
-    return pid ? Math.ceil(treeHighWaterKb(pid) / 1024) : 0;
+    const mb = peak !== undefined ? Math.ceil(peak / (1024 * 1024)) : pid ? Math.ceil(treeHighWaterKb(pid) / 1024) : 0;
+    if (mb > 0) this.memoryPeakMb = mb;
+    return this.memoryPeakMb;
   }
 
   private kill(): void {

@@ -3,13 +3,15 @@
 // floods by pausing the pipe while a large batch is written, and keeps the tail of the current
 // invocation's output for `LogType: Tail` (last 4 KB, base64, like X-Amz-Log-Result).
 import type { Readable } from 'node:stream';
-import type { LogSink } from './types.js';
+import type { LogEvent, LogSink } from './types.js';
 
 /** CloudWatch Logs' maximum event size; longer lines are split. */
 const MAX_EVENT_BYTES = 256 * 1024 - 26;
 const FLUSH_DELAY_MS = 200;
 const FLUSH_BYTES = 512 * 1024;
 const TAIL_BYTES = 4096;
+/** What a platform line formatted later counts for in a batch's size. */
+const PLATFORM_LINE_BYTES = 200;
 
 export interface LogTarget {
   readonly accountId: string;
@@ -20,7 +22,7 @@ export interface LogTarget {
 
 export class LogWriter {
   private target?: LogTarget;
-  private batch: { timestamp: number; message: string }[] = [];
+  private batch: LogEvent[] = [];
   private batchBytes = 0;
   private timer?: NodeJS.Timeout;
   /** Messages of the current invocation kept for the tail (trimmed to ~2×TAIL_BYTES). */
@@ -85,9 +87,18 @@ export class LogWriter {
   /** One log event (message includes its trailing newline, as Lambda's events do). */
   line(message: string): void {
     if (message.startsWith('FATAL ERROR: ') && message.includes('JavaScript heap out of memory')) this.heapExhausted = true;
+    this.push(message);
+  }
+
+  /** A platform line, formatted when it is stored (at once if a tail is being collected). */
+  platformLine(format: () => string): void {
+    this.push(this.tail ? format() : format);
+  }
+
+  private push(message: string | (() => string)): void {
     this.batch.push({ timestamp: Date.now(), message });
-    this.batchBytes += message.length;
-    if (this.tail) {
+    this.batchBytes += typeof message === 'string' ? message.length : PLATFORM_LINE_BYTES;
+    if (this.tail && typeof message === 'string') {
       this.tail.push(message);
       this.tailBytes += message.length;
       if (this.tailBytes > TAIL_BYTES * 2) this.trimTail();

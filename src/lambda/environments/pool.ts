@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
-import { Environment, RETRY_ELSEWHERE, RUNTIME_NICENESS, type EnvironmentDeps } from './environment.js';
+import { Environment, RETRY_ELSEWHERE, RUNTIME_NICENESS, STORAGE_CHECK_MS, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
 import type { Limiter } from './limits.js';
 import { peerCheckAvailable } from './peer-check.js';
@@ -56,6 +56,7 @@ export class Pool implements EnvironmentPool {
   private readonly spares = new Map<string, Environment[]>();
   private readonly classes = new Map<string, SpareClass>();
   private readonly reaper: NodeJS.Timeout;
+  private readonly storageChecks: NodeJS.Timeout;
   private readonly deps: EnvironmentDeps;
   private closed = false;
   /** Environments started for a function whose runtime has not initialized yet. */
@@ -82,6 +83,10 @@ export class Pool implements EnvironmentPool {
     const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
     this.reaper = setInterval(() => this.reap(), every);
     this.reaper.unref();
+    this.storageChecks = setInterval(() => {
+      for (const env of this.all) if (env.state === 'busy') env.checkRunningStorage();
+    }, STORAGE_CHECK_MS);
+    this.storageChecks.unref();
     if (settings.sparesPerClass > 0) {
       for (const runtime of settings.prewarm) {
         const spec = settings.catalog.resolve(runtime);
@@ -161,6 +166,7 @@ export class Pool implements EnvironmentPool {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the Lambda environment pool is closed'));
     clearInterval(this.reaper);
+    clearInterval(this.storageChecks);
     await Promise.all([...this.all].map((env) => env.stop()));
     this.all.clear();
     this.idle.clear();
@@ -356,7 +362,7 @@ export class Pool implements EnvironmentPool {
 }
 
 function faultResult(payload: Buffer): InvokeResult {
-  return { payload, functionError: 'Unhandled', durationMs: 0, billedDurationMs: 0, maxMemoryUsedMb: 0 };
+  return { payload, functionError: 'Unhandled', durationMs: 0, billedDurationMs: 0 };
 }
 
 /** Why a custom runtime cannot start, in AWS's words, or undefined when its bootstrap is fine. */

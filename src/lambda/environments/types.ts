@@ -49,7 +49,6 @@ export interface InvokeResult {
   readonly durationMs: number;
   readonly billedDurationMs: number;
   readonly initDurationMs?: number;
-  readonly maxMemoryUsedMb: number;
 }
 
 export interface EnvironmentPool {
@@ -62,13 +61,16 @@ export interface EnvironmentPool {
   close(): Promise<void>;
 }
 
+/**
+ * A log event. A platform line (REPORT) may come as a function that formats it when the event is
+ * stored: the invocation's caller does not wait for its formatting or for the memory reading in it.
+ */
+export interface LogEvent {
+  readonly timestamp: number;
+  readonly message: string | (() => string);
+}
+
 /** Where environments write log events (implemented by the CloudWatch Logs store). */
 export interface LogSink {
-  put(
-    accountId: string,
-    region: string,
-    group: string,
-    stream: string,
-    events: ReadonlyArray<{ timestamp: number; message: string }>,
-  ): void;
+  put(accountId: string, region: string, group: string, stream: string, events: ReadonlyArray<LogEvent>): void;
 }
