@@ -159,6 +159,28 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(vars.NICE).toBe(10); // below Nimbus: a busy function cannot starve the API
   });
 
+  it('gives each invocation its own _X_AMZN_TRACE_ID, seen by the code and by processes it spawns', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `import { execFileSync } from 'node:child_process';
+        export const handler = async () => ({
+          own: process.env._X_AMZN_TRACE_ID,
+          listed: Object.keys(process.env).includes('_X_AMZN_TRACE_ID'),
+          child: execFileSync('/bin/sh', ['-c', 'printf %s "$_X_AMZN_TRACE_ID"']).toString(),
+          deleted: (delete process.env._X_AMZN_TRACE_ID, process.env._X_AMZN_TRACE_ID ?? null),
+        });`,
+    });
+    const img = image(code);
+    const first = json((await env.pool.invoke(request(img))).payload);
+    const second = json((await env.pool.invoke(request(img))).payload);
+    for (const seen of [first, second]) {
+      expect(seen.own).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+      expect(seen.listed).toBe(true);
+      expect(seen.child).toBe(seen.own);
+      expect(seen.deleted).toBeNull();
+    }
+    expect(second.own).not.toBe(first.own);
+  });
+
   it('exports AWS_ENDPOINT_URL from the endpoint known when the environment starts', async () => {
     let endpoint: string | undefined;
     const other = setup({ isolation, endpointUrl: () => endpoint });

@@ -92,6 +92,36 @@ function request(head, body, answered) {
   });
 }
 
+// ---- _X_AMZN_TRACE_ID ---------------------------------------------------------------------------
+// Lambda puts each invocation's trace header in process.env._X_AMZN_TRACE_ID. Setting a real
+// variable (setenv) per invocation would keep every value ever set in glibc's memory for good
+// (~140 bytes each: a 128 MB function's memory is gone after a few hundred thousand invocations,
+// and every set gets slower as they pile up). So the variable lives here, behind process.env:
+// reads, writes, deletes, enumeration and spawned processes see it as a real one. (Native code
+// calling getenv and worker threads do not.)
+const TRACE_VARIABLE = '_X_AMZN_TRACE_ID';
+let traceHeader = process.env[TRACE_VARIABLE];
+delete process.env[TRACE_VARIABLE];
+process.env = new Proxy(process.env, {
+  get: (env, key) => (key === TRACE_VARIABLE ? traceHeader : Reflect.get(env, key)),
+  set: (env, key, value) => {
+    if (key !== TRACE_VARIABLE) return Reflect.set(env, key, value);
+    traceHeader = String(value);
+    return true;
+  },
+  has: (env, key) => (key === TRACE_VARIABLE ? traceHeader !== undefined : Reflect.has(env, key)),
+  deleteProperty: (env, key) => {
+    if (key !== TRACE_VARIABLE) return Reflect.deleteProperty(env, key);
+    traceHeader = undefined;
+    return true;
+  },
+  ownKeys: (env) => (traceHeader === undefined ? Reflect.ownKeys(env) : [...Reflect.ownKeys(env), TRACE_VARIABLE]),
+  getOwnPropertyDescriptor: (env, key) => {
+    if (key !== TRACE_VARIABLE) return Reflect.getOwnPropertyDescriptor(env, key);
+    return traceHeader === undefined ? undefined : { value: traceHeader, writable: true, enumerable: true, configurable: true };
+  },
+});
+
 // ---- logging: console.* lines formatted as AWS's Node runtime does (text format) ----------------
 let currentRequestId; // undefined during init, printed as "undefined" like AWS does
 function patchConsole() {
@@ -288,8 +318,7 @@ async function invokeOnce(handler) {
   const h = next.headers;
   const requestId = h['lambda-runtime-aws-request-id'];
   const deadline = Number(h['lambda-runtime-deadline-ms']);
-  if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
-  else delete process.env._X_AMZN_TRACE_ID;
+  traceHeader = h['lambda-runtime-trace-id'] || undefined;
   currentRequestId = requestId;
   activeRequestId = requestId;
 
