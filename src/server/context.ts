@@ -42,16 +42,12 @@ export function makeContext(
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   let cached: Promise<Buffer> | undefined;
-  let query: URLSearchParams | undefined;
   return {
     req,
     res,
     method: req.method ?? 'GET',
     path: q === -1 ? raw : raw.slice(0, q),
-    get query() {
-      query ??= new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
-      return query;
-    },
+    query: new URLSearchParams(q === -1 ? '' : raw.slice(q + 1)),
     requestId,
     region,
     accountId,

@@ -576,15 +576,15 @@ export class Environment implements RuntimeApiHandler {
     // Since August 2025 AWS bills the init phase of on-demand cold starts too.
     const billedDurationMs = Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));
     const stopping = outcome.fatal || this.retired || this.state === 'dead';
-    // The REPORT line is formatted when the logs are stored, off the caller's path, and reads the
-    // memory peak then: it is the environment's high-water mark, as on AWS, so reading it a few
-    // milliseconds later changes nothing of substance. An environment about to stop is read now.
-    const memoryAtEnd = stopping ? this.maxMemoryUsedMb() : undefined;
-    const report = () =>
-      `REPORT RequestId: ${req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
-      `Memory Size: ${req.image.memorySizeMb} MB\tMax Memory Used: ${memoryAtEnd ?? this.maxMemoryUsedMb()} MB\t` +
-      (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
-      (outcome.fatal && outcome.logLine?.includes('timed out') ? 'Status: timeout\n' : '\n');
+    const report = this.reportLine(
+      req.requestId,
+      durationMs,
+      billedDurationMs,
+      req.image.memorySizeMb,
+      initDurationMs,
+      outcome.fatal === true && outcome.logLine?.includes('timed out') === true,
+      stopping,
+    );
     const closeLog = () => {
       this.logStart(inv);
       if (outcome.logLine) this.logs.line(outcome.logLine);
@@ -626,6 +626,29 @@ export class Environment implements RuntimeApiHandler {
       }
       this.onIdle?.(this);
     }
+  }
+
+  /**
+   * The invocation's REPORT line, formatted when the logs are stored, off the caller's path. It
+   * reads the memory peak then: that is the environment's high-water mark, as on AWS, so reading
+   * it milliseconds later changes nothing of substance (an environment about to stop is read now).
+   * Only numbers and strings are kept until then, not the invocation's payloads.
+   */
+  private reportLine(
+    requestId: string,
+    durationMs: number,
+    billedDurationMs: number,
+    memorySizeMb: number,
+    initDurationMs: number | undefined,
+    timedOut: boolean,
+    stopping: boolean,
+  ): () => string {
+    const memoryAtEnd = stopping ? this.maxMemoryUsedMb() : undefined;
+    return () =>
+      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
+      `Memory Size: ${memorySizeMb} MB\tMax Memory Used: ${memoryAtEnd ?? this.maxMemoryUsedMb()} MB\t` +
+      (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
+      (timedOut ? 'Status: timeout\n' : '\n');
   }
 
   /** The environment's memory high-water mark; the last one read once the environment is gone. */
