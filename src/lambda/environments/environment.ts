@@ -457,10 +457,11 @@ export class Environment implements RuntimeApiHandler {
       const decoded = Buffer.from(req.clientContext, 'base64').toString('utf8');
       if (!/[\r\n\0]/.test(decoded)) headers.push(['lambda-runtime-client-context', decoded]);
     }
-    this.logStart(inv);
     inv.deliveredAt = now();
-    this.armDeadline(inv);
     poll.answer(headers, req.payload);
+    // After the event left, in the same turn: the runtime's first line is read later, after START.
+    this.logStart(inv);
+    this.armDeadline(inv);
   }
 
   private delivered(requestId: string): Invocation | undefined {
