@@ -47,6 +47,25 @@ describe('python3.x environments', () => {
     expect(warm.initDurationMs).toBeUndefined();
   });
 
+  it('gives each invocation its own _X_AMZN_TRACE_ID, seen by the code and by processes it spawns', async () => {
+    const code = writeCode(env.dataDir, {
+      'app.py': [
+        'import os, subprocess',
+        'def handler(event, context):',
+        '    child = subprocess.check_output(["/bin/sh", "-c", \'printf %s "$_X_AMZN_TRACE_ID"\']).decode()',
+        '    return {"own": os.environ.get("_X_AMZN_TRACE_ID"), "child": child}',
+      ].join('\n'),
+    });
+    const img = image(code, { runtime: 'python3.12', handler: 'app.handler' });
+    const first = json((await env.pool.invoke(request(img))).payload);
+    const second = json((await env.pool.invoke(request(img))).payload);
+    for (const seen of [first, second]) {
+      expect(seen.own).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+      expect(seen.child).toBe(seen.own);
+    }
+    expect(second.own).not.toBe(first.own);
+  });
+
   it('reports errors in the Python runtime shape', async () => {
     const code = writeCode(env.dataDir, {
       'lambda_function.py': 'def lambda_handler(event, context):\n    raise ValueError("bad value")\n',
