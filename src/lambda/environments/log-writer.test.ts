@@ -5,7 +5,8 @@ import type { LogSink } from './types.js';
 
 function collector() {
   const puts: { group: string; stream: string; messages: string[] }[] = [];
-  const sink: LogSink = { put: (_a, _r, group, stream, events) => puts.push({ group, stream, messages: events.map((e) => (typeof e.message === 'string' ? e.message : e.message())) }) };
+  const text = (message: string | (() => string)) => (typeof message === 'string' ? message : message());
+  const sink: LogSink = { put: (_a, _r, group, stream, events) => puts.push({ group, stream, messages: events.map((e) => text(e.message)) }) };
   return { puts, sink };
 }
 
