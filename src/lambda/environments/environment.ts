@@ -42,6 +42,8 @@ const LOWER_PRIORITY: readonly string[] = NICE ? [NICE, '-n', String(RUNTIME_NIC
 const INIT_LIMIT_MS = 10_000;
 /** A memory reading serves the REPORT lines formatted within this long (one log flush). */
 const MEMORY_READ_MS = 20;
+/** How often the environment's processes' VmHWM is walked for Max Memory Used (see maxMemoryUsedMb). */
+const PROCESS_WALK_MS = 1_000;
 /** How often a running invocation's /tmp usage is checked against its ephemeral storage. */
 export const STORAGE_CHECK_MS = 1_000;
 
@@ -126,6 +128,7 @@ export class Environment implements RuntimeApiHandler {
   private deadlineTimer?: NodeJS.Timeout;
   private memoryPeakMb = 0;
   private memoryReadAt = 0;
+  private processesReadAt = 0;
 
   constructor(
     private readonly deps: EnvironmentDeps,
@@ -660,18 +663,21 @@ export class Environment implements RuntimeApiHandler {
    * VmHWM. A cgroup is charged only for the pages its processes fault in first, so the runtime's
    * binary and libraries, already in the page cache, are missing from its peak (a trivial Node
    * function: 8 MB by the cgroup, 45 MB by VmHWM; AWS reports ~65 MB). REPORT lines are
-   * formatted in batches: one reading serves a batch. The last value stays once the environment
-   * is gone.
+   * formatted in batches: one cgroup reading serves a batch; the process walk, which mostly sees
+   * the runtime's steady size, is redone at most every second. The last value stays once the
+   * environment is gone.
    */
   private maxMemoryUsedMb(fresh = false): number {
     const at = Date.now();
     if (!fresh && at - this.memoryReadAt < MEMORY_READ_MS) return this.memoryPeakMb;
     this.memoryReadAt = at;
     const peak = this.cell?.peakBytes();
+    if (peak !== undefined) this.memoryPeakMb = Math.max(this.memoryPeakMb, Math.ceil(peak / (1024 * 1024)));
     const pid = this.child?.pid;
-    const cgroupMb = peak !== undefined ? Math.ceil(peak / (1024 * 1024)) : 0;
-    const processesMb = pid ? Math.ceil(treeHighWaterKb(pid) / 1024) : 0;
-    this.memoryPeakMb = Math.max(this.memoryPeakMb, cgroupMb, processesMb);
+    if (pid && (fresh || peak === undefined || at - this.processesReadAt >= PROCESS_WALK_MS)) {
+      this.processesReadAt = at;
+      this.memoryPeakMb = Math.max(this.memoryPeakMb, Math.ceil(treeHighWaterKb(pid) / 1024));
+    }
     return this.memoryPeakMb;
   }
 
