@@ -127,7 +127,6 @@ export class LogsRepository {
       deleteStreamEvents: db.prepare('DELETE FROM logs_events WHERE stream_id = ?'),
       deleteStream: db.prepare('DELETE FROM logs_streams WHERE id = ?'),
       subtractGroupBytes: db.prepare('UPDATE logs_groups SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?'),
-
       updateStreamStats: db.prepare(
         `UPDATE logs_streams SET
            first_event = min(coalesce(first_event, @min), @min),

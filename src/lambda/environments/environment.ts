@@ -40,8 +40,6 @@ const LOWER_PRIORITY: readonly string[] = NICE ? [NICE, '-n', String(RUNTIME_NIC
 
 /** AWS gives the init phase 10 s (then retries it under the function timeout, which we fold in). */
 const INIT_LIMIT_MS = 10_000;
-/** A memory reading serves the REPORT lines formatted within this long (one log flush). */
-const MEMORY_READ_MS = 20;
 /** How often the environment's processes' VmHWM is walked for Max Memory Used (see maxMemoryUsedMb). */
 const PROCESS_WALK_MS = 1_000;
 /** How often a running invocation's /tmp usage is checked against its ephemeral storage. */
@@ -127,7 +125,6 @@ export class Environment implements RuntimeApiHandler {
   private lastStorageCheck = 0;
   private deadlineTimer?: NodeJS.Timeout;
   private memoryPeakMb = 0;
-  private memoryReadAt = 0;
   private processesReadAt = 0;
 
   constructor(
@@ -662,15 +659,12 @@ export class Environment implements RuntimeApiHandler {
    * The environment's memory high-water mark: the larger of its cgroup's peak and its processes'
    * VmHWM. A cgroup is charged only for the pages its processes fault in first, so the runtime's
    * binary and libraries, already in the page cache, are missing from its peak (a trivial Node
-   * function: 8 MB by the cgroup, 45 MB by VmHWM; AWS reports ~65 MB). REPORT lines are
-   * formatted in batches: one cgroup reading serves a batch; the process walk, which mostly sees
-   * the runtime's steady size, is redone at most every second. The last value stays once the
-   * environment is gone.
+   * function: 8 MB by the cgroup, 45 MB by VmHWM; AWS reports ~65 MB). The process walk, which
+   * mostly sees the runtime's steady size, is redone at most every second. The last value stays
+   * once the environment is gone.
    */
   private maxMemoryUsedMb(fresh = false): number {
     const at = Date.now();
-    if (!fresh && at - this.memoryReadAt < MEMORY_READ_MS) return this.memoryPeakMb;
-    this.memoryReadAt = at;
     const peak = this.cell?.peakBytes();
     if (peak !== undefined) this.memoryPeakMb = Math.max(this.memoryPeakMb, Math.ceil(peak / (1024 * 1024)));
     const pid = this.child?.pid;

@@ -8,17 +8,9 @@ import {
   UpdateRequestValidatorCommand, type AuthorizerType, type GatewayResponseType, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import { randomBytes } from 'node:crypto';
-import type { Provisioner } from './provisioners.js';
+import { ignoreMissing, type Provisioner } from './provisioners.js';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function ignoreMissing(p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'NotFoundException') throw err;
-  }
-}
 
 const bool = (v: unknown) => (v === undefined ? undefined : v === true || v === 'true');
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));

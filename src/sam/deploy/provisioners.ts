@@ -63,7 +63,8 @@ const isNotFound = (err: unknown) => {
   return n === 'ResourceNotFoundException' || n === 'NotFoundException' || n === 'StateMachineDoesNotExist';
 };
 
-async function ignoreMissing(p: Promise<unknown>): Promise<void> {
+/** Awaits a delete, treating "already gone" as done. */
+export async function ignoreMissing(p: Promise<unknown>): Promise<void> {
   try {
     await p;
   } catch (err) {
