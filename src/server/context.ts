@@ -22,6 +22,12 @@ export interface Service {
   readonly name: string;
   /** How this service's errors are rendered. */
   readonly protocol: Protocol;
+  /**
+   * The service puts `x-amzn-RequestId` in the headers it writes itself. Otherwise the front door
+   * sets it up front, which sends node's `writeHead` down its slower merging path: worth sparing
+   * only on a data plane.
+   */
+  readonly writesRequestId?: boolean;
   handle(ctx: RequestContext): Promise<void>;
   /** Called once after the server listens (start background work such as queues and timers). */
   start?(): Promise<void> | void;

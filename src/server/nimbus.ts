@@ -34,12 +34,12 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    res.setHeader('x-amzn-RequestId', requestId);
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0]!;
     const route = resolveRoute(req, path);
     const service = route.service ? byName.get(route.service) : undefined;
     const ctx = makeContext(req, res, requestId, route.region ?? DEFAULT_REGION, DEFAULT_ACCOUNT_ID);
+    if (!service?.writesRequestId) res.setHeader('x-amzn-RequestId', requestId);
     if (!service) {
       renderError(
         res,
@@ -51,6 +51,7 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
     try {
       await service.handle(ctx);
     } catch (err) {
+      if (!res.headersSent && !res.hasHeader('x-amzn-RequestId')) res.setHeader('x-amzn-RequestId', requestId);
       renderError(res, toServiceError(err, log, requestId), service.protocol);
     }
   }

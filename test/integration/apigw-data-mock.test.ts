@@ -138,6 +138,7 @@ describe('MOCK integrations, routing and VTL', () => {
       const r = await http(u, { method: m });
       expect(r.status).toBe(403);
       expect(r.json()).toEqual({ message: 'Missing Authentication Token' });
+      expect(r.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/); // gateway responses carry it too
     }
     const s = await http(url(apiId, 'nostage', '/'));
     expect(s.status).toBe(403);

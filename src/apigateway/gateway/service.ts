@@ -89,6 +89,7 @@ export function createExecuteApiService(
   return {
     name: 'execute-api',
     protocol: 'rest-json',
+    writesRequestId: true,
     start: hooks.start,
     close: hooks.close,
     async handle(ctx: RequestContext): Promise<void> {
@@ -173,11 +174,14 @@ function send(
   const res = ctx.res;
   if (res.headersSent) return;
   const out: Record<string, string | string[] | number> = {};
+  let ownRequestId = true; // a back end's x-amzn-RequestId goes through instead of ours
   for (const k in headers) {
     const lower = k.toLowerCase();
     if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'connection') continue;
+    if (lower === 'x-amzn-requestid') ownRequestId = false;
     out[k] = headers[k]!;
   }
+  if (ownRequestId) out['x-amzn-RequestId'] = call.requestId;
   out['x-amz-apigw-id'] = call.extendedRequestId;
   out['X-Amzn-Trace-Id'] = trace;
   out['Content-Length'] = body.length;
@@ -185,7 +189,7 @@ function send(
     res.writeHead(status, out);
   } catch {
     // A header value the function returned that node refuses (e.g. a newline): AWS answers 502.
-    res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': 36, 'x-amz-apigw-id': call.extendedRequestId });
+    res.writeHead(502, { 'Content-Type': 'application/json', 'Content-Length': 36, 'x-amzn-RequestId': call.requestId, 'x-amz-apigw-id': call.extendedRequestId });
     res.end('{"message": "Internal server error"}');
     return;
   }
