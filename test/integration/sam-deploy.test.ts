@@ -333,7 +333,13 @@ describe('sam deploy: plain CloudFormation and OpenAPI bodies', () => {
       Parameters: { StageName: { Type: 'String', Default: 'live', AllowedPattern: '[a-z]+' } },
       Mappings: { Sizes: { live: { Memory: 192 } } },
       Resources: {
-        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+        Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {}, ManagedPolicyArns: [{ Ref: 'Policy' }] } },
+        // Recorded only: IAM is not enforced; monitoring resources as `sam init` adds them.
+        Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [] } } },
+        Inline: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'inline', PolicyDocument: {}, Roles: [{ Ref: 'Role' }] } },
+        Group: { Type: 'AWS::ResourceGroups::Group', Properties: { Name: { 'Fn::Sub': 'ApplicationInsights-SAM-${AWS::StackName}' }, ResourceQuery: { Type: 'CLOUDFORMATION_STACK_1_0' } } },
+        Insights: { Type: 'AWS::ApplicationInsights::Application', Properties: { ResourceGroupName: { Ref: 'Group' }, AutoConfigurationEnabled: 'true' } },
+        Dashboard: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: '{"widgets":[]}' } },
         Fn: {
           Type: 'AWS::Lambda::Function',
           Properties: {
@@ -355,11 +361,18 @@ describe('sam deploy: plain CloudFormation and OpenAPI bodies', () => {
         Deployment: { Type: 'AWS::ApiGateway::Deployment', DependsOn: ['Post'], Properties: { RestApiId: { Ref: 'Api' } } },
         Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: { Ref: 'StageName' } } },
       },
-      Outputs: { Url: { Value: { 'Fn::Sub': '${Api}/${Stage}' } } },
+      Outputs: {
+        Url: { Value: { 'Fn::Sub': '${Api}/${Stage}' } },
+        Monitoring: { Value: { 'Fn::Join': [' ', [{ Ref: 'Insights' }, { 'Fn::GetAtt': ['Group', 'Arn'] }, { 'Fn::GetAtt': ['Policy', 'PolicyArn'] }]] } },
+      },
     };
     writeFileSync(join(d, 'template.json'), JSON.stringify(t, null, 2));
     const res = await deployStack({ templatePath: join(d, 'template.json'), stackName: 'cfn', overrides: new Map(), clients, log: () => undefined });
     const [apiId, stage] = output(res.outputs, 'Url').split('/');
+    const [insights, group, policy] = output(res.outputs, 'Monitoring').split(' ');
+    expect(insights).toBe('arn:aws:applicationinsights:us-east-1:000000000000:application/resource-group/ApplicationInsights-SAM-cfn');
+    expect(group).toBe('arn:aws:resource-groups:us-east-1:000000000000:group/ApplicationInsights-SAM-cfn');
+    expect(policy).toMatch(/^arn:aws:iam::000000000000:policy\/cfn-Policy-[A-Z0-9]{12}$/);
     const r = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/${stage}/items`, { method: 'POST', body: '{}' });
     expect(r.statusCode).toBe(201);
     expect(await r.body.text()).toBe('cfn:POST:/items');

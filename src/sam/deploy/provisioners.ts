@@ -544,27 +544,13 @@ const usagePlanKey: Provisioner = {
 };
 
 // ---- Recorded-only types (no such service in Nimbus; see docs/compat.md) ----------------------
+// Nothing running depends on them (see ../template/types.ts): their names and ARNs are made up the
+// way AWS makes them, so references to them resolve.
 
-
-const iamRole: Provisioner = {
-  async create(ctx, logicalId, props) {
-    const name = props.RoleName ?? physicalName(ctx.stackName, logicalId, 64);
-    const path = props.Path ?? '/';
-    return { physicalId: name, ref: name, attributes: { Arn: `arn:aws:iam::${ctx.accountId}:role${path}${name}`, RoleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}` } };
-  },
-  async update(_ctx, _id, current) {
-    return current;
-  },
-  async delete() {},
-};
-
-/** CodeDeploy applications and deployment groups have no server-side state in Nimbus (a deployment
- * names them); they are recorded so their names resolve. */
-function recordedName(nameProp: string): Provisioner {
+function recordedOnly(describe: (ctx: ProvisionContext, logicalId: string, props: Props) => Provisioned): Provisioner {
   return {
     async create(ctx, logicalId, props) {
-      const name = props[nameProp] ?? physicalName(ctx.stackName, logicalId, 100);
-      return { physicalId: name, ref: name, attributes: {} };
+      return describe(ctx, logicalId, props);
     },
     async update(_ctx, _id, current) {
       return current;
@@ -572,6 +558,38 @@ function recordedName(nameProp: string): Provisioner {
     async delete() {},
   };
 }
+
+/** The resource's name property, else a generated one; Ref is the name. */
+const recordedName = (nameProp: string, max = 100, attributes: (ctx: ProvisionContext, name: string, props: Props) => Record<string, unknown> = () => ({})) =>
+  recordedOnly((ctx, logicalId, props) => {
+    const name = props[nameProp] ?? physicalName(ctx.stackName, logicalId, max);
+    return { physicalId: name, ref: name, attributes: attributes(ctx, name, props) };
+  });
+
+const iamId = (prefix: string) => `${prefix}${randomBytes(8).toString('hex').toUpperCase()}`;
+
+const iamRole = recordedName('RoleName', 64, (ctx, name, props) => ({
+  Arn: `arn:aws:iam::${ctx.accountId}:role${props.Path ?? '/'}${name}`,
+  RoleId: iamId('AROA'),
+}));
+
+/** Ref and PolicyArn are the ARN. */
+const managedPolicy = recordedOnly((ctx, logicalId, props) => {
+  const arn = `arn:aws:iam::${ctx.accountId}:policy${props.Path ?? '/'}${props.ManagedPolicyName ?? physicalName(ctx.stackName, logicalId, 128)}`;
+  return { physicalId: arn, ref: arn, attributes: { PolicyArn: arn, PolicyId: iamId('ANPA') } };
+});
+
+/** An inline policy's Ref is an id CloudFormation makes up. */
+const inlinePolicy = recordedOnly((ctx, logicalId) => {
+  const id = physicalName(ctx.stackName.slice(0, 5), logicalId.slice(0, 5), 30);
+  return { physicalId: id, ref: id, attributes: { Id: id } };
+});
+
+/** Ref and ApplicationARN are the ARN, named after the resource group. */
+const insightsApplication = recordedOnly((ctx, _logicalId, props) => {
+  const arn = `arn:aws:applicationinsights:${ctx.region}:${ctx.accountId}:application/resource-group/${props.ResourceGroupName}`;
+  return { physicalId: arn, ref: arn, attributes: { ApplicationARN: arn } };
+});
 
 // ---- EventBridge rules ----------------------------------------------------------------------------
 
@@ -720,6 +738,11 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::Model': model,
   'AWS::ApiGateway::GatewayResponse': gatewayResponse,
   'AWS::IAM::Role': iamRole,
+  'AWS::IAM::ManagedPolicy': managedPolicy,
+  'AWS::IAM::Policy': inlinePolicy,
+  'AWS::ResourceGroups::Group': recordedName('Name', 128, (ctx, name) => ({ Arn: `arn:aws:resource-groups:${ctx.region}:${ctx.accountId}:group/${name}` })),
+  'AWS::ApplicationInsights::Application': insightsApplication,
+  'AWS::CloudWatch::Dashboard': recordedName('DashboardName', 255),
   'AWS::CodeDeploy::Application': recordedName('ApplicationName'),
   'AWS::CodeDeploy::DeploymentGroup': recordedName('DeploymentGroupName'),
   'AWS::Logs::LogGroup': logGroup,

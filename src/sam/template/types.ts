@@ -76,6 +76,24 @@ export const TYPES: Record<string, TypeSpec> = {
     replaceOn: ['ApplicationName', 'DeploymentGroupName'],
   },
   // No IAM in Nimbus: a role is recorded so `!GetAtt FnRole.Arn` resolves to a well-formed ARN.
+  // Recorded only (no such service in Nimbus; nothing a function or workflow does depends on them):
+  // IAM is not enforced, and `sam init`'s monitoring opt-in adds a resource group and Application
+  // Insights, which would otherwise stop a stock template from deploying.
+  'AWS::IAM::Policy': { required: ['PolicyDocument', 'PolicyName'], known: ['PolicyDocument', 'PolicyName', 'Groups', 'Roles', 'Users'], attributes: ['Id'], replaceOn: [] },
+  'AWS::IAM::ManagedPolicy': {
+    required: ['PolicyDocument'],
+    known: ['PolicyDocument', 'ManagedPolicyName', 'Description', 'Groups', 'Path', 'Roles', 'Users'],
+    attributes: ['PolicyArn', 'PolicyId'],
+    replaceOn: ['ManagedPolicyName', 'Path'],
+  },
+  'AWS::ResourceGroups::Group': { required: ['Name'], known: ['Name', 'Description', 'ResourceQuery', 'Resources', 'Configuration', 'Tags'], attributes: ['Arn'], replaceOn: ['Name'] },
+  'AWS::ApplicationInsights::Application': {
+    required: ['ResourceGroupName'],
+    known: ['ResourceGroupName', 'AutoConfigurationEnabled', 'CWEMonitorEnabled', 'OpsCenterEnabled', 'OpsItemSNSTopicArn', 'SNSNotificationArn', 'CustomComponents', 'LogPatternSets', 'ComponentMonitoringSettings', 'GroupingType', 'AttachMissingPermission', 'Tags'],
+    attributes: ['ApplicationARN'],
+    replaceOn: ['ResourceGroupName'],
+  },
+  'AWS::CloudWatch::Dashboard': { required: ['DashboardBody'], known: ['DashboardBody', 'DashboardName'], attributes: [], replaceOn: ['DashboardName'] },
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
   // Schedule events: EventBridge rules in Nimbus (Lambda targets); state-machine targets fire client side (src/sam/scheduler.ts).
