@@ -63,6 +63,7 @@ export function image(codeDir: string, overrides: Partial<FunctionImage> = {}): 
     environment: {},
     codeDir,
     logGroupName: `/aws/lambda/${functionName}`,
+    logFormat: 'Text',
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js'
 import type { InvokeCore } from '../core/invoke.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
-import { LATEST, functionArn } from '../core/model.js';
+import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn } from '../core/model.js';
 import { parseFunctionRef, parseNewFunctionName, validateAliasName, type FunctionRef } from '../core/names.js';
 import {
   validateArchitectures,
@@ -132,14 +132,20 @@ function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
     if (body.Layers.length > 0) throw InvalidParameterValue('Nimbus does not support Lambda layers yet: bundle dependencies into the package.');
     out.layers = [];
   }
-  const logging = body.LoggingConfig as { LogFormat?: unknown; LogGroup?: unknown } | undefined;
+  const logging = body.LoggingConfig as Record<string, unknown> | undefined;
   if (logging && typeof logging === 'object') {
-    if (logging.LogFormat !== undefined) {
-      if (logging.LogFormat !== 'Text' && logging.LogFormat !== 'JSON') {
-        throw constraintViolation(logging.LogFormat, 'loggingConfig.logFormat', 'Member must satisfy enum value set: [Text, JSON]');
+    const member = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
+      const value = logging[key];
+      if (value === undefined) return undefined;
+      if (!allowed.includes(value as T)) {
+        const field = `loggingConfig.${key[0]!.toLowerCase()}${key.slice(1)}`;
+        throw constraintViolation(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
       }
-      out.logFormat = logging.LogFormat;
-    }
+      return value as T;
+    };
+    out.logFormat = member('LogFormat', ['Text', 'JSON'] as const);
+    out.applicationLogLevel = member('ApplicationLogLevel', APPLICATION_LOG_LEVELS);
+    out.systemLogLevel = member('SystemLogLevel', SYSTEM_LOG_LEVELS);
     if (typeof logging.LogGroup === 'string' && logging.LogGroup !== '') out.logGroup = logging.LogGroup;
   }
   return out;

@@ -24,7 +24,12 @@ export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false)
     Architectures: v.architectures,
     EphemeralStorage: { Size: v.ephemeralStorageSize },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: v.logFormat, LogGroup: v.logGroup },
+    LoggingConfig: {
+      LogFormat: v.logFormat,
+      ...(v.applicationLogLevel ? { ApplicationLogLevel: v.applicationLogLevel } : {}),
+      ...(v.systemLogLevel ? { SystemLogLevel: v.systemLogLevel } : {}),
+      LogGroup: v.logGroup,
+    },
   };
   if (Object.keys(v.environment).length > 0) out.Environment = { Variables: v.environment };
   if (v.state === 'Pending') {

@@ -15,6 +15,8 @@ import {
   functionArn,
   lambdaTimestamp,
   type Alias,
+  type ApplicationLogLevel,
+  type SystemLogLevel,
   type EventInvokeConfig,
   type FunctionMeta,
   type FunctionVersion,
@@ -43,6 +45,8 @@ export interface ConfigurationInput {
   kmsKeyArn?: string;
   layers?: string[];
   logFormat?: 'Text' | 'JSON';
+  applicationLogLevel?: ApplicationLogLevel;
+  systemLogLevel?: SystemLogLevel;
   logGroup?: string;
 }
 
@@ -282,7 +286,7 @@ export class FunctionRegistry {
       ...(input.deadLetterTargetArn ? { deadLetterTargetArn: input.deadLetterTargetArn } : {}),
       ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
       layers: input.layers ?? [],
-      logFormat: input.logFormat ?? 'Text',
+      ...loggingLevels(input.logFormat ?? 'Text', input),
       logGroup: input.logGroup ?? `/aws/lambda/${input.functionName}`,
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
@@ -334,9 +338,14 @@ export class FunctionRegistry {
     if (input.runtime !== undefined) this.hooks.checkRuntime(input.runtime);
     const { revisionId: _ignored, ...changes } = input;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ConfigurationInput;
+    const { applicationLogLevel: _a, systemLogLevel: _s, ...kept } = current;
+    const logFormat = input.logFormat ?? current.logFormat;
+    // Levels stay while the format stays JSON; a request naming the format names its levels too.
+    const levels = input.logFormat === undefined && logFormat === 'JSON' ? { ...current, ...defined } : defined;
     const updated: FunctionVersion = {
-      ...current,
+      ...kept,
       ...defined,
+      ...loggingLevels(logFormat, levels),
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
       lastUpdateStatus: 'InProgress',
@@ -638,4 +647,23 @@ export class FunctionRegistry {
 function sortVersions(versions: FunctionVersion[]): FunctionVersion[] {
   const order = (v: string) => (v === LATEST ? 0 : Number(v));
   return versions.sort((a, b) => order(a.version) - order(b.version));
+}
+
+/**
+ * The log format with its levels as AWS stores them: levels only with JSON (INFO unless given);
+ * naming a level with the Text format is refused.
+ */
+function loggingLevels(
+  logFormat: 'Text' | 'JSON',
+  given: { applicationLogLevel?: ApplicationLogLevel; systemLogLevel?: SystemLogLevel },
+): Pick<FunctionVersion, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'> {
+  if (logFormat === 'Text') {
+    if (given.applicationLogLevel !== undefined || given.systemLogLevel !== undefined) {
+      throw InvalidParameterValue(
+        'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel from your request or change the LogFormat to "Json" and try again.',
+      );
+    }
+    return { logFormat };
+  }
+  return { logFormat, applicationLogLevel: given.applicationLogLevel ?? 'INFO', systemLogLevel: given.systemLogLevel ?? 'INFO' };
 }

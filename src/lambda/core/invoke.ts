@@ -159,6 +159,9 @@ export class InvokeCore implements LambdaInvoker {
       environment: v.environment,
       codeDir: await this.code.directory(v.codeSha256Hex),
       logGroupName: v.logGroup,
+      logFormat: v.logFormat,
+      ...(v.applicationLogLevel ? { applicationLogLevel: v.applicationLogLevel } : {}),
+      ...(v.systemLogLevel ? { systemLogLevel: v.systemLogLevel } : {}),
     };
     this.images.set(v, image);
     return image;

@@ -5,6 +5,12 @@ export const LATEST = '$LATEST';
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type LastUpdateStatus = 'Successful' | 'InProgress' | 'Failed';
 
+/** LoggingConfig's levels (JSON log format only). */
+export const APPLICATION_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type ApplicationLogLevel = (typeof APPLICATION_LOG_LEVELS)[number];
+export const SYSTEM_LOG_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
+export type SystemLogLevel = (typeof SYSTEM_LOG_LEVELS)[number];
+
 /** One version of a function ($LATEST or published): immutable once published. */
 export interface FunctionVersion {
   readonly accountId: string;
@@ -28,6 +34,9 @@ export interface FunctionVersion {
   readonly kmsKeyArn?: string;
   readonly layers: readonly string[];
   readonly logFormat: 'Text' | 'JSON';
+  /** Set only with the JSON log format (AWS refuses them with Text). */
+  readonly applicationLogLevel?: ApplicationLogLevel;
+  readonly systemLogLevel?: SystemLogLevel;
   readonly logGroup: string;
   readonly lastModified: string;
   readonly revisionId: string;

@@ -53,6 +53,8 @@ export interface FunctionEnvironmentInput {
   readonly version: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /** Set for the JSON log format: AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL, read by runtimes. */
+  readonly jsonLogLevel?: string;
   readonly region: string;
   readonly executionEnv?: string;
   readonly credentials: Credentials;
@@ -111,6 +113,10 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     AWS_SESSION_TOKEN: input.credentials.sessionToken,
   });
   if (input.executionEnv) env.AWS_EXECUTION_ENV = input.executionEnv;
+  if (input.jsonLogLevel) {
+    env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    env.AWS_LAMBDA_LOG_LEVEL = input.jsonLogLevel;
+  }
   return env;
 }
 

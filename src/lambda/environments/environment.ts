@@ -28,6 +28,7 @@ import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
 import { linkTree } from './tree.js';
 import { connectionOwnedBy, processTree } from './peer-check.js';
+import { platformLog, type InvocationStatus, type PlatformLog } from './platform-log.js';
 
 /**
  * Functions run at a lower CPU priority than Nimbus: a CPU-bound function cannot starve the API,
@@ -94,6 +95,8 @@ export class Environment implements RuntimeApiHandler {
   readonly id = randomBytes(16).toString('hex');
   state: EnvironmentState = 'starting';
   image?: FunctionImage;
+  /** START/END/REPORT in the function's log format (a spare has no function yet: Text). */
+  private platform = platformLog('Text', undefined);
   /** Last time it finished an invocation (or was created), for idle reaping. */
   lastUsed = Date.now();
   /** Set by `retire`: stop after the running invocation instead of going back to the pool. */
@@ -332,8 +335,7 @@ export class Environment implements RuntimeApiHandler {
     // The environment is unusable: every invocation routed to it gets this error, then it stops.
     this.initFailure = runtimeErrorPayload(body, errorType);
     clearTimeout(this.initTimer);
-    const initMs = now() - this.initStartedAt;
-    this.logs.line(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType ?? 'Unknown'}\n`);
+    if (this.platform) this.logs.line(this.platform.initError(now() - this.initStartedAt, errorType ?? 'Unknown'));
     const inv = this.current;
     if (inv && !inv.settled) this.finish(inv, { payload: this.initFailure, functionError: 'Unhandled', fatal: true });
     return ACCEPTED;
@@ -371,6 +373,7 @@ export class Environment implements RuntimeApiHandler {
 
   private assign(image: FunctionImage): void {
     this.image = image;
+    this.platform = platformLog(image.logFormat, image.systemLogLevel);
     this.logs.setTarget({
       accountId: image.accountId,
       region: image.region,
@@ -388,6 +391,7 @@ export class Environment implements RuntimeApiHandler {
       version: image.version,
       logGroupName: image.logGroupName,
       logStreamName: logStreamName(new Date(), image.version, this.id),
+      ...(image.logFormat === 'JSON' ? { jsonLogLevel: image.applicationLogLevel ?? 'INFO' } : {}),
       region: image.region,
       executionEnv: this.spec.executionEnv,
       credentials: this.deps.credentials,
@@ -487,7 +491,7 @@ export class Environment implements RuntimeApiHandler {
   private logStart(inv: Invocation): void {
     if (inv.startLogged) return;
     inv.startLogged = true;
-    this.logs.line(`START RequestId: ${inv.request.requestId} Version: ${inv.request.image.version}\n`);
+    if (this.platform) this.logs.line(this.platform.start(inv.request.requestId, inv.request.image.version));
   }
 
   private onTimeout(inv: Invocation): void {
@@ -580,20 +584,17 @@ export class Environment implements RuntimeApiHandler {
     // Since August 2025 AWS bills the init phase of on-demand cold starts too.
     const billedDurationMs = Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));
     const stopping = outcome.fatal || this.retired || this.state === 'dead';
-    const report = this.reportLine(
-      req.requestId,
-      durationMs,
-      billedDurationMs,
-      req.image.memorySizeMb,
-      initDurationMs,
-      outcome.fatal === true && outcome.logLine?.includes('timed out') === true,
-      stopping,
-    );
+    const status: InvocationStatus = outcome.fatal
+      ? outcome.logLine?.includes('timed out') === true ? 'timeout' : 'failure'
+      : outcome.functionError ? 'error' : 'success';
+    const platform = this.platform;
+    const endLine = platform?.end(req.requestId, status, durationMs, outcome.payload.length);
+    const report = platform && this.reportLine(platform, req.requestId, durationMs, billedDurationMs, req.image.memorySizeMb, initDurationMs, status, stopping);
     const closeLog = () => {
       this.logStart(inv);
       if (outcome.logLine) this.logs.line(outcome.logLine);
-      this.logs.line(`END RequestId: ${req.requestId}\n`);
-      this.logs.platformLine(report);
+      if (endLine) this.logs.line(endLine);
+      if (report) this.logs.platformLine(report);
       this.logs.flush();
     };
     // Lines the runtime printed before answering may still sit in its stdout pipe; they go first.
@@ -639,20 +640,26 @@ export class Environment implements RuntimeApiHandler {
    * Only numbers and strings are kept until then, not the invocation's payloads.
    */
   private reportLine(
+    platform: PlatformLog,
     requestId: string,
     durationMs: number,
     billedDurationMs: number,
     memorySizeMb: number,
     initDurationMs: number | undefined,
-    timedOut: boolean,
+    status: InvocationStatus,
     stopping: boolean,
   ): () => string {
     const memoryAtEnd = stopping ? this.maxMemoryUsedMb(true) : undefined;
     return () =>
-      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedDurationMs} ms\t` +
-      `Memory Size: ${memorySizeMb} MB\tMax Memory Used: ${memoryAtEnd ?? this.maxMemoryUsedMb()} MB\t` +
-      (initDurationMs !== undefined ? `Init Duration: ${initDurationMs.toFixed(2)} ms\t` : '') +
-      (timedOut ? 'Status: timeout\n' : '\n');
+      platform.report({
+        requestId,
+        durationMs,
+        billedDurationMs,
+        memorySizeMb,
+        maxMemoryUsedMb: memoryAtEnd ?? this.maxMemoryUsedMb(),
+        initDurationMs,
+        status,
+      });
   }
 
   /**

@@ -25,6 +25,11 @@ export interface FunctionImage {
   readonly codeDir: string;
   /** `/aws/lambda/{functionName}`. */
   readonly logGroupName: string;
+  /** With JSON, platform lines are JSON records and the runtime writes JSON (LoggingConfig). */
+  readonly logFormat: 'Text' | 'JSON';
+  /** JSON only: the least level of the function's own logs, and of platform records. */
+  readonly applicationLogLevel?: string;
+  readonly systemLogLevel?: string;
 }
 
 export interface InvokeRequest {

@@ -122,16 +122,54 @@ process.env = new Proxy(process.env, {
   },
 });
 
-// ---- logging: console.* lines formatted as AWS's Node runtime does (text format) ----------------
+// ---- logging: console.* lines formatted as AWS's Node runtime does --------------------------------
+// Text: `ISO\trequestId\tLEVEL\tmessage`. JSON (LoggingConfig LogFormat JSON, told by
+// AWS_LAMBDA_LOG_FORMAT): one object per call, `{timestamp, level, requestId, message}`, where a
+// lone argument stays a value (an Error becomes {errorType, errorMessage, stackTrace}). Calls below
+// AWS_LAMBDA_LOG_LEVEL are dropped.
 let currentRequestId; // undefined during init, printed as "undefined" like AWS does
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+let jsonLogs = false; // read when the console is patched: a spare runtime learns it when claimed
+
+const errorFields = (err) => ({
+  errorType: err?.constructor?.name ?? 'UnknownError',
+  errorMessage: err.message,
+  stackTrace: typeof err.stack === 'string' ? err.stack.split('\n') : err.stack,
+});
+
+function jsonLine(level, args) {
+  const entry = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  if (args.length === 1) {
+    entry.message = args[0];
+    try {
+      return JSON.stringify(entry, (_key, value) => (value instanceof Error ? { ...errorFields(value), ...value } : value));
+    } catch {
+      entry.message = format(args[0]); // e.g. a circular object
+      return JSON.stringify(entry);
+    }
+  }
+  entry.message = format(...args);
+  const err = args.slice(1).find((a) => a instanceof Error);
+  if (err) Object.assign(entry, errorFields(err));
+  return JSON.stringify(entry);
+}
+
 function patchConsole() {
-  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
-  for (const [method, level] of Object.entries(levels)) {
-    console[method] = (...args) => {
-      // Newlines become \r so one console call stays one log event, as AWS does on plain stdout.
-      const message = format(...args).replace(/\n/g, '\r');
-      process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
-    };
+  jsonLogs = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  const least = Math.max(0, LOG_LEVELS.indexOf(process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE'));
+  const methods = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', log: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'FATAL' };
+  for (const [method, level] of Object.entries(methods)) {
+    if (LOG_LEVELS.indexOf(level) < least) {
+      console[method] = () => {};
+    } else if (jsonLogs) {
+      console[method] = (...args) => process.stdout.write(`${jsonLine(level, args)}\n`);
+    } else {
+      console[method] = (...args) => {
+        // Newlines become \r so one console call stays one log event, as AWS does on plain stdout.
+        const message = format(...args).replace(/\n/g, '\r');
+        process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
+      };
+    }
   }
 }
 
@@ -144,9 +182,14 @@ function toErrorResponse(err) {
   return { errorType: typeof err, errorMessage: String(err), trace: [] };
 }
 
-/** The error as AWS's runtime logs it: the same fields, the trace under "stack". */
-function forLog(response) {
-  return JSON.stringify({ errorType: response.errorType, errorMessage: response.errorMessage, stack: response.trace });
+/** Logs a failure as AWS's runtime does: after a label in text, as the error's fields in JSON. */
+function logFailure(label, response) {
+  if (jsonLogs) {
+    console.error({ errorType: response.errorType, errorMessage: response.errorMessage, stackTrace: response.trace });
+  } else {
+    const fields = JSON.stringify({ errorType: response.errorType, errorMessage: response.errorMessage, stack: response.trace });
+    console.error(`${label} \t%s`, fields);
+  }
 }
 
 class RuntimeError extends Error {
@@ -305,7 +348,7 @@ async function postError(requestId, err) {
   const response = toErrorResponse(err);
   const body = JSON.stringify(response);
   const type = response.errorType;
-  console.error('Invoke Error \t%s', forLog(response));
+  logFailure('Invoke Error', response);
   await request({ op: 'error', requestId, errorType: type }, body, true);
 }
 
@@ -362,7 +405,7 @@ async function crash(err, errorType) {
     response.errorType = errorType;
   }
   const body = JSON.stringify(response);
-  console.error(errorType ? 'Unhandled Promise Rejection \t%s' : 'Uncaught Exception \t%s', forLog(response));
+  logFailure(errorType ? 'Unhandled Promise Rejection' : 'Uncaught Exception', response);
   if (!activeRequestId && initialized) process.exit(129); // between invocations: nothing to report to
   const head = activeRequestId
     ? { op: 'error', requestId: activeRequestId, errorType: response.errorType }
@@ -403,7 +446,7 @@ async function main() {
   } catch (err) {
     const response = toErrorResponse(err);
     const body = JSON.stringify(response);
-    console.error('Uncaught Exception \t%s', forLog(response));
+    logFailure('Uncaught Exception', response);
     await request({ op: 'init-error', errorType: response.errorType }, body, true);
     process.exit(1);
   }

@@ -163,21 +163,63 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per record, with the fields AWS's Python runtime writes for LogFormat JSON;
+    attributes passed through `extra=` become fields too."""
+
+    STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "aws_request_id"}
+
+    def format(self, record):
+        level = min(50, max(0, record.levelno)) // 10 * 10
+        entry = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + ".%03dZ" % record.msecs,
+            "level": logging.getLevelName(level),
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": getattr(record, "aws_request_id", None),
+        }
+        if record.exc_info:
+            entry["stackTrace"] = traceback.format_tb(record.exc_info[2])
+            entry["errorType"] = record.exc_info[0].__name__
+            entry["errorMessage"] = str(record.exc_info[1])
+            entry["location"] = "%s:%s:%d" % (record.pathname, record.funcName, record.lineno)
+        for key, value in vars(record).items():
+            if key not in self.STANDARD and key not in entry:
+                entry[key] = value
+        return json.dumps({k: v for k, v in entry.items() if v is not None}, ensure_ascii=False, default=str)
+
+
+def json_logs():
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
 def setup_logging():
-    # Same text format as AWS's Python runtime for the root logger.
+    # The root logger as AWS's Python runtime sets it: text lines at WARNING, or with the JSON log
+    # format JSON objects at AWS_LAMBDA_LOG_LEVEL (TRACE is DEBUG in Python).
     handler = logging.StreamHandler(sys.stdout)
-    formatter = logging.Formatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
-    )
-    formatter.converter = time.gmtime
-    handler.setFormatter(formatter)
-    handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
+    if json_logs():
+        handler.setFormatter(_JsonFormatter())
+        level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper()
+        level = {"TRACE": "DEBUG", "FATAL": "CRITICAL"}.get(level, level)
+        root.setLevel(getattr(logging, level, logging.INFO))
+    else:
+        formatter = logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
+        )
+        formatter.converter = time.gmtime
+        handler.setFormatter(formatter)
+        root.setLevel(logging.WARNING)
+    handler.addFilter(_RequestIdFilter())
     root.handlers = [handler]
-    root.setLevel(logging.WARNING)
 
 
 def log_error(response):
+    if json_logs():
+        # As AWS's runtime logs it with the JSON format: the error response's fields in one object.
+        entry = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR", **response}
+        print(json.dumps(entry), flush=True)
+        return
     # One log event, as AWS prints it: "[ERROR] Type: message" then the traceback (\r-joined).
     text = "[ERROR] %s: %s" % (response["errorType"], response["errorMessage"])
     if response["stackTrace"]:

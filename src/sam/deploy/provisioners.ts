@@ -7,7 +7,7 @@ import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
-  type Runtime, type Architecture,
+  type Runtime, type Architecture, type LoggingConfig, type TracingConfig,
 } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
 import {
@@ -100,6 +100,8 @@ function functionConfig(props: Props) {
     Role: props.Role,
     Environment: props.Environment ? { Variables: stringMap(props.Environment.Variables ?? {}) } : undefined,
     EphemeralStorage: props.EphemeralStorage ? { Size: Number(props.EphemeralStorage.Size) } : undefined,
+    LoggingConfig: props.LoggingConfig as LoggingConfig | undefined,
+    TracingConfig: props.TracingConfig as TracingConfig | undefined,
   };
 }
 
@@ -147,6 +149,8 @@ const lambdaFunction: Provisioner = {
         Description: c.Description ?? '',
         MemorySize: c.MemorySize ?? 128,
         Timeout: c.Timeout ?? 3,
+        LoggingConfig: c.LoggingConfig ?? { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+        TracingConfig: c.TracingConfig ?? { Mode: 'PassThrough' },
       }));
       if (props.ReservedConcurrentExecutions !== old.ReservedConcurrentExecutions) {
         if (props.ReservedConcurrentExecutions === undefined) await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
