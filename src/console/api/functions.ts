@@ -9,7 +9,7 @@ import { BadRequest, NotFound, Unavailable } from '../errors.js';
 import { Body, queryInt } from '../input.js';
 import type { Router } from '../router.js';
 import type { TestEvents } from '../test-events.js';
-import { addReport, emptyUsage, grossCost, monthlyBill, parseReport, type Architecture, type Usage } from '../shared/cost.js';
+import { addReport, emptyUsage, grossCost, monthlyBill, parseReport, REPORT_FILTER, type Architecture, type Usage } from '../shared/cost.js';
 
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const QUALIFIER = /^(\$LATEST|[a-zA-Z0-9_-]{1,128})$/;
@@ -109,7 +109,7 @@ function monthStart(now: number): number {
 function usageOf(deps: ConsoleDeps, scope: Scope, v: Version, from: number): Usage {
   const usage = emptyUsage();
   const arch: Architecture = v.architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
-  const { events } = readLogEvents(deps, scope, v.logGroup, { startTime: from, filterPattern: '"REPORT RequestId"' }, 1_000_000);
+  const { events } = readLogEvents(deps, scope, v.logGroup, { startTime: from, filterPattern: REPORT_FILTER }, 1_000_000);
   for (const e of events) {
     const r = parseReport(e.message);
     if (r) addReport(usage, r, arch);
@@ -217,14 +217,14 @@ export function registerFunctionRoutes(router: Router, deps: ConsoleDeps, events
       tailLogs: true,
     });
     const logs = out.logResult ? Buffer.from(out.logResult, 'base64').toString('utf8') : '';
-    const reportLine = logs.split('\n').find((l) => l.startsWith('REPORT RequestId'));
+    const report = logs.split('\n').map(parseReport).find((r) => r !== undefined);
     return {
       statusCode: out.statusCode,
       ...(out.functionError ? { functionError: out.functionError } : {}),
       executedVersion: out.executedVersion ?? null,
       payload: out.payload.toString('utf8'),
       logs,
-      report: reportLine ? parseReport(reportLine) ?? null : null,
+      report: report ?? null,
       elapsedMs: Date.now() - started,
     };
   });

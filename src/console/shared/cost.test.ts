@@ -10,9 +10,15 @@ describe('parseReport', () => {
     const r = parseReport('REPORT RequestId: abc\tDuration: 10.20 ms\tBilled Duration: 11 ms\tMemory Size: 256 MB\tMax Memory Used: 40 MB\tInit Duration: 100.50 ms\t\n');
     expect(r).toEqual({ durationMs: 10.2, initDurationMs: 100.5, billedMs: 111, memoryMb: 256 });
   });
+  it("reads the JSON log format's platform.report record", () => {
+    const record = { time: '2026-01-01T00:00:00.000Z', type: 'platform.report', record: { requestId: 'abc', status: 'success', metrics: { durationMs: 10.2, billedDurationMs: 111, memorySizeMB: 256, maxMemoryUsedMB: 40, initDurationMs: 100.5 } } };
+    expect(parseReport(`${JSON.stringify(record)}\n`)).toEqual({ durationMs: 10.2, initDurationMs: 100.5, billedMs: 111, memoryMb: 256 });
+  });
   it('ignores other lines', () => {
     expect(parseReport('START RequestId: abc Version: $LATEST')).toBeUndefined();
     expect(parseReport('REPORT nothing')).toBeUndefined();
+    expect(parseReport('{"time":"x","type":"platform.start","record":{"requestId":"abc"}}')).toBeUndefined();
+    expect(parseReport('{"message":"platform.report" broken')).toBeUndefined();
   });
 });
 

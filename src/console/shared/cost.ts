@@ -33,15 +33,26 @@ export interface ReportLine {
 
 const REPORT = /^REPORT RequestId: \S+\tDuration: ([\d.]+) ms\tBilled Duration: (\d+) ms\tMemory Size: (\d+) MB(?:\tMax Memory Used: \d+ MB)?(?:\tInit Duration: ([\d.]+) ms)?/;
 
-/** Parses a Lambda REPORT log line; undefined for any other line. */
+/** Matches the report line of both log formats (a CloudWatch Logs filter pattern). */
+export const REPORT_FILTER = '?"REPORT RequestId" ?"platform.report"';
+
+/** Parses a Lambda REPORT line, or its JSON log format twin `platform.report`; undefined for any other line. */
 export function parseReport(message: string): ReportLine | undefined {
   const m = REPORT.exec(message);
-  if (!m) return undefined;
-  const durationMs = Number(m[1]);
-  const reported = Number(m[2]);
-  const memoryMb = Number(m[3]);
-  if (m[4] === undefined) return { durationMs, billedMs: reported, memoryMb };
-  const initDurationMs = Number(m[4]);
+  if (m) return reportOf(Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? undefined : Number(m[4]));
+  if (!message.startsWith('{') || !message.includes('"platform.report"')) return undefined;
+  try {
+    const { type, record } = JSON.parse(message) as { type?: string; record?: { metrics?: Record<string, number> } };
+    const metrics = record?.metrics;
+    if (type !== 'platform.report' || !metrics) return undefined;
+    return reportOf(metrics.durationMs!, metrics.billedDurationMs!, metrics.memorySizeMB!, metrics.initDurationMs);
+  } catch {
+    return undefined;
+  }
+}
+
+function reportOf(durationMs: number, reported: number, memoryMb: number, initDurationMs: number | undefined): ReportLine {
+  if (initDurationMs === undefined) return { durationMs, billedMs: reported, memoryMb };
   return { durationMs, initDurationMs, billedMs: Math.max(reported, Math.ceil(durationMs + initDurationMs)), memoryMb };
 }
 
