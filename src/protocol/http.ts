@@ -2,6 +2,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from './errors.js';
 
+/** Percent-decodes a URL component; a malformed escape (`%ZZ`) leaves the text as sent. */
+export function decodeOrKeep(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Reads the whole body. Past `limit` bytes the rest is drained and `onTooLarge` decides the error. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -303,6 +303,11 @@ describe('Lambda control plane', () => {
     const res = await fetch(`${nimbus.endpoint}/2015-03-31/functions`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+    // A malformed percent escape in a name is an invalid name, not a server error.
+    for (const path of ['/2015-03-31/functions/%ZZ/invocations', '/2015-03-31/functions/f%E0/aliases/live', '/2017-03-31/tags/%ZZ']) {
+      const r = await fetch(`${nimbus.endpoint}${path}`, { method: path.includes('invocations') ? 'POST' : 'GET', body: path.includes('invocations') ? '{}' : undefined });
+      expect(r.status, path).toBe(400);
+    }
     expect(nimbus.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import { BadRequest, apiKeyNotFound, stageNotFound, usagePlanNotFound } from './errors.js';
 import { newId, newShortId, nowSeconds } from './ids.js';
 import { checkApiCount } from './limits.js';
+import { decodeOrKeep } from '../../protocol/http.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { ApiKeySource, EndpointConfiguration, EndpointType, RestApi, Scope } from './model.js';
@@ -300,7 +301,7 @@ function parseTagArn(scope: Scope, arn: string): Taggable {
   const path = m[2]!;
   let p: RegExpExecArray | null;
   if ((p = /^\/restapis\/([^/]+)$/.exec(path))) return { kind: 'api', apiId: p[1]! };
-  if ((p = /^\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(path))) return { kind: 'stage', apiId: p[1]!, stageName: decodeURIComponent(p[2]!) };
+  if ((p = /^\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(path))) return { kind: 'stage', apiId: p[1]!, stageName: decodeOrKeep(p[2]!) };
   if ((p = /^\/apikeys\/([^/]+)$/.exec(path))) return { kind: 'apikey', id: p[1]! };
   if ((p = /^\/usageplans\/([^/]+)$/.exec(path))) return { kind: 'usageplan', id: p[1]! };
   throw BadRequest(`Invalid ARN specified in the request: ${arn}`);

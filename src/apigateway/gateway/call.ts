@@ -1,6 +1,7 @@
 // One data-plane request as the pipeline sees it: parsed once from node:http (headers with their
 // original case, query string with repeated names) and the per-request state steps fill in.
 import type { IncomingMessage } from 'node:http';
+import { decodeOrKeep } from '../../protocol/http.js';
 import type { ApiKey, Method, Resource, ResolvedStage, DeploymentSnapshot } from '../core/model.js';
 
 export interface Multi {
@@ -73,11 +74,7 @@ export function parseHeaders(req: IncomingMessage): { headers: Multi; lc: Record
 }
 
 function decodeQuery(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
+  return decodeOrKeep(s.replace(/\+/g, ' '));
 }
 
 export function parseQuery(raw: string): Multi {

@@ -1,6 +1,7 @@
 // Lambda proxy integration: the event (payload format 1.0, exactly AWS's fields) and the response
 // contract ({statusCode, headers, multiValueHeaders, body, isBase64Encoded}); anything else from the
 // function is AWS's 502 "Internal server error".
+import { decodeOrKeep } from '../../protocol/http.js';
 import type { Call } from './call.js';
 import { requestContext } from './context-vars.js';
 import { badProxyResponse } from './errors.js';
@@ -26,7 +27,7 @@ export function proxyEvent(call: Call, binaryMediaTypes: readonly string[]): str
   }
   return JSON.stringify({
     resource: call.resource!.path,
-    path: decodePath(call.path),
+    path: decodeOrKeep(call.path),
     httpMethod: call.verb,
     headers: hasHeaders ? call.headers.single : null,
     multiValueHeaders: hasHeaders ? call.headers.multi : null,
@@ -38,14 +39,6 @@ export function proxyEvent(call: Call, binaryMediaTypes: readonly string[]): str
     body,
     isBase64Encoded,
   });
-}
-
-function decodePath(p: string): string {
-  try {
-    return decodeURIComponent(p);
-  } catch {
-    return p;
-  }
 }
 
 export interface ProxyResponse {

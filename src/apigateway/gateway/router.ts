@@ -1,6 +1,7 @@
 // Resource matching for one deployment snapshot: a segment tree built once per snapshot (cached by
 // identity), matched literal first, then `{param}`, then greedy `{proxy+}`, as AWS prioritises.
 // A method is the exact verb, else ANY. No match is AWS's 403 "Missing Authentication Token".
+import { decodeOrKeep } from '../../protocol/http.js';
 import type { DeploymentSnapshot, Method, Resource } from '../core/model.js';
 
 interface Node {
@@ -51,14 +52,6 @@ function build(snapshot: DeploymentSnapshot): Node {
   return root;
 }
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function walk(
   node: Node,
   segs: readonly string[],
@@ -70,7 +63,7 @@ function walk(
     return undefined;
   }
   const seg = segs[i]!;
-  const lit = node.literals.get(decode(seg)) ?? node.literals.get(seg);
+  const lit = node.literals.get(decodeOrKeep(seg)) ?? node.literals.get(seg);
   if (lit) {
     const r = walk(lit, segs, i + 1, params);
     if (r) return r;
@@ -78,12 +71,12 @@ function walk(
   if (node.param) {
     const r = walk(node.param.node, segs, i + 1, params);
     if (r) {
-      params[node.param.name] = decode(seg);
+      params[node.param.name] = decodeOrKeep(seg);
       return r;
     }
   }
   if (node.greedy) {
-    params[node.greedy.name] = segs.slice(i).map(decode).join('/');
+    params[node.greedy.name] = segs.slice(i).map(decodeOrKeep).join('/');
     return node.greedy.resource;
   }
   return undefined;

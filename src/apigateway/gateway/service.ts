@@ -4,6 +4,7 @@
 // (`x-amzn-RequestId`, `x-amz-apigw-id`, `X-Amzn-Trace-Id`).
 import type { Socket } from 'node:net';
 import type { Service, RequestContext } from '../../server/context.js';
+import { decodeOrKeep } from '../../protocol/http.js';
 import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
@@ -39,15 +40,7 @@ export function parseTarget(host: string, path: string): Target | undefined {
   const slash = rest.indexOf('/');
   const stage = slash === -1 ? rest : rest.slice(0, slash);
   const below = slash === -1 ? '/' : rest.slice(slash);
-  return { apiId, stage: safeDecode(stage), path: below };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+  return { apiId, stage: decodeOrKeep(stage), path: below };
 }
 
 // Request ids (`x-amz-apigw-id`, trace roots) identify requests; they are not secrets, so a fast

@@ -1,6 +1,7 @@
 // Integration and authorizer URIs: `${stageVariables.x}` substitution, the Lambda function inside
 // `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn}/invocations`, and AWS service
 // URIs `arn:aws:apigateway:{region}:{service}:action/{Action}` or `:path/{path}`.
+import { decodeOrKeep } from '../../protocol/http.js';
 
 const STAGE_VAR = /\$\{stageVariables\.([A-Za-z0-9_.:/?#&=,-]+)\}/g;
 
@@ -15,11 +16,7 @@ const LAMBDA_URI = /^arn:aws[a-z-]*:apigateway:[^:]+:lambda:path\/\d{4}-\d{2}-\d
 export function functionFromUri(uri: string): string | undefined {
   const m = LAMBDA_URI.exec(uri);
   if (m) {
-    try {
-      return decodeURIComponent(m[1]!);
-    } catch {
-      return m[1];
-    }
+    return decodeOrKeep(m[1]!);
   }
   if (/^arn:aws[a-z-]*:lambda:/.test(uri)) return uri;
   return undefined;

@@ -1,7 +1,7 @@
 // Lambda's REST operations: each route parses the request into domain input, calls the core, and
 // shapes the reply. No business rules here.
 import type { RequestContext } from '../../server/context.js';
-import { parseJsonBody, sendEmpty, sendJson } from '../../protocol/http.js';
+import { decodeOrKeep, parseJsonBody, sendEmpty, sendJson } from '../../protocol/http.js';
 import { isServiceError } from '../../protocol/errors.js';
 import {
   InvalidParameterValue,
@@ -56,7 +56,7 @@ interface Route {
 const MAX_CODE_REQUEST = 70_167_211;
 
 const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
-const fnRef = (call: Call) => parseFunctionRef(decodeURIComponent(call.params[0]!), call.ctx.query.get('Qualifier'));
+const fnRef = (call: Call) => parseFunctionRef(decodeOrKeep(call.params[0]!), call.ctx.query.get('Qualifier'));
 
 async function jsonBody(ctx: RequestContext, limit?: number, operation?: string): Promise<Record<string, unknown>> {
   try {
@@ -208,7 +208,7 @@ function invokeConfigFrom(body: Record<string, unknown>) {
 
 /** Function name out of a tagging ARN (`/2017-03-31/tags/{arn}`). */
 function arnFunction(call: Call): string {
-  const arn = decodeURIComponent(call.params[0]!);
+  const arn = decodeOrKeep(call.params[0]!);
   const ref = parseFunctionRef(arn);
   if (!arn.startsWith('arn:') || ref.qualifier !== undefined) {
     throw InvalidParameterValue(`Invalid ARN: ${arn}`);
@@ -461,7 +461,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/([^/]+)/?$`),
     operation: 'GetAlias',
     handle(call) {
-      const alias = call.deps.registry.alias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!));
+      const alias = call.deps.registry.alias(scopeOf(call.ctx), fnRef(call), decodeOrKeep(call.params[1]!));
       sendJson(call.ctx.res, 200, renderAlias(alias));
     },
   },
@@ -478,7 +478,7 @@ export const ROUTES: Route[] = [
       const description = body.Description !== undefined ? validateDescription(body.Description) : undefined;
       const weights = weightsFrom(body);
       const revisionId = optionalString(body, 'RevisionId', 'revisionId');
-      const alias = call.deps.registry.updateAlias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!), {
+      const alias = call.deps.registry.updateAlias(scopeOf(call.ctx), fnRef(call), decodeOrKeep(call.params[1]!), {
         ...(typeof functionVersion === 'string' ? { functionVersion } : {}),
         ...(description !== undefined ? { description } : {}),
         ...(weights ? { weights } : {}),
@@ -492,7 +492,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2015-03-31/functions/${FN}/aliases/([^/]+)/?$`),
     operation: 'DeleteAlias',
     handle(call) {
-      call.deps.registry.deleteAlias(scopeOf(call.ctx), fnRef(call), decodeURIComponent(call.params[1]!));
+      call.deps.registry.deleteAlias(scopeOf(call.ctx), fnRef(call), decodeOrKeep(call.params[1]!));
       sendEmpty(call.ctx.res, 204);
     },
   },
@@ -700,7 +700,7 @@ export const ROUTES: Route[] = [
     handle(call) {
       const scope = scopeOf(call.ctx);
       const ref = fnRef(call);
-      const sid = decodeURIComponent(call.params[1]!);
+      const sid = decodeOrKeep(call.params[1]!);
       const meta = call.deps.registry.meta(scope, ref.name);
       if (!meta.policy.some((s) => s.Sid === sid)) {
         throw ResourceNotFound(`Statement ${sid} is not found in resource policy.`);

@@ -37,6 +37,8 @@ describe('Runtime API wire', () => {
 
   it('answers unknown request ids, unknown paths and oversized responses with errors', async () => {
     expect(await call(port, 'POST', '/2018-06-01/runtime/invocation/zzz/response', Buffer.from('1'))).toMatchObject({ status: 400 });
+    // A malformed escape is an unknown id too (it once threw out of the listener: the process died).
+    expect(await call(port, 'POST', '/2018-06-01/runtime/invocation/%ZZ/response', Buffer.from('1'))).toMatchObject({ status: 400 });
     expect((await call(port, 'GET', '/2018-06-01/runtime/nothing')).status).toBe(404);
     expect((await call(port, 'DELETE', '/2018-06-01/runtime/invocation/next')).status).toBe(404);
     const big = await call(port, 'POST', '/2018-06-01/runtime/invocation/abc/response', Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20));

@@ -3,6 +3,7 @@
 // the invocation is decided by the environment through `RuntimeApiHandler`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { decodeOrKeep } from '../../protocol/http.js';
 
 /** AWS's limit on a synchronous response payload (6 MB as AWS counts it). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -159,7 +160,7 @@ export class RuntimeApiServer {
       }
       const slash = rest.indexOf('/');
       if (slash > 0 && method === 'POST') {
-        const requestId = decodeURIComponent(rest.slice(0, slash));
+        const requestId = decodeOrKeep(rest.slice(0, slash));
         const action = rest.slice(slash + 1);
         if (action === 'response') {
           readBody(req, MAX_RESPONSE_BYTES, (body) => {
