@@ -12,7 +12,7 @@
 // crash is invoked again (at-least-once, as AWS documents for tasks).
 import {
   StatesError, StatesErrors, VariableScope, buildContext, catchResult, checkPayloadSize, errorOutput,
-  findCatcher, findRetrier, mapInput, mapItemInput, parallelInput, retryDelay, runChoice, runFail, runPass,
+  findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput, retryDelay, runChoice, runFail, runPass,
   runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
   type StateMachine, type StateOutcome, type TaskState, type Catcher, type Retrier,
@@ -391,8 +391,9 @@ export class Interpreter {
         return { retry: true, data: next };
       }
     }
-    // Map and Parallel record their failure once no retry follows (AWS's order).
-    if (state.Type !== 'Task') this.emit(sc, `${state.Type}StateFailed`);
+    // Map and Parallel record their failure once no retry follows (AWS's order). A States.Runtime
+    // error ends the execution at once: AWS records no MapStateFailed/ParallelStateFailed for it.
+    if (state.Type !== 'Task' && err.catchable) this.emit(sc, `${state.Type}StateFailed`);
     const catchers: readonly Catcher[] = state.Catch;
     const catcher = findCatcher(catchers, err.error);
     if (catcher) {
@@ -641,6 +642,12 @@ export class Interpreter {
     }
     const items = plan.items;
     this.once(sc, `${path}:started`, () => this.emit(sc, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length }));
+    try {
+      plan = { ...plan, ...mapTolerance(state, input, env) };
+    } catch (err) {
+      this.evaluationFailed(sc, state, err);
+      throw err;
+    }
 
     let inputs: Json[];
     try {
