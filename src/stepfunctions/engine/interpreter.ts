@@ -78,6 +78,8 @@ const iso = (ms: number): string => {
 export class Interpreter {
   private readonly integrations = new Map<string, Integration>();
   private readonly reported = new WeakSet<StatesError>();
+  /** Errors a Map/Parallel rethrows from one of its branches or iterations (see handleError). */
+  private readonly fromChild = new WeakSet<StatesError>();
 
   constructor(
     private readonly exec: ExecutionInfo,
@@ -392,8 +394,10 @@ export class Interpreter {
       }
     }
     // Map and Parallel record their failure once no retry follows (AWS's order). A States.Runtime
-    // error ends the execution at once: AWS records no MapStateFailed/ParallelStateFailed for it.
-    if (state.Type !== 'Task' && err.catchable) this.emit(sc, `${state.Type}StateFailed`);
+    // raised by the state itself (its …Path limits, paths, selectors) ends the execution at once:
+    // AWS records no MapStateFailed/ParallelStateFailed for it. One coming up from a branch or
+    // iteration keeps the event (no recording says otherwise).
+    if (state.Type !== 'Task' && (err.catchable || this.fromChild.has(err))) this.emit(sc, `${state.Type}StateFailed`);
     const catchers: readonly Catcher[] = state.Catch;
     const catcher = findCatcher(catchers, err.error);
     if (catcher) {
@@ -607,6 +611,7 @@ export class Interpreter {
             const tolerated = hooks.failed?.(i, child, err) ?? false;
             if (!tolerated && !firstError) {
               firstError = err;
+              this.fromChild.add(err);
               cancel.abort(new BranchCancelled());
             }
           } else {
