@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  buildContext, catchResult, checkPayloadSize, errorOutput, findCatcher, findRetrier, mapInput, mapItemInput, parallelInput,
+  buildContext, catchResult, checkPayloadSize, errorOutput, findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput,
   parseDefinition, runChoice, runFail, runPass, runSucceed, runWait, stateResult, StatesError, taskInput, taskLimitName, VariableScope,
   type EvalEnv, type Json, type JsonObject, type StateGraph, type State,
 } from './index.js';
@@ -109,15 +109,18 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
   let data = input;
   for (let steps = 0; steps < 1000; steps++) {
     const state = g.States.get(name) as State;
-    const env: EvalEnv = {
+    // $$.State.RetryCount exists for the states that can retry (Task, Parallel, Map).
+    const canRetry = state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map';
+    const mkEnv = (retryCount: number): EvalEnv => ({
       stateName: name, enteredEventId: 2, variables: scope, randomness,
       context: buildContext({
         execution: { id: `arn:aws:states:us-east-1:${ACCOUNT}:execution:${SM_NAME}:${EXEC_NAME}`, name: EXEC_NAME, input: execInput,
           roleArn: 'snf_role_arn', startTime: '2024-01-01T00:00:00.000Z' },
         stateMachine: { id: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:${SM_NAME}`, name: SM_NAME },
-        state: { name, enteredTime: '2024-01-01T00:00:00.000Z' },
+        state: { name, enteredTime: '2024-01-01T00:00:00.000Z', ...(canRetry ? { retryCount } : {}) },
       }),
-    };
+    });
+    let env = mkEnv(0);
     let next: string | undefined;
     try {
       switch (state.Type) {
@@ -151,7 +154,7 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
                   out.push(r.output);
                 }
               } else {
-                const plan = await mapInput(state, data, env);
+                const plan = { ...await mapInput(state, data, env), ...mapTolerance(state, data, env) };
                 const out: Json[] = [];
                 results = out;
                 const distributed = state.ItemProcessor.ProcessorConfig.Mode === 'DISTRIBUTED';
@@ -172,7 +175,11 @@ async function runGraph(c: Case, g: StateGraph, input: Json, scope: VariableScop
               if (!(e instanceof StatesError)) throw e;
               const ri = findRetrier(state.Retry, e.error);
               const used = attempts.get(ri) ?? 0;
-              if (ri >= 0 && used < (state.Retry[ri]?.MaxAttempts ?? 0)) { attempts.set(ri, used + 1); continue; }
+              if (ri >= 0 && used < (state.Retry[ri]?.MaxAttempts ?? 0)) {
+                attempts.set(ri, used + 1);
+                env = mkEnv([...attempts.values()].reduce((a, b) => a + b, 0));
+                continue;
+              }
               const catcher = findCatcher(state.Catch, e.error);
               if (!catcher) throw e;
               const o = await catchResult(state, catcher, data, errorOutput(e.error, e.cause), env);

@@ -127,6 +127,11 @@ describe('validateDefinition', () => {
   test('Wait, Fail, Task fields', () => {
     expect(validateDefinition(m({ W: { Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true } })).result).toBe('FAIL');
     expect(validateDefinition(m({ W: { Type: 'Wait', Timestamp: '2016-03-14 01:59:00Z', End: true } })).result).toBe('FAIL');
+    // Recorded by AWS (LocalStack scenarios/test_base_scenarios.py::test_wait_timestamp_invalid[*]).
+    for (const ts of ['2016-12-05 21:29:29Z', '2016-12-05T21:29:29', '2016-13-05T21:29:29Z', '2016-12-05T25:29:29Z', '05-12-2016T21:29:29Z']) {
+      expect(diag(m({ WaitUntil: { Type: 'Wait', Timestamp: ts, End: true } })))
+        .toEqual(['SCHEMA_VALIDATION_FAILED|String does not match RFC3339 timestamp|/States/WaitUntil/Timestamp']);
+    }
     expect(validateDefinition(m({ F: { Type: 'Fail', Error: 'a', ErrorPath: '$.e' } })).result).toBe('FAIL');
     expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 0, End: true } })).result).toBe('FAIL');
     expect(validateDefinition(m({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', TimeoutSeconds: 5, HeartbeatSeconds: 5, End: true } })).result).toBe('FAIL');

@@ -17,6 +17,7 @@
 //   Parallel → parallelInput(state, input, env) → run Branches (child scopes) → results array →
 //              stateResult(state, input, results, env)
 //   Map      → mapInput(state, input, env) → {items, maxConcurrency, tolerated…, batcher?};
+//              after MapStateStarted: mapTolerance(state, input, env) → the …Path tolerances;
 //              per item: mapItemInput(state, input, items[i], i, env) → run ItemProcessor → results →
 //              stateResult(state, input, results, env)
 //   result size → checkPayloadSize(result, 'result', taskLimitName(state.Resource))
@@ -59,7 +60,7 @@ export type { ParseOptions, ValidateOptions } from './definition.js';
 // ── State processing (one call per phase; see the header) ───────────────────────────────────
 export {
   runPass, runChoice, runWait, runSucceed, runFail,
-  taskInput, taskResult, parallelInput, mapInput, mapItemInput, stateResult, catchResult,
+  taskInput, taskResult, parallelInput, mapInput, mapItemInput, mapTolerance, stateResult, catchResult,
 } from './process.js';
 export type { ChoiceOutcome, WaitOutcome, FailOutcome, TaskInvocation, MapPlan, ItemBatcherPlan } from './process.js';
 

@@ -12,5 +12,5 @@ export { runWait } from './process/wait.js';
 export { runSucceed, runFail } from './process/terminal.js';
 export { taskInput, taskResult } from './process/task.js';
 export { parallelInput } from './process/parallel.js';
-export { mapInput, mapItemInput } from './process/map.js';
+export { mapInput, mapItemInput, mapTolerance } from './process/map.js';
 export { stateResult, catchResult } from './process/result.js';

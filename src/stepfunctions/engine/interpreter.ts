@@ -12,7 +12,7 @@
 // crash is invoked again (at-least-once, as AWS documents for tasks).
 import {
   StatesError, StatesErrors, VariableScope, buildContext, catchResult, checkPayloadSize, errorOutput,
-  findCatcher, findRetrier, mapInput, mapItemInput, parallelInput, retryDelay, runChoice, runFail, runPass,
+  findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput, retryDelay, runChoice, runFail, runPass,
   runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
   type StateMachine, type StateOutcome, type TaskState, type Catcher, type Retrier,
@@ -78,6 +78,8 @@ const iso = (ms: number): string => {
 export class Interpreter {
   private readonly integrations = new Map<string, Integration>();
   private readonly reported = new WeakSet<StatesError>();
+  /** Errors a Map/Parallel rethrows from one of its branches or iterations (see handleError). */
+  private readonly fromChild = new WeakSet<StatesError>();
 
   constructor(
     private readonly exec: ExecutionInfo,
@@ -391,8 +393,11 @@ export class Interpreter {
         return { retry: true, data: next };
       }
     }
-    // Map and Parallel record their failure once no retry follows (AWS's order).
-    if (state.Type !== 'Task') this.emit(sc, `${state.Type}StateFailed`);
+    // Map and Parallel record their failure once no retry follows (AWS's order). A States.Runtime
+    // raised by the state itself (its …Path limits, paths, selectors) ends the execution at once:
+    // AWS records no MapStateFailed/ParallelStateFailed for it. One coming up from a branch or
+    // iteration keeps the event (no recording says otherwise).
+    if (state.Type !== 'Task' && (err.catchable || this.fromChild.has(err))) this.emit(sc, `${state.Type}StateFailed`);
     const catchers: readonly Catcher[] = state.Catch;
     const catcher = findCatcher(catchers, err.error);
     if (catcher) {
@@ -606,6 +611,7 @@ export class Interpreter {
             const tolerated = hooks.failed?.(i, child, err) ?? false;
             if (!tolerated && !firstError) {
               firstError = err;
+              this.fromChild.add(err);
               cancel.abort(new BranchCancelled());
             }
           } else {
@@ -641,6 +647,12 @@ export class Interpreter {
     }
     const items = plan.items;
     this.once(sc, `${path}:started`, () => this.emit(sc, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length }));
+    try {
+      plan = { ...plan, ...mapTolerance(state, input, env) };
+    } catch (err) {
+      this.evaluationFailed(sc, state, err);
+      throw err;
+    }
 
     let inputs: Json[];
     try {

@@ -56,12 +56,31 @@ export function pathValue(path: string, input: Json, env: EvalEnv, field: string
   return r.value;
 }
 
-/** …Path values for Map limits: numbers, or numeric strings (AWS accepts "1"). */
+/** …Path values for ItemBatcher limits: numbers, or numeric strings (AWS accepts "1"). */
 export function numericPath(path: string, input: Json, env: EvalEnv, field: string): number {
   const v = pathValue(path, input, env, field);
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  const n = toNumber(v);
   if (!Number.isFinite(n) || n < 0) {
     throw new StatesError(StatesErrors.Runtime, `${prefix(env)}The ${field} field must reference a non-negative number, but was: ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function toNumber(v: Json): number {
+  return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+}
+
+/**
+ * A Map limit read through a …Path (MaxConcurrencyPath, ToleratedFailure…Path). AWS first parses the
+ * referenced value as an integer (or float) and names the field, value and path when it cannot; range
+ * checks are the caller's, with their own wording.
+ */
+export function parsedPath(path: string, input: Json, env: EvalEnv, field: string, kind: 'integer' | 'float'): number {
+  const v = pathValue(path, input, env, field);
+  const n = toNumber(v);
+  if (!Number.isFinite(n) || (kind === 'integer' && !Number.isInteger(n))) {
+    throw new StatesError(StatesErrors.Runtime,
+      `${prefix(env)}The ${field} field refers to value "${renderPlain(v)}" which is not a valid ${kind}: ${path}`);
   }
   return n;
 }

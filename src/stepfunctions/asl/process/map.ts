@@ -7,7 +7,7 @@ import { evaluatePayloadTemplate } from '../payload.js';
 import { evaluateJsonataString, evaluateJsonataTemplate, expressionText, isJsonataExpression, unexpectedType } from '../jsonata.js';
 import { withMapItem } from '../context.js';
 import type { ItemBatcherPlan, MapPlan } from './types.js';
-import { jsonataNumber, numericPath, pathValue, prefix, states } from './common.js';
+import { jsonataNumber, numericPath, parsedPath, pathValue, prefix, states } from './common.js';
 
 /** Map: items, concurrency and failure tolerance. */
 export async function mapInput(state: MapState, input: Json, env: EvalEnv): Promise<MapPlan> {
@@ -39,11 +39,10 @@ export async function mapInput(state: MapState, input: Json, env: EvalEnv): Prom
         `${prefix(env)}Map state input must be an array but was: ${JSON.stringify(items)}`);
     }
     maxConcurrency = typeof state.MaxConcurrency === 'number' ? state.MaxConcurrency
-      : state.MaxConcurrencyPath !== undefined ? numericPath(state.MaxConcurrencyPath, effective, env, 'MaxConcurrencyPath') : undefined;
-    toleratedFailureCount = typeof state.ToleratedFailureCount === 'number' ? state.ToleratedFailureCount
-      : state.ToleratedFailureCountPath !== undefined ? numericPath(state.ToleratedFailureCountPath, effective, env, 'ToleratedFailureCountPath') : undefined;
-    toleratedFailurePercentage = typeof state.ToleratedFailurePercentage === 'number' ? state.ToleratedFailurePercentage
-      : state.ToleratedFailurePercentagePath !== undefined ? numericPath(state.ToleratedFailurePercentagePath, effective, env, 'ToleratedFailurePercentagePath') : undefined;
+      : state.MaxConcurrencyPath !== undefined ? maxConcurrencyPath(state.MaxConcurrencyPath, effective, env) : undefined;
+    // Literal tolerances were range-checked at creation; the …Path ones are read by mapTolerance.
+    if (typeof state.ToleratedFailureCount === 'number') toleratedFailureCount = state.ToleratedFailureCount;
+    if (typeof state.ToleratedFailurePercentage === 'number') toleratedFailurePercentage = state.ToleratedFailurePercentage;
   }
   const batcher = state.ItemBatcher ? await resolveBatcher(state, state.ItemBatcher, input, env) : undefined;
   return {
@@ -53,6 +52,37 @@ export async function mapInput(state: MapState, input: Json, env: EvalEnv): Prom
     ...(toleratedFailureCount !== undefined ? { toleratedFailureCount } : {}),
     ...(toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage } : {}),
   };
+}
+
+function maxConcurrencyPath(path: string, effective: Json, env: EvalEnv): number {
+  const n = parsedPath(path, effective, env, 'MaxConcurrencyPath', 'integer');
+  if (n < 0) {
+    throw new StatesError(StatesErrors.Runtime, `${prefix(env)}The MaxConcurrencyPath field must reference a non-negative number, but was: ${n}`);
+  }
+  return n;
+}
+
+/**
+ * ToleratedFailureCountPath / ToleratedFailurePercentagePath (JSONPath Map). AWS reads them only once
+ * the run has begun: a bad value fails the state after MapStateStarted, not before it like
+ * MaxConcurrencyPath. Returns the resolved limits, or {} when neither path is set.
+ */
+export function mapTolerance(state: MapState, input: Json, env: EvalEnv): { toleratedFailureCount?: number; toleratedFailurePercentage?: number } {
+  if (state.queryLanguage === 'JSONata') return {};
+  if (state.ToleratedFailureCountPath === undefined && state.ToleratedFailurePercentagePath === undefined) return {};
+  const effective = applyIoPath(state.InputPath, input, env);
+  const out: { toleratedFailureCount?: number; toleratedFailurePercentage?: number } = {};
+  if (state.ToleratedFailureCountPath !== undefined) {
+    const n = parsedPath(state.ToleratedFailureCountPath, effective, env, 'ToleratedFailureCountPath', 'integer');
+    if (n < 0) throw new StatesError(StatesErrors.Runtime, `${prefix(env)}ToleratedFailureCount cannot be negative.`);
+    out.toleratedFailureCount = n;
+  }
+  if (state.ToleratedFailurePercentagePath !== undefined) {
+    const n = parsedPath(state.ToleratedFailurePercentagePath, effective, env, 'ToleratedFailurePercentagePath', 'float');
+    if (n < 0 || n > 100) throw new StatesError(StatesErrors.Runtime, `${prefix(env)}ToleratedFailurePercentage must be between 0 and 100.`);
+    out.toleratedFailurePercentage = n;
+  }
+  return out;
 }
 
 async function resolveBatcher(state: MapState, b: JsonObject, input: Json, env: EvalEnv): Promise<ItemBatcherPlan> {

@@ -162,9 +162,9 @@ function wait(s: StateScope, raw: JsonObject, base: object): WaitState {
   numberOrExpr(s, raw, 'Seconds', 'NON_NEGATIVE_INTEGER');
   if (raw.Timestamp !== undefined) {
     if (s.ql === 'JSONata' && isJsonataExpression(raw.Timestamp)) checkJsonataString(s.c, raw.Timestamp, `${s.loc}/Timestamp`);
-    else if (typeof raw.Timestamp !== 'string' || !parseTimestamp(raw.Timestamp)) {
-      s.c.schema(`The value for the field 'Timestamp' must be a valid ISO-8601 extended offset date-time format string`, `${s.loc}/Timestamp`);
-    }
+    else if (typeof raw.Timestamp !== 'string') checkType(s.c, raw.Timestamp, 'STRING', 'Timestamp', `${s.loc}/Timestamp`);
+    // AWS's wording (recorded), also for a JSONata expression in a JSONPath state.
+    else if (!parseTimestamp(raw.Timestamp)) s.c.schema('String does not match RFC3339 timestamp', `${s.loc}/Timestamp`);
   }
   checkPathField(s.c, raw.SecondsPath, 'SecondsPath', s.loc, { reference: true });
   checkPathField(s.c, raw.TimestampPath, 'TimestampPath', s.loc, { reference: true });
