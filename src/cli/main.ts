@@ -40,6 +40,8 @@ program
       accountConcurrency: opts.accountConcurrency,
       ...(opts.apigatewayThrottle ? { apiGatewayAccountThrottle: opts.apigatewayThrottle } : {}),
     });
+    // Last resort: a promise nobody awaited (a bug) is logged; by Node's default it would stop the server.
+    process.on('unhandledRejection', (reason) => console.error('Nimbus: unexpected error (unhandled rejection):', reason));
     for (const line of nimbus.platform.banner) console.log(line);
     console.log(`Nimbus ready at ${nimbus.endpoint}`);
     let signals = 0;
