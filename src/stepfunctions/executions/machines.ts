@@ -2,7 +2,7 @@
 // are validated by the ASL library (InvalidDefinition with AWS's message) before anything is
 // written; every mutation is committed before it is acknowledged.
 import { randomUUID } from 'node:crypto';
-import { parseDefinition, type StateMachine } from '../asl/index.js';
+import { parseDefinition, variableReferences, type StateMachine } from '../asl/index.js';
 import type { Sqlite } from '../../store/database.js';
 import { SfnErrors } from './errors.js';
 import { expectArn, stateMachineArn, validateAliasName, validateName } from './arns.js';
@@ -110,7 +110,7 @@ export class StateMachines {
         type: v.type, creationDate: v.created_at, loggingConfiguration: parseJson(v.logging, { level: 'OFF', includeExecutionData: false }),
         tracingConfiguration: parseJson(v.tracing, { enabled: false }), revisionId: v.revision_id,
         ...(v.description ? { description: v.description } : {}),
-        encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+        encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, ...referencesOf(v.definition),
       };
     }
     const m = this.machine(arn);
@@ -118,7 +118,7 @@ export class StateMachines {
       stateMachineArn: m.arn, name: m.name, status: m.status, definition: m.definition, roleArn: m.role_arn, type: m.type,
       creationDate: m.created_at, loggingConfiguration: parseJson(m.logging, { level: 'OFF', includeExecutionData: false }),
       tracingConfiguration: parseJson(m.tracing, { enabled: false }), revisionId: m.revision_id,
-      encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, ...referencesOf(m.definition),
     };
   }
 
@@ -471,4 +471,10 @@ function normalizeLogging(cfg: LoggingConfiguration | undefined, type: MachineTy
   }
   void type;
   return { level, includeExecutionData: cfg?.includeExecutionData ?? false, ...(destinations.length ? { destinations } : {}) };
+}
+
+/** `variableReferences` is present only when some state reads a workflow variable (as on AWS). */
+export function referencesOf(definition: string): { variableReferences?: Record<string, string[]> } {
+  const refs = variableReferences(definition);
+  return refs ? { variableReferences: refs } : {};
 }
