@@ -55,6 +55,7 @@ describe('variableReferences (AWS-recorded)', () => {
       const f = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: e.executionArn }));
       expect(sorted(f.variableReferences)).toEqual(c.variableReferences);
       expect(f.revisionId).toBeUndefined();
+      expect(f.encryptionConfiguration).toEqual({ type: 'AWS_OWNED_KEY' });
     });
   }
 });

@@ -375,6 +375,7 @@ export class Executions implements ExecutionStarter {
       roleArn: r.role_arn, updateDate: m?.updated_at ?? m?.created_at ?? r.start_date,
       loggingConfiguration: m?.logging ? JSON.parse(m.logging) : { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: m?.tracing ? JSON.parse(m.tracing) : { enabled: false },
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, // as DescribeStateMachine (customer keys are not modelled)
       ...(v ? revisionOf(v.revision_id) : m && m.definition === r.definition ? revisionOf(m.revision_id) : {}),
       ...(r.map_run_arn ? { mapRunArn: r.map_run_arn } : {}),
       ...referencesOf(r.definition),
