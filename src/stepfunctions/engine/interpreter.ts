@@ -106,9 +106,12 @@ export class Interpreter {
     }
   }
 
-  /** previousEventId for the first state: ExecutionStarted (or the last redrive event). */
+  /**
+   * previousEventId for the first state: 0 on a fresh start (AWS's histories show the first
+   * StateEntered with previousEventId 0, not ExecutionStarted's id), the redrive event after a redrive.
+   */
   private rootPrev(): number {
-    return this.journal.step('$root')?.data.prev ?? 1;
+    return this.journal.step('$root')?.data.prev ?? 0;
   }
 
   // ── graphs ──────────────────────────────────────────────────────────────────────────────
