@@ -61,7 +61,8 @@ const PATH_FIELDS = [
 const TEMPLATE_FIELDS = ['Parameters', 'ResultSelector', 'ItemSelector', 'Assign', 'Credentials'];
 
 function stateRefs(state: Obj, refs: Set<string>): void {
-  for (const f of PATH_FIELDS) pathRef(state[f], refs);
+  // ErrorPath/CausePath may also hold an intrinsic function call, so path fields go through expressionRefs.
+  for (const f of PATH_FIELDS) if (typeof state[f] === 'string') expressionRefs(state[f] as string, refs);
   for (const f of TEMPLATE_FIELDS) templateRefs(state[f], refs);
   if (Array.isArray(state['Choices'])) for (const rule of state['Choices']) choiceRefs(rule, refs);
   if (Array.isArray(state['Catch'])) for (const c of state['Catch']) if (isObj(c)) templateRefs(c['Assign'], refs);
