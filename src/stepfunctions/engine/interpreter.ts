@@ -592,15 +592,20 @@ export class Interpreter {
     let nextIndex = 0;
     const lastPrev: number[] = [];
     const worker = async (): Promise<void> => {
+      // Each worker is one thread of events: AWS chains a worker's next child from the last event
+      // inside its previous child (not from that child's Succeeded event), e.g. MapIterationStarted
+      // of item 1 points at item 0's last state event.
+      let threadPrev = sc.prev;
       while (nextIndex < count && !cancel.signal.aborted) {
         const i = nextIndex++;
         const child: Scope = {
-          path: `${path}/${tag}${i}:`, seq: 0, vars: hooks.vars ? hooks.vars() : sc.vars.child(), prev: sc.prev,
+          path: `${path}/${tag}${i}:`, seq: 0, vars: hooks.vars ? hooks.vars() : sc.vars.child(), prev: threadPrev,
           signal: cancel.signal, silent: sc.silent || hooks.silent === true,
         };
         hooks.started?.(i, child);
         try {
           values[i] = await body(i, child);
+          threadPrev = child.prev;
           hooks.succeeded?.(i, child);
         } catch (err) {
           if (err instanceof BranchCancelled || (cancel.signal.aborted && !(err instanceof StatesError))) {
@@ -716,7 +721,11 @@ export class Interpreter {
     }
     const values = results.values.map((v, i) => (failedOutputs.has(i) ? failedOutputs.get(i)! : v));
     if (distributed) this.emit(sc, 'MapRunSucceeded');
+    // AWS chains MapStateExited to the event before MapStateSucceeded (the last MapIterationSucceeded,
+    // or MapRunSucceeded), not to MapStateSucceeded itself.
+    const exitPrev = sc.prev;
     this.emit(sc, 'MapStateSucceeded');
+    if (!sc.silent) sc.prev = exitPrev;
     return values;
   }
 
