@@ -49,6 +49,8 @@ interface Scope {
   readonly signal: CancelSignal;
   /** Distributed Map children record checkpoints but no events in the parent's history. */
   readonly silent: boolean;
+  /** The current state's Entered event and the event before it (see evaluationFailed). */
+  entered?: { id: number; prev: number };
 }
 
 interface Done extends StepData {
@@ -213,6 +215,10 @@ export class Interpreter {
     const details: Record<string, unknown> = { error: err.error, cause: err.cause, state: state.name };
     const location = (err as StatesError & { location?: string }).location;
     if (location) details.location = location;
+    // When the state's input processing fails right after it was entered, AWS chains EvaluationFailed
+    // to the event before the Entered event (e.g. previousEventId 0 for the first state); a Wait
+    // state's timestamp/seconds evaluation chains to its Entered event.
+    if (state.Type !== 'Wait' && !sc.silent && sc.entered?.id === sc.prev) sc.prev = sc.entered.prev;
     this.emit(sc, 'EvaluationFailed', 'evaluationFailedEventDetails', details);
   }
 
@@ -225,6 +231,7 @@ export class Interpreter {
     } else {
       this.journal.write(entered, `${state.Type}StateEntered`, sc.prev);
     }
+    sc.entered = { id: entered, prev: sc.prev };
     sc.prev = entered;
     return entered;
   }
