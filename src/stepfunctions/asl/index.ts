@@ -56,6 +56,8 @@ export { parseDefinition, validateDefinition } from './definition.js';
 /** parseStateDefinition(text, {name?, queryLanguage?}): State — one state, for the TestState API. */
 export { parseStateDefinition } from './definition.js';
 export type { ParseOptions, ValidateOptions } from './definition.js';
+/** variableReferences(text): state name → variables it reads (DescribeStateMachine's field), or undefined. */
+export { variableReferences } from './variable-references.js';
 
 // ── State processing (one call per phase; see the header) ───────────────────────────────────
 export {

@@ -49,6 +49,8 @@ interface Scope {
   readonly signal: CancelSignal;
   /** Distributed Map children record checkpoints but no events in the parent's history. */
   readonly silent: boolean;
+  /** The current state's Entered event and the event before it (see evaluationFailed). */
+  entered?: { id: number; prev: number };
 }
 
 interface Done extends StepData {
@@ -108,9 +110,12 @@ export class Interpreter {
     }
   }
 
-  /** previousEventId for the first state: ExecutionStarted (or the last redrive event). */
+  /**
+   * previousEventId for the first state: 0 on a fresh start (AWS's histories show the first
+   * StateEntered with previousEventId 0, not ExecutionStarted's id), the redrive event after a redrive.
+   */
   private rootPrev(): number {
-    return this.journal.step('$root')?.data.prev ?? 1;
+    return this.journal.step('$root')?.data.prev ?? 0;
   }
 
   // ── graphs ──────────────────────────────────────────────────────────────────────────────
@@ -212,6 +217,10 @@ export class Interpreter {
     const details: Record<string, unknown> = { error: err.error, cause: err.cause, state: state.name };
     const location = (err as StatesError & { location?: string }).location;
     if (location) details.location = location;
+    // When the state's input processing fails right after it was entered, AWS chains EvaluationFailed
+    // to the event before the Entered event (e.g. previousEventId 0 for the first state); a Wait
+    // state's timestamp/seconds evaluation chains to its Entered event.
+    if (state.Type !== 'Wait' && !sc.silent && sc.entered?.id === sc.prev) sc.prev = sc.entered.prev;
     this.emit(sc, 'EvaluationFailed', 'evaluationFailedEventDetails', details);
   }
 
@@ -224,6 +233,7 @@ export class Interpreter {
     } else {
       this.journal.write(entered, `${state.Type}StateEntered`, sc.prev);
     }
+    sc.entered = { id: entered, prev: sc.prev };
     sc.prev = entered;
     return entered;
   }
@@ -594,15 +604,20 @@ export class Interpreter {
     let nextIndex = 0;
     const lastPrev: number[] = [];
     const worker = async (): Promise<void> => {
+      // Each worker is one thread of events: AWS chains a worker's next child from the last event
+      // inside its previous child (not from that child's Succeeded event), e.g. MapIterationStarted
+      // of item 1 points at item 0's last state event.
+      let threadPrev = sc.prev;
       while (nextIndex < count && !cancel.signal.aborted) {
         const i = nextIndex++;
         const child: Scope = {
-          path: `${path}/${tag}${i}:`, seq: 0, vars: hooks.vars ? hooks.vars() : sc.vars.child(), prev: sc.prev,
+          path: `${path}/${tag}${i}:`, seq: 0, vars: hooks.vars ? hooks.vars() : sc.vars.child(), prev: threadPrev,
           signal: cancel.signal, silent: sc.silent || hooks.silent === true,
         };
         hooks.started?.(i, child);
         try {
           values[i] = await body(i, child);
+          threadPrev = child.prev;
           hooks.succeeded?.(i, child);
         } catch (err) {
           if (err instanceof BranchCancelled || (cancel.signal.aborted && !(err instanceof StatesError))) {
@@ -725,7 +740,11 @@ export class Interpreter {
     }
     const values = results.values.map((v, i) => (failedOutputs.has(i) ? failedOutputs.get(i)! : v));
     if (distributed) this.emit(sc, 'MapRunSucceeded');
+    // AWS chains MapStateExited to the event before MapStateSucceeded (the last MapIterationSucceeded,
+    // or MapRunSucceeded), not to MapStateSucceeded itself.
+    const exitPrev = sc.prev;
     this.emit(sc, 'MapStateSucceeded');
+    if (!sc.silent) sc.prev = exitPrev;
     return values;
   }
 

@@ -18,7 +18,7 @@ import { executionArn, expectArn, expressExecutionArn, parseArn, validateName } 
 import { DurableJournal } from './durable-journal.js';
 import type { GroupCommit } from './group-commit.js';
 import type { LoggingConfiguration, ResolvedMachine, StateMachines } from './machines.js';
-import { pageSize } from './machines.js';
+import { pageSize, referencesOf, revisionOf } from './machines.js';
 import type { ExecutionRow, SfnRepository } from './repository.js';
 import { decodeToken, encodeToken } from './paging.js';
 import type { Tokens } from './tokens.js';
@@ -375,8 +375,10 @@ export class Executions implements ExecutionStarter {
       roleArn: r.role_arn, updateDate: m?.updated_at ?? m?.created_at ?? r.start_date,
       loggingConfiguration: m?.logging ? JSON.parse(m.logging) : { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: m?.tracing ? JSON.parse(m.tracing) : { enabled: false },
-      ...(v ? { revisionId: v.revision_id } : m && m.definition === r.definition ? { revisionId: m.revision_id } : {}),
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, // as DescribeStateMachine (customer keys are not modelled)
+      ...(v ? revisionOf(v.revision_id) : m && m.definition === r.definition ? revisionOf(m.revision_id) : {}),
       ...(r.map_run_arn ? { mapRunArn: r.map_run_arn } : {}),
+      ...referencesOf(r.definition),
     };
   }
 

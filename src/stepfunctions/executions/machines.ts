@@ -2,7 +2,7 @@
 // are validated by the ASL library (InvalidDefinition with AWS's message) before anything is
 // written; every mutation is committed before it is acknowledged.
 import { randomUUID } from 'node:crypto';
-import { parseDefinition, type StateMachine } from '../asl/index.js';
+import { parseDefinition, variableReferences, type StateMachine } from '../asl/index.js';
 import type { Sqlite } from '../../store/database.js';
 import { SfnErrors } from './errors.js';
 import { expectArn, stateMachineArn, validateAliasName, validateName } from './arns.js';
@@ -80,7 +80,9 @@ export class StateMachines {
         arn, account: input.accountId, region: input.region, name: input.name, type, definition: input.definition,
         role_arn: input.roleArn, logging: JSON.stringify(logging),
         tracing: JSON.stringify(input.tracingConfiguration ?? { enabled: false }), encryption: null,
-        description: null, status: 'ACTIVE', created_at: created, updated_at: null, revision_id: randomUUID(), next_version: 1,
+        // No revision yet: AWS assigns the first revisionId on UpdateStateMachine, so a machine that
+        // was never updated (and a version published from it) reports none.
+        description: null, status: 'ACTIVE', created_at: created, updated_at: null, revision_id: NO_REVISION, next_version: 1,
       };
       this.repo.insertMachine(row);
       for (const t of input.tags ?? []) this.repo.putTag(arn, t.key, t.value);
@@ -108,17 +110,17 @@ export class StateMachines {
       return {
         stateMachineArn: arn, name: m?.name ?? p.parts[0], status: 'ACTIVE', definition: v.definition, roleArn: v.role_arn,
         type: v.type, creationDate: v.created_at, loggingConfiguration: parseJson(v.logging, { level: 'OFF', includeExecutionData: false }),
-        tracingConfiguration: parseJson(v.tracing, { enabled: false }), revisionId: v.revision_id,
+        tracingConfiguration: parseJson(v.tracing, { enabled: false }), ...revisionOf(v.revision_id),
         ...(v.description ? { description: v.description } : {}),
-        encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+        encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, ...referencesOf(v.definition),
       };
     }
     const m = this.machine(arn);
     return {
       stateMachineArn: m.arn, name: m.name, status: m.status, definition: m.definition, roleArn: m.role_arn, type: m.type,
       creationDate: m.created_at, loggingConfiguration: parseJson(m.logging, { level: 'OFF', includeExecutionData: false }),
-      tracingConfiguration: parseJson(m.tracing, { enabled: false }), revisionId: m.revision_id,
-      encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+      tracingConfiguration: parseJson(m.tracing, { enabled: false }), ...revisionOf(m.revision_id),
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' }, ...referencesOf(m.definition),
     };
   }
 
@@ -145,7 +147,7 @@ export class StateMachines {
         (input.roleArn !== undefined && input.roleArn !== m.role_arn) || logging !== m.logging || tracing !== m.tracing;
       const updated: MachineRow = {
         ...m, definition: input.definition ?? m.definition, role_arn: input.roleArn ?? m.role_arn, logging, tracing,
-        updated_at: this.now(), revision_id: changed ? randomUUID() : m.revision_id,
+        updated_at: this.now(), revision_id: changed || m.revision_id === NO_REVISION ? randomUUID() : m.revision_id,
       };
       this.repo.updateMachine(updated);
       let versionArn: string | undefined;
@@ -471,4 +473,18 @@ function normalizeLogging(cfg: LoggingConfiguration | undefined, type: MachineTy
   }
   void type;
   return { level, includeExecutionData: cfg?.includeExecutionData ?? false, ...(destinations.length ? { destinations } : {}) };
+}
+
+/** `variableReferences` is present only when some state reads a workflow variable (as on AWS). */
+export function referencesOf(definition: string): { variableReferences?: Record<string, string[]> } {
+  const refs = variableReferences(definition);
+  return refs ? { variableReferences: refs } : {};
+}
+
+/** Stored revision of a machine that has never been updated: AWS has no revisionId for it yet. */
+export const NO_REVISION = '';
+
+/** `revisionId` is reported only once the machine has one (after its first update). */
+export function revisionOf(revisionId: string): { revisionId?: string } {
+  return revisionId !== NO_REVISION ? { revisionId } : {};
 }
