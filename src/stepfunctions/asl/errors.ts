@@ -57,6 +57,32 @@ export class StatesError extends Error {
   }
 }
 
+/**
+ * A task ran past its TimeoutSeconds or HeartbeatSeconds. AWS records both as States.Timeout with
+ * no cause (TaskTimedOut, ExecutionFailed: recorded in test_timeouts and in test_heartbeats, where a
+ * missed heartbeat is reported as States.Timeout too). Two things set it apart from other errors:
+ * only a heartbeat timeout matches States.HeartbeatTimeout (AWS docs: that name exists "only inside
+ * the Catch and Retry fields"), and a Catcher sees `"Cause": ""` rather than no Cause (recorded:
+ * test_task_service_lambda::test_invoke_timeout).
+ */
+export class TaskTimeoutError extends StatesError {
+  readonly heartbeat: boolean;
+  constructor(heartbeat: boolean) {
+    super(StatesErrors.Timeout, undefined);
+    this.heartbeat = heartbeat;
+  }
+}
+
+/** The name Retry/Catch match an error by (see TaskTimeoutError). */
+export function matchName(err: StatesError): string {
+  return err instanceof TaskTimeoutError && err.heartbeat ? StatesErrors.HeartbeatTimeout : err.error;
+}
+
+/** The Cause a Catcher / $states.errorOutput sees: absent when the error has none, except timeouts (""). */
+export function catchCause(err: StatesError): string | undefined {
+  return err.cause ?? (err instanceof TaskTimeoutError ? '' : undefined);
+}
+
 /** The prefix AWS puts on runtime failures of a state: "An error occurred while executing the state 'X' (entered at the event id #N). " */
 export function statePrefix(stateName: string, enteredEventId: number): string {
   return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). `;

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   applyResultPath, buildContext, checkPayloadSize, errorMatches, evaluateChoiceRule, evaluateIntrinsic,
   evaluateJsonataTemplate, evaluatePayloadTemplate, findCatcher, findRetrier, retryDelay, selectPath, StatesError,
-  VariableScope, withMapItem, type Json, type Retrier,
+  TaskTimeoutError, catchCause, matchName, VariableScope, withMapItem, type Json, type Retrier,
 } from './index.js';
 import { applyIoPath } from './jsonpath.js';
 import { matches } from './choice.js';
@@ -157,6 +157,15 @@ describe('Retry / Catch', () => {
     expect(errorMatches(['States.Timeout'], 'States.HeartbeatTimeout')).toBe(true);
     expect(findRetrier([r({ ErrorEquals: ['A'] }), r({ ErrorEquals: ['B'] })], 'B')).toBe(1);
     expect(findCatcher([{ ErrorEquals: ['A'], Next: 'n' }], 'B')).toBeUndefined();
+  });
+  test('task timeouts: reported as States.Timeout, heartbeat ones also match States.HeartbeatTimeout, Cause "" when caught', () => {
+    const hb = new TaskTimeoutError(true);
+    const plain = new TaskTimeoutError(false);
+    expect([hb.error, plain.error]).toEqual(['States.Timeout', 'States.Timeout']);
+    expect(errorMatches(['States.HeartbeatTimeout'], matchName(hb))).toBe(true);
+    expect(errorMatches(['States.HeartbeatTimeout'], matchName(plain))).toBe(false);
+    expect(errorMatches(['States.Timeout'], matchName(hb))).toBe(true);
+    expect([catchCause(hb), catchCause(new StatesError('X')), catchCause(new StatesError('X', 'why'))]).toEqual(['', undefined, 'why']);
   });
   test('retryDelay: backoff, cap, full jitter', () => {
     expect([1, 2, 3].map((a) => retryDelay(r(), a, () => 0.5))).toEqual([2, 4, 8]);

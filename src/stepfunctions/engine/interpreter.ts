@@ -11,7 +11,7 @@
 // deadline, a retry at its recorded backoff, a task with its recorded token. A task in flight at a
 // crash is invoked again (at-least-once, as AWS documents for tasks).
 import {
-  StatesError, StatesErrors, VariableScope, buildContext, catchResult, checkPayloadSize, errorOutput,
+  StatesError, StatesErrors, TaskTimeoutError, VariableScope, catchCause, matchName, buildContext, catchResult, checkPayloadSize, errorOutput,
   findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput, retryDelay, runChoice, runFail, runPass,
   runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
@@ -385,7 +385,7 @@ export class Interpreter {
     state: TaskState | ParallelState | MapState, input: Json, sc: Scope, key: string, data: StepData, env: EvalEnv, err: StatesError,
   ): Promise<{ retry: true; data: StepData } | { retry: false; done: Done }> {
     const retriers: readonly Retrier[] = state.Retry;
-    const r = findRetrier(retriers, err.error);
+    const r = findRetrier(retriers, matchName(err));
     if (r >= 0) {
       const retries = [...(data.retries ?? [])];
       const count = retries[r] ?? 0;
@@ -409,11 +409,11 @@ export class Interpreter {
     // iteration keeps the event (no recording says otherwise).
     if (state.Type !== 'Task' && (err.catchable || this.fromChild.has(err))) this.emit(sc, `${state.Type}StateFailed`);
     const catchers: readonly Catcher[] = state.Catch;
-    const catcher = findCatcher(catchers, err.error);
+    const catcher = findCatcher(catchers, matchName(err));
     if (catcher) {
       let outcome: StateOutcome;
       try {
-        outcome = await catchResult(state, catcher, input, errorOutput(err.error, err.cause), env);
+        outcome = await catchResult(state, catcher, input, errorOutput(err.error, catchCause(err)), env);
       } catch (e) {
         return this.fail(sc, state, e);
       }
@@ -497,7 +497,7 @@ export class Interpreter {
     let timer: Promise<never> | undefined;
     if (timeoutMs !== undefined) {
       timer = this.host.clock.sleep(timeoutMs, ac.signal).then(() => {
-        throw new StatesError(StatesErrors.Timeout, undefined);
+        throw new TaskTimeoutError(false);
       });
       timer.catch(() => undefined);
     }
@@ -549,7 +549,7 @@ export class Interpreter {
       return result;
     } catch (err) {
       if (!(err instanceof StatesError) || sc.signal.aborted) throw err;
-      const timedOut = err.error === StatesErrors.Timeout || err.error === StatesErrors.HeartbeatTimeout;
+      const timedOut = err instanceof TaskTimeoutError;
       const details: Record<string, unknown> = { ...base, error: err.error, ...(err.cause !== undefined ? { cause: err.cause } : {}) };
       const kind = timedOut ? 'TimedOut' : 'Failed';
       const detailsKey = `${integ.family[0]!.toLowerCase()}${integ.family.slice(1)}${kind}EventDetails`;
@@ -721,7 +721,7 @@ export class Interpreter {
           failures++;
           if (!distributed) this.emitChild(child, 'MapIterationFailed', 'mapIterationFailedEventDetails', { index: i, name: state.name });
           const ok = tolerate();
-          if (ok) failedOutputs.set(i, errorOutput(err.error, err.cause));
+          if (ok) failedOutputs.set(i, errorOutput(err.error, catchCause(err)));
           return ok;
         },
         aborted: (i, child) => {

@@ -30,7 +30,7 @@ export interface TokenHost {
   /** Records the token durably (activity tasks become visible to GetActivityTask). */
   register(token: string, executionArn: string, stepKey: string, activityArn?: string, input?: string): Promise<void>;
   /**
-   * Waits for SendTaskSuccess/Failure. Rejects with a States.HeartbeatTimeout StatesError when
+   * Waits for SendTaskSuccess/Failure. Rejects with a heartbeat TaskTimeoutError (recorded as States.Timeout) when
    * `heartbeatSeconds` pass without a heartbeat, and with the signal's reason on abort.
    * Resolves at once if the outcome was recorded before (e.g. before a restart).
    */

@@ -3,7 +3,7 @@
 // between the callback and the state's completion loses nothing. Activity tasks wait in the same
 // table until a worker's GetActivityTask (long poll) claims one.
 import { randomBytes } from 'node:crypto';
-import { StatesError, StatesErrors, type Json } from '../asl/index.js';
+import { StatesError, StatesErrors, TaskTimeoutError, type Json } from '../asl/index.js';
 import type { Sqlite } from '../../store/database.js';
 import type { Clock } from '../engine/clock.js';
 import type { TokenHost, TokenOutcome } from '../engine/types.js';
@@ -60,7 +60,7 @@ export class Tokens implements TokenHost {
         const ctl = new AbortController();
         hb = ctl;
         this.clock.sleep(heartbeatSeconds * 1000, ctl.signal).then(
-          () => finish(() => reject(new StatesError(StatesErrors.HeartbeatTimeout, undefined))),
+          () => finish(() => reject(new TaskTimeoutError(true))),
           () => undefined,
         );
       };
