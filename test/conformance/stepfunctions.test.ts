@@ -40,6 +40,8 @@ function pythonSource(l: LambdaSpec): string | undefined {
         : 'def handler(event, context):\n    raise Exception("Some exception was raised.")\n';
     case 'large-output':
       return 'def handler(event, context):\n    return "a" * (257 * 1024)\n';
+    case 'bytes-str':
+      return 'def handler(event, context):\n    return b\'"HelloWorld!"\'\n';
     case 'sleep-identity':
       return 'import time\n\n\ndef handler(event, context):\n    time.sleep(60)\n    return event\n';
     default:

@@ -288,7 +288,9 @@ def main():
             event = json.loads(body) if body else {}
             result = handler(event, context)
             try:
-                payload = json.dumps(result).encode()
+                # Bytes are the response body as they are (AWS's Python runtime does the same:
+                # recorded in test_lambda_task_service::test_invoke_bytes_payload).
+                payload = bytes(result) if isinstance(result, (bytes, bytearray)) else json.dumps(result).encode()
             except (TypeError, ValueError) as exc:
                 raise FaultError("Runtime.MarshalError", "Unable to marshal response: %s" % exc)
         except Exception as exc:  # noqa: BLE001 - handler failures are reported, never fatal

@@ -71,7 +71,7 @@ export function resolveIntegration(resource: string): Integration {
 
 async function invokeLambda(
   call: TaskCall, functionName: string, payload: Json | undefined,
-  options: { qualifier?: string; invocationType?: string; clientContext?: string; rawString?: boolean },
+  options: { qualifier?: string; invocationType?: string; clientContext?: string; rawString?: boolean; logType?: string },
 ): Promise<LambdaInvokeOutput> {
   const invoker = call.host.lambda;
   if (!invoker) throw new StatesError('Lambda.ServiceException', 'The Lambda service is not available in this Nimbus.');
@@ -85,6 +85,8 @@ async function invokeLambda(
       payload: Buffer.from(payload === undefined ? '{}' : options.rawString && typeof payload === 'string' ? payload : JSON.stringify(payload)),
       invocationType: (options.invocationType as 'RequestResponse' | 'Event' | 'DryRun' | undefined) ?? 'RequestResponse',
       clientContext: options.clientContext,
+      // LogType "Tail" returns the log tail as LogResult (recorded: test_invoke_unsupported_param).
+      tailLogs: options.logType === 'Tail' && (options.invocationType ?? 'RequestResponse') === 'RequestResponse',
     });
   } catch (err) {
     if (isServiceError(err)) {
@@ -155,10 +157,12 @@ function lambdaInvoke(pattern: Pattern): Integration {
       if (typeof fn !== 'string') {
         throw new StatesError('States.Runtime', 'The field "FunctionName" is required for the lambda:invoke integration.');
       }
-      const out = await invokeLambda(call, fn, p.Payload, {
+      // A null Payload is no payload: the function gets {} (recorded: test_lambda_task_service::test_invoke).
+      const out = await invokeLambda(call, fn, p.Payload === null ? undefined : p.Payload, {
         qualifier: typeof p.Qualifier === 'string' ? p.Qualifier : undefined,
         invocationType: typeof p.InvocationType === 'string' ? p.InvocationType : undefined,
         clientContext: typeof p.ClientContext === 'string' ? p.ClientContext : undefined,
+        logType: typeof p.LogType === 'string' ? p.LogType : undefined,
         rawString: true,
       });
       if (out.functionError) throw functionFailure(out, true);
@@ -169,12 +173,15 @@ function lambdaInvoke(pattern: Pattern): Integration {
       const date = httpDate(Date.now());
       const trace = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`;
       const length = String(out.payload.length);
+      const log = out.logResult;
       // The SDK's HTTP metadata as Step Functions reports it for this integration.
       return {
         ExecutedVersion: version,
+        ...(log !== undefined ? { LogResult: log } : {}),
         Payload: payload,
         SdkHttpMetadata: {
           AllHttpHeaders: {
+            ...(log !== undefined ? { 'X-Amz-Log-Result': [log] } : {}),
             'X-Amz-Executed-Version': [version],
             'x-amzn-Remapped-Content-Length': ['0'],
             Connection: ['keep-alive'],
@@ -190,6 +197,7 @@ function lambdaInvoke(pattern: Pattern): Integration {
             'Content-Type': 'application/json',
             Date: date,
             'X-Amz-Executed-Version': version,
+            ...(log !== undefined ? { 'X-Amz-Log-Result': log } : {}),
             'x-amzn-Remapped-Content-Length': '0',
             'x-amzn-RequestId': requestId,
             'X-Amzn-Trace-Id': trace,
