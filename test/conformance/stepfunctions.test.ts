@@ -40,6 +40,8 @@ function pythonSource(l: LambdaSpec): string | undefined {
         : 'def handler(event, context):\n    raise Exception("Some exception was raised.")\n';
     case 'large-output':
       return 'def handler(event, context):\n    return "a" * (257 * 1024)\n';
+    case 'echo':
+      return 'def handler(event, ctx):\n    return {"Return": "HelloWorld"}\n';
     case 'bytes-str':
       return 'def handler(event, context):\n    return b\'"HelloWorld!"\'\n';
     case 'sleep-identity':
