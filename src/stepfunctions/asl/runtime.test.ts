@@ -84,6 +84,7 @@ describe('intrinsic functions', () => {
     expect(ev('States.MathAdd(1.5, -0.5)')).toBe(2);
     expect(ev('States.MathRandom(1, 5)')).toBe(2);
     expect(ev('States.MathRandom(1, 1000, 7)')).toBe(ev('States.MathRandom(1, 1000, 7)'));
+    expect(Number.isInteger(ev('States.MathRandom(12.5, 44.51)'))).toBe(true);
     expect(ev("States.StringSplit('a,b,,c', ',')")).toEqual(['a', 'b', 'c']);
     expect(ev('States.UUID()')).toBe('uuid-1');
     expect(ev("States.ArrayGetItem(States.StringSplit('a-b', '-'), States.MathAdd(States.ArrayLength(States.StringSplit('a-b', '-')), -1))")).toBe('b');

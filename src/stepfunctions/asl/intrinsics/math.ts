@@ -18,8 +18,10 @@ function wantNumber(v: Json, what: string, ctx: Parameters<IntrinsicFn>[1]): num
 export const mathFunctions: Record<string, IntrinsicFn> = {
   'States.MathRandom': (args, ctx) => {
     argCount(args, ctx, 2, 3);
-    const start = wantInteger(args[0] as Json, ctx, 'The start value');
-    const end = wantInteger(args[1] as Json, ctx, 'The end value');
+    // Like MathAdd, non-integer bounds are rounded, not rejected: AWS answered
+    // States.MathRandom(12.5, 44.51) with a number (test_math_operations::test_math_random).
+    const start = Math.round(wantNumber(args[0] as Json, 'The start value', ctx));
+    const end = Math.round(wantNumber(args[1] as Json, 'The end value', ctx));
     if (end <= start) fail(ctx, 'The end value must be greater than the start value.');
     const r = args.length === 3 ? seeded(wantInteger(args[2] as Json, ctx, 'The seed')) : ctx.randomness.random();
     return start + Math.floor(r * (end - start));
