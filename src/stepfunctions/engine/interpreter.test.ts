@@ -123,6 +123,47 @@ describe('interpreter', () => {
     expect(journal.events.length).toBe(events);
   });
 
+  it('records <Type>StateAborted for the states failed or cancelled branches were still in', async () => {
+    const fn = 'arn:aws:lambda:us-east-1:000000000000:function:f';
+    const par = {
+      StartAt: 'Par',
+      States: {
+        Par: {
+          Type: 'Parallel', End: true,
+          Branches: [
+            { StartAt: 'T', States: { T: { Type: 'Task', Resource: fn, End: true } } },
+            { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } },
+          ],
+        },
+      },
+    };
+    const p = await run(par, {}, new ManualClock(), flaky(1));
+    expect(p.result.status).toBe('FAILED');
+    const types = p.journal.events.map((e) => e.type);
+    // The failed branch's Task, then the cancelled branch's Wait, then the Parallel itself.
+    expect(types.slice(types.indexOf('LambdaFunctionFailed'))).toEqual(
+      ['LambdaFunctionFailed', 'TaskStateAborted', 'WaitStateAborted', 'ParallelStateFailed']);
+    // Top level: an uncaught failure ends the execution with no StateAborted.
+    const top = await run({ StartAt: 'T', States: { T: { Type: 'Task', Resource: fn, End: true } } }, {}, new ManualClock(), flaky(1));
+    expect(top.journal.events.map((e) => e.type).at(-1)).toBe('LambdaFunctionFailed');
+  });
+
+  it('Map: the first failed iteration fails, the others are aborted', async () => {
+    const def = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map', End: true,
+          ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', End: true } } },
+        },
+      },
+    };
+    const { result, journal } = await run(def, [1, 2, 3], new ManualClock(), flaky(3));
+    expect(result.status).toBe('FAILED');
+    const count = (t: string) => journal.events.filter((e) => e.type === t).length;
+    expect([count('MapIterationFailed'), count('MapIterationAborted'), count('TaskStateAborted')]).toEqual([1, 2, 3]);
+  });
+
   it('fails with the Fail state error and cause', async () => {
     const { result } = await run({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'C' } } }, {});
     expect(result).toEqual({ status: 'FAILED', error: 'E', cause: 'C' });

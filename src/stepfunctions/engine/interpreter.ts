@@ -51,6 +51,13 @@ interface Scope {
   readonly silent: boolean;
   /** The current state's Entered event and the event before it (see evaluationFailed). */
   entered?: { id: number; prev: number };
+  /**
+   * Type of the Task/Wait/Map/Parallel state this thread entered and has not exited. When a branch
+   * or iteration ends in failure or is cancelled, AWS records `<Type>StateAborted` for it (recorded:
+   * TaskFailed → TaskStateAborted → ParallelStateFailed in test_callback's SQS_PARALLEL case;
+   * MapIteration{Failed,Aborted} → TaskStateAborted per iteration in test_service_lambda_map_timeout).
+   */
+  active?: string;
 }
 
 interface Done extends StepData {
@@ -137,7 +144,11 @@ export class Interpreter {
           throw new StatesError(StatesErrors.Runtime,
             `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
         }
+        // Simple states enter and exit at once; the others stay active until they exit.
+        const lasting = state.Type === 'Task' || state.Type === 'Wait' || state.Type === 'Map' || state.Type === 'Parallel';
+        if (lasting) sc.active = state.Type;
         done = await this.runState(state, current, sc, key, rec?.data);
+        if (lasting) sc.active = undefined;
       }
       sc.vars.assign(done.assigned);
       sc.prev = done.prev;
@@ -620,10 +631,15 @@ export class Interpreter {
           threadPrev = child.prev;
           hooks.succeeded?.(i, child);
         } catch (err) {
-          if (err instanceof BranchCancelled || (cancel.signal.aborted && !(err instanceof StatesError))) {
+          // Once a sibling's failure cancelled the others, a child that fails too is aborted, not
+          // failed (AWS: one MapIterationFailed, the rest MapIterationAborted, even when their
+          // tasks timed out at the same moment).
+          if (err instanceof BranchCancelled || (cancel.signal.aborted && (!(err instanceof StatesError) || firstError))) {
             hooks.aborted?.(i, child);
+            this.abortActive(child);
           } else if (err instanceof StatesError) {
             const tolerated = hooks.failed?.(i, child, err) ?? false;
+            if (!tolerated) this.abortActive(child);
             if (!tolerated && !firstError) {
               firstError = err;
               this.fromChild.add(err);
@@ -753,6 +769,13 @@ export class Interpreter {
     if (sc.silent || this.journal.step(key)) return;
     emit();
     this.journal.putStep(key, true, {});
+  }
+
+  /** `<Type>StateAborted` for the state a failed or cancelled branch/iteration was still in (see Scope.active). */
+  private abortActive(child: Scope): void {
+    if (!child.active || child.silent) return;
+    child.prev = this.journal.emit(`${child.active}StateAborted`, child.prev);
+    child.active = undefined;
   }
 
   private emitChild(child: Scope, type: string, detailsKey: string, details: Record<string, unknown>): void {
