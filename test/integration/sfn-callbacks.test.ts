@@ -98,6 +98,25 @@ describe('human approval (waitForTaskToken)', () => {
     expect(ts.slice(-2)).toEqual(['FailStateEntered', 'ExecutionFailed']);
   });
 
+  it('SendTaskFailure without error or cause: the history leaves both out, a Catcher sees nulls', async () => {
+    // AWS recorded exactly this (test_callback::test_sqs_failure_in_wait_for_task_tok_no_error_field).
+    const arn = await exampleMachine('approval-empty-failure', (def) => {
+      def.States.RequestApproval.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Approved' }];
+      def.States.Approved = { Type: 'Pass', End: true };
+      delete def.States.Rejected;
+      delete def.States.Expired;
+    });
+    const e = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: '{"item":"chair"}' }));
+    const t = await token(e.executionArn!);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: t }));
+    const d = await finish(e.executionArn!);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(JSON.parse(d.output!)).toEqual({ item: 'chair', caught: { Error: null, Cause: null } });
+    const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn: e.executionArn }));
+    const failed = h.events!.find((x) => x.type === 'TaskFailed')!;
+    expect(failed.taskFailedEventDetails).toEqual({ resource: 'invoke.waitForTaskToken', resourceType: 'lambda' });
+  });
+
   it('times out (recorded as States.Timeout) once heartbeats stop, and survives while they come', async () => {
     const arn = await exampleMachine('approval-heartbeat', (def) => {
       // AWS: States.Timeout also matches a heartbeat timeout, so the Expired catcher takes it.

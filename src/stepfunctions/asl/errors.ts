@@ -6,7 +6,8 @@
 //   States.QueryEvaluationError, States.IntrinsicFailure. Workflow failures are data: the engine
 //   catches these and feeds them to Retry/Catch like any task failure.
 import { ServiceError } from '../../protocol/errors.js';
-import type { Diagnostic } from './model.js';
+import type { Diagnostic, JsonObject } from './model.js';
+import { errorOutput } from './retry.js';
 
 export class AslValidationError extends ServiceError {
   /** Every problem found, in the ValidateStateMachineDefinition shape. */
@@ -81,6 +82,19 @@ export function matchName(err: StatesError): string {
 /** The Cause a Catcher / $states.errorOutput sees: absent when the error has none, except timeouts (""). */
 export function catchCause(err: StatesError): string | undefined {
   return err.cause ?? (err instanceof TaskTimeoutError ? '' : undefined);
+}
+
+/**
+ * SendTaskFailure's outcome: its error and cause are both optional. When one is missing the
+ * history leaves it out (TaskFailed, ExecutionFailed) and a Catcher sees it as null (recorded:
+ * test_callback::test_sqs_failure_in_wait_for_task_tok_no_error_field, `{"Error": null, "Cause": null}`).
+ */
+export class CallbackFailure extends StatesError {}
+
+/** The `{Error, Cause}` object a Catcher / $states.errorOutput sees for `err`. */
+export function errorOutputOf(err: StatesError): JsonObject {
+  if (err instanceof CallbackFailure) return { Error: err.error === '' ? null : err.error, Cause: err.cause ?? null };
+  return errorOutput(err.error, catchCause(err));
 }
 
 /** The prefix AWS puts on runtime failures of a state: "An error occurred while executing the state 'X' (entered at the event id #N). " */

@@ -36,7 +36,7 @@ export type {
 } from './model.js';
 export { COMPARISON_OPERATORS } from './model.js';
 
-export { AslValidationError, StatesError, StatesErrors, TaskTimeoutError, matchName, catchCause, statePrefix } from './errors.js';
+export { AslValidationError, StatesError, StatesErrors, TaskTimeoutError, CallbackFailure, matchName, catchCause, errorOutputOf, statePrefix } from './errors.js';
 
 export type { Randomness, VariableReader, EvalEnv, StateOutcome } from './env.js';
 export { systemRandomness } from './env.js';

@@ -11,7 +11,7 @@
 // deadline, a retry at its recorded backoff, a task with its recorded token. A task in flight at a
 // crash is invoked again (at-least-once, as AWS documents for tasks).
 import {
-  StatesError, StatesErrors, TaskTimeoutError, VariableScope, catchCause, matchName, buildContext, catchResult, checkPayloadSize, errorOutput,
+  StatesError, StatesErrors, TaskTimeoutError, CallbackFailure, VariableScope, errorOutputOf, matchName, buildContext, catchResult, checkPayloadSize,
   findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput, retryDelay, runChoice, runFail, runPass,
   runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
@@ -424,7 +424,7 @@ export class Interpreter {
     if (catcher) {
       let outcome: StateOutcome;
       try {
-        outcome = await catchResult(state, catcher, input, errorOutput(err.error, catchCause(err)), env);
+        outcome = await catchResult(state, catcher, input, errorOutputOf(err), env);
       } catch (e) {
         return this.fail(sc, state, e);
       }
@@ -561,7 +561,10 @@ export class Interpreter {
     } catch (err) {
       if (!(err instanceof StatesError) || sc.signal.aborted) throw err;
       const timedOut = err instanceof TaskTimeoutError;
-      const details: Record<string, unknown> = { ...base, error: err.error, ...(err.cause !== undefined ? { cause: err.cause } : {}) };
+      // An error without a name (SendTaskFailure without `error`) is left out, as AWS does.
+      const details: Record<string, unknown> = {
+        ...base, ...(err.error !== '' ? { error: err.error } : {}), ...(err.cause !== undefined ? { cause: err.cause } : {}),
+      };
       const kind = timedOut ? 'TimedOut' : 'Failed';
       const detailsKey = `${integ.family[0]!.toLowerCase()}${integ.family.slice(1)}${kind}EventDetails`;
       this.emit(sc, `${integ.family}${kind}`, detailsKey, details);
@@ -576,7 +579,7 @@ export class Interpreter {
   private async awaitToken(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<Json> {
     const outcome = await this.host.tokens.wait(token, heartbeatSeconds, signal);
     if (outcome.ok) return outcome.output;
-    throw new StatesError(outcome.error, outcome.cause);
+    throw new CallbackFailure(outcome.error, outcome.cause);
   }
 
   // ── Parallel ────────────────────────────────────────────────────────────────────────────
@@ -737,7 +740,7 @@ export class Interpreter {
           failures++;
           if (!distributed) this.emitChild(child, 'MapIterationFailed', 'mapIterationFailedEventDetails', { index: i, name: state.name });
           const ok = tolerate();
-          if (ok) failedOutputs.set(i, errorOutput(err.error, catchCause(err)));
+          if (ok) failedOutputs.set(i, errorOutputOf(err));
           return ok;
         },
         aborted: (i, child) => {
