@@ -84,6 +84,9 @@ describe('python3.x environments', () => {
 
     const marshal = await env.pool.invoke(request(image(writeCode(env.dataDir, { 'm.py': 'def handler(e, c):\n    return {1, 2}\n' }), { runtime: 'python3.12', handler: 'm.handler' })));
     expect(json(marshal.payload)).toMatchObject({ errorType: 'Runtime.MarshalError', errorMessage: 'Unable to marshal response: Object of type set is not JSON serializable' });
+    // Bytes are the response body as they are (AWS: test_lambda_task_service::test_invoke_bytes_payload).
+    const bytes = await env.pool.invoke(request(image(writeCode(env.dataDir, { 'b.py': 'def handler(e, c):\n    return b\'"HelloWorld!"\'\n' }), { runtime: 'python3.12', handler: 'b.handler' })));
+    expect(bytes.payload.toString()).toBe('"HelloWorld!"');
 
     const missingFn = json((await env.pool.invoke(request(image(code, { runtime: 'python3.11', handler: 'lambda_function.nope' })))).payload);
     expect(missingFn).toMatchObject({ errorType: 'Runtime.HandlerNotFound', errorMessage: "Handler 'nope' missing on module 'lambda_function'" });
