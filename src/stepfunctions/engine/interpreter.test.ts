@@ -137,7 +137,8 @@ describe('interpreter', () => {
         },
       },
     };
-    const p = await run(par, {}, new ManualClock(), flaky(1));
+    // No auto-advance: the 100 s Wait must still be waiting when the other branch fails.
+    const p = await run(par, {}, new ManualClock(undefined, false), flaky(1));
     expect(p.result.status).toBe('FAILED');
     const types = p.journal.events.map((e) => e.type);
     // The failed branch's Task, then the cancelled branch's Wait, then the Parallel itself.

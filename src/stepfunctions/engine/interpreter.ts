@@ -634,10 +634,13 @@ export class Interpreter {
           threadPrev = child.prev;
           hooks.succeeded?.(i, child);
         } catch (err) {
-          // Once a sibling's failure cancelled the others, a child that fails too is aborted, not
-          // failed (AWS: one MapIterationFailed, the rest MapIterationAborted, even when their
-          // tasks timed out at the same moment).
-          if (err instanceof BranchCancelled || (cancel.signal.aborted && (!(err instanceof StatesError) || firstError))) {
+          // A failure is acted on at the end of this event-loop turn, so siblings failing at the
+          // same moment (tasks timing out together) record their own failure events first, as AWS
+          // does; then the first failure fails the Map/Parallel and every other child is aborted,
+          // not failed (test_service_lambda_map_timeout: four TaskTimedOut, one MapIterationFailed,
+          // three MapIterationAborted).
+          if (err instanceof StatesError) await new Promise<void>((r) => setImmediate(r));
+          if (err instanceof BranchCancelled || (cancel.signal.aborted && !(err instanceof StatesError)) || (err instanceof StatesError && firstError)) {
             hooks.aborted?.(i, child);
             this.abortActive(child);
           } else if (err instanceof StatesError) {
