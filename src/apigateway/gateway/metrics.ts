@@ -38,10 +38,10 @@ export function requestMetrics(sink: MetricSink): RequestMetrics {
     const resolved = call.resolved;
     if (!resolved) return; // not an API of this account: AWS publishes nothing either
     const s = seriesOf(resolved);
+    // Every value of one request carries its answer's time (one clock read, not ten).
     const put = (name: Name, value: number, unit: string) => {
-      // Timestamped by the store's clock, as putMetric did.
-      s[name][0].put(value, unit);
-      s[name][1].put(value, unit);
+      s[name][0].put(value, unit, now);
+      s[name][1].put(value, unit, now);
     };
     put('Count', 1, 'Count');
     put('4XXError', status >= 400 && status < 500 ? 1 : 0, 'Count');

@@ -113,10 +113,10 @@ export function createExecuteApiService(
         body: Buffer.alloc(0),
       };
       // API Gateway adds these before the integration sees the request.
-      if (!('x-amzn-trace-id' in lc)) addHeader(call, 'X-Amzn-Trace-Id', trace);
-      if (!('x-forwarded-for' in lc)) addHeader(call, 'X-Forwarded-For', call.sourceIp);
-      if (!('x-forwarded-proto' in lc)) addHeader(call, 'X-Forwarded-Proto', 'http');
-      if (!('x-forwarded-port' in lc)) addHeader(call, 'X-Forwarded-Port', peer.port);
+      if (!('x-amzn-trace-id' in lc)) addHeader(call, 'X-Amzn-Trace-Id', 'x-amzn-trace-id', trace);
+      if (!('x-forwarded-for' in lc)) addHeader(call, 'X-Forwarded-For', 'x-forwarded-for', call.sourceIp);
+      if (!('x-forwarded-proto' in lc)) addHeader(call, 'X-Forwarded-Proto', 'x-forwarded-proto', 'http');
+      if (!('x-forwarded-port' in lc)) addHeader(call, 'X-Forwarded-Port', 'x-forwarded-port', peer.port);
 
       let response: MethodResponse | undefined;
       try {
@@ -150,10 +150,10 @@ export function createExecuteApiService(
   };
 }
 
-function addHeader(call: Call, name: string, value: string): void {
+function addHeader(call: Call, name: string, lowerName: string, value: string): void {
   call.headers.single[name] = value;
   (call.headers.multi[name] ??= []).push(value);
-  call.lcHeaders[name.toLowerCase()] = value;
+  call.lcHeaders[lowerName] = value;
 }
 
 function send(
