@@ -79,6 +79,8 @@ export function mapRequestParameters(call: Call, integration: Integration): Mapp
 
 export interface RenderedRequest {
   readonly body: Buffer;
+  /** The body as text when a template made it (spares decoding it again). */
+  readonly text?: string;
   /** `$context.requestOverride` set by the template. */
   readonly overrides?: { header: Record<string, unknown>; querystring: Record<string, unknown>; path: Record<string, unknown> };
 }
@@ -99,12 +101,12 @@ export function renderRequest(call: Call, integration: Integration): RenderedReq
     // WHEN_NO_MATCH (or no templates at all): the body goes through untouched.
     return { body: call.body };
   }
-  if (template.length === 0) return { body: Buffer.alloc(0) };
-  if (isLiteralTemplate(template)) return { body: Buffer.from(template) };
+  if (template.length === 0) return { body: Buffer.alloc(0), text: '' };
+  if (isLiteralTemplate(template)) return { body: literalBody(template), text: template };
   const context = templateContext(call);
   const out = render(template, call, context, call.body.toString('utf8'));
   const ro = context['requestOverride'] as RenderedRequest['overrides'];
-  return { body: Buffer.from(out), overrides: ro };
+  return { body: Buffer.from(out), text: out, overrides: ro };
 }
 
 function render(template: string, call: Call, context: Record<string, unknown>, payload: string): string {
@@ -151,6 +153,18 @@ export function selectIntegrationResponse(
     if (re.test(subject)) return r;
   }
   return fallback;
+}
+
+/** A template without `$` or `#` renders as itself: its bytes are made once (bodies are never mutated). */
+const literals = new Map<string, Buffer>();
+function literalBody(template: string): Buffer {
+  let body = literals.get(template);
+  if (!body) {
+    body = Buffer.from(template);
+    if (literals.size > 5000) literals.clear();
+    literals.set(template, body);
+  }
+  return body;
 }
 
 const patterns = new Map<string, RegExp>();
@@ -203,7 +217,7 @@ export function renderResponse(call: Call, chosen: IntegrationResponse, backend:
     const [type, template] = picked;
     headers['Content-Type'] = type;
     if (template.length > 0) {
-      if (isLiteralTemplate(template)) body = Buffer.from(template);
+      if (isLiteralTemplate(template)) body = literalBody(template);
       else body = Buffer.from(render(template, call, (context = templateContext(call)), backend.body.toString('utf8')));
     }
   } else {

@@ -206,7 +206,7 @@ export class Pipeline {
     let status = '200';
     if (rendered.body.length > 0) {
       try {
-        const v = JSON.parse(rendered.body.toString('utf8')) as { statusCode?: unknown };
+        const v = JSON.parse(rendered.text ?? rendered.body.toString('utf8')) as { statusCode?: unknown };
         if (v && typeof v === 'object' && v.statusCode !== undefined) status = String(v.statusCode);
       } catch {
         // A mock template that does not render JSON keeps the default status, as AWS does.
