@@ -650,8 +650,10 @@ export class Environment implements RuntimeApiHandler {
     stopping: boolean,
   ): () => string {
     const memoryAtEnd = stopping ? this.maxMemoryUsedMb(true) : undefined;
+    const at = Date.now();
     return () =>
       platform.report({
+        at,
         requestId,
         durationMs,
         billedDurationMs,

@@ -3,6 +3,8 @@
 // `platform.runtimeDone`, `platform.report`, shaped as AWS writes them for LoggingConfig JSON).
 
 export interface ReportFigures {
+  /** When the invocation ended (epoch ms): the line itself is formatted later. */
+  readonly at: number;
   readonly requestId: string;
   readonly durationMs: number;
   readonly billedDurationMs: number;
@@ -35,24 +37,29 @@ const textLog: PlatformLog = {
 };
 
 const ms = (n: number) => Math.round(n * 1000) / 1000;
-const record = (type: string, body: Record<string, unknown>) => `${JSON.stringify({ time: new Date().toISOString(), type, record: body })}\n`;
+const record = (type: string, body: Record<string, unknown>, at = Date.now()) =>
+  `${JSON.stringify({ time: new Date(at).toISOString(), type, record: body })}\n`;
 
 const jsonLog: PlatformLog = {
   start: (requestId, version) => record('platform.start', { requestId, version }),
   end: (requestId, status, durationMs, producedBytes) =>
     record('platform.runtimeDone', { requestId, status, metrics: { durationMs: ms(durationMs), producedBytes } }),
   report: (f) =>
-    record('platform.report', {
-      requestId: f.requestId,
-      status: f.status,
-      metrics: {
-        durationMs: ms(f.durationMs),
-        billedDurationMs: f.billedDurationMs,
-        memorySizeMB: f.memorySizeMb,
-        maxMemoryUsedMB: f.maxMemoryUsedMb,
-        ...(f.initDurationMs !== undefined ? { initDurationMs: ms(f.initDurationMs) } : {}),
+    record(
+      'platform.report',
+      {
+        requestId: f.requestId,
+        status: f.status,
+        metrics: {
+          durationMs: ms(f.durationMs),
+          billedDurationMs: f.billedDurationMs,
+          memorySizeMB: f.memorySizeMb,
+          maxMemoryUsedMB: f.maxMemoryUsedMb,
+          ...(f.initDurationMs !== undefined ? { initDurationMs: ms(f.initDurationMs) } : {}),
+        },
       },
-    }),
+      f.at,
+    ),
   initError: (durationMs, errorType) =>
     record('platform.initReport', { initializationType: 'on-demand', phase: 'init', status: 'error', errorType, metrics: { durationMs: ms(durationMs) } }),
 };
