@@ -198,6 +198,14 @@ Resources:
           Properties:
             Schedule: cron(0 12 * * ? *)
             Enabled: false
+        Scheduler:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(2 minutes)
+            ScheduleExpressionTimezone: UTC
+            FlexibleTimeWindow:
+              Mode: 'OFF'
+            State: DISABLED
 `);
     writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('tick', event['detail-type'], event.source); };");
     expect(await deployCommand({ cwd: dir, stackName: 'sched', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
@@ -206,6 +214,7 @@ Resources:
     expect(rules.map((r) => [r.ScheduleExpression, r.State]).sort()).toEqual([
       ['cron(0 12 * * ? *)', 'DISABLED'],
       ['rate(1 minute)', 'ENABLED'],
+      ['rate(2 minutes)', 'DISABLED'],
     ]);
     const every = rules.find((r) => r.State === 'ENABLED')!;
     const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: every.Name }))).Targets ?? [];
@@ -251,5 +260,30 @@ Resources:
     expect(await deployCommand({ cwd: dir, stackName: 'bad', endpointUrl: nimbus.endpoint }, io)).toBe(1);
     expect(io.stderr.join('\n')).toMatch(/Resources\.TickBad\.Properties\.ScheduleExpression: Parameter ScheduleExpression is not valid: rate\(5 minute\)/);
     expect(existsSync(join(dir, '.nimbus-sam/stacks/bad.json'))).toBe(false);
+
+    // ScheduleV2 runs as a rule: what a rule cannot do is refused with its property path.
+    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Tick:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Once:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: at(2030-01-01T00:00:00)
+        Zoned:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 9 * * ? *)
+            ScheduleExpressionTimezone: Europe/Paris
+`);
+    const v2 = capture();
+    expect(await deployCommand({ cwd: dir, stackName: 'bad', endpointUrl: nimbus.endpoint }, v2)).toBe(1);
+    expect(v2.stderr.join('\n')).toMatch(/Events\.Once\.Properties\.ScheduleExpression: one-time at\(\) schedules are not supported/);
+    expect(v2.stderr.join('\n')).toMatch(/Events\.Zoned\.Properties\.ScheduleExpressionTimezone: only UTC is supported/);
   });
 });

@@ -27,7 +27,7 @@ export interface TransformInput {
 }
 
 const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
-const SUPPORTED_EVENTS = new Set(['Api', 'Schedule']);
+const SUPPORTED_EVENTS = new Set(['Api', 'Schedule', 'ScheduleV2']);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
@@ -462,7 +462,7 @@ function forEachEvent(
       continue;
     }
     if (!SUPPORTED_EVENTS.has(ev.Type)) {
-      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule)`));
+      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule, ScheduleV2)`));
       continue;
     }
     const evProps = (ev.Properties ?? {}) as Obj;
@@ -473,10 +473,48 @@ function forEachEvent(
       if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
       if (typeof path !== 'string' || typeof method !== 'string') continue;
       handlers.api(evId, ep, path, method, evProps);
+    } else if (ev.Type === 'ScheduleV2') {
+      const asRule = scheduleV2AsRule(evProps, joinPath(ep, 'Properties'), errors);
+      if (asRule) handlers.schedule(evId, ep, asRule);
     } else {
       handlers.schedule(evId, ep, evProps);
     }
   }
+}
+
+/**
+ * A ScheduleV2 event (EventBridge Scheduler) as the Schedule event's EventBridge rule, which fires
+ * its target the same way for recurring UTC schedules. What a rule cannot do is refused: one-time
+ * `at()` schedules, other time zones, start and end dates.
+ */
+function scheduleV2AsRule(props: Obj, path: string, errors: TemplateError[]): Obj | undefined {
+  const expr = props.ScheduleExpression;
+  if (typeof expr === 'string' && expr.startsWith('at(')) {
+    errors.push(new TemplateError(joinPath(path, 'ScheduleExpression'), 'one-time at() schedules are not supported by Nimbus (rate() and cron() are)'));
+    return undefined;
+  }
+  const zone = props.ScheduleExpressionTimezone;
+  if (zone !== undefined && zone !== 'UTC' && zone !== 'Etc/UTC') {
+    errors.push(new TemplateError(joinPath(path, 'ScheduleExpressionTimezone'), 'only UTC is supported by Nimbus'));
+    return undefined;
+  }
+  for (const k of ['StartDate', 'EndDate']) {
+    if (props[k] !== undefined) errors.push(new TemplateError(joinPath(path, k), 'is not supported by Nimbus'));
+  }
+  if (props.StartDate !== undefined || props.EndDate !== undefined) return undefined;
+  if (expr === undefined) {
+    errors.push(new TemplateError(joinPath(path, 'ScheduleExpression'), 'is required (rate(...) or cron(...))'));
+    return undefined;
+  }
+  // FlexibleTimeWindow, RetryPolicy, DeadLetterConfig, GroupName, KmsKeyArn, RoleArn and the like
+  // change nothing here: a schedule fires on time, once.
+  return {
+    Schedule: expr,
+    ...(props.State !== undefined ? { State: props.State } : {}),
+    ...(props.Input !== undefined ? { Input: props.Input } : {}),
+    ...(props.Name !== undefined ? { Name: props.Name } : {}),
+    ...(props.Description !== undefined ? { Description: props.Description } : {}),
+  };
 }
 
 const HTTP_VERBS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method']);
