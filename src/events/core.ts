@@ -4,6 +4,8 @@ import { JSONPath } from 'jsonpath-plus';
 import { EventsRepository, type RuleRow, type TargetRow } from './repository.js';
 import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
 import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
+import { matches, parsePattern, PatternError } from './pattern.js';
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/database.js';
 
 export interface Scope {
@@ -29,6 +31,8 @@ export class EventsCore {
   readonly repo: EventsRepository;
   /** Called whenever a rule's next fire time may have moved earlier (the scheduler re-arms). */
   onChange: () => void = () => {};
+  /** Sends an event to a matched rule's targets (the scheduler's delivery). */
+  deliver: (rule: RuleRow, event: Record<string, unknown>) => void = () => {};
 
   /**
    * @param clockScale compresses `rate()` intervals (600 turns `rate(1 minute)` into 100 ms) for tests
@@ -40,6 +44,84 @@ export class EventsCore {
     private readonly now: () => number = Date.now,
   ) {
     this.repo = new EventsRepository(store);
+  }
+
+  // ---- events ----
+
+  /**
+   * PutEvents on the default bus: each valid entry becomes an event, is delivered to the targets of
+   * every enabled rule whose pattern it matches, and gets an EventId; an invalid one gets its error.
+   */
+  putEvents(s: Scope, i: Input): unknown {
+    const entries = i.Entries;
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
+      throw Validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${Array.isArray(entries) && entries.length > 10 ? 'less than or equal to 10' : 'greater than or equal to 1'}`);
+    }
+    const rules = this.repo.patternRules(s.accountId, s.region);
+    let failed = 0;
+    const results = entries.map((entry: unknown) => {
+      const built = this.eventOf(s, entry);
+      if ('ErrorCode' in built) {
+        failed++;
+        return built;
+      }
+      for (const rule of rules) if (matches(patternOf(rule.event_pattern!), built)) this.deliver(rule, built);
+      return { EventId: built.id };
+    });
+    return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /** TestEventPattern: whether an event (JSON text) matches a pattern. */
+  testEventPattern(_s: Scope, i: Input): unknown {
+    const pattern = optString(i.EventPattern, 'EventPattern', 4096);
+    const eventText = optString(i.Event, 'Event', 262144);
+    if (pattern === undefined || eventText === undefined) throw Validation('Parameter(s) EventPattern and Event must be specified.');
+    let event: unknown;
+    try {
+      event = JSON.parse(eventText);
+    } catch {
+      throw Validation('Parameter Event is not valid.');
+    }
+    const required = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
+    if (event === null || typeof event !== 'object' || required.some((k) => (event as Input)[k] === undefined)) {
+      throw Validation('Parameter Event is not valid.');
+    }
+    return { Result: matches(checkPattern(pattern), event) };
+  }
+
+  /** The event EventBridge makes of one PutEvents entry, or the entry's error. */
+  private eventOf(s: Scope, entry: unknown): { id: string } & Input | { ErrorCode: string; ErrorMessage: string } {
+    const e = (entry ?? {}) as Input;
+    const invalid = (field: string, reason: string) => ({ ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}` });
+    for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+      if (typeof e[field] !== 'string' || e[field] === '') return invalid(field, `${field} is a required argument.`);
+    }
+    try {
+      checkBus(e);
+    } catch (err) {
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: (err as Error).message };
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(e.Detail as string);
+    } catch {
+      detail = undefined;
+    }
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    const resources = e.Resources === undefined ? [] : e.Resources;
+    if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string')) return invalid('Resources', 'Resources must be a list of strings.');
+    const time = eventTime(e.Time, this.now());
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': e.DetailType,
+      source: e.Source,
+      account: s.accountId,
+      time,
+      region: s.region,
+      resources,
+      detail,
+    };
   }
 
   // ---- rules ----
@@ -265,16 +347,31 @@ function scheduleOf(expr: string): Schedule {
   }
 }
 
-function checkPattern(pattern: string): void {
-  let parsed: unknown;
+function checkPattern(pattern: string): ReturnType<typeof parsePattern> {
   try {
-    parsed = JSON.parse(pattern);
-  } catch {
-    throw InvalidEventPattern('Event pattern is not valid. Reason: Unrecognized token');
+    return parsePattern(pattern);
+  } catch (err) {
+    if (err instanceof PatternError) throw InvalidEventPattern(`Event pattern is not valid. Reason: ${err.message}`);
+    throw err;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw InvalidEventPattern('Event pattern is not valid. Reason: Filter is not an object');
+}
+
+/** Stored patterns are valid (PutRule checked them): parsed once per text. */
+const parsedPatterns = new Map<string, ReturnType<typeof parsePattern>>();
+function patternOf(text: string): ReturnType<typeof parsePattern> {
+  let p = parsedPatterns.get(text);
+  if (!p) {
+    p = parsePattern(text);
+    if (parsedPatterns.size > 1000) parsedPatterns.clear();
+    parsedPatterns.set(text, p);
   }
+  return p;
+}
+
+/** An entry's Time (the SDK sends epoch seconds), else now; events carry it to the second. */
+function eventTime(time: unknown, now: number): string {
+  const ms = typeof time === 'number' && Number.isFinite(time) ? time * 1000 : typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? Date.parse(time) : now;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** Only the default bus exists; AWS names any other "does not exist". */

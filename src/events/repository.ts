@@ -92,6 +92,13 @@ export class EventsRepository {
       .all(account, region, prefix.length, prefix, after, limit) as RuleRow[];
   }
 
+  /** Enabled rules of one account and region that match events (have an EventPattern). */
+  patternRules(account: string, region: string): RuleRow[] {
+    return this.db
+      .prepare(`SELECT * FROM events_rules WHERE account = ? AND region = ? AND event_pattern IS NOT NULL AND state = 'ENABLED'`)
+      .all(account, region) as RuleRow[];
+  }
+
   /** Enabled scheduled rules due at or before `now`. */
   dueRules(now: number): RuleRow[] {
     return this.db

@@ -74,7 +74,7 @@ export class RuleScheduler {
     this.core.repo.setNextFire(rule.account, rule.region, rule.name, this.core.followingFire(rule, due, now));
     const scope = { accountId: rule.account, region: rule.region };
     // The event AWS sends for a scheduled rule; `time` is the scheduled instant, to the second.
-    const event = {
+    this.deliver(rule, {
       version: '0',
       id: randomUUID(),
       'detail-type': 'Scheduled Event',
@@ -84,7 +84,11 @@ export class RuleScheduler {
       region: rule.region,
       resources: [ruleArn(scope, rule.name)],
       detail: {},
-    };
+    });
+  }
+
+  /** Sends one event to every target of the rule (a scheduled fire, or a PutEvents match). */
+  deliver(rule: RuleRow, event: Record<string, unknown>): void {
     for (const target of this.core.repo.targets(rule.account, rule.region, rule.name)) {
       const payload = targetPayload(target, event);
       const delivered = STATES_ARN.test(target.arn)

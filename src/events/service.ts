@@ -21,6 +21,8 @@ const OPERATIONS: Record<string, Op> = {
   PutTargets: (c, s, i) => c.putTargets(s, i),
   RemoveTargets: (c, s, i) => c.removeTargets(s, i),
   ListTargetsByRule: (c, s, i) => c.listTargetsByRule(s, i),
+  PutEvents: (c, s, i) => c.putEvents(s, i),
+  TestEventPattern: (c, s, i) => c.testEventPattern(s, i),
 };
 
 export interface EventsOptions {
@@ -36,6 +38,7 @@ export function createEventsService(platform: Platform, options: EventsOptions):
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`events.clockScale must be a positive number, got ${scale}`);
   const core = new EventsCore(platform.store, scale);
   const scheduler = new RuleScheduler(core, options.lambda, platform.log, Date.now, options.startExecution);
+  core.deliver = (rule, event) => scheduler.deliver(rule, event);
   const service: Service = {
     name: 'events',
     protocol: 'json',

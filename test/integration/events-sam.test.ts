@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
@@ -100,3 +100,44 @@ it('deploys, fires, updates and deletes a plain AWS::Events::Rule', async () => 
   expect((await clients.events.send(new ListRulesCommand({ NamePrefix: 'rules-' }))).Rules).toEqual([]);
   expect(nimbus.logs.filter((l) => l.startsWith('events:'))).toEqual([]);
 }, 90_000);
+
+it('an EventBridgeRule event on a SAM function runs it for the events its Pattern matches', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-pattern-'));
+  mkdirSync(join(d, 'src'), { recursive: true });
+  writeFileSync(join(d, 'src/index.js'), "exports.handler = async (event) => { console.log('ORDER ' + JSON.stringify(event)); };");
+  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  OnOrder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Paid:
+          Type: EventBridgeRule
+          Properties:
+            Pattern:
+              source: [shop.orders]
+              detail-type: [Order Placed]
+            InputPath: $.detail
+`);
+  const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'orders', overrides: new Map(), clients, log });
+  expect(res.status).toBe('CREATE_COMPLETE');
+  const name = res.record.resources.OnOrder!.physicalId;
+  await clients.events.send(new PutEventsCommand({ Entries: [
+    { Source: 'shop.orders', DetailType: 'Order Refunded', Detail: '{"id":"o-0"}' },
+    { Source: 'shop.orders', DetailType: 'Order Placed', Detail: '{"id":"o-1"}' },
+  ] }));
+  const deadline = Date.now() + 30_000;
+  let messages: string[] = [];
+  while (Date.now() < deadline) {
+    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: 'ORDER' })).catch(() => ({ events: [] }));
+    messages = (out.events ?? []).map((e) => e.message!.trim());
+    if (messages.length > 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(messages.map((m) => m.split('\t').at(-1))).toEqual(['ORDER {"id":"o-1"}']);
+  await deleteStack({ stackName: 'orders', clients, project: d, log });
+  rmSync(d, { recursive: true, force: true });
+}, 60_000);

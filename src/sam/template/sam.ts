@@ -27,7 +27,7 @@ export interface TransformInput {
 }
 
 const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
-const SUPPORTED_EVENTS = new Set(['Api', 'Schedule', 'ScheduleV2']);
+const SUPPORTED_EVENTS = new Set(['Api', 'Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchEvent']);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
@@ -302,8 +302,8 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
         },
       }, ep);
     },
-    schedule(evId, ep, evProps) {
-      scheduleRule(`${id}${evId}`, evProps, ep, target, add, input);
+    rule(evId, ep, evProps) {
+      eventRule(`${id}${evId}`, evProps, ep, target, add, input);
     },
   });
   return gradual;
@@ -352,16 +352,25 @@ function deploymentPreference(pref: Json, path: string, input: TransformInput): 
   return out;
 }
 
-function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, add: Add, input: TransformInput, stateMachine = false) {
-  const expr = props.Schedule;
-  if (expr === undefined) {
+/**
+ * An EventBridge rule for a Schedule event (`Schedule`) or an EventBridgeRule / CloudWatchEvent
+ * event (`Pattern`), targeting the function or state machine, as SAM generates it.
+ */
+function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: Add, input: TransformInput, stateMachine = false) {
+  const trigger: Obj = props.Pattern !== undefined ? { EventPattern: props.Pattern } : { ScheduleExpression: props.Schedule! };
+  if (props.Pattern === undefined && props.Schedule === undefined) {
     input.errors.push(new TemplateError(joinPath(path, 'Properties.Schedule'), 'is required (rate(...) or cron(...))'));
+    return;
+  }
+  if (props.EventBusName !== undefined && props.EventBusName !== 'default') {
+    input.errors.push(new TemplateError(joinPath(path, 'Properties.EventBusName'), 'only the default event bus exists in Nimbus'));
     return;
   }
   const enabled = props.Enabled === undefined ? true : props.Enabled;
   const state = props.State ?? (enabled === false ? 'DISABLED' : 'ENABLED');
   const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
   if (props.Input !== undefined) targetEntry.Input = props.Input;
+  if (props.InputPath !== undefined) targetEntry.InputPath = props.InputPath;
   if (stateMachine) {
     // SAM gives EventBridge a role to start the execution with (`<StateMachine><Event>Role`).
     add(`${ruleId}Role`, {
@@ -373,9 +382,10 @@ function scheduleRule(ruleId: string, props: Obj, path: string, target: Json, ad
   add(ruleId, {
     Type: 'AWS::Events::Rule',
     Properties: {
-      ScheduleExpression: expr,
+      ...trigger,
       State: state,
       ...(props.Name !== undefined ? { Name: props.Name } : {}),
+      ...(props.RuleName !== undefined ? { Name: props.RuleName } : {}),
       ...(props.Description !== undefined ? { Description: props.Description } : {}),
       Targets: [targetEntry],
     },
@@ -433,8 +443,8 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
     api(_evId, ep, path, method, evProps) {
       apiFor(evProps, joinPath(ep, 'Properties'))?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
     },
-    schedule(evId, ep, evProps) {
-      scheduleRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
+    rule(evId, ep, evProps) {
+      eventRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
     },
   });
 }
@@ -446,7 +456,7 @@ function forEachEvent(
   errors: TemplateError[],
   handlers: {
     api(evId: string, ep: string, path: string, method: string, evProps: Obj): void;
-    schedule(evId: string, ep: string, evProps: Obj): void;
+    rule(evId: string, ep: string, evProps: Obj): void;
   },
 ): void {
   const events = props.Events;
@@ -462,7 +472,7 @@ function forEachEvent(
       continue;
     }
     if (!SUPPORTED_EVENTS.has(ev.Type)) {
-      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule, ScheduleV2)`));
+      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule, ScheduleV2, EventBridgeRule, CloudWatchEvent)`));
       continue;
     }
     const evProps = (ev.Properties ?? {}) as Obj;
@@ -473,11 +483,14 @@ function forEachEvent(
       if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
       if (typeof path !== 'string' || typeof method !== 'string') continue;
       handlers.api(evId, ep, path, method, evProps);
+    } else if (ev.Type === 'EventBridgeRule' || ev.Type === 'CloudWatchEvent') {
+      if (evProps.Pattern === undefined) errors.push(new TemplateError(joinPath(ep, 'Properties.Pattern'), 'is required'));
+      else handlers.rule(evId, ep, evProps);
     } else if (ev.Type === 'ScheduleV2') {
       const asRule = scheduleV2AsRule(evProps, joinPath(ep, 'Properties'), errors);
-      if (asRule) handlers.schedule(evId, ep, asRule);
+      if (asRule) handlers.rule(evId, ep, asRule);
     } else {
-      handlers.schedule(evId, ep, evProps);
+      handlers.rule(evId, ep, evProps);
     }
   }
 }
