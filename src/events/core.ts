@@ -65,7 +65,10 @@ export class EventsCore {
         failed++;
         return built;
       }
-      for (const rule of rules) if (matches(patternOf(rule.event_pattern!), built)) this.deliver(rule, built);
+      for (const rule of rules) {
+        const pattern = patternOf(rule.event_pattern!);
+        if (pattern && matches(pattern, built)) this.deliver(rule, built);
+      }
       return { EventId: built.id };
     });
     return { FailedEntryCount: failed, Entries: results };
@@ -356,22 +359,34 @@ function checkPattern(pattern: string): ReturnType<typeof parsePattern> {
   }
 }
 
-/** Stored patterns are valid (PutRule checked them): parsed once per text. */
-const parsedPatterns = new Map<string, ReturnType<typeof parsePattern>>();
-function patternOf(text: string): ReturnType<typeof parsePattern> {
+/**
+ * A stored rule's pattern, parsed once per text; null for one PutRule would refuse today (stored by
+ * an older Nimbus that only checked for a JSON object): it matches nothing.
+ */
+const parsedPatterns = new Map<string, ReturnType<typeof parsePattern> | null>();
+function patternOf(text: string): ReturnType<typeof parsePattern> | null {
   let p = parsedPatterns.get(text);
-  if (!p) {
-    p = parsePattern(text);
+  if (p === undefined) {
+    try {
+      p = parsePattern(text);
+    } catch {
+      p = null;
+    }
     if (parsedPatterns.size > 1000) parsedPatterns.clear();
     parsedPatterns.set(text, p);
   }
   return p;
 }
 
-/** An entry's Time (the SDK sends epoch seconds), else now; events carry it to the second. */
+/** An event's `time`: ISO 8601 to the second, as EventBridge writes it. */
+export function eventTimestamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** An entry's Time (the SDK sends epoch seconds), else now. */
 function eventTime(time: unknown, now: number): string {
   const ms = typeof time === 'number' && Number.isFinite(time) ? time * 1000 : typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? Date.parse(time) : now;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return eventTimestamp(ms);
 }
 
 /** Only the default bus exists; AWS names any other "does not exist". */

@@ -4,7 +4,7 @@
 // start (as EventBridge delivers a late scheduled event rather than a backlog).
 import { randomUUID } from 'node:crypto';
 import type { LambdaInvoker } from '../lambda/invoker.js';
-import { STATES_ARN, ruleArn, targetPayload, type EventsCore } from './core.js';
+import { STATES_ARN, eventTimestamp, ruleArn, targetPayload, type EventsCore } from './core.js';
 
 /** Starts a Step Functions execution in-process (the Step Functions service's StartExecution). */
 export type StartExecution = (req: { accountId: string; region: string; stateMachineArn: string; input: string }) => Promise<unknown>;
@@ -80,7 +80,7 @@ export class RuleScheduler {
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       account: rule.account,
-      time: new Date(Math.floor(due / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+      time: eventTimestamp(due),
       region: rule.region,
       resources: [ruleArn(scope, rule.name)],
       detail: {},
