@@ -52,24 +52,25 @@ export class EventsCore {
    * PutEvents on the default bus: each valid entry becomes an event, is delivered to the targets of
    * every enabled rule whose pattern it matches, and gets an EventId; an invalid one gets its error.
    */
-  putEvents(s: Scope, i: Input): unknown {
+  putEvents(s: Scope, i: Input): { FailedEntryCount: number; Entries: Array<{ EventId: string } | { ErrorCode: string; ErrorMessage: string }> } {
     const entries = i.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       throw Validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${Array.isArray(entries) && entries.length > 10 ? 'less than or equal to 10' : 'greater than or equal to 1'}`);
     }
     const rules = this.repo.patternRules(s.accountId, s.region);
     let failed = 0;
-    const results = entries.map((entry: unknown) => {
+    const results = entries.map((entry: unknown): { EventId: string } | { ErrorCode: string; ErrorMessage: string } => {
       const built = this.eventOf(s, entry);
-      if ('ErrorCode' in built) {
+      if (built.error) {
         failed++;
-        return built;
+        return built.error;
       }
+      const event = built.event;
       for (const rule of rules) {
         const pattern = patternOf(rule.event_pattern!);
-        if (pattern && matches(pattern, built)) this.deliver(rule, built);
+        if (pattern && matches(pattern, event)) this.deliver(rule, event);
       }
-      return { EventId: built.id };
+      return { EventId: event.id };
     });
     return { FailedEntryCount: failed, Entries: results };
   }
@@ -93,16 +94,17 @@ export class EventsCore {
   }
 
   /** The event EventBridge makes of one PutEvents entry, or the entry's error. */
-  private eventOf(s: Scope, entry: unknown): { id: string } & Input | { ErrorCode: string; ErrorMessage: string } {
+  private eventOf(s: Scope, entry: unknown): { event: Input & { id: string }; error?: undefined } | { error: { ErrorCode: string; ErrorMessage: string } } {
     const e = (entry ?? {}) as Input;
-    const invalid = (field: string, reason: string) => ({ ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}` });
+    const fail = (ErrorCode: string, ErrorMessage: string) => ({ error: { ErrorCode, ErrorMessage } });
+    const invalid = (field: string, reason: string) => fail('InvalidArgument', `Parameter ${field} is not valid. Reason: ${reason}`);
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof e[field] !== 'string' || e[field] === '') return invalid(field, `${field} is a required argument.`);
     }
     try {
       checkBus(e);
     } catch (err) {
-      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: (err as Error).message };
+      return fail('ResourceNotFoundException', (err as Error).message);
     }
     let detail: unknown;
     try {
@@ -110,11 +112,11 @@ export class EventsCore {
     } catch {
       detail = undefined;
     }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return fail('MalformedDetail', 'Detail is malformed.');
     const resources = e.Resources === undefined ? [] : e.Resources;
     if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string')) return invalid('Resources', 'Resources must be a list of strings.');
     const time = eventTime(e.Time, this.now());
-    return {
+    const event = {
       version: '0',
       id: randomUUID(),
       'detail-type': e.DetailType,
@@ -125,6 +127,7 @@ export class EventsCore {
       resources,
       detail,
     };
+    return { event };
   }
 
   // ---- rules ----

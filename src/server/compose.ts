@@ -5,7 +5,7 @@ import { Store } from '../store/database.js';
 import { SecretBox } from '../store/secrets.js';
 import type { Service } from './context.js';
 import { createLambdaService } from '../lambda/index.js';
-import { createStepFunctionsService } from '../stepfunctions/index.js';
+import { createStepFunctionsService, type EventPublisher } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
 import { createConsoleService } from '../console/index.js';
@@ -68,7 +68,9 @@ export async function composeServices(
   const lambda = createLambdaService(platform, { logSink: logs.sink, metrics: metrics.metrics, ...options.lambda });
   services.push(lambda.service);
   metrics.attachAlarmActions(lambda.invoker);
-  const states = createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink });
+  // EventBridge starts executions and Step Functions publishes events: the bus is wired below.
+  let eventBus: EventPublisher | undefined;
+  const states = createStepFunctionsService(platform, { lambda: lambda.invoker, logSink: logs.sink, events: () => eventBus });
   services.push(states);
   const apigateway = createApiGatewayControlPlane(platform, {
     ...(options.apiGatewayAccountThrottle ? { accountThrottle: options.apiGatewayAccountThrottle } : {}),
@@ -83,7 +85,9 @@ export async function composeServices(
   apigateway.attachUsageMeter(executeApi.meter);
   services.push(executeApi.service);
   services.push(createCodeDeployService(platform).service);
-  services.push(createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events }).service);
+  const events = createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events });
+  services.push(events.service);
+  eventBus = { putEvents: (scope, entries) => events.core.putEvents(scope, { Entries: entries }) };
   services.push(
     createConsoleService({
       store,

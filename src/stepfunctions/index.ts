@@ -6,6 +6,7 @@ import type { Platform } from '../server/compose.js';
 import type { Service } from '../server/context.js';
 import type { LambdaInvoker } from '../lambda/invoker.js';
 import type { LogSink } from '../lambda/environments/types.js';
+import type { EventPublisher } from './engine/types.js';
 import { systemRandomness, type Randomness } from './asl/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { SFN_MIGRATIONS } from './executions/schema.js';
@@ -18,10 +19,13 @@ import { dispatch } from './api/dispatch.js';
 import type { SfnCore } from './api/operations.js';
 
 export { ManualClock, systemClock, type Clock } from './engine/clock.js';
+export type { EventPublisher } from './engine/types.js';
 
 export interface StepFunctionsDeps {
   /** The in-process Lambda invoker (wired by the integrator). */
   lambda?: LambdaInvoker | (() => LambdaInvoker | undefined);
+  /** EventBridge for the events:putEvents integration (wired by the integrator). */
+  events?: () => EventPublisher | undefined;
   /** CloudWatch Logs sink for loggingConfiguration. */
   logSink?: LogSink | (() => LogSink | undefined);
   clock?: Clock;
@@ -45,7 +49,7 @@ export function createStepFunctionsService(platform: Platform, deps: StepFunctio
   const lambda = typeof deps.lambda === 'function' ? deps.lambda : () => deps.lambda as LambdaInvoker | undefined;
   const logSink = typeof deps.logSink === 'function' ? deps.logSink : () => deps.logSink as LogSink | undefined;
   const executions = new Executions({
-    repo, db, gc, machines, tokens, clock, randomness, lambda, logSink, log: platform.log,
+    repo, db, gc, machines, tokens, clock, randomness, lambda, events: deps.events, logSink, log: platform.log,
   });
   const core: SfnCore = { machines, executions, tokens };
   return {

@@ -3,7 +3,7 @@
 // nothing, invalid entries come back with their error; TestEventPattern.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Lambda from '@aws-sdk/client-lambda';
-import { SFNClient, CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, CreateStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
@@ -99,5 +99,39 @@ describe('TestEventPattern', () => {
     expect((await eb.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ detail: { state: [{ prefix: 'pa' }] } }), Event: event }))).Result).toBe(true);
     expect((await eb.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['other'] }), Event: event }))).Result).toBe(false);
     expect(await failure(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"source":"x"}' })))).toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+describe('Step Functions events:putEvents', () => {
+  it('publishes from a workflow (its ARNs appended to Resources); a failed entry fails the task with EventBridge.FailedEntry', async () => {
+    const definition = {
+      StartAt: 'Publish',
+      States: {
+        Publish: {
+          Type: 'Task', Resource: 'arn:aws:states:::events:putEvents',
+          Parameters: { Entries: [{ Source: 'shop.orders', DetailType: 'Order Placed', 'Detail.$': '$.order' }] },
+          ResultPath: '$.published', Next: 'Broken',
+        },
+        Broken: {
+          Type: 'Task', Resource: 'arn:aws:states:::events:putEvents',
+          Parameters: { Entries: [{ Source: 'shop.orders', Detail: {} }] },
+          Catch: [{ ErrorEquals: ['EventBridge.FailedEntry'], ResultPath: '$.failure', Next: 'Done' }], End: true,
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const sm = await sfn.send(new CreateStateMachineCommand({ name: 'publisher', roleArn: ROLE, definition: JSON.stringify(definition) }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, input: JSON.stringify({ order: { id: 'o-9', state: 'paid', total: 99 } }) }));
+    const done = await eventually(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output!) as { published: { FailedEntryCount: number; Entries: Array<{ EventId: string }> }; failure: { Error: string } };
+    expect(output.published.FailedEntryCount).toBe(0);
+    expect(output.published.Entries[0]!.EventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(output.failure.Error).toBe('EventBridge.FailedEntry');
+    const event = await eventually(async () => (await loggedEvents()).find((e) => (e.detail as { id: string }).id === 'o-9'));
+    expect(event.resources).toEqual([executionArn, sm.stateMachineArn]);
   });
 });

@@ -60,6 +60,7 @@ export function resolveIntegration(resource: string): Integration {
     }
     if (service === 'states' && action === 'startExecution') return startExecution(pattern);
     if (service === 'http' && action === 'invoke' && pattern === 'request') return httpInvoke();
+    if (service === 'events' && action === 'putEvents' && (pattern === 'request' || pattern === 'waitForTaskToken')) return putEvents(pattern);
   }
   return {
     family: 'Task', resourceType: 'unsupported', resource, pattern: 'request',
@@ -257,6 +258,43 @@ function startExecution(pattern: Pattern): Integration {
 }
 
 // ── HTTP task ───────────────────────────────────────────────────────────────────────────────
+
+// ── EventBridge ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * events:putEvents: Detail may be an object (sent as its JSON); the execution's and its state
+ * machine's ARNs are appended to each entry's Resources; a failed entry fails the task with
+ * `EventBridge.FailedEntry`, as AWS documents for this optimized integration.
+ */
+function putEvents(pattern: Pattern): Integration {
+  return {
+    family: 'Task', resourceType: 'events', resource: pattern === 'request' ? 'putEvents' : 'putEvents.waitForTaskToken', pattern,
+    async invoke(call) {
+      const events = call.host.events;
+      if (!events) throw new StatesError('States.Runtime', 'EventBridge is not available in this Nimbus.');
+      const p = (call.payload ?? {}) as JsonObject;
+      if (!Array.isArray(p.Entries)) throw new StatesError('States.Runtime', 'The field "Entries" is required for the events:putEvents integration.');
+      const entries = p.Entries.map((e) => {
+        const entry = (e && typeof e === 'object' && !Array.isArray(e) ? e : {}) as JsonObject;
+        const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
+        return {
+          ...entry,
+          ...(entry.Detail !== undefined && typeof entry.Detail !== 'string' ? { Detail: JSON.stringify(entry.Detail) } : {}),
+          Resources: [...resources, call.exec.arn, call.exec.machineArn],
+        };
+      });
+      let out: { FailedEntryCount: number; Entries: Json[] };
+      try {
+        out = events.putEvents({ accountId: call.exec.accountId, region: call.exec.region }, entries);
+      } catch (err) {
+        if (isServiceError(err)) throw new StatesError(`EventBridge.${err.name}`, err.message);
+        throw err;
+      }
+      if (out.FailedEntryCount > 0) throw new StatesError('EventBridge.FailedEntry', JSON.stringify(out));
+      return out as unknown as Json;
+    },
+  };
+}
 
 function httpInvoke(): Integration {
   return {

@@ -52,10 +52,16 @@ export interface ExecutionStarter {
   stop(executionArn: string, error?: string, cause?: string): Promise<void>;
 }
 
+/** EventBridge's PutEvents on the default bus, as the events service answers it. */
+export interface EventPublisher {
+  putEvents(scope: { accountId: string; region: string }, entries: Json[]): { FailedEntryCount: number; Entries: Json[] };
+}
+
 export interface EngineHost {
   readonly clock: Clock;
   readonly randomness: Randomness;
   readonly lambda?: LambdaInvoker;
+  readonly events?: EventPublisher;
   readonly tokens: TokenHost;
   readonly executions?: ExecutionStarter;
 }

@@ -12,7 +12,7 @@ import type { Sqlite } from '../../store/database.js';
 import type { Clock } from '../engine/clock.js';
 import { Interpreter, type ExecutionResult } from '../engine/interpreter.js';
 import { MemoryJournal, type HistoryEvent, type Journal } from '../engine/journal.js';
-import type { EngineHost, ExecutionInfo, ExecutionStarter } from '../engine/types.js';
+import type { EngineHost, EventPublisher, ExecutionInfo, ExecutionStarter } from '../engine/types.js';
 import { SfnErrors } from './errors.js';
 import { executionArn, expectArn, expressExecutionArn, parseArn, validateName } from './arns.js';
 import { DurableJournal } from './durable-journal.js';
@@ -37,6 +37,7 @@ export interface ExecutionsDeps {
   clock: Clock;
   randomness: Randomness;
   lambda?: () => LambdaInvoker | undefined;
+  events?: () => EventPublisher | undefined;
   logSink?: () => LogSink | undefined;
   log: (msg: string) => void;
 }
@@ -63,6 +64,9 @@ export class Executions implements ExecutionStarter {
       randomness: d.randomness,
       get lambda() {
         return d.lambda?.();
+      },
+      get events() {
+        return d.events?.();
       },
       tokens: d.tokens,
       executions: self,
