@@ -56,11 +56,27 @@ describe('schedule arithmetic', () => {
 
 describe('target input', () => {
   const event = { id: 'e', resources: ['arn:r'], detail: { a: { b: 2 } } };
-  const base = { account: 'a', region: 'r', rule: 'x', id: 't', arn: 'arn' };
+  const base = { account: 'a', region: 'r', rule: 'x', id: 't', arn: 'arn', input_transformer: null };
   it('uses Input, InputPath or the whole event', () => {
     expect(targetPayload({ ...base, input: '{"k":1}', input_path: null }, event)).toBe('{"k":1}');
     expect(targetPayload({ ...base, input: null, input_path: '$.detail.a' }, event)).toBe('{"b":2}');
     expect(targetPayload({ ...base, input: null, input_path: '$.resources[0]' }, event)).toBe('"arn:r"');
     expect(targetPayload({ ...base, input: null, input_path: null }, event)).toBe(JSON.stringify(event));
+  });
+
+  it('applies an InputTransformer: text inside a template string, JSON elsewhere, predefined names', () => {
+    const transformer = (InputTemplate: string) => ({
+      ...base, input: null, input_path: null,
+      input_transformer: JSON.stringify({ InputPathsMap: { id: '$.id', b: '$.detail.a.b', a: '$.detail.a', none: '$.detail.zzz' }, InputTemplate }),
+    });
+    const payload = (template: string) => targetPayload(transformer(template), event, Date.UTC(2026, 0, 2));
+    expect(JSON.parse(payload('{"event": <id>, "n": <b>, "obj": <a>, "missing": <none>, "text": "id <id> has b=<b>"}'))).toEqual({
+      event: 'e', n: 2, obj: { b: 2 }, missing: null, text: 'id e has b=2',
+    });
+    expect(payload('"rule <aws.events.rule-name> at <aws.events.event.ingestion-time>"')).toBe('"rule x at 2026-01-02T00:00:00.000Z"');
+    expect(JSON.parse(payload('{"arn": "<aws.events.rule-arn>", "all": <aws.events.event.json>, "head": <aws.events.event>}'))).toEqual({
+      arn: 'arn:aws:events:r:a:rule/x', all: event, head: { id: 'e', resources: ['arn:r'] },
+    });
+    expect(payload('<unknown> stays')).toBe('<unknown> stays');
   });
 });

@@ -5,6 +5,7 @@ import { EventsRepository, type RuleRow, type TargetRow } from './repository.js'
 import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
 import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
 import { matches, parsePattern, PatternError } from './pattern.js';
+import { transformInput, transformerProblem, type InputTransformer } from './transformer.js';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/database.js';
 
@@ -232,12 +233,14 @@ export class EventsCore {
       }
       const input = optString(t.Input, 'Input', 8192);
       const inputPath = optString(t.InputPath, 'InputPath', 256);
-      if (input !== undefined && inputPath !== undefined) {
+      const transformer = t.InputTransformer ?? undefined;
+      if ([input, inputPath, transformer].filter((x) => x !== undefined).length > 1) {
         fail('ValidationException', 'Only one of Input, InputPath, or InputTransformer can be provided.');
         continue;
       }
-      if (t.InputTransformer !== undefined) {
-        fail('ValidationException', 'InputTransformer is not supported by Nimbus.');
+      const problem = transformer === undefined ? undefined : transformerProblem(transformer);
+      if (problem) {
+        fail('ValidationException', problem);
         continue;
       }
       if (input !== undefined && !isJson(input)) {
@@ -248,7 +251,10 @@ export class EventsCore {
         fail('ValidationException', `InputPath ${inputPath} is not a valid JsonPath.`);
         continue;
       }
-      ok.push({ account: s.accountId, region: s.region, rule: rule.name, id: t.Id, arn: t.Arn, input: input ?? null, input_path: inputPath ?? null });
+      ok.push({
+        account: s.accountId, region: s.region, rule: rule.name, id: t.Id, arn: t.Arn, input: input ?? null, input_path: inputPath ?? null,
+        input_transformer: transformer === undefined ? null : JSON.stringify(transformer),
+      });
     }
     const existing = new Set(this.repo.targets(s.accountId, s.region, rule.name).map((t) => t.id));
     const fresh = new Set(ok.filter((t) => !existing.has(t.id)).map((t) => t.id));
@@ -281,6 +287,7 @@ export class EventsCore {
         Arn: t.arn,
         ...(t.input !== null ? { Input: t.input } : {}),
         ...(t.input_path !== null ? { InputPath: t.input_path } : {}),
+        ...(t.input_transformer !== null ? { InputTransformer: JSON.parse(t.input_transformer) as unknown } : {}),
       })),
     };
     if (start + limit < all.length) out.NextToken = Buffer.from(String(start + limit)).toString('base64');
@@ -320,9 +327,16 @@ export class EventsCore {
   }
 }
 
-/** The input a target receives: its constant Input, a piece of the event (InputPath), or the event. */
-export function targetPayload(target: TargetRow, event: Input): string {
+/**
+ * The input a target receives: its constant Input, a piece of the event (InputPath), the event
+ * transformed (InputTransformer), or the event.
+ */
+export function targetPayload(target: TargetRow, event: Input, now = Date.now()): string {
   if (target.input !== null) return target.input;
+  if (target.input_transformer !== null) {
+    const rule = { arn: ruleArn({ accountId: target.account, region: target.region }, target.rule), name: target.rule };
+    return transformInput(JSON.parse(target.input_transformer) as InputTransformer, event, rule, now);
+  }
   if (target.input_path !== null) {
     const found = JSONPath({ path: target.input_path, json: event, wrap: false }) as unknown;
     return JSON.stringify(found ?? null);

@@ -23,6 +23,8 @@ export interface TargetRow {
   arn: string;
   input: string | null;
   input_path: string | null;
+  /** JSON of the target's InputTransformer. */
+  input_transformer: string | null;
 }
 
 export class EventsRepository {
@@ -41,6 +43,7 @@ export class EventsRepository {
          arn TEXT NOT NULL, input TEXT, input_path TEXT, seq INTEGER NOT NULL,
          PRIMARY KEY (account, region, rule, id));`,
       },
+      { version: 2, sql: 'ALTER TABLE events_targets ADD COLUMN input_transformer TEXT;' },
     ]);
   }
 
@@ -130,10 +133,10 @@ export class EventsRepository {
   putTargets(rows: TargetRow[]): void {
     const seq = Date.now();
     const stmt = this.db.prepare(
-      `INSERT INTO events_targets (account, region, rule, id, arn, input, input_path, seq)
-       VALUES (@account, @region, @rule, @id, @arn, @input, @input_path, @seq)
+      `INSERT INTO events_targets (account, region, rule, id, arn, input, input_path, input_transformer, seq)
+       VALUES (@account, @region, @rule, @id, @arn, @input, @input_path, @input_transformer, @seq)
        ON CONFLICT (account, region, rule, id) DO UPDATE SET arn = excluded.arn, input = excluded.input,
-         input_path = excluded.input_path`,
+         input_path = excluded.input_path, input_transformer = excluded.input_transformer`,
     );
     this.db.transaction(() => {
       rows.forEach((r, i) => stmt.run({ ...r, seq: seq + i }));

@@ -84,6 +84,22 @@ describe('PutEvents', () => {
     expect((await loggedEvents()).map((e) => (e.detail as { id: string }).id)).toEqual(['o-1']);
   });
 
+  it('applies a target InputTransformer', async () => {
+    const fn = `arn:aws:lambda:us-east-1:000000000000:function:${FN}`;
+    await eb.send(new PutRuleCommand({ Name: 'shipped', EventPattern: JSON.stringify({ 'detail-type': ['Order Shipped'] }) }));
+    const put = await eb.send(new PutTargetsCommand({ Rule: 'shipped', Targets: [{
+      Id: 'fn', Arn: fn,
+      InputTransformer: { InputPathsMap: { order: '$.detail.id', when: '$.time' }, InputTemplate: '{"detail": {"id": "shipped-<order>"}, "at": <when>, "rule": "<aws.events.rule-name>"}' },
+    }] }));
+    expect(put.FailedEntryCount).toBe(0);
+    const bad = await eb.send(new PutTargetsCommand({ Rule: 'shipped', Targets: [{ Id: 'bad', Arn: fn, InputTransformer: { InputPathsMap: { 'aws.events.x': '$.id' }, InputTemplate: 'x' } }] }));
+    expect(bad.FailedEntries?.[0]).toMatchObject({ TargetId: 'bad', ErrorCode: 'ValidationException' });
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shop.orders', DetailType: 'Order Shipped', Detail: JSON.stringify({ id: 'o-5' }) }] }));
+    const got = await eventually(async () => (await loggedEvents()).find((e) => (e.detail as { id: string }).id === 'shipped-o-5'));
+    expect(got).toMatchObject({ rule: 'shipped' });
+    expect(got.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
   it('refuses more than 10 entries and an invalid pattern', async () => {
     const eleven = Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' }));
     expect(await failure(eb.send(new PutEventsCommand({ Entries: eleven })))).toMatchObject({ name: 'ValidationException', status: 400 });

@@ -615,7 +615,7 @@ async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Pro
   if (targets.length) {
     const put = await ctx.clients.events.send(new PutTargetsCommand({
       Rule: name,
-      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, RoleArn: t.RoleArn })),
+      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn })),
     }));
     if (put.FailedEntryCount) {
       const f = put.FailedEntries?.[0];

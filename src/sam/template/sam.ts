@@ -371,6 +371,7 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
   const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
   if (props.Input !== undefined) targetEntry.Input = props.Input;
   if (props.InputPath !== undefined) targetEntry.InputPath = props.InputPath;
+  if (props.InputTransformer !== undefined) targetEntry.InputTransformer = props.InputTransformer;
   if (stateMachine) {
     // SAM gives EventBridge a role to start the execution with (`<StateMachine><Event>Role`).
     add(`${ruleId}Role`, {
