@@ -58,12 +58,18 @@ describe('validateDefinition', () => {
 
   test('malformed JSON and empty input', () => {
     expect(validateDefinition('{"StartAt": ').diagnostics[0]?.code).toBe('INVALID_JSON_DESCRIPTION');
-    expect(validateDefinition('   ').diagnostics[0]?.code).toBe('MISSING_DESCRIPTION');
+    expect(validateDefinition('').diagnostics[0]?.code).toBe('MISSING_DESCRIPTION');
+    // AWS (recorded): whitespace only is "not a JSON object", with no location.
+    expect(validateDefinition('   ').diagnostics).toEqual([{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be a valid JSON object' }]);
+    // AWS (recorded): Jackson's message and source location.
+    const loc = '[Source: (String)"not a definition"; line: 1, column: 4]';
+    expect(validateDefinition('not a definition').diagnostics).toEqual([{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', location: loc,
+      message: `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at ${loc}` }]);
     expect(validateDefinition('[]').result).toBe('FAIL');
   });
 
   test('missing StartAt/States', () => {
-    expect(diag('{}')).toEqual(['SCHEMA_VALIDATION_FAILED|These fields are required: [StartAt, States]|/']);
+    expect(diag('{}')).toEqual(['SCHEMA_VALIDATION_FAILED|These fields are required: [States, StartAt]|/']);
   });
 
   test('unsupported field per state type', () => {
@@ -184,7 +190,7 @@ describe('validateDefinition', () => {
     expect(validateDefinition(text).result).toBe('OK');
     expect(diag(JSON.stringify({ ...JSON.parse(text) }))).toEqual([]);
     expect(validateDefinition(text, { type: 'EXPRESS' }).diagnostics.map((d) => `${d.message}|${d.location}`))
-      .toEqual(["Express state machine does not support '.waitForTaskToken' service integration.|/States/T/Resource"]);
+      .toEqual(["Express state machine does not support '.waitForTaskToken' service integration |/States/T/Resource"]);
     expect(() => parseDefinition(text, { type: 'EXPRESS' })).toThrow(AslValidationError);
   });
 

@@ -5,6 +5,7 @@ import { AslValidationError } from './errors.js';
 import { Collector, checkType, seg } from './validate/collector.js';
 import { validateGraph } from './validate/graph.js';
 import { validateState } from './validate/states.js';
+import { findJsonFault, jacksonLocation } from './json-error.js';
 
 export interface ParseOptions {
   /** The state machine type: EXPRESS machines cannot use `.sync` / `.waitForTaskToken` integrations. Default STANDARD. */
@@ -18,22 +19,21 @@ export interface ValidateOptions extends ParseOptions {
   readonly severity?: 'ERROR' | 'WARNING';
 }
 
-/** JSON.parse with a position-bearing message, in the spirit of AWS's (Jackson's) parser errors. */
+/**
+ * JSON.parse, reporting a failure as AWS does: Jackson's message followed by "\n at " and its
+ * source location, which is also the diagnostic's location.
+ */
 function parseJson(text: string, c: Collector): Json | undefined {
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const p = Number(pos[1]);
-      const before = text.slice(0, p);
-      const line = before.split('\n').length;
-      const column = p - before.lastIndexOf('\n');
-      where = ` at [Source: (String)"${text.length > 500 ? text.slice(0, 500) + '"[truncated ' + (text.length - 500) + ' chars]' : text + '"'}; line: ${line}, column: ${column}]`;
+    const fault = findJsonFault(text);
+    if (!fault) {
+      c.error('INVALID_JSON_DESCRIPTION', (e as Error).message);
+      return undefined;
     }
-    c.error('INVALID_JSON_DESCRIPTION', `${msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}${where}`);
+    const where = jacksonLocation(text, fault.line, fault.column);
+    c.error('INVALID_JSON_DESCRIPTION', `${fault.message}\n at ${where}`, where);
     return undefined;
   }
 }
@@ -45,7 +45,8 @@ function checkExpress(c: Collector, graph: StateGraph, loc: string): void {
     if (st.Type === 'Task') {
       for (const pattern of ['.sync', '.waitForTaskToken']) {
         if (st.Resource.includes(pattern)) {
-          c.schema(`Express state machine does not support '${pattern}' service integration.`, `${sloc}/Resource`);
+          // AWS's message ends in a space, not a full stop (recorded by ValidateStateMachineDefinition).
+          c.schema(`Express state machine does not support '${pattern}' service integration `, `${sloc}/Resource`);
         }
       }
     } else if (st.Type === 'Parallel') {
@@ -58,8 +59,13 @@ function checkExpress(c: Collector, graph: StateGraph, loc: string): void {
 
 function run(text: string, options: ParseOptions = {}): { c: Collector; machine?: StateMachine } {
   const c = new Collector();
-  if (typeof text !== 'string' || text.trim() === '') {
+  if (typeof text !== 'string' || text === '') {
     c.error('MISSING_DESCRIPTION', 'Definition is empty');
+    return { c };
+  }
+  // Whitespace only parses (as Jackson does) to no value at all: AWS reports it without a location.
+  if (text.trim() === '') {
+    c.error('SCHEMA_VALIDATION_FAILED', 'Definition must be a valid JSON object');
     return { c };
   }
   const raw = parseJson(text, c);

@@ -55,6 +55,7 @@ export { VariableScope } from './variables.js';
 export { parseDefinition, validateDefinition } from './definition.js';
 /** parseStateDefinition(text, {name?, queryLanguage?}): State — one state, for the TestState API. */
 export { parseStateDefinition } from './definition.js';
+export { findJsonFault } from './json-error.js';
 export type { ParseOptions, ValidateOptions } from './definition.js';
 /** variableReferences(text): state name → variables it reads (DescribeStateMachine's field), or undefined. */
 export { variableReferences } from './variable-references.js';

@@ -3,7 +3,7 @@
 // work; this module owns the execution rows, the terminal events and the CloudWatch Logs output.
 import { randomUUID } from 'node:crypto';
 import {
-  findRetrier, parseDefinition,
+  findJsonFault, findRetrier, parseDefinition,
   type Json, type JsonObject, type StateMachine, type Randomness,
 } from '../asl/index.js';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
@@ -601,10 +601,13 @@ function parseInput(text: string): Json {
     throw SfnErrors.ValidationException(
       `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`);
   }
+  // No value at all is AWS's own complaint; a malformed value gets Jackson's wording, no location.
+  if (text.trim() === '') throw SfnErrors.InvalidExecutionInput(`Invalid State Machine Execution Input: 'Invalid execution input.'`);
   try {
     return JSON.parse(text) as Json;
   } catch (err) {
-    throw SfnErrors.InvalidExecutionInput(`Invalid State Machine Execution Input: '${err instanceof Error ? err.message : 'not JSON'}'`);
+    const reason = findJsonFault(text)?.message ?? (err instanceof Error ? err.message : 'not JSON');
+    throw SfnErrors.InvalidExecutionInput(`Invalid State Machine Execution Input: '${reason}'`);
   }
 }
 

@@ -19,7 +19,8 @@ export function validateGraph(
     return undefined;
   }
   for (const k of Object.keys(raw)) if (!GRAPH_FIELDS[kind].has(k)) c.schema(`Field '${k}' is not supported`, where);
-  const missing = ['StartAt', 'States'].filter((k) => raw[k] === undefined);
+  // AWS lists the missing required fields States first: `{}` is "[States, StartAt]".
+  const missing = ['States', 'StartAt'].filter((k) => raw[k] === undefined);
   if (missing.length > 0) c.schema(`These fields are required: [${missing.join(', ')}]`, where);
   if (raw.Comment !== undefined) checkType(c, raw.Comment, 'STRING', 'Comment', `${loc}/Comment`);
   const startOk = raw.StartAt !== undefined && checkType(c, raw.StartAt, 'STRING', 'StartAt', `${loc}/StartAt`);
