@@ -5,6 +5,14 @@ import { SfnErrors } from '../executions/errors.js';
 
 interface Bounds { min?: number; max?: number }
 
+// Members the Step Functions model marks @sensitive: AWS leaves their value out of a length
+// complaint ("Value at 'definition' ..."), but quotes any other ("Value 'xx…' at 'nextToken' ...").
+const SENSITIVE = new Set(['definition', 'versionDescription', 'description', 'cause', 'error', 'output', 'input']);
+
+function valueAt(v: string, name: string): string {
+  return SENSITIVE.has(name) ? `Value at '${name}'` : `Value '${v}' at '${name}'`;
+}
+
 function missing(name: string): never {
   throw SfnErrors.ValidationException(
     `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
@@ -25,11 +33,11 @@ export class Input {
     if (typeof v !== 'string') return wrongType(name, 'a string');
     if (b.min !== undefined && v.length < b.min) {
       throw SfnErrors.ValidationException(
-        `1 validation error detected: Value '${v}' at '${name}' failed to satisfy constraint: Member must have length greater than or equal to ${b.min}`);
+        `1 validation error detected: ${valueAt(v, name)} failed to satisfy constraint: Member must have length greater than or equal to ${b.min}`);
     }
     if (b.max !== undefined && v.length > b.max) {
       throw SfnErrors.ValidationException(
-        `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must have length less than or equal to ${b.max}`);
+        `1 validation error detected: ${valueAt(v, name)} failed to satisfy constraint: Member must have length less than or equal to ${b.max}`);
     }
     return v;
   }

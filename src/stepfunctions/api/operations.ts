@@ -30,7 +30,8 @@ const op = <I>(o: Operation<I>): Operation<unknown> => o as Operation<unknown>;
 const ARN = { min: 1, max: 2048 };
 const MAX_DEFINITION = 1_048_576;
 const TYPES = ['STANDARD', 'EXPRESS'] as const;
-const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+// In the order AWS lists them when rejecting a statusFilter.
+const STATUSES = ['SUCCEEDED', 'TIMED_OUT', 'PENDING_REDRIVE', 'ABORTED', 'FAILED', 'RUNNING'] as const;
 
 function routing(list: Array<Record<string, unknown>> | undefined): RoutingEntry[] | undefined {
   if (!list) return undefined;

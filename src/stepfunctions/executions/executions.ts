@@ -298,14 +298,16 @@ export class Executions implements ExecutionStarter {
       if (cur?.status !== 'RUNNING') return;
       this.d.repo.finishExecution(arn, 'ABORTED', null, error ?? null, cause ?? null, stopDate);
     };
+    // StopExecution comes from outside the run, so no earlier event caused it: AWS records the
+    // ExecutionAborted event with previousEventId 0.
     if (running && running.journal instanceof DurableJournal) {
-      running.journal.emit('ExecutionAborted', lastPrev(running.journal), 'executionAbortedEventDetails', details);
+      running.journal.emit('ExecutionAborted', 0, 'executionAbortedEventDetails', details);
       await running.journal.commitWith(apply);
       running.ac.abort('stopped');
     } else {
       await this.d.gc.write(() => {
         const id = this.d.repo.maxEventId(arn) + 1;
-        this.d.repo.insertEvent(arn, id, 'ExecutionAborted', stopDate, id - 1, JSON.stringify({ executionAbortedEventDetails: details }));
+        this.d.repo.insertEvent(arn, id, 'ExecutionAborted', stopDate, 0, JSON.stringify({ executionAbortedEventDetails: details }));
         apply();
       });
     }
@@ -375,7 +377,8 @@ export class Executions implements ExecutionStarter {
     const m = this.d.repo.machine(r.machine_arn);
     const v = r.version_arn ? this.d.repo.version(r.version_arn) : undefined;
     return {
-      stateMachineArn: r.version_arn ?? r.machine_arn, name: parseArn(r.machine_arn).parts[0], definition: r.definition,
+      // The machine's own ARN even for an execution of a version (recorded by AWS).
+      stateMachineArn: r.machine_arn, name: parseArn(r.machine_arn).parts[0], definition: r.definition,
       roleArn: r.role_arn, updateDate: m?.updated_at ?? m?.created_at ?? r.start_date,
       loggingConfiguration: m?.logging ? JSON.parse(m.logging) : { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: m?.tracing ? JSON.parse(m.tracing) : { enabled: false },

@@ -63,6 +63,9 @@ export class StateMachines {
     const logging = normalizeLogging(input.loggingConfiguration, type);
     this.parse(input.definition, type);
     checkTags(input.tags);
+    if (input.versionDescription !== undefined && !input.publish) {
+      throw SfnErrors.ValidationException('Version description can only be set when publish is true');
+    }
     const arn = stateMachineArn(input.region, input.accountId, input.name);
     return this.db.transaction(() => {
       const existing = this.repo.machine(arn);
@@ -127,7 +130,7 @@ export class StateMachines {
   update(input: {
     stateMachineArn: string; definition?: string; roleArn?: string; loggingConfiguration?: LoggingConfiguration;
     tracingConfiguration?: TracingConfiguration; publish?: boolean; versionDescription?: string;
-  }): { updateDate: number; revisionId: string; stateMachineVersionArn?: string } {
+  }): { updateDate: number; revisionId?: string; stateMachineVersionArn?: string } {
     this.resolved.clear();
     if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined &&
       input.tracingConfiguration === undefined && !input.publish) {
@@ -139,6 +142,10 @@ export class StateMachines {
     }
     if (input.roleArn !== undefined) validateRoleArn(input.roleArn);
     return this.db.transaction(() => {
+      // A version (or alias) ARN names no updatable machine: AWS answers StateMachineDoesNotExist.
+      if (expectArn(input.stateMachineArn, 'stateMachine').parts.length === 2) {
+        throw SfnErrors.StateMachineDoesNotExist(`State Machine Does Not Exist: '${input.stateMachineArn}'`);
+      }
       const m = this.machine(input.stateMachineArn);
       if (input.definition !== undefined) this.parse(input.definition, m.type);
       const logging = input.loggingConfiguration !== undefined ? JSON.stringify(normalizeLogging(input.loggingConfiguration, m.type)) : m.logging;
@@ -147,12 +154,14 @@ export class StateMachines {
         (input.roleArn !== undefined && input.roleArn !== m.role_arn) || logging !== m.logging || tracing !== m.tracing;
       const updated: MachineRow = {
         ...m, definition: input.definition ?? m.definition, role_arn: input.roleArn ?? m.role_arn, logging, tracing,
-        updated_at: this.now(), revision_id: changed || m.revision_id === NO_REVISION ? randomUUID() : m.revision_id,
+        // An update that changes nothing keeps the revision, including "none yet": AWS then
+        // answers without a revisionId, and publishing returns the version of that revision.
+        updated_at: this.now(), revision_id: changed ? randomUUID() : m.revision_id,
       };
       this.repo.updateMachine(updated);
       let versionArn: string | undefined;
       if (input.publish) versionArn = this.publishRow(updated, input.versionDescription).arn;
-      return { updateDate: updated.updated_at!, revisionId: updated.revision_id, ...(versionArn ? { stateMachineVersionArn: versionArn } : {}) };
+      return { updateDate: updated.updated_at!, ...revisionOf(updated.revision_id), ...(versionArn ? { stateMachineVersionArn: versionArn } : {}) };
     })();
   }
 
