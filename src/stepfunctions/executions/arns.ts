@@ -60,7 +60,12 @@ export function validateName(name: string, max = 80): void {
 
 /** Alias names additionally may not be all digits (they would collide with version numbers). */
 export function validateAliasName(name: string): void {
-  if (name.length < 1 || name.length > 80 || !/^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/.test(name)) {
+  // Length is checked before the pattern: an over-long name gets the length complaint.
+  if (name.length > 80) {
+    throw SfnErrors.ValidationException(
+      `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`);
+  }
+  if (name.length < 1 || !/^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/.test(name)) {
     throw SfnErrors.ValidationException(
       `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`,
     );

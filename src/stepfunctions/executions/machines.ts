@@ -253,36 +253,45 @@ export class StateMachines {
 
   // ── aliases ───────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * AWS's checks on a routing configuration, in its order: the model's constraints (list length,
+   * each weight's range) and then the semantic ones, each quoting what it received.
+   */
   private checkRouting(routing: RoutingEntry[]): string {
     if (routing.length < 1 || routing.length > 2) {
+      const shown = routing.map((r) => `RoutingConfigurationListItem(stateMachineVersionArn=${r.stateMachineVersionArn}, weight=${r.weight})`);
       throw SfnErrors.ValidationException(
-        `1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2`);
+        `1 validation error detected: Value '[${shown.join(', ')}]' at 'routingConfiguration' failed to satisfy constraint: ` +
+        `Member must have length ${routing.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 2'}`);
     }
-    let machine: string | undefined;
-    let total = 0;
-    const seen = new Set<string>();
-    for (const r of routing) {
-      const p = expectArn(r.stateMachineVersionArn, 'stateMachine');
-      if (p.parts.length !== 2 || !/^\d+$/.test(p.parts[1]!)) {
-        throw SfnErrors.ValidationException(`Routing configuration must contain state machine version ARNs: '${r.stateMachineVersionArn}'`);
-      }
+    routing.forEach((r, i) => {
       if (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100) {
         throw SfnErrors.ValidationException(
-          `1 validation error detected: Value '${r.weight}' at 'routingConfiguration.member.weight' failed to satisfy constraint: Member must have value less than or equal to 100`);
+          `1 validation error detected: Value '${r.weight}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: ` +
+          `Member must have value ${r.weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 100'}`);
       }
-      if (seen.has(r.stateMachineVersionArn)) {
-        throw SfnErrors.ValidationException('Routing configuration must contain distinct state machine version ARNs');
-      }
-      seen.add(r.stateMachineVersionArn);
-      const v = this.repo.version(r.stateMachineVersionArn);
-      if (!v) throw SfnErrors.ResourceNotFound(`Resource not found: '${r.stateMachineVersionArn}'`);
+    });
+    const arns = routing.map((r) => r.stateMachineVersionArn);
+    const isVersion = (arn: string) => { const p = expectArn(arn, 'stateMachine'); return p.parts.length === 2 && /^\d+$/.test(p.parts[1]!); };
+    if (!arns.every(isVersion)) {
+      throw SfnErrors.ValidationException(`Routing configuration must contain state machine version ARNs. Received: [${arns.join(', ')}]`);
+    }
+    if (new Set(arns).size !== arns.length) {
+      throw SfnErrors.ValidationException(`Routing configuration must contain distinct state machine version ARNs. Received: [${arns.join(', ')}]`);
+    }
+    const weights = routing.map((r) => r.weight);
+    if (weights.reduce((a, b) => a + b, 0) !== 100) {
+      throw SfnErrors.ValidationException(`Sum of routing configuration weights must equal 100. Received: [${weights.join(', ')}]`);
+    }
+    let machine: string | undefined;
+    for (const arn of arns) {
+      const v = this.repo.version(arn);
+      if (!v) throw SfnErrors.ResourceNotFound(`Resource not found: '${arn}'`);
       if (machine && machine !== v.machine_arn) {
         throw SfnErrors.ValidationException('Routing configuration must contain versions of the same state machine');
       }
       machine = v.machine_arn;
-      total += r.weight;
     }
-    if (total !== 100) throw SfnErrors.ValidationException('Sum of routing configuration weights must be equal to 100');
     return machine!;
   }
 
@@ -298,7 +307,9 @@ export class StateMachines {
         if (existing.routing === routing && (existing.description ?? undefined) === input.description) {
           return { stateMachineAliasArn: arn, creationDate: existing.created_at };
         }
-        throw SfnErrors.ConflictException(`Alias already exists with a different configuration: '${arn}'`);
+        // AWS words a differing description the same way as differing routing.
+        throw SfnErrors.ConflictException(
+          'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
       }
       const now = this.now();
       const row: AliasRow = { arn, machine_arn: machineArn, name: input.name, description: input.description ?? null, routing, created_at: now, updated_at: now };
@@ -329,6 +340,11 @@ export class StateMachines {
       throw SfnErrors.ValidationException('Either the description or the RoutingConfiguration must be specified');
     }
     return this.db.transaction(() => {
+      const p = expectArn(input.stateMachineAliasArn, 'stateMachine');
+      // UpdateStateMachineAlias words a missing alias generically (recorded by AWS).
+      if (p.parts.length === 2 && !/^\d+$/.test(p.parts[1]!) && !this.repo.alias(input.stateMachineAliasArn)) {
+        throw SfnErrors.ResourceNotFound('Request references a resource that does not exist.');
+      }
       const a = this.alias(input.stateMachineAliasArn);
       let routing = a.routing;
       if (input.routingConfiguration) {
