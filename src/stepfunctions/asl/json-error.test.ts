@@ -20,6 +20,8 @@ describe('findJsonFault (Jackson wording)', () => {
     expect(findJsonFault('[1 2]')?.message).toBe(`Unexpected character ('2' (code 50)): was expecting comma to separate Array entries`);
     expect(findJsonFault('"abc')?.message).toBe('Unexpected end-of-input: was expecting closing quote for a string value');
     expect(findJsonFault('{"a":1')?.message).toBe('Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)"{"a":1"; line: 1, column: 1])');
+    expect(findJsonFault('{"a": ')?.message).toBe('Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)"{"a": "; line: 1, column: 1])');
+    expect(findJsonFault('{"a":[1,')?.message).toBe('Unexpected end-of-input: expected close marker for Array (start marker at [Source: (String)"{"a":[1,"; line: 1, column: 6])');
     expect(findJsonFault('01')?.message).toBe('Invalid numeric value: Leading zeroes not allowed');
     expect(findJsonFault('"a\\q"')?.message).toBe("Unrecognized character escape 'q' (code 113)");
     expect(findJsonFault('{\n  x')).toMatchObject({ line: 2, column: 4 });

@@ -123,9 +123,16 @@ export function findJsonFault(text: string): JsonFault | undefined {
     }
   };
 
+  // Open containers, innermost last: input that ends inside one is reported against it.
+  const open: Array<{ kind: 'Object' | 'Array'; at: number }> = [];
+  const unclosed = (): never => {
+    const top = open[open.length - 1];
+    return top ? eof(`: expected close marker for ${top.kind} (start marker at ${marker(top.at)})`) : eof(`: expected a valid value ${VALUE_LIST}`);
+  };
+
   const value = (): void => {
     skipWs();
-    if (i >= text.length) eof(`: expected a valid value ${VALUE_LIST}`);
+    if (i >= text.length) unclosed();
     const ch = text[i]!;
     if (ch === '{') return obj();
     if (ch === '[') return arr();
@@ -139,40 +146,38 @@ export function findJsonFault(text: string): JsonFault | undefined {
   };
 
   const obj = (): void => {
-    const start = i;
+    open.push({ kind: 'Object', at: i });
     i++;
     skipWs();
-    if (text[i] === '}') { i++; return; }
+    if (text[i] === '}') { i++; open.pop(); return; }
     for (;;) {
       skipWs();
-      if (i >= text.length) eof(`: expected close marker for Object (start marker at ${marker(start)})`);
+      if (i >= text.length) unclosed();
       if (text[i] !== '"') unexpected('was expecting double-quote to start field name');
       str();
       skipWs();
-      if (i >= text.length) eof(`: expected close marker for Object (start marker at ${marker(start)})`);
+      if (i >= text.length) unclosed();
       if (text[i] !== ':') unexpected('was expecting a colon to separate field name and value');
       i++;
       value();
       skipWs();
-      if (i >= text.length) eof(`: expected close marker for Object (start marker at ${marker(start)})`);
-      if (text[i] === '}') { i++; return; }
+      if (i >= text.length) unclosed();
+      if (text[i] === '}') { i++; open.pop(); return; }
       if (text[i] !== ',') unexpected('was expecting comma to separate Object entries');
       i++;
     }
   };
 
   const arr = (): void => {
-    const start = i;
+    open.push({ kind: 'Array', at: i });
     i++;
     skipWs();
-    if (text[i] === ']') { i++; return; }
+    if (text[i] === ']') { i++; open.pop(); return; }
     for (;;) {
-      skipWs();
-      if (i >= text.length) eof(`: expected close marker for Array (start marker at ${marker(start)})`);
       value();
       skipWs();
-      if (i >= text.length) eof(`: expected close marker for Array (start marker at ${marker(start)})`);
-      if (text[i] === ']') { i++; return; }
+      if (i >= text.length) unclosed();
+      if (text[i] === ']') { i++; open.pop(); return; }
       if (text[i] !== ',') unexpected('was expecting comma to separate Array entries');
       i++;
     }
