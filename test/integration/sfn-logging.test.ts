@@ -1,7 +1,7 @@
 // Execution logging to CloudWatch Logs (loggingConfiguration), read back with the Logs SDK client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, CreateStateMachineCommand, StartSyncExecutionCommand, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startNimbus, clientConfig, type TestNimbus } from '../helpers/nimbus.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/sfn';
@@ -60,7 +60,83 @@ describe('loggingConfiguration', () => {
       await new Promise((res) => setTimeout(res, 20));
     }
     const got = await events(group);
-    expect(got.map((x) => x.type)).toEqual(['ExecutionFailed']);
-    expect(got[0]!.details).toEqual({ error: 'Bad', cause: 'why' });
+    // AWS logs the entry of a Fail state at level ERROR too (logs/test_logs::test_partial_log_levels).
+    expect(got.map((x) => x.type)).toEqual(['FailStateEntered', 'ExecutionFailed']);
+    expect(got[0]!.details).toEqual({ name: 'F' });
+    expect(got[1]!.details).toEqual({ error: 'Bad', cause: 'why' });
+  });
+});
+
+// Recorded by LocalStack against AWS: tests/aws/services/stepfunctions/v2/logs/test_logs.snapshot.json
+// (localstack/localstack@1331714720fe538e00b7a1445bc4759144863379), Standard machines.
+describe('loggingConfiguration (AWS recordings, logs/test_logs)', () => {
+  const PASS = { StartAt: 'State_1', States: { State_1: { Type: 'Pass', Result: { Arg1: 'argument1' }, End: true } } };
+  const FAIL = { StartAt: 'FailState', States: { FailState: { Type: 'Fail', Error: 'SomeFailure', Cause: "This state machines raises a 'SomeFailure' failure." } } };
+  const WAIT = { StartAt: 'WaitState', States: { WaitState: { Type: 'Wait', SecondsPath: '$.input.waitSeconds', End: true } } };
+  let n = 0;
+
+  async function run(def: object, level: string, includeExecutionData: boolean, inputs: string[] = ['{}']) {
+    const group = `/aws/vendedlogs/states/rec-${++n}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const m = await sfn.send(new CreateStateMachineCommand({
+      name: `rec-${n}`, definition: JSON.stringify(def), roleArn: ROLE,
+      loggingConfiguration: { level: level as 'ALL', includeExecutionData, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*` } }] },
+    }));
+    const arns: string[] = [];
+    for (const input of inputs) {
+      const e = await sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input }));
+      while ((await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }))).status === 'RUNNING') {
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      arns.push(e.executionArn!);
+    }
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group }));
+    return { arns, streams: streams.logStreams ?? [], got: await events(group) };
+  }
+  const shape = (e: Record<string, any>) => ({ id: e.id, type: e.type, details: e.details, previous_event_id: e.previous_event_id });
+
+  it('test_base[pass_result.json5_ALL_False]: data and its *Details left out; ExecutionStarted keeps roleArn', async () => {
+    const { got, arns } = await run(PASS, 'ALL', false);
+    expect(got.map(shape)).toEqual([
+      { id: '1', type: 'ExecutionStarted', details: { roleArn: ROLE }, previous_event_id: '0' },
+      { id: '2', type: 'PassStateEntered', details: { name: 'State_1' }, previous_event_id: '0' },
+      { id: '3', type: 'PassStateExited', details: { name: 'State_1' }, previous_event_id: '2' },
+      { id: '4', type: 'ExecutionSucceeded', details: {}, previous_event_id: '3' },
+    ]);
+    for (const e of got) expect(e).toMatchObject({ execution_arn: arns[0], redrive_count: '0', event_timestamp: expect.any(String) });
+  });
+
+  it('test_base[pass_result.json5_ALL_True]: data with truncated:false details', async () => {
+    const { got } = await run(PASS, 'ALL', true);
+    expect(got.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    expect(got[0]!.details).toMatchObject({ inputDetails: { truncated: false }, roleArn: ROLE });
+    expect(JSON.parse(got[0]!.details.input)).toEqual({});
+    expect(got[3]!.details.outputDetails).toEqual({ truncated: false });
+    expect(JSON.parse(got[3]!.details.output)).toEqual({ Arg1: 'argument1' });
+  });
+
+  it('test_partial_log_levels[raise_failure.json5_FATAL_*]: only ExecutionFailed', async () => {
+    const { got } = await run(FAIL, 'FATAL', true);
+    expect(got.map(shape)).toEqual([{
+      id: '3', type: 'ExecutionFailed', previous_event_id: '2',
+      details: { cause: "This state machines raises a 'SomeFailure' failure.", error: 'SomeFailure' },
+    }]);
+  });
+
+  it('test_partial_log_levels[wait_seconds_path.json5_ERROR_False]: WaitStateEntered is not an error; AWS cause text', async () => {
+    const { got } = await run(WAIT, 'ERROR', false);
+    expect(got.map(shape)).toEqual([{
+      id: '3', type: 'ExecutionFailed', previous_event_id: '2',
+      details: {
+        cause: "An error occurred while executing the state 'WaitState' (entered at the event id #2). The SecondsPath parameter does not reference an input value: $.input.waitSeconds",
+        error: 'States.Runtime',
+      },
+    }]);
+  });
+
+  it('test_log_group_with_multiple_runs: consecutive executions share one log stream', async () => {
+    const { got, arns, streams } = await run(PASS, 'ALL', false, [0, 1, 2].map((i) => JSON.stringify({ ExecutionNumber: i })));
+    expect(streams).toHaveLength(1);
+    expect(got.map((e) => [e.execution_arn, e.id])).toEqual(arns.flatMap((a) => ['1', '2', '3', '4'].map((id) => [a, id])));
   });
 });

@@ -194,6 +194,13 @@ describe('validateDefinition', () => {
     expect(() => parseDefinition(text, { type: 'EXPRESS' })).toThrow(AslValidationError);
   });
 
+  test('EXPRESS machines reject activities (recorded: test_sfn_api_express::test_illegal_activity_task)', () => {
+    const text = m({ ActivityTask: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:111111111111:activity:a', End: true } });
+    expect(validateDefinition(text).result).toBe('OK');
+    expect(validateDefinition(text, { type: 'EXPRESS' }).diagnostics.map((d) => `${d.message}|${d.location}`))
+      .toEqual(['Express state machine does not support Activity ARN|/States/ActivityTask/Resource']);
+  });
+
   test('maxResults truncates', () => {
     const r = validateDefinition(m({ A: { Type: 'Pass', X: 1, Y: 2, End: true } }), { maxResults: 1 });
     expect(r.diagnostics).toHaveLength(1);

@@ -16,6 +16,7 @@ import type { EngineHost, EventPublisher, ExecutionInfo, ExecutionStarter } from
 import { SfnErrors } from './errors.js';
 import { executionArn, expectArn, expressExecutionArn, parseArn, validateName } from './arns.js';
 import { DurableJournal } from './durable-journal.js';
+import { ExecutionLogs } from './execution-logs.js';
 import type { GroupCommit } from './group-commit.js';
 import type { LoggingConfiguration, ResolvedMachine, StateMachines } from './machines.js';
 import { pageSize, referencesOf, revisionOf } from './machines.js';
@@ -56,9 +57,11 @@ export class Executions implements ExecutionStarter {
   private readonly expressResults = new Map<string, JsonObject>();
   private closed = false;
   readonly host: EngineHost;
+  private readonly logs: ExecutionLogs;
 
   constructor(private readonly d: ExecutionsDeps) {
     const self = this;
+    this.logs = new ExecutionLogs(() => d.logSink?.(), () => d.clock.now(), d.log);
     this.host = {
       clock: d.clock,
       randomness: d.randomness,
@@ -100,13 +103,15 @@ export class Executions implements ExecutionStarter {
       error: null, cause: null, start_date: now, stop_date: null, trace_header: req.traceHeader ?? null,
       redrive_count: 0, redrive_date: null, parent_arn: req.parentArn ?? null, map_run_arn: null,
     };
-    const startedDetails = JSON.stringify({
-      executionStartedEventDetails: {
+    const started: HistoryEvent = {
+      id: 1, type: 'ExecutionStarted', timestamp: now, previousEventId: 0, detailsKey: 'executionStartedEventDetails',
+      details: {
         input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn,
         ...(machine.versionArn ? { stateMachineVersionArn: machine.versionArn } : {}),
         ...(machine.aliasArn ? { stateMachineAliasArn: machine.aliasArn } : {}),
       },
-    });
+    };
+    const startedDetails = JSON.stringify({ executionStartedEventDetails: started.details });
     // The execution row and its ExecutionStarted event are durable before StartExecution answers.
     const existing = await this.d.gc.write(() => {
       const prior = this.d.repo.execution(arn);
@@ -121,16 +126,18 @@ export class Executions implements ExecutionStarter {
       }
       throw SfnErrors.ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
     }
-    this.launch(row, machine.parsed, machine.logging, false);
+    this.launch(row, machine.parsed, machine.logging, false, started);
     return { executionArn: arn, startDate: now };
   }
 
   /** Starts the interpreter for a stored Standard execution (new, resumed or redriven). */
-  private launch(row: ExecutionRow, parsed: StateMachine, logging: LoggingConfiguration, resume: boolean): void {
+  private launch(row: ExecutionRow, parsed: StateMachine, logging: LoggingConfiguration, resume: boolean, started?: HistoryEvent): void {
     if (this.closed || this.running.has(row.arn)) return;
     const journal = new DurableJournal(row.arn, this.d.repo, this.d.gc, () => this.d.clock.now(), resume);
-    const logger = this.logger(row.arn, row.name, row.machine_arn, logging);
+    const logger = this.logger(row.arn, row.machine_arn, logging, row.redrive_count);
     if (logger) journal.onEvent = logger;
+    // ExecutionStarted was committed by StartExecution before the journal existed: log it here.
+    if (logger && started) logger(started);
     const ac = new AbortController();
     const info: ExecutionInfo = {
       arn: row.arn, name: row.name, machineArn: row.version_arn ?? row.machine_arn, machineName: parseArn(row.machine_arn).parts[0]!,
@@ -200,7 +207,7 @@ export class Executions implements ExecutionStarter {
     arn: string, name: string, machine: ResolvedMachine, input: Json, inputText: string, startDate: number,
     variables?: JsonObject, detailed = false, keepResult = false,
   ): Promise<{ result: ExecutionResult; stopDate: number; journal: MemoryJournal }> {
-    const logger = this.logger(arn, name, machine.machineArn, machine.logging);
+    const logger = this.logger(arn, machine.machineArn, machine.logging);
     const journal = new MemoryJournal(() => this.d.clock.now(), logger, detailed);
     journal.emit('ExecutionStarted', 0, 'executionStartedEventDetails', {
       input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn,
@@ -265,7 +272,9 @@ export class Executions implements ExecutionStarter {
       ...('error' in result && result.error ? { error: result.error } : {}),
       ...('cause' in result && result.cause !== undefined ? { cause: result.cause } : {}),
       input: inputText, inputDetails: { included: true },
-      ...(result.status === 'SUCCEEDED' ? { output: JSON.stringify(result.output), outputDetails: { included: true } } : {}),
+      // AWS sends outputDetails on a failed sync execution too, without output (test_express_sync recordings).
+      ...(result.status === 'SUCCEEDED' ? { output: JSON.stringify(result.output) } : {}),
+      outputDetails: { included: true },
       ...(req.traceHeader ? { traceHeader: req.traceHeader } : {}),
       billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((stopDate - startDate) / 100) * 100) },
     };
@@ -273,14 +282,26 @@ export class Executions implements ExecutionStarter {
 
   // ── stop / redrive ────────────────────────────────────────────────────────────────────────
 
-  private row(arn: string): ExecutionRow {
-    const p = expectArn(arn, 'execution', 'express');
+  /**
+   * The stored row of a Standard execution. Express executions are never stored; AWS answers InvalidArn
+   * ("Resource type not valid in this context: express") for their ARNs in DescribeExecution,
+   * GetExecutionHistory and StopExecution (recorded: test_sfn_api_express), which `kinds` lets callers ask for.
+   */
+  private row(arn: string, kinds: Array<'execution' | 'express'> = ['execution', 'express']): ExecutionRow {
+    const p = expectArn(arn, ...kinds);
     const row = p.kind === 'execution' ? this.d.repo.execution(arn) : undefined;
     if (!row) throw SfnErrors.ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
     return row;
   }
 
+  /** StopExecution (API): Standard executions only, as on AWS (see `row`). */
   async stopExecution(arn: string, error?: string, cause?: string): Promise<{ stopDate: number }> {
+    expectArn(arn, 'execution');
+    return this.stopAny(arn, error, cause);
+  }
+
+  /** Stops a Standard or a running Express execution (a `.sync` parent stopping its child). */
+  private async stopAny(arn: string, error?: string, cause?: string): Promise<{ stopDate: number }> {
     const p = expectArn(arn, 'execution', 'express');
     if (p.kind === 'express') {
       const r = this.running.get(arn);
@@ -317,7 +338,7 @@ export class Executions implements ExecutionStarter {
 
   /** `.sync` child stop and StopExecution of children share this. */
   async stop(arn: string, error?: string, cause?: string): Promise<void> {
-    await this.stopExecution(arn, error, cause);
+    await this.stopAny(arn, error, cause);
   }
 
   async redrive(arn: string): Promise<{ redriveDate: number }> {
@@ -352,7 +373,7 @@ export class Executions implements ExecutionStarter {
   // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
   describe(arn: string): Record<string, unknown> {
-    const r = this.row(arn);
+    const r = this.row(arn, ['execution']);
     const redrivable = ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(r.status);
     return {
       executionArn: r.arn, stateMachineArn: r.machine_arn, name: r.name, status: r.status, startDate: r.start_date,
@@ -427,7 +448,7 @@ export class Executions implements ExecutionStarter {
   }
 
   history(req: { executionArn: string; maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean }) {
-    const r = this.row(req.executionArn);
+    const r = this.row(req.executionArn, ['execution']);
     const reverse = req.reverseOrder === true;
     const limit = pageSize(req.maxResults);
     const from = req.nextToken ? decodeToken<{ i: number }>(req.nextToken).i : reverse ? Number.MAX_SAFE_INTEGER : 0;
@@ -560,35 +581,9 @@ export class Executions implements ExecutionStarter {
 
   // ── logging ───────────────────────────────────────────────────────────────────────────────
 
-  private logger(arn: string, name: string, machineArn: string, logging: LoggingConfiguration): ((e: HistoryEvent) => void) | undefined {
-    const level = logging.level ?? 'OFF';
-    const dest = logging.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn;
-    if (level === 'OFF' || !dest) return undefined;
-    const m = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$/.exec(dest);
-    if (!m) return undefined;
-    const [, region, account, group] = m;
-    const machineName = parseArn(machineArn).parts[0]!;
-    const date = new Date(this.d.clock.now()).toISOString().slice(0, 10).replace(/-/g, '/');
-    const stream = `states/${machineName}/${date}/${randomUUID().replace(/-/g, '')}`;
-    const include = logging.includeExecutionData === true;
-    return (e) => {
-      const sink = this.d.logSink?.();
-      if (!sink) return;
-      const isError = /(Failed|TimedOut|Aborted)$/.test(e.type);
-      const isFatal = /^Execution(Failed|TimedOut|Aborted)$/.test(e.type);
-      if (level === 'ERROR' && !isError) return;
-      if (level === 'FATAL' && !isFatal) return;
-      const details = e.details ? (include ? e.details : stripData(e.details)) : {};
-      const message = JSON.stringify({
-        id: String(e.id), type: e.type, details, previous_event_id: String(e.previousEventId),
-        event_timestamp: String(e.timestamp), execution_arn: arn, redrive_count: '0',
-      });
-      try {
-        sink.put(account!, region!, group!, stream, [{ timestamp: e.timestamp, message }]);
-      } catch (err) {
-        this.d.log(`logging ${name}: ${String(err)}`);
-      }
-    };
+  private logger(arn: string, machineArn: string, logging: LoggingConfiguration, redriveCount = 0): ((e: HistoryEvent) => void) | undefined {
+    const target = { executionArn: arn, machineArn, machineName: parseArn(machineArn).parts[0]!, redriveCount };
+    return this.logs.writer(target, logging);
   }
 
   async close(): Promise<void> {

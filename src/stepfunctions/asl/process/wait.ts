@@ -2,7 +2,7 @@
 import type { Json, WaitState } from '../model.js';
 import type { EvalEnv, StateOutcome } from '../env.js';
 import { StatesError, StatesErrors } from '../errors.js';
-import { applyIoPath } from '../jsonpath.js';
+import { applyIoPath, isMiss, select } from '../jsonpath.js';
 import { evaluateJsonataString, isJsonataExpression } from '../jsonata.js';
 import { instantToMs, parseTimestamp } from '../timestamp.js';
 import type { WaitOutcome } from './types.js';
@@ -43,7 +43,14 @@ export async function runWait(state: WaitState, input: Json, env: EvalEnv, nowMs
   } else if (state.Timestamp !== undefined) {
     untilMs = timestampUntil(instantToMs(parseTimestamp(state.Timestamp)!), nowMs, env);
   } else if (state.SecondsPath !== undefined) {
-    const v = pathValue(state.SecondsPath, effective, env, 'SecondsPath');
+    // A SecondsPath that selects nothing has its own AWS wording (recorded: logs/test_logs
+    // wait_seconds_path), not the generic "could not be found in the input" of other …Path fields.
+    const sel = select(state.SecondsPath, effective, env);
+    if (isMiss(sel)) {
+      throw new StatesError(StatesErrors.Runtime,
+        `${prefix(env)}The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
+    }
+    const v = sel.value;
     if (typeof v !== 'number' || !Number.isInteger(v)) {
       throw new StatesError(StatesErrors.Runtime,
         `${prefix(env)}The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${renderPlain(v)}`);
