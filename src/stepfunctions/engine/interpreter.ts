@@ -11,7 +11,7 @@
 // deadline, a retry at its recorded backoff, a task with its recorded token. A task in flight at a
 // crash is invoked again (at-least-once, as AWS documents for tasks).
 import {
-  StatesError, StatesErrors, TaskTimeoutError, CallbackFailure, VariableScope, errorOutputOf, matchName, buildContext, catchResult, checkPayloadSize,
+  StatesError, StatesErrors, statePrefix, TaskTimeoutError, CallbackFailure, VariableScope, errorOutputOf, matchName, buildContext, catchResult, checkPayloadSize,
   findCatcher, findRetrier, mapInput, mapItemInput, mapTolerance, parallelInput, retryDelay, runChoice, runFail, runPass,
   runSucceed, runWait, stateResult, taskInput, taskResult, taskLimitName, MAX_PAYLOAD_BYTES,
   type EvalEnv, type Json, type JsonObject, type MapState, type ParallelState, type State, type StateGraph,
@@ -459,6 +459,12 @@ export class Interpreter {
     const timeoutSeconds = inv.timeoutSeconds;
     const heartbeatSeconds = inv.heartbeatSeconds;
     const base = integ.family === 'Task' ? { resourceType: integ.resourceType, resource: integ.resource } : {};
+    // AWS fails the execution without an ActivityScheduled event when the activity is gone
+    // (recorded: activities/test_activities::test_activity_task_on_deleted).
+    if (!resumed && integ.family === 'Activity' && this.host.tokens.activityExists?.(integ.resource) === false) {
+      throw new StatesError(StatesErrors.Runtime,
+        `${statePrefix(env.stateName, env.enteredEventId)}The activity ${integ.resource} does not exist.`);
+    }
     if (!resumed) {
       d = { ...d, scheduledAtMs: this.host.clock.now(), prev: sc.prev };
       if (integ.family === 'LambdaFunction') {

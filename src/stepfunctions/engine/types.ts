@@ -29,6 +29,8 @@ export interface TokenHost {
   newToken(): string;
   /** Records the token durably (activity tasks become visible to GetActivityTask). */
   register(token: string, executionArn: string, stepKey: string, activityArn?: string, input?: string): Promise<void>;
+  /** Whether the activity exists now (an activity task on a deleted activity fails before it is scheduled). */
+  activityExists?(activityArn: string): boolean;
   /**
    * Waits for SendTaskSuccess/Failure. Rejects with a heartbeat TaskTimeoutError (recorded as States.Timeout) when
    * `heartbeatSeconds` pass without a heartbeat, and with the signal's reason on abort.

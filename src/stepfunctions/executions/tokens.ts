@@ -170,6 +170,10 @@ export class Tokens implements TokenHost {
     })();
   }
 
+  activityExists(arn: string): boolean {
+    return this.repo.activity(arn) !== undefined;
+  }
+
   private activity(arn: string) {
     expectArn(arn, 'activity');
     const a = this.repo.activity(arn);
