@@ -152,3 +152,47 @@ describe('lambda:invoke', () => {
     expect(missing.d).toMatchObject({ status: 'FAILED', error: 'Lambda.ResourceNotFoundException' });
   });
 });
+
+// Recorded by LocalStack against AWS: tests/aws/services/stepfunctions/v2/callback/test_callback.snapshot.json
+// (localstack/localstack@0b683911d4fb6fe432c28e1ef5b818abdfe9c668), SFN_START_EXECUTION_SYNC(2) templates.
+describe('states:startExecution.sync recordings (callback/test_callback)', () => {
+  const PASS = { Comment: 'BASE_PASS_RESULT', StartAt: 'State_1', States: { State_1: { Type: 'Pass', Result: { Arg1: 'argument1' }, End: true } } };
+  const FAIL = { StartAt: 'FailState', States: { FailState: { Type: 'Fail', Error: 'SomeFailure', Cause: "This state machines raises a 'SomeFailure' failure." } } };
+  const parent = (resource: string) => ({ StartAt: 'StartExecution', States: { StartExecution: {
+    Type: 'Task', Resource: `arn:aws:states:::states:${resource}`,
+    Parameters: { 'StateMachineArn.$': '$.StateMachineArn', 'Input.$': '$.Input', 'Name.$': '$.Name' }, End: true } } });
+  let k = 0;
+
+  async function record(resource: string, child: object) {
+    const c = await sfn.send(new CreateStateMachineCommand({ name: `rec-child-${++k}`, definition: JSON.stringify(child), roleArn: ROLE }));
+    const run = await runMachine(`rec-parent-${k}`, parent(resource), { StateMachineArn: c.stateMachineArn, Input: null, Name: 'TestStartTarget' });
+    const h = await sfn.send(new GetExecutionHistoryCommand({ executionArn: run.arn }));
+    return { ...run, childArn: c.stateMachineArn!, events: h.events ?? [] };
+  }
+
+  it('test_start_execution_sync: "Input": null starts the child with {} and the output carries its strings', async () => {
+    const { d, childArn, events } = await record('startExecution.sync', PASS);
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted',
+      'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(JSON.parse(d.output!)).toMatchObject({
+      ExecutionArn: `${childArn.replace(':stateMachine:', ':execution:')}:TestStartTarget`, Input: '{}', InputDetails: { Included: true },
+      Name: 'TestStartTarget', Output: '{"Arg1":"argument1"}', OutputDetails: { Included: true }, StateMachineArn: childArn, Status: 'SUCCEEDED',
+    });
+  });
+
+  it('test_start_execution_sync2: Output is JSON', async () => {
+    const { d } = await record('startExecution.sync:2', PASS);
+    expect(JSON.parse(d.output!)).toMatchObject({ Input: {}, Output: { Arg1: 'argument1' }, Status: 'SUCCEEDED' });
+  });
+
+  it('test_start_execution_sync_delegate_failure: TaskFailed States.TaskFailed with the child description as cause', async () => {
+    const { d, childArn, events } = await record('startExecution.sync', FAIL);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['TaskFailed', 'ExecutionFailed']);
+    expect(d.error).toBe('States.TaskFailed');
+    expect(JSON.parse(d.cause!)).toMatchObject({
+      Cause: "This state machines raises a 'SomeFailure' failure.", Error: 'SomeFailure', Input: '{}', InputDetails: { Included: true },
+      Name: 'TestStartTarget', StateMachineArn: childArn, Status: 'FAILED',
+    });
+  });
+});
