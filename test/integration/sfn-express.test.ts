@@ -62,6 +62,20 @@ describe('StartSyncExecution (test_express_sync)', () => {
   });
 });
 
+describe('context object of Express executions (test_query_runtime_memory, sync and async)', () => {
+  const CTX = JSON.stringify({ StartAt: 'QueryValues2', States: { QueryValues2: { Type: 'Pass', Parameters: { 'context_object.$': '$$' }, End: true } } });
+
+  it('StartSyncExecution: $$.Execution has no RedriveCount', async () => {
+    const m = await express(CTX);
+    const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: m.stateMachineArn, input: '{"message":"TestMessage"}' }));
+    const ctx = JSON.parse(r.output!).context_object;
+    expect(Object.keys(ctx.Execution).sort()).toEqual(['Id', 'Input', 'Name', 'RoleArn', 'StartTime']);
+    expect(ctx.Execution).toMatchObject({ Id: r.executionArn, Input: { message: 'TestMessage' }, Name: r.name, RoleArn: ROLE });
+    expect(ctx.StateMachine).toEqual({ Id: m.stateMachineArn, Name: m.stateMachineArn!.split(':').pop() });
+    expect(ctx.State).toMatchObject({ Name: 'QueryValues2' });
+  });
+});
+
 describe('Express executions are not addressable (test_start_async_describe_history_execution)', () => {
   it('ListExecutions, DescribeExecution, StopExecution and GetExecutionHistory answer as AWS does', async () => {
     const m = await express(PASS);

@@ -140,3 +140,37 @@ describe('loggingConfiguration (AWS recordings, logs/test_logs)', () => {
     expect(got.map((e) => [e.execution_arn, e.id])).toEqual(arns.flatMap((a) => ['1', '2', '3', '4'].map((id) => [a, id])));
   });
 });
+
+// express/test_express_async.snapshot.json (localstack/localstack@434950d81499c6bcdb266497d1238db6e350b3b8):
+// the last logged event of an Express execution started with StartExecution.
+describe('Express StartExecution logs (AWS recordings, express/test_express_async)', () => {
+  async function endEvent(def: object, input: string, name: string) {
+    const group = `/aws/vendedlogs/states/${name}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const m = await sfn.send(new CreateStateMachineCommand({
+      name, definition: JSON.stringify(def), roleArn: ROLE, type: 'EXPRESS',
+      loggingConfiguration: { level: 'ALL', includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*` } }] },
+    }));
+    const e = await sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input }));
+    for (let i = 0; i < 200; i++) {
+      const got = await events(group);
+      const end = got.find((x) => /^Execution(Succeeded|Failed)$/.test(x.type));
+      if (end) return { end, arn: e.executionArn! };
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    throw new Error('no end event');
+  }
+
+  it('test_base[BASE_RAISE_FAILURE]', async () => {
+    const { end, arn } = await endEvent({ StartAt: 'FailState', States: { FailState: { Type: 'Fail', Error: 'SomeFailure', Cause: "This state machines raises a 'SomeFailure' failure." } } }, '{}', 'async-fail');
+    expect(end).toMatchObject({ id: '3', previous_event_id: '2', type: 'ExecutionFailed', execution_arn: arn, redrive_count: '0',
+      details: { cause: "This state machines raises a 'SomeFailure' failure.", error: 'SomeFailure' } });
+  });
+
+  it('test_query_runtime_memory: $$.Execution of an asynchronous Express execution has RedriveCount 0', async () => {
+    const def = { StartAt: 'QueryValues2', States: { QueryValues2: { Type: 'Pass', Parameters: { 'context_object.$': '$$' }, End: true } } };
+    const { end } = await endEvent(def, '{"message":"HelloWorld!"}', 'async-ctx');
+    expect(end).toMatchObject({ type: 'ExecutionSucceeded', details: { outputDetails: { truncated: false } } });
+    expect(JSON.parse(end.details.output).context_object.Execution).toMatchObject({ Input: { message: 'HelloWorld!' }, RedriveCount: 0 });
+  });
+});

@@ -8,6 +8,8 @@ export interface ContextParts {
     /** ISO-8601 with milliseconds, e.g. 2024-01-01T00:00:00.000Z. */
     readonly startTime: string;
     readonly redriveCount?: number;
+    /** Synchronous Express executions: AWS's `$$.Execution` has no RedriveCount (express/test_express_sync). */
+    readonly withoutRedriveCount?: boolean;
   };
   readonly stateMachine: { readonly id: string; readonly name: string };
   /** retryCount: present for states that can retry (Task, Parallel, Map). */
@@ -31,7 +33,7 @@ export function buildContext(parts: ContextParts): JsonObject {
   const ctx: JsonObject = {
     Execution: {
       Id: e.id, Input: e.input, StartTime: e.startTime, Name: e.name, RoleArn: e.roleArn,
-      RedriveCount: e.redriveCount ?? 0,
+      ...(e.withoutRedriveCount ? {} : { RedriveCount: e.redriveCount ?? 0 }),
     },
     StateMachine: { Id: parts.stateMachine.id, Name: parts.stateMachine.name },
     State: state,

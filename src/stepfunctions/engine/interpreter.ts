@@ -166,7 +166,8 @@ export class Interpreter {
       enteredEventId: entered,
       context: buildContext({
         execution: {
-          id: e.arn, name: e.name, input: e.input, roleArn: e.roleArn, startTime: iso(e.startMs), redriveCount: e.redriveCount,
+          id: e.arn, name: e.name, input: e.input, roleArn: e.roleArn, startTime: iso(e.startMs),
+          redriveCount: e.redriveCount, withoutRedriveCount: e.redriveCount === undefined,
         },
         stateMachine: { id: e.machineArn, name: e.machineName },
         state: { name: state.name, enteredTime, retryCount },

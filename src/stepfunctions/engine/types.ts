@@ -12,7 +12,8 @@ export interface ExecutionInfo {
   readonly roleArn: string;
   readonly input: Json;
   readonly startMs: number;
-  readonly redriveCount: number;
+  /** Undefined for synchronous Express executions, whose context object has no RedriveCount on AWS. */
+  readonly redriveCount: number | undefined;
   readonly region: string;
   readonly accountId: string;
   readonly type: 'STANDARD' | 'EXPRESS';

@@ -205,7 +205,7 @@ export class Executions implements ExecutionStarter {
 
   private async runExpress(
     arn: string, name: string, machine: ResolvedMachine, input: Json, inputText: string, startDate: number,
-    variables?: JsonObject, detailed = false, keepResult = false,
+    variables?: JsonObject, detailed = false, keepResult = false, sync = false,
   ): Promise<{ result: ExecutionResult; stopDate: number; journal: MemoryJournal }> {
     const logger = this.logger(arn, machine.machineArn, machine.logging);
     const journal = new MemoryJournal(() => this.d.clock.now(), logger, detailed);
@@ -214,7 +214,7 @@ export class Executions implements ExecutionStarter {
     });
     const info: ExecutionInfo = {
       arn, name, machineArn: machine.versionArn ?? machine.machineArn, machineName: machine.name, roleArn: machine.roleArn, input,
-      startMs: startDate, redriveCount: 0, region: parseArn(machine.machineArn).region, accountId: parseArn(machine.machineArn).accountId,
+      startMs: startDate, redriveCount: sync ? undefined : 0, region: parseArn(machine.machineArn).region, accountId: parseArn(machine.machineArn).accountId,
       type: 'EXPRESS',
     };
     const ac = new AbortController();
@@ -265,7 +265,7 @@ export class Executions implements ExecutionStarter {
     const p = parseArn(machine.machineArn);
     const arn = expressExecutionArn(p.region, p.accountId, machine.name, name, randomUUID());
     const startDate = this.d.clock.now();
-    const { result, stopDate } = await this.runExpress(arn, name, machine, input, inputText, startDate);
+    const { result, stopDate } = await this.runExpress(arn, name, machine, input, inputText, startDate, undefined, false, false, true);
     return {
       executionArn: arn, stateMachineArn: req.stateMachineArn, name, startDate, stopDate,
       status: result.status === 'ABORTED' ? 'FAILED' : result.status,
