@@ -44,10 +44,10 @@ export function createStepFunctionsService(platform: Platform, deps: StepFunctio
   const clock = deps.clock ?? systemClock;
   const randomness = deps.randomness ?? systemRandomness;
   const now = () => clock.now();
-  const machines = new StateMachines(repo, db, now);
-  const tokens = new Tokens(repo, db, gc, clock);
   const lambda = typeof deps.lambda === 'function' ? deps.lambda : () => deps.lambda as LambdaInvoker | undefined;
   const logSink = typeof deps.logSink === 'function' ? deps.logSink : () => deps.logSink as LogSink | undefined;
+  const machines = new StateMachines(repo, db, now, logSink);
+  const tokens = new Tokens(repo, db, gc, clock);
   const executions = new Executions({
     repo, db, gc, machines, tokens, clock, randomness, lambda, events: deps.events, logSink, log: platform.log,
   });

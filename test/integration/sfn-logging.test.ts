@@ -1,7 +1,7 @@
 // Execution logging to CloudWatch Logs (loggingConfiguration), read back with the Logs SDK client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SFNClient, CreateStateMachineCommand, StartSyncExecutionCommand, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { SFNClient, CreateStateMachineCommand, DescribeStateMachineCommand, StartSyncExecutionCommand, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startNimbus, clientConfig, type TestNimbus } from '../helpers/nimbus.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/sfn';
@@ -174,3 +174,31 @@ describe('Express StartExecution logs (AWS recordings, express/test_express_asyn
     expect(JSON.parse(end.details.output).context_object.Execution).toMatchObject({ Input: { message: 'HelloWorld!' }, RedriveCount: 0 });
   });
 });
+
+// test_sfn_api_logs.snapshot.json (localstack/localstack@bdde9496be88b539237e4d5d0166d120c8337ab5).
+describe('loggingConfiguration validation (AWS recordings, test_sfn_api_logs)', () => {
+  const DEF = JSON.stringify({ Comment: 'BASE_PASS_RESULT', StartAt: 'State_1', States: { State_1: { Type: 'Pass', Result: { Arg1: 'argument1' }, End: true } } });
+  let k = 0;
+  const create = (loggingConfiguration: object) =>
+    sfn.send(new CreateStateMachineCommand({ name: `api-logs-${++k}`, definition: DEF, roleArn: ROLE, loggingConfiguration }));
+
+  it('test_incomplete_logging_configuration: {} and {destinations: []} describe as AWS does', async () => {
+    const a = await create({});
+    expect((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: a.stateMachineArn }))).loggingConfiguration)
+      .toEqual({ includeExecutionData: false, level: 'OFF' });
+    const b = await create({ destinations: [] });
+    expect((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: b.stateMachineArn }))).loggingConfiguration)
+      .toEqual({ destinations: [], includeExecutionData: false, level: 'OFF' });
+  });
+
+  it('test_deleted_log_group: InvalidLoggingConfiguration "Log Destination not found."', async () => {
+    const group = '/aws/vendedlogs/states/deleted';
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: group }));
+    const err = await create({ level: 'ALL', destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*` } }] })
+      .then(() => undefined, (e: Error) => e);
+    expect(err?.name).toBe('InvalidLoggingConfiguration');
+    expect(err?.message).toBe('Invalid Logging Configuration: Log Destination not found.');
+  });
+});
+

@@ -37,6 +37,11 @@ export class BufferedLogSink implements LogSink {
     private readonly now: () => number = Date.now,
   ) {}
 
+  hasGroup(accountId: string, region: string, group: string): boolean {
+    this.flush(); // a group may exist only in the buffer until its first flush creates it
+    return this.repo.findGroup(accountId, region, group) !== undefined;
+  }
+
   put(
     accountId: string,
     region: string,

@@ -78,4 +78,6 @@ export interface LogEvent {
 /** Where environments write log events (implemented by the CloudWatch Logs store). */
 export interface LogSink {
   put(accountId: string, region: string, group: string, stream: string, events: ReadonlyArray<LogEvent>): void;
+  /** Whether the log group exists (Step Functions checks a logging destination when a machine is created). */
+  hasGroup?(accountId: string, region: string, group: string): boolean;
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDefinition, variableReferences, type StateMachine } from '../asl/index.js';
 import type { Sqlite } from '../../store/database.js';
 import { SfnErrors } from './errors.js';
+import type { LogSink } from '../../lambda/environments/types.js';
 import { expectArn, stateMachineArn, validateAliasName, validateName } from './arns.js';
 import type { AliasRow, MachineRow, SfnRepository, VersionRow } from './repository.js';
 import { decodeToken, encodeToken } from './paging.js';
@@ -41,7 +42,11 @@ export class StateMachines {
   /** resolve() results for unqualified and version ARNs; cleared by every control-plane write. */
   private readonly resolved = new Map<string, ResolvedMachine>();
 
-  constructor(private readonly repo: SfnRepository, private readonly db: Sqlite, private readonly now: () => number) {}
+  constructor(
+    private readonly repo: SfnRepository, private readonly db: Sqlite, private readonly now: () => number,
+    /** CloudWatch Logs, to check that a logging destination exists (absent: not checked). */
+    private readonly logSink: () => LogSink | undefined = () => undefined,
+  ) {}
 
   /** Parses (cached) as the machine's type: Express machines reject `.sync` and `.waitForTaskToken`. */
   parse(definition: string, type: MachineType = 'STANDARD'): StateMachine {
@@ -60,7 +65,7 @@ export class StateMachines {
     validateName(input.name);
     validateRoleArn(input.roleArn);
     const type = input.type ?? 'STANDARD';
-    const logging = normalizeLogging(input.loggingConfiguration, type);
+    const logging = normalizeLogging(input.loggingConfiguration, type, this.logSink());
     this.parse(input.definition, type);
     checkTags(input.tags);
     if (input.versionDescription !== undefined && !input.publish) {
@@ -148,7 +153,7 @@ export class StateMachines {
       }
       const m = this.machine(input.stateMachineArn);
       if (input.definition !== undefined) this.parse(input.definition, m.type);
-      const logging = input.loggingConfiguration !== undefined ? JSON.stringify(normalizeLogging(input.loggingConfiguration, m.type)) : m.logging;
+      const logging = input.loggingConfiguration !== undefined ? JSON.stringify(normalizeLogging(input.loggingConfiguration, m.type, this.logSink())) : m.logging;
       const tracing = input.tracingConfiguration !== undefined ? JSON.stringify(input.tracingConfiguration) : m.tracing;
       const changed = (input.definition !== undefined && input.definition !== m.definition) ||
         (input.roleArn !== undefined && input.roleArn !== m.role_arn) || logging !== m.logging || tracing !== m.tracing;
@@ -477,7 +482,7 @@ function checkTags(tags: Tag[] | undefined): void {
   }
 }
 
-function normalizeLogging(cfg: LoggingConfiguration | undefined, type: MachineType): Required<Pick<LoggingConfiguration, 'level' | 'includeExecutionData'>> & LoggingConfiguration {
+function normalizeLogging(cfg: LoggingConfiguration | undefined, type: MachineType, sink?: LogSink): Required<Pick<LoggingConfiguration, 'level' | 'includeExecutionData'>> & LoggingConfiguration {
   const level = cfg?.level ?? 'OFF';
   if (!['ALL', 'ERROR', 'FATAL', 'OFF'].includes(level)) {
     throw SfnErrors.ValidationException(
@@ -495,9 +500,15 @@ function normalizeLogging(cfg: LoggingConfiguration | undefined, type: MachineTy
     if (!arn || !/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:.+$/.test(arn)) {
       throw SfnErrors.InvalidLoggingConfiguration(`Invalid Logging Configuration: Log Destination not in the expected format: ${arn ?? ''}`);
     }
+    // AWS refuses a log group that does not exist (recorded: test_sfn_api_logs::test_deleted_log_group).
+    const m = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$/.exec(arn);
+    if (m && sink?.hasGroup && !sink.hasGroup(m[2]!, m[1]!, m[3]!)) {
+      throw SfnErrors.InvalidLoggingConfiguration('Invalid Logging Configuration: Log Destination not found.');
+    }
   }
   void type;
-  return { level, includeExecutionData: cfg?.includeExecutionData ?? false, ...(destinations.length ? { destinations } : {}) };
+  // An explicit empty list is kept (AWS describes `destinations: []`, test_incomplete_logging_configuration).
+  return { level, includeExecutionData: cfg?.includeExecutionData ?? false, ...(cfg?.destinations ? { destinations } : {}) };
 }
 
 /** `variableReferences` is present only when some state reads a workflow variable (as on AWS). */
