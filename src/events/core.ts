@@ -1,12 +1,13 @@
-// EventBridge rules and targets on the default event bus: validation, storage, and the schedule
-// arithmetic (when a rule fires next). Never sees HTTP; the scheduler (scheduler.ts) fires rules.
+// EventBridge on the default event bus: rules and targets (validation, storage, the schedule
+// arithmetic), PutEvents matching and target input. Never sees HTTP; the scheduler (scheduler.ts)
+// fires scheduled rules and delivers to targets.
+import { randomUUID } from 'node:crypto';
 import { JSONPath } from 'jsonpath-plus';
 import { EventsRepository, type RuleRow, type TargetRow } from './repository.js';
 import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
 import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
 import { matches, parsePattern, PatternError } from './pattern.js';
 import { transformInput, transformerProblem, type InputTransformer } from './transformer.js';
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/database.js';
 
 export interface Scope {
