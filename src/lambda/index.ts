@@ -69,9 +69,13 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
   const service: Service = {
     name: 'lambda',
     protocol: 'rest-json',
+    writesRequestId: true, // Invoke writes it with its own headers; dispatchLambda sets it for the rest
     async handle(ctx: RequestContext) {
       const download = CODE_PATH.exec(ctx.path);
-      if (download && ctx.method === 'GET') return serveCode(ctx, code.zipPath(download[1]!));
+      if (download && ctx.method === 'GET') {
+        ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
+        return serveCode(ctx, code.zipPath(download[1]!));
+      }
       await dispatchLambda(ctx, { registry, core, endpoint: () => platform.endpoint });
     },
     start() {

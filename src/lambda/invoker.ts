@@ -15,6 +15,11 @@ export interface LambdaInvokeInput {
   readonly clientContext?: string;
   readonly tailLogs?: boolean;
   /**
+   * The invocation's request id. The Invoke API passes its own: on AWS the reply's
+   * x-amzn-RequestId is the function's awsRequestId. Other callers leave it to the core.
+   */
+  readonly requestId?: string;
+  /**
    * The caller made `payload` with JSON.stringify itself (API Gateway's proxy event), so the core
    * skips re-parsing it to check that it is JSON. Never set from client input.
    */

@@ -70,7 +70,9 @@ describe('Lambda invoke', () => {
       cc: { who: 'test' },
     });
     const tail = Buffer.from(out.LogResult!, 'base64').toString('utf8');
-    expect(tail).toMatch(/START RequestId: [0-9a-f-]{36} Version: \$LATEST/);
+    // As on AWS, the reply's request id is the invocation's (the function's awsRequestId).
+    expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(tail).toContain(`START RequestId: ${out.$metadata.requestId} Version: $LATEST`);
     expect(tail).toContain('got {"hello":"world"}');
     expect(tail).toMatch(/REPORT RequestId: .*Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/);
     expect(await logLines('/aws/lambda/echo', '"got"')).toHaveLength(1);
@@ -204,7 +206,7 @@ done
     const record = JSON.parse(delivered[0]!.slice(delivered[0]!.indexOf('DESTINATION ') + 12));
     expect(record).toMatchObject({
       version: '1.0',
-      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:flaky:$LATEST' },
+      requestContext: { requestId: accepted.$metadata.requestId, condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:flaky:$LATEST' },
       requestPayload: { id: 'evt-1' },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorType: 'Error', errorMessage: 'always fails' },

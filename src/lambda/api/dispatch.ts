@@ -9,6 +9,7 @@ export async function dispatchLambda(ctx: RequestContext, deps: LambdaApiDeps): 
     if (route.method !== ctx.method) continue;
     const m = route.pattern.exec(ctx.path);
     if (!m) continue;
+    if (!route.writesRequestId) ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
     await route.handle({ ctx, deps, params: m.slice(1) });
     return;
   }

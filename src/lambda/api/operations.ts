@@ -49,6 +49,8 @@ interface Route {
   method: string;
   pattern: RegExp;
   operation: string;
+  /** Puts x-amzn-RequestId in its own reply (see Service.writesRequestId); others get it up front. */
+  writesRequestId?: boolean;
   handle: Handler;
 }
 
@@ -335,6 +337,7 @@ export const ROUTES: Route[] = [
     method: 'POST',
     pattern: new RegExp(`^/2015-03-31/functions/${FN}/invocations/?$`),
     operation: 'Invoke',
+    writesRequestId: true,
     async handle(call) {
       const { ctx, deps } = call;
       const ref = fnRef(call);
@@ -366,8 +369,13 @@ export const ROUTES: Route[] = [
         invocationType: type,
         ...(typeof clientContext === 'string' ? { clientContext } : {}),
         tailLogs: logType === 'Tail' && type === 'RequestResponse',
+        requestId: ctx.requestId,
       });
-      const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': out.payload.length };
+      const headers: Record<string, string | number> = {
+        'x-amzn-RequestId': ctx.requestId,
+        'Content-Type': 'application/json',
+        'Content-Length': out.payload.length,
+      };
       if (out.executedVersion) headers['X-Amz-Executed-Version'] = out.executedVersion;
       if (out.functionError) headers['X-Amz-Function-Error'] = out.functionError;
       if (out.logResult !== undefined) headers['X-Amz-Log-Result'] = out.logResult;
@@ -387,6 +395,7 @@ export const ROUTES: Route[] = [
         functionName: ref.name,
         payload: await call.ctx.body(MAX_ASYNC_PAYLOAD),
         invocationType: 'Event',
+        requestId: call.ctx.requestId,
       });
       sendJson(call.ctx.res, 202, { Status: 202 });
     },

@@ -72,11 +72,11 @@ export class InvokeCore implements LambdaInvoker {
         functionName: ref.name,
         qualifier: ref.qualifier,
         payload: input.payload,
-        requestId: randomUUID(),
+        requestId: input.requestId ?? randomUUID(),
       });
       return { statusCode: 202, payload: Buffer.alloc(0) };
     }
-    const requestId = randomUUID();
+    const requestId = input.requestId ?? randomUUID();
     const invokedArn = functionArn(scope.region, scope.accountId, ref.name, ref.qualifier);
     const record = await this.run(resolved, invokedArn, requestId, input.payload, input.clientContext, input.tailLogs ?? false);
     return {
