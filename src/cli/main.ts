@@ -138,6 +138,7 @@ program
   .option('--fail-on-empty-changeset', 'exit 1 when there is nothing to deploy (the default, as sam)')
   .option('--no-fail-on-empty-changeset', 'exit 0 when there is nothing to deploy')
   .option('--time-scale <factor>', 'multiply gradual-deployment waits (0.001: 5 minutes → 0.3 s)', scale, 1)
+  .option('--skip-unsupported', 'leave out resources and event sources Nimbus does not provide (a DynamoDB table, an SQS event…) instead of failing; Ref to them gives the logical id')
   // What READMEs pass to `sam deploy`: accepted so their commands work unchanged. Nimbus has no IAM to
   // acknowledge, uploads nothing to S3 and never prompts.
   .option('-g, --guided', 'accepted for sam compatibility: nimbus never prompts (stack name defaults to sam-app)')
@@ -148,12 +149,12 @@ program
   .option('--s3-bucket <bucket>', 'accepted for sam compatibility (artifacts stay in .nimbus-sam/artifacts)')
   .option('--s3-prefix <prefix>', 'accepted for sam compatibility')
   .option('--profile <profile>', 'accepted for sam compatibility (Nimbus accepts any credentials)')
-  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region?: string; executeChangeset: boolean; failOnEmptyChangeset?: boolean; timeScale: number; guided?: boolean }) => {
+  .action(async (opts: { stackName?: string; configEnv: string; configFile: string; templateFile?: string; parameterOverrides?: string[]; endpointUrl?: string; region?: string; executeChangeset: boolean; failOnEmptyChangeset?: boolean; timeScale: number; guided?: boolean; skipUnsupported?: boolean }) => {
     const { deployCommand } = await import('../sam/commands.js');
     process.exitCode = await deployCommand({
       stackName: opts.stackName, configEnv: opts.configEnv, configFile: opts.configFile, templateFile: opts.templateFile, parameterOverrides: opts.parameterOverrides,
       endpointUrl: opts.endpointUrl, region: opts.region, timeScale: opts.timeScale, guided: opts.guided,
-      noExecuteChangeset: !opts.executeChangeset, failOnEmptyChangeset: opts.failOnEmptyChangeset,
+      noExecuteChangeset: !opts.executeChangeset, failOnEmptyChangeset: opts.failOnEmptyChangeset, skipUnsupported: opts.skipUnsupported,
     }, (await import('../sam/cli-io.js')).consoleIo);
   });
 

@@ -42,6 +42,8 @@ export interface DeployCommandOptions extends CommonOptions, ConfigOptions {
   failOnEmptyChangeset?: boolean;
   /** `--guided`: nimbus never prompts; the stack name falls back to sam's guided default, sam-app. */
   guided?: boolean;
+  /** `--skip-unsupported`: deploy what Nimbus provides, leave the rest out with a notice each. */
+  skipUnsupported?: boolean;
 }
 
 /** Command-line options, completed from samconfig.toml (`sam`'s file) where they were not given. */
@@ -73,7 +75,7 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
       io.out(`Deploying stack ${opts.stackName} from ${templatePath} to ${clients.endpoint}`);
       const res = await deployStack({
         templatePath, stackName: opts.stackName, overrides: overridesOption(opts.parameterOverrides), clients,
-        noExecute: opts.noExecuteChangeset, timeScale: opts.timeScale, log: io.out,
+        noExecute: opts.noExecuteChangeset, timeScale: opts.timeScale, log: io.out, skipUnsupported: opts.skipUnsupported ?? false,
       });
       if (opts.noExecuteChangeset) {
         io.out('Changeset created (not executed: --no-execute-changeset)');
@@ -164,7 +166,8 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
   return guarded(io, async () => {
     const templatePath = templateOption(opts.templateFile, opts.cwd);
     const overrides = overridesOption(opts.parameterOverrides);
-    const plan = planTemplate({ templatePath, stackName: 'local', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides });
+    // As SAM CLI: what Nimbus does not provide is left out (the deploy below prints a notice each).
+    const plan = planTemplate({ templatePath, stackName: 'local', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides, skipUnsupported: true });
     const functions = plan.resources.filter((r) => r.type === 'AWS::Lambda::Function').map((r) => r.logicalId);
     let id = opts.functionId;
     if (!id) {
@@ -185,7 +188,7 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
     const clients = makeClients(nimbus.endpoint, opts.region);
     try {
       const deployLog: string[] = [];
-      const res = await deployStack({ templatePath, stackName: 'local', overrides, clients, log: (l) => deployLog.push(l), only: [id], project: scratch, envVars });
+      const res = await deployStack({ templatePath, stackName: 'local', overrides, clients, log: (l) => deployLog.push(l), notice: io.err, skipUnsupported: true, only: [id], project: scratch, envVars });
       const fn = res.record.resources[id]!;
       io.err(`Invoking ${String(fn.properties.Handler)} (${String(fn.properties.Runtime)})`);
       const out = await clients.lambda.send(new InvokeCommand({ FunctionName: fn.physicalId, Payload: Buffer.from(payload), LogType: LogType.Tail }));

@@ -93,7 +93,9 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
   let routes: Route[] = [];
   const deploy = async () => {
     if (built && existsSync(sourceTemplate)) await buildTemplate(sourceTemplate, { out: () => undefined, err: io.err });
-    const res = await deployStack({ templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, project: scratch, envVars: readEnvVars(opts.envVars) });
+    const res = await deployStack({
+      templatePath, stackName: 'local-api', overrides, clients, log: () => undefined, notice: io.err, skipUnsupported: true, project: scratch, envVars: readEnvVars(opts.envVars),
+    });
     routes = await routesOf(res.record, clients);
     // Schedules on state machines fire while the local API runs (function targets fire inside Nimbus).
     schedules?.stop();

@@ -287,3 +287,72 @@ Resources:
     expect(v2.stderr.join('\n')).toMatch(/Events\.Zoned\.Properties\.ScheduleExpressionTimezone: only UTC is supported/);
   });
 });
+
+describe('templates with resources Nimbus does not provide', () => {
+  const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Items:
+    Type: AWS::Serverless::SimpleTable
+  Jobs:
+    Type: AWS::SQS::Queue
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Environment:
+        Variables:
+          TABLE: !Ref Items
+          TABLE_ARN: !GetAtt Items.Arn
+          QUEUE_ARN: !GetAtt Jobs.Arn
+      Events:
+        Get:
+          Type: Api
+          Properties: { Path: /items, Method: get }
+        Work:
+          Type: SQS
+          Properties: { Queue: !GetAtt Jobs.Arn }
+Outputs:
+  TableName:
+    Value: !Ref Items
+`;
+  let dir: string;
+  beforeAll(() => {
+    dir = join(root, 'unsupported');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
+    writeFileSync(join(dir, 'src/index.js'), 'exports.handler = async () => ({ table: process.env.TABLE, tableArn: process.env.TABLE_ARN, queueArn: process.env.QUEUE_ARN });');
+  });
+
+  it('local invoke leaves them out with a notice each, as SAM CLI does, and runs the function', async () => {
+    const io = capture();
+    expect(await localInvokeCommand({ cwd: dir, functionId: 'Reader' }, io)).toBe(0);
+    expect(io.stderr).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^Skipping Items \(AWS::Serverless::SimpleTable\)/),
+      expect.stringMatching(/^Skipping Jobs \(AWS::SQS::Queue\)/),
+      expect.stringMatching(/^Skipping event Work of Reader: Nimbus does not run SQS event sources locally/),
+    ]));
+    expect(JSON.parse(io.stdout.join(''))).toEqual({
+      table: 'Items',
+      tableArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Items',
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:Jobs',
+    });
+  });
+
+  it('deploy refuses them unless --skip-unsupported', async () => {
+    const nimbus = await startNimbus();
+    try {
+      const refused = capture();
+      expect(await deployCommand({ cwd: dir, stackName: 'partial', endpointUrl: nimbus.endpoint }, refused)).toBe(1);
+      expect(refused.stderr.join('\n')).toMatch(/Resources\.Jobs\.Type: resource type AWS::SQS::Queue is not supported by Nimbus/);
+      const io = capture();
+      expect(await deployCommand({ cwd: dir, stackName: 'partial', endpointUrl: nimbus.endpoint, skipUnsupported: true }, io)).toBe(0);
+      const out = io.stdout.join('\n');
+      expect(out).toMatch(/Skipping Items \(AWS::Serverless::SimpleTable\)/);
+      expect(out).toMatch(/TableName\s.*Items/);
+    } finally {
+      await nimbus.dispose();
+    }
+  });
+});

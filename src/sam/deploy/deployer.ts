@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { TemplateError, TemplateErrors } from '../template/errors.js';
 import { PLACEHOLDER, evaluate, type EvalContext } from '../template/intrinsics.js';
 import { planTemplate, type Plan, type ResourcePlan } from '../template/plan.js';
+import { describeSkipped } from '../template/skip.js';
 import { TYPES } from '../template/types.js';
 import type { Json } from '../template/yaml.js';
 import type { Clients } from './clients.js';
@@ -38,6 +39,10 @@ export interface DeployOptions {
   /** `--env-vars` (local commands): `{Parameters: {...}, <FunctionLogicalId>: {...}}`; as in sam, only
    * variables the template declares for a function are overridden. */
   envVars?: Record<string, Record<string, string>>;
+  /** Leave out what Nimbus does not provide, with a notice per item (see template/skip.ts). */
+  skipUnsupported?: boolean;
+  /** Where those notices go when `log` is not shown (local commands); default `log`. */
+  notice?: (line: string) => void;
 }
 
 export interface DeployResult {
@@ -165,7 +170,15 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   if (!STACK_NAME.test(opts.stackName)) {
     throw new DeployError(`Stack name "${opts.stackName}" is invalid: it must start with a letter and contain only letters, digits and hyphens (at most 128 characters)`);
   }
-  const plan = planTemplate({ templatePath: opts.templatePath, stackName: opts.stackName, region: opts.clients.region, accountId: ACCOUNT_ID, overrides: opts.overrides });
+  const plan = planTemplate({
+    templatePath: opts.templatePath,
+    stackName: opts.stackName,
+    region: opts.clients.region,
+    accountId: ACCOUNT_ID,
+    overrides: opts.overrides,
+    skipUnsupported: opts.skipUnsupported ?? false,
+  });
+  for (const s of plan.skipped) (opts.notice ?? opts.log)(describeSkipped(s));
   const project = opts.project ?? projectDir(plan.templatePath);
   const store = StackStore.forProject(project);
   const artifactsDir = join(project, '.nimbus-sam', 'artifacts');

@@ -13,6 +13,7 @@ import { TYPES } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 import { TOOL_DIRS } from '../tool-dirs.js';
 import { expandIncludes } from './include.js';
+import { unsupportedIn, withoutSkipped, type Skipped } from './skip.js';
 
 type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -40,6 +41,8 @@ export interface Plan {
   /** Resources whose Condition holds, in dependency order. */
   resources: ResourcePlan[];
   outputs: Array<{ name: string; value: Json; description: string | undefined; exportName: Json | undefined }>;
+  /** What `skipUnsupported` left out. */
+  skipped: Skipped[];
 }
 
 export interface PlanOptions {
@@ -48,6 +51,11 @@ export interface PlanOptions {
   region: string;
   accountId: string;
   overrides: ReadonlyMap<string, string>;
+  /**
+   * Leave out resources and event sources Nimbus does not provide instead of failing, as SAM CLI's
+   * local commands do (see ./skip.ts).
+   */
+  skipUnsupported?: boolean;
 }
 
 const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Globals']);
@@ -66,10 +74,27 @@ export function loadTemplate(templatePath: string): Obj {
 }
 
 export function planTemplate(opts: PlanOptions): Plan {
+  const skipped: Skipped[] = [];
+  for (;;) {
+    try {
+      return planOnce(opts, skipped);
+    } catch (err) {
+      if (!opts.skipUnsupported || !(err instanceof TemplateErrors)) throw err;
+      // Leaving something out can only reveal what referred to it, which gets a stand-in: one
+      // more pass finds nothing new, and a template without unsupported parts fails as usual.
+      const more = unsupportedIn(err.errors, loadTemplate(resolve(opts.templatePath)));
+      if (more.length === 0 || skipped.length > 0) throw err;
+      skipped.push(...more);
+    }
+  }
+}
+
+function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
   const templatePath = resolve(opts.templatePath);
   const templateDir = dirname(templatePath);
   const errors: TemplateError[] = [];
-  const t = expandIncludes(loadTemplate(templatePath), templateDir, errors) as Obj;
+  const loaded = expandIncludes(loadTemplate(templatePath), templateDir, errors) as Obj;
+  const t = skipped.length ? withoutSkipped(loaded, skipped, opts.region, opts.accountId) : loaded;
   const err = (path: string, msg: string) => errors.push(new TemplateError(path, msg));
 
   for (const k of Object.keys(t)) if (!TOP_LEVEL.has(k)) err(k, 'is not a valid template section');
@@ -281,6 +306,7 @@ export function planTemplate(opts: PlanOptions): Plan {
     mappings,
     resources: order.map((id) => byId.get(id)!),
     outputs,
+    skipped,
   };
 }
 
