@@ -301,6 +301,9 @@ Resources:
       CodeUri: src/
       Handler: index.handler
       Runtime: nodejs20.x
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [sg-1]
       Environment:
         Variables:
           TABLE: !Ref Items
@@ -332,6 +335,7 @@ Outputs:
       expect.stringMatching(/^Skipping Items \(AWS::Serverless::SimpleTable\)/),
       expect.stringMatching(/^Skipping Jobs \(AWS::SQS::Queue\)/),
       expect.stringMatching(/^Skipping event Work of Reader: Nimbus does not run SQS event sources locally/),
+      'Ignoring VpcConfig of Reader: VPC networking are not supported by Nimbus',
     ]));
     expect(JSON.parse(io.stdout.join(''))).toEqual({
       table: 'Items',

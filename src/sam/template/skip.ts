@@ -13,12 +13,20 @@ export interface Skipped {
   readonly logicalId: string;
   /** The resource's type, or for an event source the event's. */
   readonly type: string;
-  /** Set when only an event of the function was left out. */
+  /** Set when only an event of the resource was left out. */
   readonly event?: string;
+  /** Set when only a property of the resource was left out (VpcConfig, a custom Domain…); `type` says why. */
+  readonly property?: string;
 }
 
 const RESOURCE_TYPE = /^Resources\.([A-Za-z0-9]+)\.Type$/;
 const EVENT_TYPE = /^Resources\.([A-Za-z0-9]+)\.Properties\.Events\.([A-Za-z0-9]+)\.Type$/;
+const PROPERTY = /^Resources\.([A-Za-z0-9]+)\.Properties\.([A-Za-z0-9]+)$/;
+/**
+ * Properties a resource works without (as with SAM CLI locally). Not values such as an at()
+ * schedule or an S3 CodeUri: without them the resource would not mean the same, so they stay errors.
+ */
+const OPTIONAL_FEATURES = new Set(['VpcConfig', 'FileSystemConfigs', 'ProvisionedConcurrencyConfig', 'FunctionUrlConfig', 'Layers', 'Domain']);
 
 /** The resources and events the planner refused as unsupported (and only those). */
 export function unsupportedIn(errors: readonly TemplateError[], template: Obj): Skipped[] {
@@ -37,19 +45,23 @@ export function unsupportedIn(errors: readonly TemplateError[], template: Obj): 
       const events = isObj(resources[ev[1]!]) ? ((resources[ev[1]!] as Obj).Properties as Obj | undefined)?.Events : undefined;
       const event = isObj(events) ? events[ev[2]!] : undefined;
       if (isObj(event) && typeof event.Type === 'string') out.push({ logicalId: ev[1]!, type: event.Type, event: ev[2]! });
+      continue;
     }
+    const prop = PROPERTY.exec(e.path);
+    if (prop && OPTIONAL_FEATURES.has(prop[2]!) && prop[1]! in resources) out.push({ logicalId: prop[1]!, type: e.detail, property: prop[2]! });
   }
   return out;
 }
 
 /** The template without the skipped resources and events, references to them replaced. */
 export function withoutSkipped(template: Obj, skipped: readonly Skipped[], region: string, accountId: string): Obj {
-  const gone = new Map(skipped.filter((s) => !s.event).map((s) => [s.logicalId, s.type]));
+  const gone = new Map(skipped.filter((s) => !s.event && !s.property).map((s) => [s.logicalId, s.type]));
   const resources: Obj = {};
   for (const [id, res] of Object.entries(isObj(template.Resources) ? template.Resources : {})) {
     if (gone.has(id)) continue;
     const events = skipped.filter((s) => s.event && s.logicalId === id).map((s) => s.event!);
-    resources[id] = events.length && isObj(res) ? dropEvents(res, events) : res;
+    const properties = skipped.filter((s) => s.property && s.logicalId === id).map((s) => s.property!);
+    resources[id] = isObj(res) && (events.length || properties.length) ? dropParts(res, events, properties) : res;
   }
   const standIn = (id: string, attribute?: string): string =>
     attribute === 'Arn' ? arnOf(gone.get(id)!, id, region, accountId) : id;
@@ -86,21 +98,35 @@ export function withoutSkipped(template: Obj, skipped: readonly Skipped[], regio
   };
   const out: Obj = { ...template, Resources: rewrite(resources) };
   if (template.Outputs !== undefined) out.Outputs = rewrite(template.Outputs);
+  // A property every function got from Globals would come back with them.
+  const properties = new Set(skipped.filter((s) => s.property).map((s) => s.property!));
+  if (properties.size && isObj(template.Globals)) {
+    const globals: Obj = {};
+    for (const [section, values] of Object.entries(template.Globals)) {
+      globals[section] = isObj(values) ? Object.fromEntries(Object.entries(values).filter(([k]) => !properties.has(k))) : values;
+    }
+    out.Globals = globals;
+  }
   return out;
 }
 
 /** One line per skipped item, for the command's output. */
 export function describeSkipped(s: Skipped): string {
+  if (s.property) return `Ignoring ${s.property} of ${s.logicalId}: ${s.type}`;
   return s.event
     ? `Skipping event ${s.event} of ${s.logicalId}: Nimbus does not run ${s.type} event sources locally`
     : `Skipping ${s.logicalId} (${s.type}): Nimbus does not provide it; references to it resolve to stand-ins (Ref: "${s.logicalId}")`;
 }
 
-function dropEvents(res: Obj, events: readonly string[]): Obj {
-  const props = res.Properties as Obj;
-  const kept: Obj = {};
-  for (const [k, ev] of Object.entries(props.Events as Obj)) if (!events.includes(k)) kept[k] = ev;
-  return { ...res, Properties: { ...props, Events: kept } };
+function dropParts(res: Obj, events: readonly string[], properties: readonly string[]): Obj {
+  const props: Obj = {};
+  for (const [k, v] of Object.entries(res.Properties as Obj)) if (!properties.includes(k)) props[k] = v;
+  if (events.length && isObj(props.Events)) {
+    const kept: Obj = {};
+    for (const [k, ev] of Object.entries(props.Events)) if (!events.includes(k)) kept[k] = ev;
+    props.Events = kept;
+  }
+  return { ...res, Properties: props };
 }
 
 function splitOnce(s: string): [string, string | undefined] {
