@@ -15,11 +15,15 @@ export class TemplateError extends Error {
 /** Several template errors at once (validation reports all it finds, not just the first). */
 export class TemplateErrors extends Error {
   override readonly name = 'TemplateErrors';
-  constructor(readonly errors: TemplateError[]) {
+  constructor(
+    readonly errors: TemplateError[],
+    /** A line on what the user can do about them. */
+    hint?: string,
+  ) {
     super(
-      errors.length === 1
+      (errors.length === 1
         ? `Template error: ${errors[0]!.message}`
-        : `Template has ${errors.length} errors:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`,
+        : `Template has ${errors.length} errors:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`) + (hint ? `\n${hint}` : ''),
     );
   }
 }

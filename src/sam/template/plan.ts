@@ -62,6 +62,7 @@ const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata'
 const RESOURCE_KEYS = new Set(['Type', 'Properties', 'DependsOn', 'Condition', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy']);
 const LOGICAL_ID = /^[A-Za-z0-9]+$/;
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+const SKIP_HINT = 'What Nimbus does not provide can be left out: `nimbus local invoke` / `local start-api` do so, as SAM CLI does, and so does `nimbus deploy --skip-unsupported`.';
 
 export function loadTemplate(templatePath: string): Obj {
   if (!existsSync(templatePath)) throw new TemplateErrors([new TemplateError('', `template file ${templatePath} does not exist`)]);
@@ -79,11 +80,12 @@ export function planTemplate(opts: PlanOptions): Plan {
     try {
       return planOnce(opts, skipped);
     } catch (err) {
-      if (!opts.skipUnsupported || !(err instanceof TemplateErrors)) throw err;
+      if (!(err instanceof TemplateErrors)) throw err;
       // Leaving something out can only reveal what referred to it, which gets a stand-in: one
       // more pass finds nothing new, and a template without unsupported parts fails as usual.
       const more = unsupportedIn(err.errors, loadTemplate(resolve(opts.templatePath)));
-      if (more.length === 0 || skipped.length > 0) throw err;
+      if (!opts.skipUnsupported && more.length > 0) throw new TemplateErrors(err.errors, SKIP_HINT);
+      if (!opts.skipUnsupported || more.length === 0 || skipped.length > 0) throw err;
       skipped.push(...more);
     }
   }
