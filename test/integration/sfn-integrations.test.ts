@@ -124,7 +124,7 @@ describe('lambda:invoke', () => {
   it('returns AWS\'s output shape and maps function errors', async () => {
     await lambda.send(new CreateFunctionCommand({
       FunctionName: 'sfn-echo', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE,
-      Code: { ZipFile: zipSync({ 'index.mjs': strToU8('export const handler = async (e) => { if (e.fail) { const x = new Error("no"); x.name = "Nope"; throw x; } return { got: e }; };') }) },
+      Code: { ZipFile: zipSync({ 'index.mjs': strToU8('export const handler = async (e, c) => { if (e.fail) { const x = new Error("no"); x.name = "Nope"; throw x; } return { got: e, id: c.awsRequestId }; };') }) },
     }));
     const { d } = await runMachine('invoke', {
       StartAt: 'Call',
@@ -140,7 +140,10 @@ describe('lambda:invoke', () => {
     expect(d.status, d.cause).toBe('SUCCEEDED');
     const out = JSON.parse(d.output!) as { r: Record<string, any>; err: { Error: string; Cause: string } };
     expect(Object.keys(out.r).sort()).toEqual(['ExecutedVersion', 'Payload', 'SdkHttpMetadata', 'SdkResponseMetadata', 'StatusCode']);
-    expect(out.r.Payload).toEqual({ got: { k: 1 } });
+    expect(out.r.Payload.got).toEqual({ k: 1 });
+    // As on AWS, the Invoke call's request id is the invocation's.
+    expect(out.r.Payload.id).toBe(out.r.SdkResponseMetadata.RequestId);
+    expect(out.r.SdkHttpMetadata.HttpHeaders['x-amzn-RequestId']).toBe(out.r.Payload.id);
     expect(out.r.StatusCode).toBe(200);
     expect(out.r.SdkHttpMetadata.HttpStatusCode).toBe(200);
     expect(out.err.Error).toBe('Nope');

@@ -72,7 +72,7 @@ export function resolveIntegration(resource: string): Integration {
 
 async function invokeLambda(
   call: TaskCall, functionName: string, payload: Json | undefined,
-  options: { qualifier?: string; invocationType?: string; clientContext?: string; rawString?: boolean; logType?: string },
+  options: { qualifier?: string; invocationType?: string; clientContext?: string; rawString?: boolean; logType?: string; requestId?: string },
 ): Promise<LambdaInvokeOutput> {
   const invoker = call.host.lambda;
   if (!invoker) throw new StatesError('Lambda.ServiceException', 'The Lambda service is not available in this Nimbus.');
@@ -88,6 +88,7 @@ async function invokeLambda(
       clientContext: options.clientContext,
       // LogType "Tail" returns the log tail as LogResult (recorded: test_invoke_unsupported_param).
       tailLogs: options.logType === 'Tail' && (options.invocationType ?? 'RequestResponse') === 'RequestResponse',
+      ...(options.requestId ? { requestId: options.requestId } : {}),
     });
   } catch (err) {
     if (isServiceError(err)) {
@@ -159,17 +160,19 @@ function lambdaInvoke(pattern: Pattern): Integration {
         throw new StatesError('States.Runtime', 'The field "FunctionName" is required for the lambda:invoke integration.');
       }
       // A null Payload is no payload: the function gets {} (recorded: test_lambda_task_service::test_invoke).
+      // The Invoke call's request id is the invocation's, as on AWS (the function's awsRequestId).
+      const requestId = randomUUID();
       const out = await invokeLambda(call, fn, p.Payload === null ? undefined : p.Payload, {
         qualifier: typeof p.Qualifier === 'string' ? p.Qualifier : undefined,
         invocationType: typeof p.InvocationType === 'string' ? p.InvocationType : undefined,
         clientContext: typeof p.ClientContext === 'string' ? p.ClientContext : undefined,
         logType: typeof p.LogType === 'string' ? p.LogType : undefined,
         rawString: true,
+        requestId,
       });
       if (out.functionError) throw functionFailure(out, true);
       const payload = parsePayload(out.payload);
       checkPayloadSize(payload, 'result', 'lambda');
-      const requestId = randomUUID();
       const version = out.executedVersion ?? '$LATEST';
       const date = httpDate(Date.now());
       const trace = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`;
