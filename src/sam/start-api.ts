@@ -170,8 +170,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
   let timer: NodeJS.Timeout | undefined;
   try {
     watcher = watch(dirname(sourceTemplate), { recursive: true }, (_event, file) => {
-      const f = String(file ?? '');
-      if (f.startsWith('.nimbus-sam') || f.includes('node_modules') || f.includes('__pycache__') || f.startsWith('.test')) return;
+      if (!isSourceChange(String(file ?? ''))) return;
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), 200);
     });
@@ -216,4 +215,15 @@ export async function startApiCommand(opts: StartApiOptions, io: Io): Promise<nu
     process.on('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * Whether a changed file (relative to the project) can change what is served. Not hidden files or
+ * folders (.git, .nimbus-sam, editors' state), installed packages, caches, or logs: a server whose
+ * output is redirected into the project would otherwise reload on every line it writes.
+ */
+export function isSourceChange(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  if (parts.some((p) => p.startsWith('.') || p === 'node_modules' || p === '__pycache__')) return false;
+  return !file.endsWith('.log');
 }
