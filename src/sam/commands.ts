@@ -7,6 +7,7 @@ import { InvokeCommand, LogType } from '@aws-sdk/client-lambda';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { endpointFrom, makeClients } from './deploy/clients.js';
 import { ACCOUNT_ID, deleteStack, deployStack } from './deploy/deployer.js';
+import { describeSkipped } from './template/skip.js';
 import { StackStore, projectDir } from './deploy/stack-store.js';
 import { planTemplate } from './template/plan.js';
 import { overridesFrom, samConfigFor } from './samconfig.js';
@@ -22,7 +23,10 @@ export interface CommonOptions {
 export async function validateCommand(opts: CommonOptions, io: Io): Promise<number> {
   return guarded(io, async () => {
     const templatePath = templateOption(opts.templateFile, opts.cwd, false);
-    const plan = planTemplate({ templatePath, stackName: 'validate', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides: overridesOption(opts.parameterOverrides) });
+    // Parts Nimbus does not provide do not make a template invalid: they are named, with what to do.
+    const plan = planTemplate({ templatePath, stackName: 'validate', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides: overridesOption(opts.parameterOverrides), skipUnsupported: true });
+    for (const s of plan.skipped) io.err(`Warning: ${describeSkipped(s)}`);
+    if (plan.skipped.length) io.err('Warning: `nimbus local` commands leave these out; `nimbus deploy` needs --skip-unsupported to do the same.');
     io.out(`${templatePath} is a valid SAM Template (${plan.resources.length} resources after the transform)`);
   });
 }

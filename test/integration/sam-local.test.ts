@@ -10,7 +10,7 @@ import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { startApi } from '../../src/sam/start-api.js';
 import { initCommand } from '../../src/sam/init.js';
 import { buildCommand } from '../../src/sam/build.js';
-import { deleteCommand, deployCommand, localInvokeCommand } from '../../src/sam/commands.js';
+import { deleteCommand, deployCommand, localInvokeCommand, validateCommand } from '../../src/sam/commands.js';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { generateEvent, generateEventCommand } from '../../src/sam/events.js';
 import { packageCommand } from '../../src/sam/package.js';
@@ -344,12 +344,21 @@ Outputs:
     });
   });
 
+  it('validate and build accept the template and name what will be left out', async () => {
+    const io = capture();
+    expect(await validateCommand({ cwd: dir }, io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/is a valid SAM Template/);
+    expect(io.stderr).toContain('Warning: Ignoring VpcConfig of Reader: VPC networking are not supported by Nimbus');
+    expect(io.stderr.some((l) => l.startsWith('Warning: Skipping Jobs (AWS::SQS::Queue)'))).toBe(true);
+    expect(await buildCommand({ cwd: dir, templateFile: join(dir, 'template.yaml') }, capture())).toBe(0);
+  });
+
   it('deploy refuses them unless --skip-unsupported', async () => {
     const nimbus = await startNimbus();
     try {
       const refused = capture();
       expect(await deployCommand({ cwd: dir, stackName: 'partial', endpointUrl: nimbus.endpoint }, refused)).toBe(1);
-      expect(refused.stderr.join('\n')).toMatch(/Resources\.Jobs\.Type: resource type AWS::SQS::Queue is not supported by Nimbus/);
+      expect(refused.stderr.join('\n')).toMatch(/Resources\.Jobs\.Type: resource type AWS::SQS::Queue is not supported by Nimbus[\s\S]*nimbus deploy --skip-unsupported/);
       const io = capture();
       expect(await deployCommand({ cwd: dir, stackName: 'partial', endpointUrl: nimbus.endpoint, skipUnsupported: true }, io)).toBe(0);
       const out = io.stdout.join('\n');
