@@ -11,6 +11,7 @@ import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
 import { buildCommand } from '../../src/sam/build.js';
 import { localInvokeCommand } from '../../src/sam/commands.js';
+import { startApi } from '../../src/sam/start-api.js';
 import { capture } from '../helpers/io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-sam-layers-'));
@@ -162,5 +163,44 @@ Resources:
     expect(io.stderr.join('\n')).not.toMatch(/Error/);
     expect(code).toBe(0);
     expect(io.stdout.join('')).toBe('"LAYERED!"');
+  }, 60_000);
+
+  it('serves an API whose function uses a layer with local start-api', async () => {
+    const app = mkdtempSync(join(scratch, 'api-'));
+    writeFileSync(
+      join(app, 'template.yaml'),
+      `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: deps/
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Layers: [!Ref Deps]
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            Path: /hi
+            Method: get
+`,
+    );
+    mkdirSync(join(app, 'deps/nodejs/node_modules/hi'), { recursive: true });
+    writeFileSync(join(app, 'deps/nodejs/node_modules/hi/index.js'), "module.exports = 'hi from a layer';");
+    mkdirSync(join(app, 'src'));
+    writeFileSync(join(app, 'src/index.js'), "exports.handler = async () => ({ statusCode: 200, body: require('hi') });");
+    const api = await startApi({ port: 0, host: '127.0.0.1', cwd: app }, capture());
+    try {
+      const res = await fetch(`${api.url}/hi`);
+      expect(await res.text()).toBe('hi from a layer');
+    } finally {
+      await api.stop();
+    }
   }, 60_000);
 });
