@@ -67,7 +67,10 @@ describe('Lambda layers', () => {
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).length).toBe(first.Content!.CodeSize);
 
+    const before = await lambda.send(new Lambda.GetAccountSettingsCommand({}));
     const second = await publish('shape');
+    const after = await lambda.send(new Lambda.GetAccountSettingsCommand({}));
+    expect(after.AccountUsage!.TotalCodeSize! - before.AccountUsage!.TotalCodeSize!).toBe(second.Content!.CodeSize);
     expect(second.Version).toBe(2);
     expect(second.Description).toBe('');
     expect(second.CompatibleRuntimes).toBeUndefined();
@@ -356,5 +359,49 @@ done
     });
     const out = await invoke('custom-layers');
     expect(out).toEqual({ error: undefined, payload: 'tool-from-opt-bin' });
+  }, 30_000);
+});
+
+describe('Lambda layers across a restart', () => {
+  it('keep their versions, numbering and the functions that use them', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-layers-restart-'));
+    try {
+      const first = await startNimbus({ dataDir });
+      let lambda = new Lambda.LambdaClient(clientConfig(first.endpoint));
+      const layerZip = zip({ 'nodejs/node_modules/kept/index.js': 'module.exports = "kept";' });
+      await lambda.send(new Lambda.PublishLayerVersionCommand({ LayerName: 'durable', Content: { ZipFile: layerZip } }));
+      const v2 = await lambda.send(new Lambda.PublishLayerVersionCommand({ LayerName: 'durable', Content: { ZipFile: layerZip } }));
+      await lambda.send(new Lambda.DeleteLayerVersionCommand({ LayerName: 'durable', VersionNumber: 2 }));
+      const v1Arn = `${ARN}:durable:1`;
+      await lambda.send(
+        new Lambda.CreateFunctionCommand({
+          FunctionName: 'uses-durable',
+          Runtime: 'nodejs20.x',
+          Role: ROLE,
+          Handler: 'index.handler',
+          Layers: [v1Arn],
+          Code: { ZipFile: zip({ 'index.js': "exports.handler = async () => require('kept');" }) },
+        }),
+      );
+      await first.stop();
+
+      const second = await startNimbus({ dataDir });
+      try {
+        lambda = new Lambda.LambdaClient(clientConfig(second.endpoint));
+        expect((await lambda.send(new Lambda.GetLayerVersionCommand({ LayerName: 'durable', VersionNumber: 1 }))).Content?.CodeSize).toBe(v2.Content?.CodeSize);
+        expect((await lambda.send(new Lambda.PublishLayerVersionCommand({ LayerName: 'durable', Content: { ZipFile: layerZip } }))).Version).toBe(3);
+        const config = await lambda.send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: 'uses-durable' }));
+        expect(config.Layers?.map((l) => l.Arn)).toEqual([v1Arn]);
+        const out = await lambda.send(new Lambda.InvokeCommand({ FunctionName: 'uses-durable' }));
+        expect(JSON.parse(Buffer.from(out.Payload!).toString('utf8'))).toBe('kept');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 30_000);
 });

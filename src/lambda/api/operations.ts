@@ -549,7 +549,7 @@ export const ROUTES: Route[] = [
           ConcurrentExecutions: s.accountLimit,
           UnreservedConcurrentExecutions: s.unreserved,
         },
-        AccountUsage: { TotalCodeSize: s.totalCodeSize, FunctionCount: s.functionCount },
+        AccountUsage: { TotalCodeSize: s.totalCodeSize + deps.layers.totalCodeSize(scopeOf(ctx)), FunctionCount: s.functionCount },
       });
     },
   },

@@ -88,6 +88,11 @@ export class LayerRegistry {
     return this.repo.versions(scope, name).filter((v) => matches(v, filter));
   }
 
+  /** Bytes of every stored layer version in the scope (AccountUsage.TotalCodeSize counts them). */
+  totalCodeSize(scope: LayerScope): number {
+    return this.repo.allVersions(scope).reduce((sum, v) => sum + v.codeSize, 0);
+  }
+
   /** Deleting a version that does not exist succeeds, as on AWS; its number is never reused. */
   delete(scope: LayerScope, name: string, version: number): void {
     checkVersionNumber(version);
