@@ -15,6 +15,8 @@ import { FunctionRegistry } from './core/functions.js';
 import { InvokeCore } from './core/invoke.js';
 import { lambdaMetrics, type MetricSink } from './core/metrics.js';
 import { LambdaRepository } from './core/repository.js';
+import { LayerRepository } from './core/layer-repository.js';
+import { LayerRegistry } from './core/layers.js';
 import { InvalidParameterValue } from './errors.js';
 
 export type { LambdaInvoker, LambdaInvokeInput, LambdaInvokeOutput } from './invoker.js';
@@ -41,6 +43,7 @@ const CODE_PATH = /^\/_aws\/lambda\/code\/([0-9a-f]{64})\.zip$/;
 export function createLambdaService(platform: Platform, options: LambdaServiceOptions): LambdaService {
   const repo = new LambdaRepository(platform.store, platform.secrets);
   const code = new CodeStore(platform.dataDir);
+  const layers = new LayerRegistry(new LayerRepository(platform.store), code);
   let pool: EnvironmentPool | undefined;
   const registry = new FunctionRegistry(repo, code, platform.options.accountConcurrency, {
     checkRuntime(runtime) {
@@ -50,7 +53,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
     retire(scope, name) {
       void pool?.retire(scope.accountId, scope.region, name);
     },
-  });
+  }, layers);
   const limiter = new ConcurrencyLimiter(platform.options.accountConcurrency, (a, r) => registry.totalReserved(a, r));
   const poolProxy: EnvironmentPool = {
     invoke: (request) => pool!.invoke(request),
@@ -76,7 +79,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
         ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
         return serveCode(ctx, code.zipPath(download[1]!));
       }
-      await dispatchLambda(ctx, { registry, core, endpoint: () => platform.endpoint });
+      await dispatchLambda(ctx, { registry, layers, core, endpoint: () => platform.endpoint });
     },
     start() {
       // Environments are created once the endpoint is known: functions get it as AWS_ENDPOINT_URL.

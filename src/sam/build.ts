@@ -77,6 +77,13 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
       props.CodeUri = statSync(source).isFile() ? `${id}.zip` : id;
       r.Properties = props;
       if (isObj(r.Metadata)) r.Metadata = { ...r.Metadata, 'Nimbus::Built': true };
+    } else if (r.Type === 'AWS::Serverless::LayerVersion' && typeof props.ContentUri === 'string') {
+      const source = resolve(srcDir, props.ContentUri);
+      if (!existsSync(source)) throw new TemplateErrors([new TemplateError(`Resources.${id}.Properties.ContentUri`, `${props.ContentUri} does not exist`)]);
+      const method = isObj(r.Metadata) && typeof r.Metadata.BuildMethod === 'string' ? r.Metadata.BuildMethod : undefined;
+      io.out(`Building layer: ${source} metadata: ${JSON.stringify(r.Metadata ?? {})} layer: ${id}`);
+      props.ContentUri = buildLayer(id, source, join(buildDir, id), method, io);
+      r.Properties = props;
     } else if (r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api') {
       if (typeof props.DefinitionUri === 'string') props.DefinitionUri = rel(props.DefinitionUri);
     }
@@ -86,6 +93,23 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
   const out = join(buildDir, 'template.yaml');
   writeFileSync(out, stringify(t, { lineWidth: 0 }));
   return out;
+}
+
+/**
+ * A layer's content, as `sam build` makes it: with a runtime BuildMethod the source goes where that
+ * runtime looks in /opt, dependencies installed (`nodejs/` with node_modules, `python/` with
+ * pip's packages); without one (or `makefile`-less others) it is copied as it is. Returns the
+ * ContentUri relative to the build folder.
+ */
+function buildLayer(id: string, source: string, target: string, method: string | undefined, io: Io): string {
+  if (statSync(source).isFile()) {
+    cpSync(source, `${target}.zip`);
+    return `${id}.zip`;
+  }
+  if (method?.startsWith('nodejs')) nodeFunction(source, join(target, 'nodejs'), io);
+  else if (method?.startsWith('python')) pythonFunction(source, join(target, 'python'), io);
+  else copyCode(source, target, notToolDir);
+  return id;
 }
 
 async function esbuildFunction(id: string, source: string, target: string, metadata: Obj, handler: Json | undefined, io: Io) {

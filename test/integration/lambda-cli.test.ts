@@ -21,6 +21,31 @@ describe.skipIf(!awsCliAvailable)('Lambda with the AWS CLI (skipped only when `a
     rmSync(work, { recursive: true, force: true });
   });
 
+  it('publishes a layer, lists it, and a function uses it', async () => {
+    writeFileSync(join(work, 'layer.zip'), zip({ 'nodejs/node_modules/cli-dep/index.js': 'module.exports = "from the layer";' }));
+    writeFileSync(join(work, 'uses-layer.zip'), zip({ 'index.js': "exports.handler = async () => require('cli-dep');" }));
+    const published = await aws(nimbus.endpoint, [
+      'lambda', 'publish-layer-version', '--layer-name', 'cli-layer', '--zip-file', 'fileb://layer.zip', '--compatible-runtimes', 'nodejs20.x',
+    ], work);
+    expect(published.stderr).toBe('');
+    const layer = JSON.parse(published.stdout) as { LayerVersionArn: string; Version: number };
+    expect(layer).toMatchObject({ LayerVersionArn: 'arn:aws:lambda:us-east-1:000000000000:layer:cli-layer:1', Version: 1 });
+    const listed = await aws(nimbus.endpoint, ['lambda', 'list-layers', '--compatible-runtime', 'nodejs20.x']);
+    expect(JSON.parse(listed.stdout).Layers.map((l: { LayerName: string }) => l.LayerName)).toContain('cli-layer');
+    const created = await aws(nimbus.endpoint, [
+      'lambda', 'create-function', '--function-name', 'cli-layered', '--runtime', 'nodejs20.x', '--handler', 'index.handler',
+      '--role', 'arn:aws:iam::000000000000:role/r', '--zip-file', 'fileb://uses-layer.zip', '--layers', layer.LayerVersionArn,
+    ], work);
+    expect(created.stderr).toBe('');
+    await aws(nimbus.endpoint, ['lambda', 'wait', 'function-active', '--function-name', 'cli-layered']);
+    const invoked = await aws(nimbus.endpoint, ['lambda', 'invoke', '--function-name', 'cli-layered', 'layered.json'], work);
+    expect(invoked.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'layered.json'), 'utf8'))).toBe('from the layer');
+    const missing = await aws(nimbus.endpoint, ['lambda', 'get-layer-version', '--layer-name', 'cli-layer', '--version-number', '5']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('ResourceNotFoundException');
+  });
+
   it('creates, lists, invokes and tails logs', async () => {
     const created = await aws(nimbus.endpoint, [
       'lambda', 'create-function', '--function-name', 'cli-fn', '--runtime', 'nodejs20.x', '--handler', 'index.handler',

@@ -56,7 +56,7 @@ export function configuration(v: Version): Record<string, unknown> {
     CodeSize: v.codeSize,
     Architectures: v.architectures,
     TracingConfig: { Mode: v.tracingMode },
-    Layers: v.layers,
+    Layers: v.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })),
     LoggingConfig: { LogFormat: v.logFormat, LogGroup: v.logGroup },
     LastModified: v.lastModified,
     RevisionId: v.revisionId,

@@ -2,10 +2,13 @@
 // it answers as an unknown operation, like AWS's front end.
 import type { RequestContext } from '../../server/context.js';
 import { ServiceError } from '../../protocol/errors.js';
+import { LAYER_ROUTES } from './layer-operations.js';
 import { ROUTES, type LambdaApiDeps } from './operations.js';
 
+const ALL_ROUTES = [...ROUTES, ...LAYER_ROUTES];
+
 export async function dispatchLambda(ctx: RequestContext, deps: LambdaApiDeps): Promise<void> {
-  for (const route of ROUTES) {
+  for (const route of ALL_ROUTES) {
     if (route.method !== ctx.method) continue;
     const m = route.pattern.exec(ctx.path);
     if (!m) continue;

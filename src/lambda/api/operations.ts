@@ -12,6 +12,8 @@ import {
   constraintViolation,
 } from '../errors.js';
 import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js';
+import type { LayerRegistry } from '../core/layers.js';
+import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
@@ -32,12 +34,13 @@ import { page, renderAlias, renderConfiguration, renderEventInvokeConfig } from 
 
 export interface LambdaApiDeps {
   registry: FunctionRegistry;
+  layers: LayerRegistry;
   core: InvokeCore;
   /** `{endpoint}/_aws/lambda/code/{hex}.zip` is where GetFunction's Code.Location points. */
   endpoint(): string;
 }
 
-interface Call {
+export interface Call {
   ctx: RequestContext;
   params: string[];
   deps: LambdaApiDeps;
@@ -45,7 +48,7 @@ interface Call {
 
 type Handler = (call: Call) => Promise<void> | void;
 
-interface Route {
+export interface Route {
   method: string;
   pattern: RegExp;
   operation: string;
@@ -55,12 +58,12 @@ interface Route {
 }
 
 /** Largest CreateFunction / UpdateFunctionCode request: a 50 MB zip, base64, in JSON. */
-const MAX_CODE_REQUEST = 70_167_211;
+export const MAX_CODE_REQUEST = 70_167_211;
 
-const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
+export const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
 const fnRef = (call: Call) => parseFunctionRef(decodeOrKeep(call.params[0]!), call.ctx.query.get('Qualifier'));
 
-async function jsonBody(ctx: RequestContext, limit?: number, operation?: string): Promise<Record<string, unknown>> {
+export async function jsonBody(ctx: RequestContext, limit?: number, operation?: string): Promise<Record<string, unknown>> {
   try {
     return parseJsonBody(await ctx.body(limit), 'InvalidRequestContentException');
   } catch (err) {
@@ -71,16 +74,16 @@ async function jsonBody(ctx: RequestContext, limit?: number, operation?: string)
   }
 }
 
-function optionalString(body: Record<string, unknown>, key: string, field: string): string | undefined {
+export function optionalString(body: Record<string, unknown>, key: string, field: string): string | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw constraintViolation(v, field, 'Member must be a string');
   return v;
 }
 
-function decodeZip(value: unknown): Buffer {
+export function decodeZip(value: unknown, missing = 'Please provide a source for function code.'): Buffer {
   if (typeof value !== 'string' || value.length === 0) {
-    throw InvalidParameterValue('Please provide a source for function code.');
+    throw InvalidParameterValue(missing);
   }
   const zip = Buffer.from(value, 'base64');
   if (zip.length > MAX_ZIPPED_BYTES) {
@@ -127,13 +130,7 @@ function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
   if (typeof dlq === 'string' && dlq !== '') out.deadLetterTargetArn = dlq;
   const kms = optionalString(body, 'KMSKeyArn', 'kMSKeyArn');
   if (kms) out.kmsKeyArn = kms;
-  if (body.Layers !== undefined) {
-    if (!Array.isArray(body.Layers) || body.Layers.some((l) => typeof l !== 'string')) {
-      throw constraintViolation(body.Layers, 'layers', 'Member must be a list of layer version ARNs');
-    }
-    if (body.Layers.length > 0) throw InvalidParameterValue('Nimbus does not support Lambda layers yet: bundle dependencies into the package.');
-    out.layers = [];
-  }
+  if (body.Layers !== undefined && body.Layers !== null) out.layers = validateFunctionLayers(body.Layers);
   const logging = body.LoggingConfig as Record<string, unknown> | undefined;
   if (logging && typeof logging === 'object') {
     const member = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
@@ -297,7 +294,7 @@ export const ROUTES: Route[] = [
       const body = await jsonBody(call.ctx);
       const revisionId = optionalString(body, 'RevisionId', 'revisionId');
       ensureFunction(call, ref);
-      const updated = call.deps.registry.updateConfiguration(scopeOf(call.ctx), ref, {
+      const updated = await call.deps.registry.updateConfiguration(scopeOf(call.ctx), ref, {
         ...configurationFrom(body),
         ...(revisionId ? { revisionId } : {}),
       });
@@ -552,7 +549,7 @@ export const ROUTES: Route[] = [
           ConcurrentExecutions: s.accountLimit,
           UnreservedConcurrentExecutions: s.unreserved,
         },
-        AccountUsage: { TotalCodeSize: s.totalCodeSize, FunctionCount: s.functionCount },
+        AccountUsage: { TotalCodeSize: s.totalCodeSize + deps.layers.totalCodeSize(scopeOf(ctx)), FunctionCount: s.functionCount },
       });
     },
   },

@@ -1,5 +1,14 @@
 // Domain objects → the JSON shapes the Lambda API returns.
-import { LATEST, functionArn, type Alias, type EventInvokeConfig, type FunctionVersion } from '../core/model.js';
+import {
+  LATEST,
+  functionArn,
+  layerArn,
+  layerVersionArn,
+  type Alias,
+  type EventInvokeConfig,
+  type FunctionVersion,
+  type LayerVersion,
+} from '../core/model.js';
 
 export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false): Record<string, unknown> {
   const qualifier = v.version === LATEST && !qualifiedLatest ? undefined : v.version;
@@ -40,7 +49,7 @@ export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false)
     out.LastUpdateStatusReason = 'The function is being created.';
     out.LastUpdateStatusReasonCode = 'Creating';
   }
-  if (v.layers.length > 0) out.Layers = v.layers.map((Arn) => ({ Arn, CodeSize: 0 }));
+  if (v.layers.length > 0) out.Layers = v.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize }));
   if (v.deadLetterTargetArn) out.DeadLetterConfig = { TargetArn: v.deadLetterTargetArn };
   if (v.kmsKeyArn) out.KMSKeyArn = v.kmsKeyArn;
   return out;
@@ -70,6 +79,32 @@ export function renderEventInvokeConfig(c: EventInvokeConfig, accountId: string,
     ...(c.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: c.maximumRetryAttempts } : {}),
     ...(c.maximumEventAgeInSeconds !== undefined ? { MaximumEventAgeInSeconds: c.maximumEventAgeInSeconds } : {}),
     DestinationConfig: { OnSuccess: {}, OnFailure: {}, ...destinations },
+  };
+}
+
+/** A layer version as ListLayerVersions and ListLayers list it (no content, no layer ARN). */
+export function renderLayerVersionItem(v: LayerVersion): Record<string, unknown> {
+  return {
+    LayerVersionArn: layerVersionArn(v.region, v.accountId, v.layerName, v.version),
+    Version: v.version,
+    Description: v.description,
+    CreatedDate: v.createdDate,
+    ...(v.compatibleRuntimes.length > 0 ? { CompatibleRuntimes: v.compatibleRuntimes } : {}),
+    ...(v.licenseInfo !== undefined ? { LicenseInfo: v.licenseInfo } : {}),
+    ...(v.compatibleArchitectures.length > 0 ? { CompatibleArchitectures: v.compatibleArchitectures } : {}),
+  };
+}
+
+/** PublishLayerVersion / GetLayerVersion: the item plus its content; `endpoint` serves the zip. */
+export function renderLayerVersion(v: LayerVersion, endpoint: string): Record<string, unknown> {
+  return {
+    Content: {
+      Location: `${endpoint}/_aws/lambda/code/${v.codeSha256Hex}.zip`,
+      CodeSha256: Buffer.from(v.codeSha256Hex, 'hex').toString('base64'),
+      CodeSize: v.codeSize,
+    },
+    LayerArn: layerArn(v.region, v.accountId, v.layerName),
+    ...renderLayerVersionItem(v),
   };
 }
 

@@ -24,6 +24,7 @@ export class CodeStore {
   private readonly extracting = new Map<string, Promise<string>>();
   /** Folders known to exist: the invoke path asks for one on every invocation. */
   private readonly extracted = new Set<string>();
+  private readonly unzipped = new Map<string, Promise<number>>();
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'lambda', 'code');
@@ -46,6 +47,21 @@ export class CodeStore {
 
   zipPath(hex: string): string {
     return join(this.root, `${hex}.zip`);
+  }
+
+  /**
+   * A stored package's unzipped size: the sum of its entries' sizes as its zip declares them
+   * (extraction refuses a zip whose entries outgrow what they declare). For the function + layers
+   * limit, read from the zip's central directory once per package.
+   */
+  unzippedSize(hex: string): Promise<number> {
+    let size = this.unzipped.get(hex);
+    if (!size) {
+      size = declaredSize(this.zipPath(hex));
+      this.unzipped.set(hex, size);
+      size.catch(() => this.unzipped.delete(hex));
+    }
+    return size;
   }
 
   /** The extracted folder of a stored package (re-extracted if it went missing). */
@@ -93,6 +109,22 @@ function openZip(zip: Buffer): Promise<yauzl.ZipFile> {
     yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: false, validateEntrySizes: true }, (err, file) =>
       err || !file ? reject(unzipFailure()) : resolvePromise(file),
     );
+  });
+}
+
+function declaredSize(zipPath: string): Promise<number> {
+  return new Promise((done, fail) => {
+    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (err, file) => {
+      if (err || !file) return fail(unzipFailure());
+      let total = 0;
+      file.on('entry', (entry: yauzl.Entry) => {
+        total += entry.uncompressedSize;
+        file.readEntry();
+      });
+      file.on('end', () => done(total));
+      file.on('error', () => fail(unzipFailure()));
+      file.readEntry();
+    });
   });
 }
 

@@ -10,6 +10,7 @@ import {
   constraintViolation,
 } from '../errors.js';
 import type { CodeStore, StoredCode } from './code-store.js';
+import type { LayerRegistry } from './layers.js';
 import {
   LATEST,
   functionArn,
@@ -20,6 +21,7 @@ import {
   type EventInvokeConfig,
   type FunctionMeta,
   type FunctionVersion,
+  type LayerReference,
 } from './model.js';
 import { isVersionNumber, type FunctionRef } from './names.js';
 import type { FunctionRecord, LambdaRepository } from './repository.js';
@@ -43,6 +45,7 @@ export interface ConfigurationInput {
   tracingMode?: 'Active' | 'PassThrough';
   deadLetterTargetArn?: string;
   kmsKeyArn?: string;
+  /** Layer version ARNs, in order (resolved and checked against the layer registry). */
   layers?: string[];
   logFormat?: 'Text' | 'JSON';
   applicationLogLevel?: ApplicationLogLevel;
@@ -87,6 +90,7 @@ export class FunctionRegistry {
     private readonly code: CodeStore,
     private readonly accountLimit: number,
     private readonly hooks: RegistryHooks,
+    private readonly layerRegistry: LayerRegistry,
   ) {
     // Anything left Pending/InProgress by a stop finished its work before it was acknowledged.
     for (const key of repo.listFunctionKeys()) {
@@ -241,12 +245,14 @@ export class FunctionRegistry {
     if (this.record(scope, input.functionName)) {
       throw ResourceConflict(`Function already exist: ${input.functionName}`);
     }
+    const layers = this.layerRegistry.resolve(scope, input.layers ?? []);
     const stored = await this.code.put(input.zip);
+    await this.layerRegistry.checkCombinedSize(stored.sha256Hex, layers);
     // The package was extracted while we awaited: someone may have created the same name meanwhile.
     if (this.record(scope, input.functionName)) {
       throw ResourceConflict(`Function already exist: ${input.functionName}`);
     }
-    const latest = this.newLatest(scope, input, stored);
+    const latest = this.newLatest(scope, input, stored, layers);
     const meta: FunctionMeta = {
       ...scope,
       functionName: input.functionName,
@@ -266,7 +272,7 @@ export class FunctionRegistry {
     return published ?? latest;
   }
 
-  private newLatest(scope: Scope, input: CreateFunctionInput, stored: StoredCode): FunctionVersion {
+  private newLatest(scope: Scope, input: CreateFunctionInput, stored: StoredCode, layers: LayerReference[]): FunctionVersion {
     return {
       ...scope,
       functionName: input.functionName,
@@ -285,7 +291,7 @@ export class FunctionRegistry {
       tracingMode: input.tracingMode ?? 'PassThrough',
       ...(input.deadLetterTargetArn ? { deadLetterTargetArn: input.deadLetterTargetArn } : {}),
       ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
-      layers: input.layers ?? [],
+      layers,
       ...loggingLevels(input.logFormat ?? 'Text', input),
       logGroup: input.logGroup ?? `/aws/lambda/${input.functionName}`,
       lastModified: lambdaTimestamp(),
@@ -304,6 +310,7 @@ export class FunctionRegistry {
     this.requireUnqualified(ref);
     this.mustRecord(scope, ref.name);
     const stored = await this.code.put(input.zip);
+    await this.layerRegistry.checkCombinedSize(stored.sha256Hex, this.mustRecord(scope, ref.name).versions.get(LATEST)!.layers);
     const record = this.mustRecord(scope, ref.name);
     const current = record.versions.get(LATEST)!;
     this.checkRevision(current.revisionId, input.revisionId);
@@ -328,16 +335,22 @@ export class FunctionRegistry {
     return input.publish ? result : updated;
   }
 
-  updateConfiguration(scope: Scope, ref: FunctionRef, input: ConfigurationInput & { revisionId?: string }): FunctionVersion {
+  async updateConfiguration(scope: Scope, ref: FunctionRef, input: ConfigurationInput & { revisionId?: string }): Promise<FunctionVersion> {
     this.checkScope(scope, ref);
     this.requireUnqualified(ref);
+    let layers: LayerReference[] | undefined;
+    if (input.layers !== undefined) {
+      layers = this.layerRegistry.resolve(scope, input.layers);
+      await this.layerRegistry.checkCombinedSize(this.mustRecord(scope, ref.name).versions.get(LATEST)!.codeSha256Hex, layers);
+    }
+    // Everything below is synchronous: the checks hold for the version that is replaced.
     const record = this.mustRecord(scope, ref.name);
     const current = record.versions.get(LATEST)!;
     this.checkRevision(current.revisionId, input.revisionId);
     this.checkUpdatable(current, scope);
     if (input.runtime !== undefined) this.hooks.checkRuntime(input.runtime);
-    const { revisionId: _ignored, ...changes } = input;
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ConfigurationInput;
+    const { revisionId: _ignored, layers: _arns, ...changes } = input;
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Omit<ConfigurationInput, 'layers'>;
     const { applicationLogLevel: _a, systemLogLevel: _s, ...kept } = current;
     const logFormat = input.logFormat ?? current.logFormat;
     // Levels stay while the format stays JSON; a request naming the format names its levels too.
@@ -345,6 +358,7 @@ export class FunctionRegistry {
     const updated: FunctionVersion = {
       ...kept,
       ...defined,
+      ...(layers ? { layers } : {}),
       ...loggingLevels(logFormat, levels),
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),

@@ -158,6 +158,7 @@ export class InvokeCore implements LambdaInvoker {
       ephemeralStorageMb: v.ephemeralStorageSize,
       environment: v.environment,
       codeDir: await this.code.directory(v.codeSha256Hex),
+      ...(v.layers.length > 0 ? { layerDirs: await Promise.all(v.layers.map((l) => this.code.directory(l.codeSha256Hex))) } : {}),
       logGroupName: v.logGroup,
       logFormat: v.logFormat,
       ...(v.applicationLogLevel ? { applicationLogLevel: v.applicationLogLevel } : {}),

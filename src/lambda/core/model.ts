@@ -32,7 +32,8 @@ export interface FunctionVersion {
   readonly tracingMode: 'Active' | 'PassThrough';
   readonly deadLetterTargetArn?: string;
   readonly kmsKeyArn?: string;
-  readonly layers: readonly string[];
+  /** Layer versions in the order they are extracted into /opt (a snapshot: see LayerReference). */
+  readonly layers: readonly LayerReference[];
   readonly logFormat: 'Text' | 'JSON';
   /** Set only with the JSON log format (AWS refuses them with Text). */
   readonly applicationLogLevel?: ApplicationLogLevel;
@@ -44,6 +45,38 @@ export interface FunctionVersion {
   readonly lastUpdateStatus: LastUpdateStatus;
   /** For a published version: the $LATEST revision it was made from (a publish without changes is a no-op). */
   readonly publishedFromRevisionId?: string;
+}
+
+/**
+ * A function's reference to a layer version, resolved when the function is configured. It keeps
+ * the content's hash, so the function keeps working if the layer version is deleted later (AWS
+ * keeps a deleted version's content for the functions that use it).
+ */
+export interface LayerReference {
+  readonly arn: string;
+  readonly codeSize: number;
+  readonly codeSha256Hex: string;
+}
+
+/** One immutable version of a layer. */
+export interface LayerVersion {
+  readonly accountId: string;
+  readonly region: string;
+  readonly layerName: string;
+  readonly version: number;
+  readonly description: string;
+  readonly createdDate: string;
+  readonly compatibleRuntimes: readonly string[];
+  readonly compatibleArchitectures: readonly string[];
+  readonly licenseInfo?: string;
+  readonly codeSha256Hex: string;
+  readonly codeSize: number;
+}
+
+/** A layer version's resource policy (AddLayerVersionPermission), kept but not enforced. */
+export interface LayerPolicy {
+  readonly revisionId: string;
+  readonly statements: readonly Record<string, unknown>[];
 }
 
 export interface Alias {
@@ -84,6 +117,14 @@ export interface FunctionMeta {
 export function functionArn(region: string, accountId: string, name: string, qualifier?: string): string {
   const base = `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   return qualifier ? `${base}:${qualifier}` : base;
+}
+
+export function layerArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:lambda:${region}:${accountId}:layer:${name}`;
+}
+
+export function layerVersionArn(region: string, accountId: string, name: string, version: number): string {
+  return `${layerArn(region, accountId, name)}:${version}`;
 }
 
 /** Lambda's timestamp format: `2024-01-31T12:34:56.789+0000`. */

@@ -45,6 +45,9 @@ const FOREIGN = ['java8.al2', 'java11', 'java17', 'java21', 'java25', 'dotnet8',
 
 const ALL_RUNTIMES = [...SUPPORTED_RUNTIMES, ...FOREIGN, ...Object.keys(DEPRECATED)];
 
+/** Every runtime name Lambda knows, deprecated ones included (a layer may still list them). */
+export const KNOWN_RUNTIMES: readonly string[] = ALL_RUNTIMES;
+
 export function validateRuntime(runtime: unknown): string {
   if (typeof runtime !== 'string' || !ALL_RUNTIMES.includes(runtime)) {
     throw InvalidParameterValue(

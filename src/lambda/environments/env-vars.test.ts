@@ -65,6 +65,20 @@ describe('function environment', () => {
     expect(full.NODE_OPTIONS).toBeUndefined();
   });
 
+  it('puts the layer folders on the search paths, as AWS orders them', () => {
+    const node = functionEnvironment({ ...input, runtime: 'nodejs20.x', customer: {} });
+    expect(node.NODE_PATH!.split(':').slice(0, 2)).toEqual(['/opt/nodejs/node20/node_modules', '/opt/nodejs/node_modules']);
+    expect(node.PATH!.split(':')).toContain('/opt/bin');
+    expect(node.LD_LIBRARY_PATH!.split(':')).toContain('/opt/lib');
+    const python = functionEnvironment({ ...input, family: 'python', runtime: 'python3.12', customer: {} });
+    expect(python.PYTHONPATH).toBe('/opt/python/lib/python3.12/site-packages:/opt/python');
+    // Without a sandbox the merged layers live in a host folder, named instead of /opt.
+    const host = functionEnvironment({ ...input, family: 'python', runtime: 'python3.12', optDir: '/data/opt/abc', customer: {} });
+    expect(host.PYTHONPATH).toBe('/data/opt/abc/python/lib/python3.12/site-packages:/data/opt/abc/python');
+    expect(host.PATH!.split(':')).toContain('/data/opt/abc/bin');
+    expect(functionEnvironment({ ...input, family: 'python', runtime: 'python3.12', customer: { PYTHONPATH: '/mine' } }).PYTHONPATH).toBe('/mine');
+  });
+
   it('knows which customer variables need a fresh runtime process', () => {
     expect(needsFreshProcess({ MY_VAR: 'x' })).toBe(false);
     expect(needsFreshProcess({ NODE_OPTIONS: '--enable-source-maps' })).toBe(true);

@@ -42,6 +42,10 @@ export interface BaseEnvironmentInput {
   readonly tmpDir: string;
   readonly family: 'node' | 'python' | 'provided';
   readonly taskRoot?: string;
+  /** Where the function's layers appear (`/opt`, or a host folder without a sandbox). */
+  readonly optDir?: string;
+  /** The function's runtime name (`nodejs20.x`, `python3.12`): layer paths name its version. */
+  readonly runtime?: string;
 }
 
 /** Variables that depend on the function (set at spawn, or handed over when a spare is claimed). */
@@ -62,23 +66,34 @@ export interface FunctionEnvironmentInput {
   readonly customer: Readonly<Record<string, string>>;
   readonly family: 'node' | 'python' | 'provided';
   readonly runtimeDir?: string;
+  readonly optDir?: string;
+  readonly runtime?: string;
 }
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export function baseEnvironment(input: BaseEnvironmentInput): Record<string, string> {
   const taskRoot = input.taskRoot ?? '/var/task';
+  const opt = input.optDir ?? '/opt';
   const env: Record<string, string> = {
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
-    PATH: `${SYSTEM_PATH}:${taskRoot}:${taskRoot}/bin:/opt/bin`,
-    LD_LIBRARY_PATH: `${taskRoot}:${taskRoot}/lib:/opt/lib`,
+    PATH: `${SYSTEM_PATH}:${taskRoot}:${taskRoot}/bin:${opt}/bin`,
+    LD_LIBRARY_PATH: `${taskRoot}:${taskRoot}/lib:${opt}/lib`,
     TMPDIR: input.tmpDir,
     AWS_LAMBDA_RUNTIME_API: input.runtimeApi,
   };
   if (input.runtimeDir) env.LAMBDA_RUNTIME_DIR = input.runtimeDir;
   if (input.family === 'node') {
-    env.NODE_PATH = `/opt/nodejs/node_modules:${input.runtimeDir ?? ''}/node_modules:${input.runtimeDir ?? ''}:${taskRoot}`;
+    // Layer paths first, as AWS orders them: the runtime's own major, then any Node.
+    const major = /^nodejs(\d+)\.x$/.exec(input.runtime ?? '')?.[1];
+    const versioned = major ? `${opt}/nodejs/node${major}/node_modules:` : '';
+    env.NODE_PATH = `${versioned}${opt}/nodejs/node_modules:${input.runtimeDir ?? ''}/node_modules:${input.runtimeDir ?? ''}:${taskRoot}`;
+  }
+  const python = /^python(\d+\.\d+)$/.exec(input.runtime ?? '')?.[1];
+  if (input.family === 'python' && python) {
+    // Layers put packages in python/ or python/lib/python3.N/site-packages, N of the runtime named.
+    env.PYTHONPATH = `${opt}/python/lib/python${python}/site-packages:${opt}/python`;
   }
   return env;
 }
@@ -93,7 +108,7 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   if (input.endpointUrl && env.AWS_ENDPOINT_URL === undefined) env.AWS_ENDPOINT_URL = input.endpointUrl;
   // PATH-like defaults name the task root, which a spare process only learns when claimed.
   const defaults = baseEnvironment({ ...input, runtimeApi: '', tmpDir: '', taskRoot: input.taskRoot });
-  for (const key of ['PATH', 'LD_LIBRARY_PATH', 'NODE_PATH'] as const) {
+  for (const key of ['PATH', 'LD_LIBRARY_PATH', 'NODE_PATH', 'PYTHONPATH'] as const) {
     const value = defaults[key];
     if (value !== undefined && env[key] === undefined) env[key] = value;
   }

@@ -19,6 +19,7 @@ import {
   timeoutFault,
   timeoutMessage,
 } from './faults.js';
+import type { LayerMerger } from './layers.js';
 import type { Limiter, LimitCell } from './limits.js';
 import { LogWriter, logStreamName } from './log-writer.js';
 import { ACCEPTED, INVALID_REQUEST_ID, INVALID_STATE, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type PendingPoll, type RuntimeApiHandler } from './runtime-api.js';
@@ -57,6 +58,8 @@ export interface EnvironmentDeps {
   readonly log: (msg: string) => void;
   /** Accept Runtime API connections only from the environment's own processes. */
   readonly checkPeers: boolean;
+  /** Merges a function's layers into the folder that is its /opt. */
+  readonly layers: LayerMerger;
 }
 
 export type EnvironmentState = 'starting' | 'spare' | 'idle' | 'busy' | 'dead';
@@ -110,6 +113,8 @@ export class Environment implements RuntimeApiHandler {
   private readonly dir: string;
   private readonly tmpDir: string;
   private readonly taskSlot: string;
+  /** bwrap only: the folder mounted at /opt (empty, or filled with a claiming function's layers). */
+  private readonly optSlot: string;
   private readonly api: RuntimeApiServer;
   private readonly logs: LogWriter;
   private cell?: LimitCell;
@@ -139,6 +144,7 @@ export class Environment implements RuntimeApiHandler {
     this.dir = join(deps.envsDir, this.id);
     this.tmpDir = join(this.dir, 'tmp');
     this.taskSlot = join(this.dir, 'task');
+    this.optSlot = join(this.dir, 'opt');
     this.api = new RuntimeApiServer(this, deps.checkPeers ? (client, server) => this.isOwnConnection(client, server) : undefined);
     this.logs = new LogWriter(deps.sink);
   }
@@ -149,31 +155,37 @@ export class Environment implements RuntimeApiHandler {
    */
   async start(image: FunctionImage | undefined, spareMemoryMb = 128): Promise<void> {
     await fsp.mkdir(this.tmpDir, { recursive: true, mode: 0o777 });
-    if (!image || this.deps.sandbox.name === 'bwrap') await fsp.mkdir(this.taskSlot, { recursive: true });
+    const bwrap = this.deps.sandbox.name === 'bwrap';
+    if (!image || bwrap) await fsp.mkdir(this.taskSlot, { recursive: true });
+    const layers = this.deps.layers.directory(image?.layerDirs);
+    if (bwrap && !layers) await fsp.mkdir(this.optSlot, { recursive: true });
     const port = await this.api.listen();
     this.cell = this.deps.limiter.createCell(this.id);
 
-    // A spare's /var/task is its own slot, filled on claim; a direct start binds the code itself.
-    const mounts = this.mounts(image && this.deps.sandbox.name === 'bwrap' ? image.codeDir : image?.codeDir ?? this.taskSlot);
+    // A spare's /var/task (and, in bwrap, /opt) is its own slot, filled on claim; a direct start
+    // binds the code and the merged layers themselves.
+    const mounts = this.mounts(image?.codeDir ?? this.taskSlot, layers ?? (bwrap ? this.optSlot : undefined));
     const sandbox = this.deps.sandbox;
     const insideTaskRoot = sandbox.taskRoot(mounts);
     const insideRuntimeDir = sandbox.runtimeDir(mounts);
+    const insideOpt = sandbox.optDir(mounts);
     const base = baseEnvironment({
       runtimeApi: `127.0.0.1:${port}`,
       runtimeDir: insideRuntimeDir,
       tmpDir: sandbox.tmpDir(mounts),
       family: this.spec.family,
       taskRoot: insideTaskRoot,
+      optDir: insideOpt,
     });
     let env = base;
     if (image) {
       this.assign(image);
       this.cell.setMemoryLimit(image.memorySizeMb);
-      env = spawnEnvironment(base, this.functionEnv(image, insideTaskRoot, insideRuntimeDir));
+      env = spawnEnvironment(base, this.functionEnv(image, insideTaskRoot, insideRuntimeDir, insideOpt));
     }
 
     const memoryMb = image?.memorySizeMb ?? spareMemoryMb;
-    const argv = this.runtimeArgv(insideTaskRoot, insideRuntimeDir, sandbox.binary(mounts), memoryMb);
+    const argv = this.runtimeArgv(image, layers, insideTaskRoot, insideOpt, insideRuntimeDir, sandbox.binary(mounts), memoryMb);
     const wrapped = [...LOWER_PRIORITY, ...sandbox.wrap(argv, mounts)];
     const prefix = this.cell.joinScript + this.deps.limiter.rlimitScript(memoryMb, this.spec.family);
     const [command, args] = prefix
@@ -214,17 +226,26 @@ export class Environment implements RuntimeApiHandler {
   /** Gives a spare to a function: its variables, limits, code and log stream. */
   claim(image: FunctionImage): boolean {
     if (this.state !== 'spare') return false;
-    const mounts = this.mounts(this.taskSlot);
-    const insideTaskRoot = this.deps.sandbox.name === 'bwrap' ? this.deps.sandbox.taskRoot(mounts) : image.codeDir;
+    const bwrap = this.deps.sandbox.name === 'bwrap';
+    let insideOpt: string;
+    let mounts: SandboxMounts;
     try {
-      if (this.deps.sandbox.name === 'bwrap') linkTree(image.codeDir, this.taskSlot);
+      const layers = this.deps.layers.directory(image.layerDirs);
+      mounts = this.mounts(this.taskSlot, bwrap ? this.optSlot : layers);
+      insideOpt = this.deps.sandbox.optDir(mounts);
+      if (bwrap) {
+        linkTree(image.codeDir, this.taskSlot);
+        if (layers) linkTree(layers, this.optSlot);
+      }
       this.cell?.setMemoryLimit(image.memorySizeMb);
     } catch (err) {
       this.deps.log(`lambda: could not claim spare environment ${this.id}: ${(err as Error).message}`);
       return false;
     }
+    const insideTaskRoot = bwrap ? this.deps.sandbox.taskRoot(mounts) : image.codeDir;
     this.assign(image);
-    const environment = this.functionEnv(image, insideTaskRoot, this.deps.sandbox.runtimeDir(mounts));
+    // Module search paths come with these variables: the bootstraps re-read them when claimed.
+    const environment = this.functionEnv(image, insideTaskRoot, this.deps.sandbox.runtimeDir(mounts), insideOpt);
     this.claimConfig = JSON.stringify({ environment, cwd: insideTaskRoot });
     this.initStartedAt = now();
     this.state = 'idle';
@@ -367,8 +388,8 @@ export class Environment implements RuntimeApiHandler {
     return own;
   }
 
-  private mounts(codeDir: string): SandboxMounts {
-    return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir, binary: this.spec.binary };
+  private mounts(codeDir: string, optDir: string | undefined): SandboxMounts {
+    return { codeDir, runtimeDir: this.spec.runtimeDir, tmpDir: this.tmpDir, binary: this.spec.binary, ...(optDir ? { optDir } : {}) };
   }
 
   private assign(image: FunctionImage): void {
@@ -382,8 +403,10 @@ export class Environment implements RuntimeApiHandler {
     });
   }
 
-  private functionEnv(image: FunctionImage, taskRoot: string, runtimeDir: string | undefined): Record<string, string> {
+  private functionEnv(image: FunctionImage, taskRoot: string, runtimeDir: string | undefined, optDir: string): Record<string, string> {
     return functionEnvironment({
+      optDir,
+      runtime: image.runtime,
       handler: image.handler,
       taskRoot,
       functionName: image.functionName,
@@ -402,7 +425,15 @@ export class Environment implements RuntimeApiHandler {
     });
   }
 
-  private runtimeArgv(taskRoot: string, runtimeDir: string | undefined, binary: string | undefined, memoryMb: number): string[] {
+  private runtimeArgv(
+    image: FunctionImage | undefined,
+    layers: string | undefined,
+    taskRoot: string,
+    optDir: string,
+    runtimeDir: string | undefined,
+    binary: string | undefined,
+    memoryMb: number,
+  ): string[] {
     switch (this.spec.family) {
       case 'node':
         return [binary!, ...this.deps.limiter.nodeFlags(memoryMb), join(runtimeDir!, this.spec.bootstrapFile!), `--channel-fd=${CHANNEL_FD}`];
@@ -410,7 +441,8 @@ export class Environment implements RuntimeApiHandler {
         // -u: unbuffered, lines reach the log as they are printed; -B: never write .pyc into the code.
         return [binary!, '-u', '-B', join(runtimeDir!, this.spec.bootstrapFile!), `--channel-fd=${CHANNEL_FD}`];
       case 'provided':
-        return [join(taskRoot, 'bootstrap')];
+        // As on AWS, a layer may bring the bootstrap when the function's package has none.
+        return [image && layers && !existsSync(join(image.codeDir, 'bootstrap')) && existsSync(join(layers, 'bootstrap')) ? join(optDir, 'bootstrap') : join(taskRoot, 'bootstrap')];
     }
   }
 

@@ -91,6 +91,7 @@ export function createEnvironmentPool(options: EnvironmentPoolOptions): Environm
   const limiter = createLimiter({ disableCgroups: options.memoryLimits === 'rlimit' });
   return new Pool({
     envsDir: join(dataDir, 'lambda', 'environments'),
+    layersDir: join(dataDir, 'lambda', 'opt'),
     sink: options.logSink,
     log,
     sandbox,

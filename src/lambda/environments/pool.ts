@@ -10,6 +10,7 @@ import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
 import { Environment, RETRY_ELSEWHERE, RUNTIME_NICENESS, STORAGE_CHECK_MS, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
+import { LayerMerger } from './layers.js';
 import type { Limiter } from './limits.js';
 import { peerCheckAvailable } from './peer-check.js';
 import type { RuntimeCatalog, RuntimeSpec } from './runtimes.js';
@@ -18,6 +19,8 @@ import type { EnvironmentPool, FunctionImage, InvokeRequest, InvokeResult, LogSi
 
 export interface PoolSettings {
   readonly envsDir: string;
+  /** Where functions' merged layers (their /opt) are kept; kept across restarts. */
+  readonly layersDir: string;
   readonly sink: LogSink;
   readonly log: (msg: string) => void;
   readonly sandbox: Sandbox;
@@ -78,6 +81,7 @@ export class Pool implements EnvironmentPool {
       endpointUrl: settings.endpointUrl,
       log: settings.log,
       checkPeers: peerCheckAvailable(),
+      layers: new LayerMerger(settings.layersDir),
     };
     this.maxColdStarts = settings.maxColdStarts ?? Math.max(2, availableParallelism());
     const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
@@ -205,13 +209,28 @@ export class Pool implements EnvironmentPool {
   private async create(image: FunctionImage, request: InvokeRequest): Promise<Environment | InvokeResult> {
     const spec = this.settings.catalog.resolve(image.runtime);
     if ('reason' in spec) return faultResult(unavailableRuntimeFault(request.requestId, spec.reason));
+    let layers: string | undefined;
+    try {
+      layers = this.deps.layers.directory(image.layerDirs);
+    } catch (err) {
+      return faultResult(startFailure(request.requestId, `could not prepare the function's layers: ${(err as Error).message}`));
+    }
     if (spec.family === 'provided') {
-      const problem = entrypointProblem(image.codeDir, this.settings.sandbox.taskRoot({ codeDir: image.codeDir, tmpDir: '' }));
+      const sandbox = this.settings.sandbox;
+      const problem = entrypointProblem(
+        image.codeDir,
+        sandbox.taskRoot({ codeDir: image.codeDir, tmpDir: '' }),
+        layers,
+        sandbox.optDir({ codeDir: image.codeDir, tmpDir: '', ...(layers ? { optDir: layers } : {}) }),
+      );
       if (problem) return faultResult(invalidEntrypointFault(request.requestId, problem));
     }
 
     const cls = this.classFor(spec, image.memorySizeMb);
-    if (cls && !needsFreshProcess(image.environment)) {
+    // Shared libraries of a layer (/opt/lib) are looked up by the dynamic loader of a process that
+    // started with /opt empty: such a function needs a process of its own.
+    const freshForLayers = layers !== undefined && existsSync(join(layers, 'lib'));
+    if (cls && !needsFreshProcess(image.environment) && !freshForLayers) {
       cls.entry.lastWanted = Date.now();
       const spares = this.spares.get(cls.key) ?? [];
       // Prefer a spare that finished starting; one still starting is still ahead of a new spawn.
@@ -239,14 +258,7 @@ export class Pool implements EnvironmentPool {
     } catch (err) {
       await this.drop(env);
       this.settings.log(`lambda: could not start an environment for ${image.functionName}: ${(err as Error).message}`);
-      return faultResult(
-        Buffer.from(
-          JSON.stringify({
-            errorType: 'Runtime.Unknown',
-            errorMessage: `RequestId: ${request.requestId} Error: could not start the execution environment: ${(err as Error).message}`,
-          }),
-        ),
-      );
+      return faultResult(startFailure(request.requestId, `could not start the execution environment: ${(err as Error).message}`));
     }
     return env;
   }
@@ -365,14 +377,23 @@ function faultResult(payload: Buffer): InvokeResult {
   return { payload, functionError: 'Unhandled', durationMs: 0, billedDurationMs: 0 };
 }
 
-/** Why a custom runtime cannot start, in AWS's words, or undefined when its bootstrap is fine. */
-function entrypointProblem(codeDir: string, insideTaskRoot: string): string | undefined {
-  const bootstrap = join(codeDir, 'bootstrap');
-  if (!existsSync(bootstrap)) return `Couldn't find valid bootstrap(s): [${insideTaskRoot}/bootstrap /opt/bootstrap]`;
+function startFailure(requestId: string, message: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType: 'Runtime.Unknown', errorMessage: `RequestId: ${requestId} Error: ${message}` }));
+}
+
+/**
+ * Why a custom runtime cannot start, in AWS's words, or undefined when its bootstrap is fine. The
+ * function's own bootstrap comes first; without one, a layer's (/opt/bootstrap) runs.
+ */
+function entrypointProblem(codeDir: string, insideTaskRoot: string, layersDir: string | undefined, insideOpt: string): string | undefined {
+  const candidates: [string, string][] = [[join(codeDir, 'bootstrap'), `${insideTaskRoot}/bootstrap`]];
+  if (layersDir) candidates.push([join(layersDir, 'bootstrap'), `${insideOpt}/bootstrap`]);
+  const found = candidates.find(([host]) => existsSync(host));
+  if (!found) return `Couldn't find valid bootstrap(s): [${insideTaskRoot}/bootstrap ${insideOpt}/bootstrap]`;
   try {
-    accessSync(bootstrap, constants.X_OK);
+    accessSync(found[0], constants.X_OK);
   } catch {
-    return `fork/exec ${insideTaskRoot}/bootstrap: permission denied`;
+    return `fork/exec ${found[1]}: permission denied`;
   }
   return undefined;
 }

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { SANDBOX_SDK_MODULES } from './runtime-sdk.js';
 
+/** bwrap can mount over /opt only where the read-only root has one. */
+const HOST_HAS_OPT = existsSync('/opt');
+
 /** Host paths of one environment. */
 export interface SandboxMounts {
   /** Directory whose contents are the function's code (read-only inside). */
@@ -18,6 +21,8 @@ export interface SandboxMounts {
   readonly tmpDir: string;
   /** Interpreter binary (host path), when the runtime has one. */
   readonly binary?: string;
+  /** The function's merged layers (read-only inside, at /opt where the sandbox can mount it). */
+  readonly optDir?: string;
 }
 
 export interface Sandbox {
@@ -27,6 +32,8 @@ export interface Sandbox {
   taskRoot(mounts: SandboxMounts): string;
   runtimeDir(mounts: SandboxMounts): string | undefined;
   tmpDir(mounts: SandboxMounts): string;
+  /** Where the layers appear inside the environment. */
+  optDir(mounts: SandboxMounts): string;
   /** The interpreter's path inside the environment. */
   binary(mounts: SandboxMounts): string | undefined;
   /** Wraps `argv` (already using inside paths) into the command to spawn. */
@@ -46,6 +53,10 @@ export class ProcessSandbox implements Sandbox {
   }
   tmpDir(m: SandboxMounts): string {
     return m.tmpDir;
+  }
+  /** No mount namespace, so no /opt of its own: the merged folder is named where /opt would be. */
+  optDir(m: SandboxMounts): string {
+    return m.optDir ?? '/opt';
   }
   binary(m: SandboxMounts): string | undefined {
     return m.binary;
@@ -76,6 +87,9 @@ export class BwrapSandbox implements Sandbox {
   }
   tmpDir(): string {
     return '/tmp';
+  }
+  optDir(): string {
+    return '/opt';
   }
   binary(m: SandboxMounts): string | undefined {
     // An interpreter installed inside a hidden dir (a Node from npm under the data dir) is mounted
@@ -110,6 +124,9 @@ export class BwrapSandbox implements Sandbox {
     for (const dir of this.hidden) args.push('--tmpfs', dir);
     args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/var');
     args.push('--ro-bind', m.codeDir, '/var/task');
+    // /opt holds the layers and nothing else, as on AWS; the host's /opt stays only when the
+    // interpreter itself lives there.
+    if (m.optDir && HOST_HAS_OPT && !(m.binary?.startsWith('/opt/') ?? false)) args.push('--ro-bind', m.optDir, '/opt');
     if (m.runtimeDir) args.push('--ro-bind', m.runtimeDir, '/var/runtime');
     const lang = this.langDir(m);
     if (lang) args.push('--ro-bind', lang, '/var/lang');

@@ -23,6 +23,8 @@ export interface FunctionImage {
   readonly environment: Readonly<Record<string, string>>;
   /** Extracted deployment package; treat as read-only. */
   readonly codeDir: string;
+  /** Extracted layer packages in the order they are merged into /opt (read-only). */
+  readonly layerDirs?: readonly string[];
   /** `/aws/lambda/{functionName}`. */
   readonly logGroupName: string;
   /** With JSON, platform lines are JSON records and the runtime writes JSON (LoggingConfig). */

@@ -254,6 +254,11 @@ def claim_configuration(client):
     config = json.loads(body)
     os.environ.update(config["environment"])
     os.chdir(config["cwd"])
+    # PYTHONPATH is read when the interpreter starts, before this spare knew its function: put the
+    # function's entries (its layers' python folders) where the interpreter would have, after
+    # this script's own folder.
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p not in sys.path]
+    sys.path[1:1] = extra
 
 
 def main():

@@ -106,6 +106,11 @@ function overrideEnv(props: Props, logicalId: string, envVars: Record<string, Re
 
 /** Code locations become content addresses before comparing, so unchanged code is no change. */
 function normalize(type: string, props: Props, artifactsDir: string): Props {
+  if (type === 'AWS::Lambda::LayerVersion') {
+    const content = (props.Content ?? {}) as Record<string, unknown>;
+    if (typeof content['Nimbus::CodePath'] === 'string') return { ...props, Content: { 'Nimbus::Artifact': storeArtifact(artifactsDir, content['Nimbus::CodePath']).sha256 } };
+    return props;
+  }
   if (type !== 'AWS::Lambda::Function') return props;
   const code = (props.Code ?? {}) as Record<string, unknown>;
   if (typeof code['Nimbus::CodePath'] === 'string') return { ...props, Code: { 'Nimbus::Artifact': storeArtifact(artifactsDir, code['Nimbus::CodePath']).sha256 } };

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
+  DeleteLayerVersionCommand, PublishLayerVersionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig,
@@ -102,6 +103,7 @@ function functionConfig(props: Props) {
     EphemeralStorage: props.EphemeralStorage ? { Size: Number(props.EphemeralStorage.Size) } : undefined,
     LoggingConfig: props.LoggingConfig as LoggingConfig | undefined,
     TracingConfig: props.TracingConfig as TracingConfig | undefined,
+    Layers: props.Layers === undefined ? undefined : (props.Layers as unknown[]).map(String),
   };
 }
 
@@ -151,6 +153,7 @@ const lambdaFunction: Provisioner = {
         Timeout: c.Timeout ?? 3,
         LoggingConfig: c.LoggingConfig ?? { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
         TracingConfig: c.TracingConfig ?? { Mode: 'PassThrough' },
+        Layers: c.Layers ?? [],
       }));
       if (props.ReservedConcurrentExecutions !== old.ReservedConcurrentExecutions) {
         if (props.ReservedConcurrentExecutions === undefined) await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
@@ -162,6 +165,31 @@ const lambdaFunction: Provisioner = {
   },
   async delete(ctx, current) {
     await ignoreMissing(ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: current.physicalId })));
+  },
+};
+
+/** A layer version: created by publishing, never updated (every change publishes anew). */
+const lambdaLayerVersion: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const content = props.Content ?? {};
+    let artifact: { sha256: string; path: string };
+    if (typeof content['Nimbus::Artifact'] === 'string') artifact = { sha256: content['Nimbus::Artifact'], path: `${ctx.artifactsDir}/${content['Nimbus::Artifact']}.zip` };
+    else if (typeof content['Nimbus::CodePath'] === 'string') artifact = storeArtifact(ctx.artifactsDir, content['Nimbus::CodePath']);
+    else throw new Error('Content must be a local ContentUri or path (S3 locations are not supported by Nimbus)');
+    const out = await ctx.clients.lambda.send(new PublishLayerVersionCommand({
+      LayerName: props.LayerName ?? logicalId,
+      Content: { ZipFile: readFileSync(artifact.path) },
+      Description: props.Description,
+      CompatibleRuntimes: props.CompatibleRuntimes as Runtime[] | undefined,
+      CompatibleArchitectures: props.CompatibleArchitectures as Architecture[] | undefined,
+      LicenseInfo: props.LicenseInfo,
+    }));
+    const arn = out.LayerVersionArn!;
+    return { physicalId: arn, ref: arn, attributes: { LayerVersionArn: arn }, properties: { ...props, Content: { 'Nimbus::Artifact': artifact.sha256 } } };
+  },
+  async delete(ctx, current) {
+    const m = /^(.*):(\d+)$/.exec(current.physicalId);
+    if (m) await ignoreMissing(ctx.clients.lambda.send(new DeleteLayerVersionCommand({ LayerName: m[1]!, VersionNumber: Number(m[2]) })));
   },
 };
 
@@ -726,6 +754,7 @@ const logGroup: Provisioner = {
 export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Lambda::Version': lambdaVersion,
+  'AWS::Lambda::LayerVersion': lambdaLayerVersion,
   'AWS::Lambda::Alias': lambdaAlias,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,

@@ -66,12 +66,27 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
     out[id] = resource;
   };
 
-  // Non-SAM resources pass through; SAM APIs are collected first so events can attach to them.
+  // Non-SAM resources pass through; SAM APIs are collected first so events can attach to them, and
+  // layers are transformed first so functions know their content hashes.
+  const layerHashes = new Map<string, string>();
   for (const [id, res] of Object.entries(input.resources)) {
     const type = res.Type;
-    if (type === 'AWS::Serverless::Api') {
+    if (type === 'AWS::Serverless::LayerVersion') {
+      const props = mergeGlobals(globals.LayerVersion, (res.Properties ?? {}) as Json);
+      if (isObj(props)) transformLayer(id, props, res, `Resources.${id}`, input, add, layerHashes);
+      else errors.push(new TemplateError(joinPath(`Resources.${id}`, 'Properties'), 'must be a mapping'));
+    } else if (type === 'AWS::Serverless::Api') {
       const props = mergeGlobals(globals.Api, (res.Properties ?? {}) as Json) as Obj;
       apis.set(id, new ApiBuild(id, props, `Resources.${id}.Properties`, res, input));
+    } else if (type === 'AWS::Lambda::LayerVersion' && isObj(res.Properties) && typeof res.Properties.Content === 'string') {
+      // A local Content path, as `sam package` takes it for this type (CloudFormation needs S3).
+      try {
+        const abs = input.files.locate(res.Properties.Content, `Resources.${id}.Properties.Content`, 'dir-or-zip');
+        out[id] = { ...res, Properties: { ...res.Properties, Content: { 'Nimbus::CodePath': abs } } };
+      } catch (err) {
+        if (err instanceof TemplateError) errors.push(err);
+        else throw err;
+      }
     } else if (typeof type === 'string' && !type.startsWith('AWS::Serverless::')) {
       out[id] = res;
     }
@@ -103,7 +118,7 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
         continue;
       }
-      if (transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts)) codeDeployGroups.push([id, res]);
+      if (transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts, layerHashes)) codeDeployGroups.push([id, res]);
     } else if (type === 'AWS::Serverless::StateMachine') {
       const props = mergeGlobals(globals.StateMachine, (res.Properties ?? {}) as Json);
       if (!isObj(props)) {
@@ -111,10 +126,10 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         continue;
       }
       transformStateMachine(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
-    } else if (type === 'AWS::Serverless::Api') {
-      // built below, after every event had its say
+    } else if (type === 'AWS::Serverless::Api' || type === 'AWS::Serverless::LayerVersion') {
+      // built below / above, after every event had its say
     } else if (typeof type === 'string' && type.startsWith('AWS::Serverless::')) {
-      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, StateMachine)`));
+      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, StateMachine, LayerVersion)`));
     }
   }
   for (const api of apis.values()) api.emit(add);
@@ -164,7 +179,7 @@ const FUNCTION_PROPS = new Set([
   'AutoPublishAliasAllProperties', 'RolePath',
 ]);
 const UNSUPPORTED_FN_PROPS: Record<string, string> = {
-  Layers: 'Lambda layers', ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
+  ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
   VpcConfig: 'VPC networking', FileSystemConfigs: 'EFS', ProvisionedConcurrencyConfig: 'provisioned concurrency',
 };
 
@@ -182,7 +197,7 @@ function withCondition(add: Add, res: Obj | undefined): Add {
 }
 
 /** Returns whether the function deploys gradually (an enabled DeploymentPreference). */
-function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts): boolean {
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts, layerHashes: Map<string, string>): boolean {
   let gradual = false;
   const { errors } = input;
   const add = withCondition(addAny, res);
@@ -232,7 +247,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   };
   const fp = fn.Properties as Obj;
   if (code) fp.Code = code;
-  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig'] as const) {
+  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers'] as const) {
     if (props[k] !== undefined) fp[k] = props[k]!;
   }
   if (props.Tracing !== undefined) fp.TracingConfig = { Mode: props.Tracing };
@@ -257,7 +272,12 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     } else {
       // A new version when the code or its configuration changes — parameters resolved, so a
       // `--parameter-overrides` change reaches the alias too.
-      const config: Json = [fp.Handler ?? null, fp.Runtime ?? null, fp.MemorySize ?? null, fp.Timeout ?? null, fp.Environment ?? null, fp.Architectures ?? null];
+      // A layer of this template is named by `!Ref`, whose ARN is known only once it is published:
+      // its content hash stands in, so new layer content publishes a new function version too.
+      const layers: Json = Array.isArray(fp.Layers)
+        ? fp.Layers.map((l) => (isObj(l) && typeof l.Ref === 'string' && layerHashes.has(l.Ref) ? layerHashes.get(l.Ref)! : l))
+        : (fp.Layers ?? null);
+      const config: Json = [fp.Handler ?? null, fp.Runtime ?? null, fp.MemorySize ?? null, fp.Timeout ?? null, fp.Environment ?? null, fp.Architectures ?? null, ...(fp.Layers !== undefined ? [layers] : [])];
       const configHash = hash(codeHash + JSON.stringify(input.tryResolve ? input.tryResolve(config) : config));
       const versionId = `${id}Version${configHash}`;
       add(versionId, {
@@ -307,6 +327,43 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     },
   });
   return gradual;
+}
+
+const LAYER_PROPS = new Set(['ContentUri', 'LayerName', 'Description', 'CompatibleRuntimes', 'CompatibleArchitectures', 'LicenseInfo', 'RetentionPolicy']);
+
+/**
+ * AWS::Serverless::LayerVersion → AWS::Lambda::LayerVersion under the same logical id (so `!Ref`
+ * gives the LayerVersionArn). The name defaults to the logical id, as SAM's; RetentionPolicy
+ * (Retain unless Delete, as SAM) becomes the DeletionPolicy that keeps replaced versions.
+ */
+function transformLayer(id: string, props: Obj, res: Obj, base: string, input: TransformInput, add: Add, hashes: Map<string, string>): void {
+  const { errors } = input;
+  const p = joinPath(base, 'Properties');
+  for (const k of Object.keys(props)) {
+    if (!LAYER_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), 'unknown property of AWS::Serverless::LayerVersion'));
+  }
+  const layer: Obj = { LayerName: props.LayerName ?? id };
+  const uri = props.ContentUri;
+  if (typeof uri !== 'string') {
+    errors.push(new TemplateError(joinPath(p, 'ContentUri'), uri === undefined ? 'is required' : 'must be a local path (S3 locations are not supported by Nimbus)'));
+  } else {
+    try {
+      const abs = input.files.locate(uri, joinPath(p, 'ContentUri'), 'dir-or-zip');
+      layer.Content = { 'Nimbus::CodePath': abs };
+      hashes.set(id, input.files.hash(abs));
+    } catch (err) {
+      if (err instanceof TemplateError) errors.push(err);
+      else throw err;
+    }
+  }
+  for (const k of ['Description', 'CompatibleRuntimes', 'CompatibleArchitectures', 'LicenseInfo'] as const) {
+    if (props[k] !== undefined) layer[k] = props[k]!;
+  }
+  const retention = props.RetentionPolicy === undefined ? 'Retain' : input.resolve(props.RetentionPolicy, joinPath(p, 'RetentionPolicy'));
+  if (retention !== 'Retain' && retention !== 'Delete') {
+    errors.push(new TemplateError(joinPath(p, 'RetentionPolicy'), `must be Retain or Delete, got ${JSON.stringify(retention)}`));
+  }
+  add(id, { Type: 'AWS::Lambda::LayerVersion', Properties: layer, ...common(res), DeletionPolicy: retention === 'Delete' ? 'Delete' : 'Retain' }, base);
 }
 
 /** `DeploymentPreference: {Enabled: false}` turns the preference off (SAM then needs no alias for it). */

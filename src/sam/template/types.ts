@@ -12,9 +12,16 @@ export interface TypeSpec {
 export const TYPES: Record<string, TypeSpec> = {
   'AWS::Lambda::Function': {
     required: ['Code', 'Role'],
-    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType'],
+    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers'],
     attributes: ['Arn'],
     replaceOn: ['FunctionName'],
+  },
+  // Layer versions are immutable: any change publishes a new version (Ref is its LayerVersionArn).
+  'AWS::Lambda::LayerVersion': {
+    required: ['Content'],
+    known: ['Content', 'LayerName', 'Description', 'CompatibleRuntimes', 'CompatibleArchitectures', 'LicenseInfo'],
+    attributes: ['LayerVersionArn'],
+    replaceOn: ['*'],
   },
   'AWS::Lambda::Version': { required: ['FunctionName'], known: ['FunctionName', 'Description', 'CodeSha256'], attributes: ['Version', 'FunctionArn'], replaceOn: ['*'] },
   'AWS::Lambda::Alias': {
