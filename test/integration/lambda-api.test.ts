@@ -111,6 +111,19 @@ describe('Lambda control plane', () => {
     });
   });
 
+  it('records VpcConfig and returns it (no VpcId: there is no EC2), detaches with empty lists, checks its limits', async () => {
+    const vpc = { SubnetIds: ['subnet-0a1', 'subnet-0b2'], SecurityGroupIds: ['sg-0c3'] };
+    const created = await create('in-vpc', { VpcConfig: vpc });
+    expect(created.VpcConfig).toEqual({ ...vpc, Ipv6AllowedForDualStack: false });
+    expect((await lambda.send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: 'in-vpc' }))).VpcConfig).toEqual({ ...vpc, Ipv6AllowedForDualStack: false });
+    const detached = await lambda.send(new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'in-vpc', VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
+    expect(detached.VpcConfig).toEqual({ SubnetIds: [], SecurityGroupIds: [], Ipv6AllowedForDualStack: false });
+    expect((await create('no-vpc')).VpcConfig).toBeUndefined();
+    const tooMany = await failure(create('bad', { VpcConfig: { SecurityGroupIds: ['1', '2', '3', '4', '5', '6'] } }));
+    expect(tooMany).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(tooMany.message).toContain("at 'vpcConfig.securityGroupIds' failed to satisfy constraint: Member must have length less than or equal to 5");
+  });
+
   it('refuses a duplicate name with ResourceConflictException', async () => {
     await create('dup');
     expect(await failure(create('dup'))).toMatchObject({ name: 'ResourceConflictException', status: 409, message: 'Function already exist: dup' });

@@ -304,6 +304,9 @@ Resources:
       VpcConfig:
         SubnetIds: [subnet-1]
         SecurityGroupIds: [sg-1]
+      FileSystemConfigs:
+        - Arn: arn:aws:elasticfilesystem:us-east-1:000000000000:access-point/fsap-1
+          LocalMountPath: /mnt/efs
       Environment:
         Variables:
           TABLE: !Ref Items
@@ -335,7 +338,7 @@ Outputs:
       expect.stringMatching(/^Skipping Items \(AWS::Serverless::SimpleTable\)/),
       expect.stringMatching(/^Skipping Jobs \(AWS::SQS::Queue\)/),
       expect.stringMatching(/^Skipping event Work of Reader: Nimbus does not run SQS event sources locally/),
-      'Ignoring VpcConfig of Reader: VPC networking are not supported by Nimbus',
+      'Ignoring FileSystemConfigs of Reader: EFS are not supported by Nimbus',
     ]));
     expect(JSON.parse(io.stdout.join(''))).toEqual({
       table: 'Items',
@@ -348,7 +351,7 @@ Outputs:
     const io = capture();
     expect(await validateCommand({ cwd: dir }, io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/is a valid SAM Template/);
-    expect(io.stderr).toContain('Warning: Ignoring VpcConfig of Reader: VPC networking are not supported by Nimbus');
+    expect(io.stderr).toContain('Warning: Ignoring FileSystemConfigs of Reader: EFS are not supported by Nimbus');
     expect(io.stderr.some((l) => l.startsWith('Warning: Skipping Jobs (AWS::SQS::Queue)'))).toBe(true);
     expect(await buildCommand({ cwd: dir, templateFile: join(dir, 'template.yaml') }, capture())).toBe(0);
   });

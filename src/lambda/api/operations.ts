@@ -17,7 +17,7 @@ import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
-import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn } from '../core/model.js';
+import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn, type VpcConfig } from '../core/model.js';
 import { parseFunctionRef, parseNewFunctionName, validateAliasName, type FunctionRef } from '../core/names.js';
 import {
   validateArchitectures,
@@ -103,6 +103,24 @@ function codeFrom(code: unknown): Buffer {
   throw InvalidParameterValue('Please provide a source for function code.');
 }
 
+/** AWS's limits on VpcConfig; whether the subnets and groups exist is not known here (no EC2). */
+function validateVpcConfig(v: unknown): VpcConfig {
+  const c = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const ids = (value: unknown, field: string, max: number): string[] => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || value.some((x) => typeof x !== 'string')) throw constraintViolation(value, field, 'Member must be a list of strings');
+    if (value.length > max) throw constraintViolation(`[${value.join(', ')}]`, field, `Member must have length less than or equal to ${max}`);
+    return value as string[];
+  };
+  const ipv6 = c.Ipv6AllowedForDualStack;
+  if (ipv6 !== undefined && typeof ipv6 !== 'boolean') throw constraintViolation(ipv6, 'vpcConfig.ipv6AllowedForDualStack', 'Member must be a boolean');
+  return {
+    subnetIds: ids(c.SubnetIds, 'vpcConfig.subnetIds', 16),
+    securityGroupIds: ids(c.SecurityGroupIds, 'vpcConfig.securityGroupIds', 5),
+    ipv6AllowedForDualStack: ipv6 === true,
+  };
+}
+
 /** Configuration fields common to CreateFunction and UpdateFunctionConfiguration. */
 function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
   const out: ConfigurationInput = {};
@@ -130,6 +148,7 @@ function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
   if (typeof dlq === 'string' && dlq !== '') out.deadLetterTargetArn = dlq;
   const kms = optionalString(body, 'KMSKeyArn', 'kMSKeyArn');
   if (kms) out.kmsKeyArn = kms;
+  if (body.VpcConfig !== undefined && body.VpcConfig !== null) out.vpcConfig = validateVpcConfig(body.VpcConfig);
   if (body.Layers !== undefined && body.Layers !== null) out.layers = validateFunctionLayers(body.Layers);
   const logging = body.LoggingConfig as Record<string, unknown> | undefined;
   if (logging && typeof logging === 'object') {

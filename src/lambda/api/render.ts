@@ -52,6 +52,10 @@ export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false)
   if (v.layers.length > 0) out.Layers = v.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize }));
   if (v.deadLetterTargetArn) out.DeadLetterConfig = { TargetArn: v.deadLetterTargetArn };
   if (v.kmsKeyArn) out.KMSKeyArn = v.kmsKeyArn;
+  if (v.vpcConfig) {
+    // No VpcId: it would come from EC2, which Nimbus does not have.
+    out.VpcConfig = { SubnetIds: v.vpcConfig.subnetIds, SecurityGroupIds: v.vpcConfig.securityGroupIds, Ipv6AllowedForDualStack: v.vpcConfig.ipv6AllowedForDualStack };
+  }
   return out;
 }
 

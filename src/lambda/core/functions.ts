@@ -22,6 +22,7 @@ import {
   type FunctionMeta,
   type FunctionVersion,
   type LayerReference,
+  type VpcConfig,
 } from './model.js';
 import { isVersionNumber, type FunctionRef } from './names.js';
 import type { FunctionRecord, LambdaRepository } from './repository.js';
@@ -45,6 +46,7 @@ export interface ConfigurationInput {
   tracingMode?: 'Active' | 'PassThrough';
   deadLetterTargetArn?: string;
   kmsKeyArn?: string;
+  vpcConfig?: VpcConfig;
   /** Layer version ARNs, in order (resolved and checked against the layer registry). */
   layers?: string[];
   logFormat?: 'Text' | 'JSON';
@@ -291,6 +293,7 @@ export class FunctionRegistry {
       tracingMode: input.tracingMode ?? 'PassThrough',
       ...(input.deadLetterTargetArn ? { deadLetterTargetArn: input.deadLetterTargetArn } : {}),
       ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
+      ...(input.vpcConfig ? { vpcConfig: input.vpcConfig } : {}),
       layers,
       ...loggingLevels(input.logFormat ?? 'Text', input),
       logGroup: input.logGroup ?? `/aws/lambda/${input.functionName}`,

@@ -32,6 +32,8 @@ export interface FunctionVersion {
   readonly tracingMode: 'Active' | 'PassThrough';
   readonly deadLetterTargetArn?: string;
   readonly kmsKeyArn?: string;
+  /** Recorded and returned; there is no VPC here (the function reaches what the host reaches). */
+  readonly vpcConfig?: VpcConfig;
   /** Layer versions in the order they are extracted into /opt (a snapshot: see LayerReference). */
   readonly layers: readonly LayerReference[];
   readonly logFormat: 'Text' | 'JSON';
@@ -45,6 +47,12 @@ export interface FunctionVersion {
   readonly lastUpdateStatus: LastUpdateStatus;
   /** For a published version: the $LATEST revision it was made from (a publish without changes is a no-op). */
   readonly publishedFromRevisionId?: string;
+}
+
+export interface VpcConfig {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly ipv6AllowedForDualStack: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   DeleteLayerVersionCommand, PublishLayerVersionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
-  type Runtime, type Architecture, type LoggingConfig, type TracingConfig,
+  type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
 import {
@@ -104,6 +104,7 @@ function functionConfig(props: Props) {
     LoggingConfig: props.LoggingConfig as LoggingConfig | undefined,
     TracingConfig: props.TracingConfig as TracingConfig | undefined,
     Layers: props.Layers === undefined ? undefined : (props.Layers as unknown[]).map(String),
+    VpcConfig: props.VpcConfig as VpcConfig | undefined,
   };
 }
 
@@ -154,6 +155,7 @@ const lambdaFunction: Provisioner = {
         LoggingConfig: c.LoggingConfig ?? { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
         TracingConfig: c.TracingConfig ?? { Mode: 'PassThrough' },
         Layers: c.Layers ?? [],
+        VpcConfig: c.VpcConfig ?? { SubnetIds: [], SecurityGroupIds: [] },
       }));
       if (props.ReservedConcurrentExecutions !== old.ReservedConcurrentExecutions) {
         if (props.ReservedConcurrentExecutions === undefined) await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));

@@ -180,7 +180,7 @@ const FUNCTION_PROPS = new Set([
 ]);
 const UNSUPPORTED_FN_PROPS: Record<string, string> = {
   ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
-  VpcConfig: 'VPC networking', FileSystemConfigs: 'EFS', ProvisionedConcurrencyConfig: 'provisioned concurrency',
+  FileSystemConfigs: 'EFS', ProvisionedConcurrencyConfig: 'provisioned concurrency',
 };
 
 export const DEPLOYMENT_TYPES = new Set([
@@ -247,7 +247,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   };
   const fp = fn.Properties as Obj;
   if (code) fp.Code = code;
-  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers'] as const) {
+  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig'] as const) {
     if (props[k] !== undefined) fp[k] = props[k]!;
   }
   if (props.Tracing !== undefined) fp.TracingConfig = { Mode: props.Tracing };

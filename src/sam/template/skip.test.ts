@@ -37,14 +37,14 @@ describe('skipping what Nimbus does not provide', () => {
       new TemplateError('Resources.Fn.Properties.Environment.Variables.TABLE.Ref', 'Ref to "Table", which is neither a parameter nor a resource'),
     ];
     errors.push(
-      new TemplateError('Resources.Fn.Properties.VpcConfig', 'VPC networking are not supported by Nimbus'),
+      new TemplateError('Resources.Fn.Properties.FileSystemConfigs', 'EFS are not supported by Nimbus'),
       new TemplateError('Resources.Fn.Properties.CodeUri', 'must be a local path (S3 locations are not supported by Nimbus)'),
       new TemplateError('Resources.FnTick.Properties.ScheduleExpression', 'one-time at() schedules are not supported by Nimbus'),
     );
     expect(unsupportedIn(errors, template)).toEqual([
       { logicalId: 'Table', type: 'AWS::DynamoDB::Table' },
       { logicalId: 'Fn', type: 'SQS', event: 'Q' },
-      { logicalId: 'Fn', type: 'VPC networking are not supported by Nimbus', property: 'VpcConfig' },
+      { logicalId: 'Fn', type: 'EFS are not supported by Nimbus', property: 'FileSystemConfigs' },
     ]);
   });
 
@@ -75,10 +75,10 @@ describe('skipping what Nimbus does not provide', () => {
 describe('skipping a property Nimbus does not provide', () => {
   it('drops it from the resource and from Globals, which would bring it back', () => {
     const t = {
-      Globals: { Function: { Timeout: 5, VpcConfig: { SubnetIds: ['s'] } } },
-      Resources: { Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'i.h', VpcConfig: { SubnetIds: ['t'] } } } },
+      Globals: { Function: { Timeout: 5, FileSystemConfigs: [{ Arn: 'a' }] } },
+      Resources: { Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'i.h', FileSystemConfigs: [{ Arn: 'b' }] } } },
     };
-    const out = withoutSkipped(t, [{ logicalId: 'Fn', type: 'VPC networking are not supported by Nimbus', property: 'VpcConfig' }], 'us-east-1', '1') as typeof t;
+    const out = withoutSkipped(t, [{ logicalId: 'Fn', type: 'EFS are not supported by Nimbus', property: 'FileSystemConfigs' }], 'us-east-1', '1') as typeof t;
     expect(out.Resources.Fn.Properties).toEqual({ Handler: 'i.h' });
     expect(out.Globals).toEqual({ Function: { Timeout: 5 } });
   });

@@ -12,7 +12,7 @@ export interface TypeSpec {
 export const TYPES: Record<string, TypeSpec> = {
   'AWS::Lambda::Function': {
     required: ['Code', 'Role'],
-    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers'],
+    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig'],
     attributes: ['Arn'],
     replaceOn: ['FunctionName'],
   },
