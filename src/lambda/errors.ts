@@ -6,6 +6,7 @@ const user = { fields: { Type: 'User' } };
 
 export const ResourceNotFound = errorType('ResourceNotFoundException', 404, user);
 export const ResourceConflict = errorType('ResourceConflictException', 409, user);
+export const ProvisionedConcurrencyConfigNotFound = errorType('ProvisionedConcurrencyConfigNotFoundException', 404, user);
 export const InvalidParameterValue = errorType('InvalidParameterValueException', 400, user);
 export const Validation = errorType('ValidationException', 400, user);
 export const PreconditionFailed = errorType('PreconditionFailedException', 412, user);
@@ -28,6 +29,7 @@ export const UNMODELED_ERROR_NAMES = ['ValidationException', 'RequestEntityTooLa
 export const LAMBDA_ERROR_NAMES = [
   ResourceNotFound,
   ResourceConflict,
+  ProvisionedConcurrencyConfigNotFound,
   InvalidParameterValue,
   Validation,
   PreconditionFailed,

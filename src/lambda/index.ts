@@ -13,6 +13,7 @@ import { CodeStore } from './core/code-store.js';
 import { ConcurrencyLimiter } from './core/concurrency.js';
 import { FunctionRegistry } from './core/functions.js';
 import { InvokeCore } from './core/invoke.js';
+import { ProvisionedConcurrency } from './core/provisioned.js';
 import { lambdaMetrics, type MetricSink } from './core/metrics.js';
 import { LambdaRepository } from './core/repository.js';
 import { LayerRepository } from './core/layer-repository.js';
@@ -59,6 +60,8 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
     invoke: (request) => pool!.invoke(request),
     retire: (a, r, n) => pool?.retire(a, r, n) ?? Promise.resolve(),
     describeLimits: () => pool?.describeLimits() ?? '',
+    provision: (owner, image, count, retry) => pool?.provision(owner, image, count, retry) ?? { allocated: 0, available: 0 },
+    provisioned: (owner) => pool?.provisioned(owner) ?? { allocated: 0, available: 0 },
     close: () => pool?.close() ?? Promise.resolve(),
   };
   const core = new InvokeCore(registry, code, limiter, poolProxy, options.metrics ? lambdaMetrics(options.metrics) : {});
@@ -68,6 +71,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
     log: platform.log,
   });
   core.asyncQueue = queue;
+  const provisioned = new ProvisionedConcurrency(platform.store, registry, () => pool, (v) => core.imageFor(v));
 
   const service: Service = {
     name: 'lambda',
@@ -79,7 +83,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
         ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
         return serveCode(ctx, code.zipPath(download[1]!));
       }
-      await dispatchLambda(ctx, { registry, layers, core, endpoint: () => platform.endpoint });
+      await dispatchLambda(ctx, { registry, layers, core, provisioned, endpoint: () => platform.endpoint });
     },
     start() {
       // Environments are created once the endpoint is known: functions get it as AWS_ENDPOINT_URL.
@@ -92,9 +96,11 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
       });
       platform.banner.push(`Lambda: ${pool.describeLimits()}`);
       queue.start();
+      provisioned.start();
     },
     async close() {
       queue.close();
+      provisioned.close();
       await pool?.close();
     },
   };

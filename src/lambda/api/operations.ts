@@ -15,6 +15,7 @@ import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js'
 import type { LayerRegistry } from '../core/layers.js';
 import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
+import type { ProvisionedConcurrency } from '../core/provisioned.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
 import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn, type VpcConfig } from '../core/model.js';
@@ -30,12 +31,13 @@ import {
   validateRuntime,
   validateTimeout,
 } from '../core/validation.js';
-import { page, renderAlias, renderConfiguration, renderEventInvokeConfig } from './render.js';
+import { page, renderProvisioned, renderAlias, renderConfiguration, renderEventInvokeConfig } from './render.js';
 
 export interface LambdaApiDeps {
   registry: FunctionRegistry;
   layers: LayerRegistry;
   core: InvokeCore;
+  provisioned: ProvisionedConcurrency;
   /** `{endpoint}/_aws/lambda/code/{hex}.zip` is where GetFunction's Code.Location points. */
   endpoint(): string;
 }
@@ -533,6 +535,47 @@ export const ROUTES: Route[] = [
       }
       const set = call.deps.registry.putReservedConcurrency(scopeOf(call.ctx), fnRef(call), value);
       sendJson(call.ctx.res, 200, { ReservedConcurrentExecutions: set });
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency/?$`),
+    operation: 'PutProvisionedConcurrencyConfig',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const value = body.ProvisionedConcurrentExecutions;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw constraintViolation(value, 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
+      }
+      const config = await call.deps.provisioned.put(scopeOf(call.ctx), ref.name, ref.qualifier, value);
+      sendJson(call.ctx.res, 202, renderProvisioned(config, false));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency/?$`),
+    operation: 'GetProvisionedConcurrencyConfig',
+    handle(call) {
+      const ref = fnRef(call);
+      const scope = scopeOf(call.ctx);
+      if (call.ctx.query.get('List') === 'ALL') {
+        const items = call.deps.provisioned.list(scope, ref.name).map((c) => renderProvisioned(c, true));
+        const listed = page(items, call.ctx.query.get('Marker'), call.ctx.query.get('MaxItems'), 50);
+        sendJson(call.ctx.res, 200, { ProvisionedConcurrencyConfigs: listed.items, ...(listed.nextMarker ? { NextMarker: listed.nextMarker } : {}) });
+        return;
+      }
+      sendJson(call.ctx.res, 200, renderProvisioned(call.deps.provisioned.get(scope, ref.name, ref.qualifier), false));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency/?$`),
+    operation: 'DeleteProvisionedConcurrencyConfig',
+    handle(call) {
+      const ref = fnRef(call);
+      call.deps.provisioned.delete(scopeOf(call.ctx), ref.name, ref.qualifier);
+      sendEmpty(call.ctx.res, 204);
     },
   },
   {

@@ -1,4 +1,5 @@
 // Domain objects → the JSON shapes the Lambda API returns.
+import type { ProvisionedConfig } from '../core/provisioned.js';
 import {
   LATEST,
   functionArn,
@@ -119,4 +120,17 @@ export function page<T>(items: T[], marker: string | null, maxItems: string | nu
   const slice = items.slice(start, start + size);
   const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
   return next ? { items: slice, nextMarker: next } : { items: slice };
+}
+
+/** A provisioned concurrency configuration; list items also name the function (qualified). */
+export function renderProvisioned(c: ProvisionedConfig, withArn: boolean): Record<string, unknown> {
+  return {
+    ...(withArn ? { FunctionArn: c.functionArn } : {}),
+    RequestedProvisionedConcurrentExecutions: c.requested,
+    AvailableProvisionedConcurrentExecutions: c.available,
+    AllocatedProvisionedConcurrentExecutions: c.allocated,
+    Status: c.status,
+    ...(c.statusReason ? { StatusReason: c.statusReason } : {}),
+    LastModified: c.lastModified,
+  };
 }

@@ -143,6 +143,12 @@ export class InvokeCore implements LambdaInvoker {
    */
   private readonly images = new WeakMap<FunctionVersion, FunctionImage>();
 
+  /** What the pool needs to run a version (also to provision environments for it ahead of need). */
+  imageFor(v: FunctionVersion): Promise<FunctionImage> {
+    const known = this.images.get(v);
+    return known ? Promise.resolve(known) : this.image(v);
+  }
+
   private async image(v: FunctionVersion): Promise<FunctionImage> {
     const image: FunctionImage = {
       key: `${v.accountId}/${v.region}/${v.functionName}/${v.version}/${v.revisionId}`,

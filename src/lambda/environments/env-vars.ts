@@ -68,6 +68,8 @@ export interface FunctionEnvironmentInput {
   readonly runtimeDir?: string;
   readonly optDir?: string;
   readonly runtime?: string;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE: `provisioned-concurrency` for environments made ahead of need. */
+  readonly initializationType?: 'on-demand' | 'provisioned-concurrency';
 }
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -120,7 +122,7 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     AWS_LAMBDA_FUNCTION_VERSION: input.version,
     AWS_LAMBDA_LOG_GROUP_NAME: input.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStreamName,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_INITIALIZATION_TYPE: input.initializationType ?? 'on-demand',
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,

@@ -104,9 +104,15 @@ export class Environment implements RuntimeApiHandler {
   lastUsed = Date.now();
   /** Set by `retire`: stop after the running invocation instead of going back to the pool. */
   retired = false;
+  /** Made for provisioned concurrency: initialized ahead of need, never reaped for idleness. */
+  provisioned = false;
   /** Called once the environment can take another invocation, or when it died. */
   onIdle?: (env: Environment) => void;
   onDead?: (env: Environment) => void;
+  /** Whether the function's runtime has initialized (made its first poll for an event). */
+  get initialized(): boolean {
+    return this.initDoneAt !== undefined;
+  }
   /** Called once, when the function's runtime has initialized (its first poll for an event). */
   onInitialized?: (env: Environment) => void;
 
@@ -422,6 +428,7 @@ export class Environment implements RuntimeApiHandler {
       customer: image.environment,
       family: this.spec.family,
       runtimeDir,
+      ...(this.provisioned ? { initializationType: 'provisioned-concurrency' as const } : {}),
     });
   }
 

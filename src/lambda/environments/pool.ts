@@ -15,7 +15,7 @@ import type { Limiter } from './limits.js';
 import { peerCheckAvailable } from './peer-check.js';
 import type { RuntimeCatalog, RuntimeSpec } from './runtimes.js';
 import type { Sandbox } from './sandbox.js';
-import type { EnvironmentPool, FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
+import type { EnvironmentPool, FunctionImage, InvokeRequest, InvokeResult, LogSink, ProvisionState } from './types.js';
 
 export interface PoolSettings {
   readonly envsDir: string;
@@ -44,6 +44,15 @@ const MAX_SPARES_PER_CLASS = 4;
 /** A class gives back one extra spare after this long without a miss. */
 const SPARE_DECAY_MS = 60_000;
 
+/** Provisioned concurrency of one configuration (a version or alias): its environments and how they fare. */
+interface Provision {
+  readonly image: FunctionImage;
+  count: number;
+  readonly envs: Set<Environment>;
+  /** Why it stopped trying (an environment died before its runtime initialized). */
+  failure?: string;
+}
+
 interface SpareClass {
   readonly spec: RuntimeSpec;
   readonly memoryMb: number;
@@ -57,6 +66,8 @@ export class Pool implements EnvironmentPool {
   private readonly idle = new Map<string, Environment[]>();
   private readonly all = new Set<Environment>();
   private readonly spares = new Map<string, Environment[]>();
+  /** Provisioned concurrency, by its owner's key (see `provision`). */
+  private readonly provisions = new Map<string, Provision>();
   private readonly classes = new Map<string, SpareClass>();
   private readonly reaper: NodeJS.Timeout;
   private readonly storageChecks: NodeJS.Timeout;
@@ -193,6 +204,80 @@ export class Pool implements EnvironmentPool {
       } else if (env.state === 'busy') busy++;
     }
     return { total: this.all.size, idle, spares, readySpares, busy };
+  }
+
+  /**
+   * Provisioned concurrency: keeps `count` environments of `image` started and initialized ahead of
+   * invocations, and never reaps them for idleness; an environment that dies is replaced. `owner`
+   * names the configuration; a new image (an alias moved) or a count of 0 releases the old ones,
+   * which then age out like any idle environment. A runtime that dies before initializing stops
+   * the attempt (AWS's FAILED status) until the configuration is put again (`retry`).
+   */
+  provision(owner: string, image: FunctionImage | undefined, count: number, retry = false): ProvisionState {
+    let p = this.provisions.get(owner);
+    if (p && (!image || count <= 0 || p.image.key !== image.key)) {
+      for (const env of p.envs) env.provisioned = false;
+      this.provisions.delete(owner);
+      p = undefined;
+    }
+    if (!image || count <= 0) return { allocated: 0, available: 0 };
+    if (!p) this.provisions.set(owner, (p = { image, count, envs: new Set() }));
+    p.count = count;
+    if (retry) delete p.failure;
+    for (const env of p.envs) {
+      if (env.state === 'dead') p.envs.delete(env);
+    }
+    for (const env of [...p.envs].slice(count)) {
+      env.provisioned = false;
+      p.envs.delete(env);
+    }
+    while (!this.closed && !p.failure && p.envs.size < count) {
+      if (!this.startProvisioned(p)) break;
+    }
+    return this.provisioned(owner);
+  }
+
+  provisioned(owner: string): ProvisionState {
+    const p = this.provisions.get(owner);
+    if (!p) return { allocated: 0, available: 0 };
+    let available = 0;
+    for (const env of p.envs) if (env.initialized && env.state !== 'dead') available++;
+    return { allocated: p.envs.size, available, ...(p.failure ? { failure: p.failure } : {}) };
+  }
+
+  private startProvisioned(p: Provision): boolean {
+    const spec = this.settings.catalog.resolve(p.image.runtime);
+    if ('reason' in spec) {
+      p.failure = spec.reason;
+      return false;
+    }
+    const env = new Environment(this.deps, spec, '');
+    env.provisioned = true;
+    this.all.add(env);
+    this.adopt(env);
+    p.envs.add(env);
+    // Once its runtime has initialized it waits with the warm environments.
+    env.onInitialized = (e) => {
+      e.lastUsed = Date.now();
+      if (e.state === 'idle') e.onIdle?.(e);
+    };
+    const onDead = env.onDead;
+    env.onDead = (e) => {
+      onDead?.(e);
+      p.envs.delete(e);
+      if (!e.initialized) p.failure = 'FUNCTION_ERROR_INIT_FAILURE';
+      else if (e.provisioned && this.provisions.get(this.ownerOf(p)) === p) this.provision(this.ownerOf(p), p.image, p.count);
+    };
+    env.start(p.image).catch((err: Error) => {
+      p.failure = `could not start the execution environment: ${err.message}`;
+      void this.drop(env);
+    });
+    return true;
+  }
+
+  private ownerOf(p: Provision): string {
+    for (const [owner, q] of this.provisions) if (q === p) return owner;
+    return '';
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -333,7 +418,7 @@ export class Pool implements EnvironmentPool {
     const now = Date.now();
     const cutoff = now - this.settings.idleTimeoutMs;
     for (const env of this.all) {
-      if (env.state === 'idle' && env.lastUsed < cutoff) void this.drop(env);
+      if (env.state === 'idle' && !env.provisioned && env.lastUsed < cutoff) void this.drop(env);
     }
     // A burst that is over gives its extra spares back, one per quiet minute.
     for (const [key, entry] of this.classes) {

@@ -58,11 +58,26 @@ export interface InvokeResult {
   readonly initDurationMs?: number;
 }
 
+/** What a provisioned concurrency configuration has: started and initialized environments. */
+export interface ProvisionState {
+  readonly allocated: number;
+  readonly available: number;
+  /** Why provisioning stopped (e.g. FUNCTION_ERROR_INIT_FAILURE). */
+  readonly failure?: string;
+}
+
 export interface EnvironmentPool {
   /** Runs one invocation in a warm environment of the image, or a new one. Never rejects for function faults. */
   invoke(request: InvokeRequest): Promise<InvokeResult>;
   /** Stops idle and future-unused environments of a function (e.g. after an update or delete). */
   retire(accountId: string, region: string, functionName: string): Promise<void>;
+  /**
+   * Keeps `count` environments of the image initialized ahead of need for `owner` (a provisioned
+   * concurrency configuration); no image or 0 releases them. `retry` clears an earlier failure.
+   */
+  provision(owner: string, image: FunctionImage | undefined, count: number, retry?: boolean): ProvisionState;
+  /** What `owner`'s provisioned environments are now (nothing changes). */
+  provisioned(owner: string): ProvisionState;
   /** How Nimbus enforces memory limits on this machine: for the startup banner. */
   describeLimits(): string;
   close(): Promise<void>;

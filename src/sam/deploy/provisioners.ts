@@ -8,6 +8,7 @@ import {
   DeleteLayerVersionCommand, PublishLayerVersionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
+  PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
@@ -212,18 +213,31 @@ function routing(props: Props) {
   return { AdditionalVersionWeights: Object.fromEntries(weights.map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)])) };
 }
 
+/** An alias's ProvisionedConcurrencyConfig: put when set, deleted when it was removed. */
+async function provisionAlias(ctx: ProvisionContext, props: Props, old?: Props): Promise<void> {
+  const wanted = (props.ProvisionedConcurrencyConfig as { ProvisionedConcurrentExecutions?: unknown } | undefined)?.ProvisionedConcurrentExecutions;
+  const target = { FunctionName: props.FunctionName, Qualifier: props.Name };
+  if (wanted !== undefined) {
+    await ctx.clients.lambda.send(new PutProvisionedConcurrencyConfigCommand({ ...target, ProvisionedConcurrentExecutions: Number(wanted) }));
+  } else if (old?.ProvisionedConcurrencyConfig !== undefined) {
+    await ctx.clients.lambda.send(new DeleteProvisionedConcurrencyConfigCommand(target));
+  }
+}
+
 export const lambdaAlias: Provisioner = {
   async create(ctx, _logicalId, props) {
     const out = await ctx.clients.lambda.send(new CreateAliasCommand({
       FunctionName: props.FunctionName, Name: props.Name, FunctionVersion: String(props.FunctionVersion), Description: props.Description, RoutingConfig: routing(props),
     }));
+    await provisionAlias(ctx, props);
     return { physicalId: out.AliasArn!, ref: out.AliasArn!, attributes: { AliasArn: out.AliasArn } };
   },
-  async update(ctx, _logicalId, current, props) {
+  async update(ctx, _logicalId, current, props, old) {
     const out = await ctx.clients.lambda.send(new UpdateAliasCommand({
       FunctionName: props.FunctionName, Name: props.Name, FunctionVersion: String(props.FunctionVersion), Description: props.Description ?? '',
       RoutingConfig: routing(props) ?? { AdditionalVersionWeights: {} },
     }));
+    await provisionAlias(ctx, props, old);
     return { ...current, physicalId: out.AliasArn!, ref: out.AliasArn! };
   },
   async delete(ctx, current, props) {

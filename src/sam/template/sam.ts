@@ -180,7 +180,7 @@ const FUNCTION_PROPS = new Set([
 ]);
 const UNSUPPORTED_FN_PROPS: Record<string, string> = {
   ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
-  FileSystemConfigs: 'EFS', ProvisionedConcurrencyConfig: 'provisioned concurrency',
+  FileSystemConfigs: 'EFS',
 };
 
 export const DEPLOYMENT_TYPES = new Set([
@@ -290,6 +290,8 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
         Type: 'AWS::Lambda::Alias',
         Properties: { Name: alias, FunctionName: { Ref: id }, FunctionVersion: { 'Fn::GetAtt': [versionId, 'Version'] } },
       };
+      // As SAM does: the alias carries the function's provisioned concurrency.
+      if (props.ProvisionedConcurrencyConfig !== undefined) (aliasRes.Properties as Obj).ProvisionedConcurrencyConfig = props.ProvisionedConcurrencyConfig;
       const pref = props.DeploymentPreference;
       if (pref !== undefined) {
         const dp = deploymentPreference(pref, joinPath(p, 'DeploymentPreference'), input);
@@ -305,6 +307,9 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     }
   } else if (props.DeploymentPreference !== undefined && !preferenceDisabled(props.DeploymentPreference, input)) {
     errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias (traffic shifts between alias versions)'));
+  }
+  if (aliasRaw === undefined && props.ProvisionedConcurrencyConfig !== undefined) {
+    errors.push(new TemplateError(joinPath(p, 'ProvisionedConcurrencyConfig'), 'needs AutoPublishAlias (provisioned concurrency applies to the alias)'));
   }
 
   forEachEvent(props, p, errors, {
