@@ -1,4 +1,4 @@
-// A restart keeps functions, versions, aliases, settings and queued asynchronous events.
+// A restart keeps functions, versions, aliases, settings (provisioned concurrency included) and queued asynchronous events.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ describe('Lambda across a restart', () => {
       }),
     );
     await lambda.send(new Lambda.CreateAliasCommand({ FunctionName: 'durable', Name: 'prod', FunctionVersion: '1' }));
+    await lambda.send(new Lambda.PutProvisionedConcurrencyConfigCommand({ FunctionName: 'durable', Qualifier: 'prod', ProvisionedConcurrentExecutions: 1 }));
     // Reserved concurrency 0 throttles every invocation: the event must wait in the queue.
     await lambda.send(new Lambda.PutFunctionConcurrencyCommand({ FunctionName: 'durable', ReservedConcurrentExecutions: 0 }));
     const accepted = await lambda.send(new Lambda.InvokeCommand({ FunctionName: 'durable', InvocationType: 'Event', Payload: Buffer.from('{"n":7}') }));
@@ -44,6 +45,13 @@ describe('Lambda across a restart', () => {
       expect(fn.Concurrency?.ReservedConcurrentExecutions).toBe(0);
       const versions = await lambda.send(new Lambda.ListVersionsByFunctionCommand({ FunctionName: 'durable' }));
       expect(versions.Versions!.map((v) => v.Version)).toEqual(['$LATEST', '1']);
+      // Provisioned concurrency comes back: its environment is started again.
+      let provisioned = await lambda.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'durable', Qualifier: 'prod' }));
+      for (let i = 0; i < 100 && provisioned.Status !== 'READY'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        provisioned = await lambda.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'durable', Qualifier: 'prod' }));
+      }
+      expect(provisioned).toMatchObject({ RequestedProvisionedConcurrentExecutions: 1, AvailableProvisionedConcurrentExecutions: 1, Status: 'READY' });
 
       await lambda.send(new Lambda.DeleteFunctionConcurrencyCommand({ FunctionName: 'durable' }));
       const logs = new CloudWatchLogsClient(clientConfig(second.endpoint));
