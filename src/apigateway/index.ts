@@ -41,3 +41,12 @@ export function createApiGatewayControlPlane(platform: Pick<Platform, 'store'>, 
 // The data plane (owned by gateway/): the composition root builds it with `catalog`.
 export { createApiGatewayDataPlane } from './gateway/index.js';
 export type { DataPlane, DataPlaneOptions } from './gateway/index.js';
+
+// Building blocks HTTP APIs (../apigatewayv2) share with REST APIs: input validation with AWS's
+// messages, identifiers, the control-plane URI router, and the data plane's request parsing and
+// keep-alive pool for HTTP back ends.
+export { Input } from './core/input.js';
+export { newId } from './core/ids.js';
+export { Router } from './api/router.js';
+export { createAgent, HOP_BY_HOP } from './gateway/backends.js';
+export { parseHeaders, parseQuery, type Multi } from './gateway/call.js';

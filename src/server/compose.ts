@@ -8,6 +8,7 @@ import { createLambdaService } from '../lambda/index.js';
 import { createStepFunctionsService, type EventPublisher } from '../stepfunctions/index.js';
 import { createLogsService, createMetricsService } from '../cloudwatch/index.js';
 import { createApiGatewayControlPlane, createApiGatewayDataPlane } from '../apigateway/index.js';
+import { createHttpApis } from '../apigatewayv2/index.js';
 import { createConsoleService } from '../console/index.js';
 import { createCodeDeployService } from '../codedeploy/index.js';
 import { createEventsService } from '../events/index.js';
@@ -83,7 +84,9 @@ export async function composeServices(
     metrics: metrics.metrics,
   });
   apigateway.attachUsageMeter(executeApi.meter);
-  services.push(executeApi.service);
+  // HTTP APIs take the `execute-api` requests for their ids and hand the rest to REST APIs.
+  const httpApis = createHttpApis({ platform, invoker: () => lambda.invoker, restDataPlane: executeApi.service, metrics: metrics.metrics });
+  services.push(httpApis.controlPlane, httpApis.dataPlane);
   services.push(createCodeDeployService(platform).service);
   const events = createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events });
   services.push(events.service);

@@ -2,7 +2,7 @@
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
 import type { IncomingMessage } from 'node:http';
 
-export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'execute-api' | 'console' | 'codedeploy' | 'events';
+export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'apigatewayv2' | 'execute-api' | 'console' | 'codedeploy' | 'events';
 
 const TARGET_PREFIXES: ReadonlyArray<[string, ServiceName]> = [
   ['AWSStepFunctions.', 'states'],
@@ -29,6 +29,8 @@ const PATH_PREFIXES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/(restapis|apikeys|usageplans|account|domainnames|clientcertificates|vpclinks|tags)(\/|$)/, 'apigateway'],
 ];
 
+const V2_PATH = /^\/v2\/(apis|tags)(\/|$)/;
+
 const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
 export interface Route {
@@ -53,6 +55,8 @@ export function resolveRoute(req: IncomingMessage, path: string): Route {
       if (target.startsWith(prefix)) return { service, region };
     }
   }
+  // apigatewayv2 signs as `apigateway` too: its `/v2/` paths tell the two apart.
+  if (V2_PATH.test(path)) return { service: 'apigatewayv2', region };
   const scoped = scope?.[2] ? SCOPE_SERVICES[scope[2]] : undefined;
   if (scoped) return { service: scoped, region };
   for (const [pattern, service] of PATH_PREFIXES) {

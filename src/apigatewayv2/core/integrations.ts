@@ -1,0 +1,150 @@
+// Integrations of HTTP APIs: Lambda proxy (AWS_PROXY, payload format 1.0 or 2.0) and HTTP proxy
+// (HTTP_PROXY to a public URL). Other types belong to WebSocket APIs or are not served by Nimbus.
+import { type Input, newId } from '../../apigateway/index.js';
+import { type CoreContext, paginate, requireApi } from './context.js';
+import { autoDeploy } from './deployments.js';
+import { BadRequest, Conflict, notFound } from './errors.js';
+import type { Integration, IntegrationType } from './model.js';
+
+const TYPES = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'] as const;
+const HTTP_METHODS = new Set(['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[A-Za-z0-9_-]+(:[\w$-]+)?$/;
+const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
+
+/** The function a Lambda integration URI names: a function ARN, or API Gateway's invocation URI. */
+export function lambdaFunctionOf(uri: string): string | undefined {
+  const invocation = INVOCATION_URI.exec(uri);
+  const arn = invocation ? invocation[1]! : uri;
+  return LAMBDA_ARN.test(arn) ? arn : undefined;
+}
+
+function isHttpUrl(uri: string): boolean {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Checks the whole integration as it would be stored; the same rules for create and update. */
+function validate(i: Integration): Integration {
+  if (i.integrationType === 'AWS_PROXY') {
+    if (!lambdaFunctionOf(i.integrationUri)) {
+      throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. AWS_PROXY integrations take a Lambda function ARN`);
+    }
+  } else if (!isHttpUrl(i.integrationUri)) {
+    throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. HTTP_PROXY integrations take an http(s) URL`);
+  } else if (i.payloadFormatVersion !== '1.0') {
+    throw BadRequest('HTTP_PROXY integrations support payload format version 1.0 only');
+  }
+  if (i.integrationMethod !== undefined && !HTTP_METHODS.has(i.integrationMethod)) {
+    throw BadRequest(`Invalid integration method specified: ${i.integrationMethod}`);
+  }
+  if (!Number.isInteger(i.timeoutInMillis) || i.timeoutInMillis < 50 || i.timeoutInMillis > DEFAULT_TIMEOUT_MS) {
+    throw BadRequest('Timeout must be between 50 milliseconds and 30000 milliseconds for HTTP APIs');
+  }
+  return i;
+}
+
+function readType(input: Input): IntegrationType | undefined {
+  const type = input.enumOf('integrationType', TYPES);
+  if (type !== undefined && type !== 'AWS_PROXY' && type !== 'HTTP_PROXY') {
+    throw BadRequest(`Integration type ${type} is not supported for HTTP APIs; use AWS_PROXY or HTTP_PROXY`);
+  }
+  return type;
+}
+
+function readUnsupported(input: Input): void {
+  const connection = input.str('connectionType');
+  if (connection !== undefined && connection !== 'INTERNET') throw BadRequest(`Connection type ${connection} is not supported by Nimbus`);
+  if (input.has('integrationSubtype')) throw BadRequest('AWS service integrations (integrationSubtype) are not supported by Nimbus');
+}
+
+function payloadVersion(input: Input): '1.0' | '2.0' | undefined {
+  const v = input.str('payloadFormatVersion');
+  if (v === undefined) return undefined;
+  if (v !== '1.0' && v !== '2.0') throw BadRequest(`Invalid payload format version specified: ${v}. Supported values are 1.0 and 2.0`);
+  return v;
+}
+
+/** Builds a new integration document; used by CreateIntegration and quick create. */
+export function newIntegration(input: Input, managed = false): Integration {
+  readUnsupported(input);
+  const type = readType(input);
+  if (type === undefined) throw BadRequest('IntegrationType is required');
+  const uri = input.str('integrationUri');
+  if (uri === undefined) throw BadRequest(`IntegrationUri is required for ${type} integrations`);
+  const version = payloadVersion(input) ?? (type === 'HTTP_PROXY' ? '1.0' : undefined);
+  // AWS requires the version for Lambda integrations made through the API, CloudFormation or CLI.
+  if (version === undefined) throw BadRequest('PayloadFormatVersion is required for AWS_PROXY integrations of HTTP APIs: 1.0 or 2.0');
+  const method = input.str('integrationMethod') ?? (type === 'HTTP_PROXY' ? 'ANY' : 'POST');
+  const description = input.str('description');
+  return validate({
+    integrationId: newId(7),
+    integrationType: type,
+    integrationUri: uri,
+    integrationMethod: method,
+    payloadFormatVersion: version,
+    timeoutInMillis: input.int('timeoutInMillis') ?? DEFAULT_TIMEOUT_MS,
+    connectionType: 'INTERNET',
+    ...(description !== undefined ? { description } : {}),
+    ...(managed ? { apiGatewayManaged: true } : {}),
+  });
+}
+
+export function createIntegration(ctx: CoreContext, apiId: string, input: Input): Integration {
+  requireApi(ctx, apiId);
+  const integration = newIntegration(input);
+  return ctx.repo.mutate(apiId, () => {
+    ctx.repo.put(apiId, 'integration', integration.integrationId, integration);
+    autoDeploy(ctx, apiId);
+    return integration;
+  });
+}
+
+export function getIntegration(ctx: CoreContext, apiId: string, integrationId: string): Integration {
+  requireApi(ctx, apiId);
+  const found = ctx.repo.get(apiId, 'integration', integrationId);
+  if (!found) throw notFound('Integration', ctx.scope.accountId, integrationId);
+  return found;
+}
+
+export function getIntegrations(ctx: CoreContext, apiId: string, maxResults?: number, nextToken?: string) {
+  requireApi(ctx, apiId);
+  return paginate(ctx.repo.list(apiId, 'integration'), (i) => i.integrationId, maxResults, nextToken);
+}
+
+export function updateIntegration(ctx: CoreContext, apiId: string, integrationId: string, input: Input): Integration {
+  const current = getIntegration(ctx, apiId, integrationId);
+  readUnsupported(input);
+  const type = readType(input) ?? current.integrationType;
+  const description = input.str('description') ?? current.description;
+  const updated = validate({
+    ...current,
+    integrationType: type,
+    integrationUri: input.str('integrationUri') ?? current.integrationUri,
+    integrationMethod: input.str('integrationMethod') ?? current.integrationMethod,
+    payloadFormatVersion: payloadVersion(input) ?? current.payloadFormatVersion,
+    timeoutInMillis: input.int('timeoutInMillis') ?? current.timeoutInMillis,
+    ...(description !== undefined ? { description } : {}),
+  });
+  return ctx.repo.mutate(apiId, () => {
+    ctx.repo.put(apiId, 'integration', integrationId, updated);
+    autoDeploy(ctx, apiId);
+    return updated;
+  });
+}
+
+export function deleteIntegration(ctx: CoreContext, apiId: string, integrationId: string): void {
+  getIntegration(ctx, apiId, integrationId);
+  const target = `integrations/${integrationId}`;
+  const user = ctx.repo.list(apiId, 'route').find((r) => r.target === target);
+  if (user) throw Conflict(`Cannot delete Integration '${integrationId}': it is the target of route '${user.routeKey}' (${user.routeId})`);
+  ctx.repo.mutate(apiId, () => {
+    ctx.repo.delete(apiId, 'integration', integrationId);
+    autoDeploy(ctx, apiId);
+  });
+}

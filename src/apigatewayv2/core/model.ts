@@ -1,0 +1,113 @@
+// The HTTP API model, field for field as apigatewayv2's wire shapes (camelCase JSON), so the wire
+// layer returns documents without mapping. Stored documents are these objects.
+
+export interface Scope {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export interface Cors {
+  allowCredentials?: boolean;
+  allowHeaders?: string[];
+  allowMethods?: string[];
+  allowOrigins?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
+}
+
+export interface HttpApi {
+  apiId: string;
+  name: string;
+  protocolType: 'HTTP';
+  apiEndpoint: string;
+  apiKeySelectionExpression: string;
+  routeSelectionExpression: string;
+  createdDate: string;
+  description?: string;
+  version?: string;
+  corsConfiguration?: Cors;
+  disableExecuteApiEndpoint: boolean;
+  tags: Record<string, string>;
+}
+
+export interface Route {
+  routeId: string;
+  routeKey: string;
+  target?: string;
+  authorizationType: 'NONE';
+  apiKeyRequired: boolean;
+  apiGatewayManaged?: boolean;
+  operationName?: string;
+}
+
+export type IntegrationType = 'AWS_PROXY' | 'HTTP_PROXY';
+
+export interface Integration {
+  integrationId: string;
+  integrationType: IntegrationType;
+  integrationUri: string;
+  integrationMethod?: string;
+  payloadFormatVersion: '1.0' | '2.0';
+  timeoutInMillis: number;
+  connectionType: 'INTERNET';
+  description?: string;
+  apiGatewayManaged?: boolean;
+}
+
+export interface Stage {
+  stageName: string;
+  autoDeploy: boolean;
+  deploymentId?: string;
+  createdDate: string;
+  lastUpdatedDate: string;
+  description?: string;
+  stageVariables?: Record<string, string>;
+  defaultRouteSettings: { detailedMetricsEnabled: boolean; throttlingBurstLimit?: number; throttlingRateLimit?: number };
+  routeSettings: Record<string, unknown>;
+  apiGatewayManaged?: boolean;
+  lastDeploymentStatusMessage?: string;
+  tags: Record<string, string>;
+}
+
+/** What a deployment froze: the routes and integrations as they were, and the CORS rules. */
+export interface Snapshot {
+  readonly routes: readonly Route[];
+  readonly integrations: readonly Integration[];
+  readonly cors?: Cors;
+}
+
+export interface Deployment {
+  deploymentId: string;
+  deploymentStatus: 'DEPLOYED';
+  createdDate: string;
+  description?: string;
+  autoDeployed: boolean;
+}
+
+/** The stored deployment: the public document plus its snapshot (never returned on the wire). */
+export interface DeploymentRecord {
+  readonly deployment: Deployment;
+  readonly snapshot: Snapshot;
+}
+
+/** A stage as the data plane serves it: the stage and the snapshot of its deployment. */
+export interface DeployedStage {
+  readonly stage: Stage;
+  readonly deploymentId: string;
+  readonly snapshot: Snapshot;
+}
+
+/** One API as the data plane sees it; stages without a deployment are left out (they serve nothing). */
+export interface ServedApi {
+  readonly scope: Scope;
+  readonly api: HttpApi;
+  readonly stages: ReadonlyMap<string, DeployedStage>;
+}
+
+/** The data plane's view of the control plane. */
+export interface HttpApiCatalog {
+  /** Bumped on every change to the API (0 before it exists): caches compare it. */
+  revision(apiId: string): number;
+  /** The API with this id in any scope (data-plane URLs carry no region), or undefined. */
+  load(apiId: string): ServedApi | undefined;
+}

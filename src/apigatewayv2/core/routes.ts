@@ -1,0 +1,97 @@
+// Routes of HTTP APIs: a unique route key per API and an optional target `integrations/{id}`.
+// Authorizers are not served by Nimbus yet, so only authorizationType NONE is accepted.
+import { type Input, newId } from '../../apigateway/index.js';
+import { type CoreContext, paginate, requireApi } from './context.js';
+import { autoDeploy } from './deployments.js';
+import { BadRequest, Conflict, notFound } from './errors.js';
+import type { Route } from './model.js';
+import { parseRouteKey } from './route-keys.js';
+
+const TARGET = /^integrations\/([A-Za-z0-9]+)$/;
+
+function checkTarget(ctx: CoreContext, apiId: string, target: string | undefined): void {
+  if (target === undefined) return;
+  const m = TARGET.exec(target);
+  if (!m) throw BadRequest(`Invalid target specified: '${target}'. Use 'integrations/{integrationId}'`);
+  if (!ctx.repo.get(apiId, 'integration', m[1]!)) throw notFound('Integration', ctx.scope.accountId, m[1]!);
+}
+
+function checkAuthorization(input: Input): void {
+  const type = input.str('authorizationType');
+  if (type !== undefined && type !== 'NONE') throw BadRequest(`Authorization type ${type} is not supported by Nimbus for HTTP APIs; use NONE`);
+  if (input.bool('apiKeyRequired') === true) throw BadRequest('API keys are not supported for HTTP APIs');
+  if (input.has('authorizerId')) throw BadRequest('Authorizers are not supported by Nimbus for HTTP APIs');
+}
+
+function checkUnique(ctx: CoreContext, apiId: string, routeKey: string, except?: string): void {
+  const clash = ctx.repo.list(apiId, 'route').find((r) => r.routeKey === routeKey && r.routeId !== except);
+  if (clash) throw Conflict(`Unable to create Route. Route with key '${routeKey}' already exists for this API`);
+}
+
+export function newRoute(routeKey: string, target: string | undefined, operationName?: string, managed = false): Route {
+  parseRouteKey(routeKey);
+  return {
+    routeId: newId(7),
+    routeKey,
+    authorizationType: 'NONE',
+    apiKeyRequired: false,
+    ...(target !== undefined ? { target } : {}),
+    ...(operationName !== undefined ? { operationName } : {}),
+    ...(managed ? { apiGatewayManaged: true } : {}),
+  };
+}
+
+export function createRoute(ctx: CoreContext, apiId: string, input: Input): Route {
+  requireApi(ctx, apiId);
+  checkAuthorization(input);
+  const route = newRoute(input.reqStr('routeKey'), input.str('target'), input.str('operationName'));
+  return ctx.repo.mutate(apiId, () => {
+    checkTarget(ctx, apiId, route.target);
+    checkUnique(ctx, apiId, route.routeKey);
+    ctx.repo.put(apiId, 'route', route.routeId, route);
+    autoDeploy(ctx, apiId);
+    return route;
+  });
+}
+
+export function getRoute(ctx: CoreContext, apiId: string, routeId: string): Route {
+  requireApi(ctx, apiId);
+  const found = ctx.repo.get(apiId, 'route', routeId);
+  if (!found) throw notFound('Route', ctx.scope.accountId, routeId);
+  return found;
+}
+
+export function getRoutes(ctx: CoreContext, apiId: string, maxResults?: number, nextToken?: string) {
+  requireApi(ctx, apiId);
+  return paginate(ctx.repo.list(apiId, 'route'), (r) => r.routeId, maxResults, nextToken);
+}
+
+export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, input: Input): Route {
+  const current = getRoute(ctx, apiId, routeId);
+  checkAuthorization(input);
+  const routeKey = input.str('routeKey') ?? current.routeKey;
+  parseRouteKey(routeKey);
+  const target = input.str('target') ?? current.target;
+  const operationName = input.str('operationName') ?? current.operationName;
+  const updated: Route = {
+    ...current,
+    routeKey,
+    ...(target !== undefined ? { target } : {}),
+    ...(operationName !== undefined ? { operationName } : {}),
+  };
+  return ctx.repo.mutate(apiId, () => {
+    checkTarget(ctx, apiId, updated.target);
+    checkUnique(ctx, apiId, routeKey, routeId);
+    ctx.repo.put(apiId, 'route', routeId, updated);
+    autoDeploy(ctx, apiId);
+    return updated;
+  });
+}
+
+export function deleteRoute(ctx: CoreContext, apiId: string, routeId: string): void {
+  getRoute(ctx, apiId, routeId);
+  ctx.repo.mutate(apiId, () => {
+    ctx.repo.delete(apiId, 'route', routeId);
+    autoDeploy(ctx, apiId);
+  });
+}

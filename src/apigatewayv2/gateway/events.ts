@@ -1,0 +1,165 @@
+// The Lambda proxy events of HTTP APIs. Format 2.0: lower-case headers with repeated values joined
+// by commas, cookies apart, query parameters joined the same way, absent members left out. Format
+// 1.0: the REST API proxy event's members plus `version`. One stringify each, no body copies.
+import { decodeOrKeep } from '../../protocol/http.js';
+import { type HttpApiRequest, isTextBody, requestTime } from './request.js';
+
+interface Collected {
+  /** Lower-case name → values joined by commas (2.0). */
+  joined: Record<string, string>;
+  /** Lower-case name → last value, and every value (1.0). */
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+  cookies: string[];
+}
+
+function collectHeaders(req: HttpApiRequest, splitCookies: boolean): Collected {
+  const joined: Record<string, string> = {};
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  const cookies: string[] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    if (splitCookies && name === 'cookie') {
+      for (const c of value.split(';')) {
+        const t = c.trim();
+        if (t) cookies.push(t);
+      }
+      continue;
+    }
+    joined[name] = joined[name] === undefined ? value : `${joined[name]},${value}`;
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { joined, single, multi, cookies };
+}
+
+function collectQuery(raw: string): { joined: Record<string, string>; single: Record<string, string>; multi: Record<string, string[]> } | undefined {
+  if (raw.length === 0) return undefined;
+  const joined: Record<string, string> = {};
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  let any = false;
+  for (const part of raw.split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    const name = decodeOrKeep((eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
+    const value = eq === -1 ? '' : decodeOrKeep(part.slice(eq + 1).replace(/\+/g, ' '));
+    joined[name] = joined[name] === undefined ? value : `${joined[name]},${value}`;
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+    any = true;
+  }
+  return any ? { joined, single, multi } : undefined;
+}
+
+function bodyOf(req: HttpApiRequest, contentType: string | undefined): { body: string; isBase64Encoded: boolean } | undefined {
+  if (req.body.length === 0) return undefined;
+  return isTextBody(contentType)
+    ? { body: req.body.toString('utf8'), isBase64Encoded: false }
+    : { body: req.body.toString('base64'), isBase64Encoded: true };
+}
+
+function domainPrefix(host: string): string {
+  const dot = host.indexOf('.');
+  return dot === -1 ? host : host.slice(0, dot);
+}
+
+export function eventV2(req: HttpApiRequest): string {
+  const { served, stage, match } = req;
+  const h = collectHeaders(req, true);
+  const q = collectQuery(req.rawQuery);
+  const body = bodyOf(req, h.single['content-type']);
+  const vars = stage.stage.stageVariables;
+  const routeKey = match.compiled.route.routeKey;
+  return JSON.stringify({
+    version: '2.0',
+    routeKey,
+    rawPath: req.rawPath,
+    rawQueryString: req.rawQuery,
+    ...(h.cookies.length > 0 ? { cookies: h.cookies } : {}),
+    headers: h.joined,
+    ...(q ? { queryStringParameters: q.joined } : {}),
+    requestContext: {
+      accountId: served.scope.accountId,
+      apiId: served.api.apiId,
+      domainName: req.host,
+      domainPrefix: domainPrefix(req.host),
+      http: {
+        method: req.method,
+        path: req.rawPath,
+        protocol: req.protocol,
+        sourceIp: req.sourceIp,
+        userAgent: h.single['user-agent'] ?? '',
+      },
+      requestId: req.requestId,
+      routeKey,
+      stage: stage.stage.stageName,
+      time: requestTime(req.receivedAt),
+      timeEpoch: req.receivedAt,
+    },
+    ...(match.pathParameters ? { pathParameters: match.pathParameters } : {}),
+    ...(vars && Object.keys(vars).length > 0 ? { stageVariables: vars } : {}),
+    ...(body ? { body: body.body } : {}),
+    isBase64Encoded: body?.isBase64Encoded ?? false,
+  });
+}
+
+export function eventV1(req: HttpApiRequest): string {
+  const { served, stage, match } = req;
+  const h = collectHeaders(req, false);
+  const q = collectQuery(req.rawQuery);
+  const body = bodyOf(req, h.single['content-type']);
+  const vars = stage.stage.stageVariables;
+  const route = match.compiled.route;
+  // `resource` is the route's path (`$default` for the default route), as AWS fills it.
+  const space = route.routeKey.indexOf(' ');
+  const resource = space === -1 ? route.routeKey : route.routeKey.slice(space + 1);
+  const userAgent = h.single['user-agent'] ?? '';
+  return JSON.stringify({
+    version: '1.0',
+    resource,
+    path: decodeOrKeep(req.rawPath),
+    httpMethod: req.method,
+    headers: h.single,
+    multiValueHeaders: h.multi,
+    queryStringParameters: q ? q.single : null,
+    multiValueQueryStringParameters: q ? q.multi : null,
+    requestContext: {
+      accountId: served.scope.accountId,
+      apiId: served.api.apiId,
+      domainName: req.host,
+      domainPrefix: domainPrefix(req.host),
+      extendedRequestId: req.requestId,
+      httpMethod: req.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        caller: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: req.sourceIp,
+        user: null,
+        userAgent,
+        userArn: null,
+      },
+      path: req.rawPath,
+      protocol: req.protocol,
+      requestId: req.requestId,
+      requestTime: requestTime(req.receivedAt),
+      requestTimeEpoch: req.receivedAt,
+      resourceId: route.routeKey,
+      resourcePath: resource,
+      stage: stage.stage.stageName,
+    },
+    pathParameters: match.pathParameters ?? null,
+    stageVariables: vars && Object.keys(vars).length > 0 ? vars : null,
+    body: body ? body.body : null,
+    isBase64Encoded: body?.isBase64Encoded ?? false,
+  });
+}

@@ -1,0 +1,209 @@
+// The `execute-api` front-door service for HTTP APIs. Requests for an HTTP API's id are served
+// here (stage, route, CORS, integration); any other API id goes to the REST API data plane.
+// URL shapes: `{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`;
+// the `$default` stage has no stage segment.
+import type { Socket } from 'node:net';
+import type { Agent } from 'undici';
+import type { LambdaInvoker } from '../../lambda/invoker.js';
+import type { RequestContext, Service } from '../../server/context.js';
+import type { HttpApiCatalog, ServedApi, DeployedStage } from '../core/model.js';
+import { DEFAULT_STAGE } from '../core/stages.js';
+import { callHttpProxy, callLambda } from './backends.js';
+import { applyCors, isPreflight, preflightHeaders } from './cors.js';
+import { compileRoutes, type RouteTable } from './matcher.js';
+import type { Measured } from './metrics.js';
+import type { HttpApiRequest } from './request.js';
+import { forbidden, notFound, tooLarge, type GatewayAnswer } from './responses.js';
+
+/** AWS's HTTP API payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const PATH_PREFIX = '/_aws/execute-api/';
+/** Unknown ids are remembered too (REST APIs): bounded so probing ids cannot grow it forever. */
+const MAX_CACHED_APIS = 10_000;
+
+interface Compiled {
+  readonly revision: number;
+  readonly served: ServedApi | undefined;
+  readonly tables: Map<string, RouteTable>;
+}
+
+export interface DataPlaneDeps {
+  readonly catalog: HttpApiCatalog;
+  invoker(): LambdaInvoker | undefined;
+  /** The keep-alive pool of HTTP_PROXY integrations; closed with the service. */
+  readonly agent: Agent;
+  /** The REST API data plane, for every id that is not an HTTP API. */
+  readonly rest: Service;
+  readonly measure?: (m: Measured) => void;
+}
+
+/** API id and the path below it, from either URL shape. */
+function splitTarget(host: string, path: string): { apiId: string; rawPath: string } {
+  if (path.startsWith(PATH_PREFIX)) {
+    const rest = path.slice(PATH_PREFIX.length);
+    const slash = rest.indexOf('/');
+    return slash === -1 ? { apiId: rest, rawPath: '/' } : { apiId: rest.slice(0, slash), rawPath: rest.slice(slash) };
+  }
+  const dot = host.indexOf('.');
+  return { apiId: dot === -1 ? '' : host.slice(0, dot), rawPath: path || '/' };
+}
+
+/** A named stage when the first segment names one, else `$default` with the whole path. */
+function pickStage(served: ServedApi, rawPath: string): { stage: DeployedStage; path: string } | undefined {
+  const slash = rawPath.indexOf('/', 1);
+  const first = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
+  const named = first && first !== DEFAULT_STAGE ? served.stages.get(decodeURIComponentSafe(first)) : undefined;
+  if (named) return { stage: named, path: slash === -1 ? '/' : rawPath.slice(slash) };
+  const fallback = served.stages.get(DEFAULT_STAGE);
+  return fallback ? { stage: fallback, path: rawPath } : undefined;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+// Request ids shaped like AWS's (`JKJaXmPLvHcESHA=`): ids, not secrets, so Math.random is enough.
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+function requestId(): string {
+  let out = '';
+  for (let i = 0; i < 15; i++) out += ALPHABET[(Math.random() * ALPHABET.length) | 0];
+  return out + '=';
+}
+
+const peers = new WeakMap<Socket, string>();
+function sourceIp(socket: Socket): string {
+  let ip = peers.get(socket);
+  if (ip === undefined) {
+    ip = socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+    peers.set(socket, ip);
+  }
+  return ip;
+}
+
+export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
+  const cache = new Map<string, Compiled>();
+
+  /** The API's served form, rebuilt only when its revision moved since it was compiled. */
+  function compiled(apiId: string): Compiled {
+    const revision = deps.catalog.revision(apiId);
+    const hit = cache.get(apiId);
+    if (hit && hit.revision === revision) return hit;
+    if (cache.size >= MAX_CACHED_APIS) cache.clear();
+    const served = deps.catalog.load(apiId);
+    const tables = new Map<string, RouteTable>();
+    if (served) for (const [name, s] of served.stages) tables.set(name, compileRoutes(s.snapshot));
+    const entry = { revision, served, tables };
+    cache.set(apiId, entry);
+    return entry;
+  }
+
+  function send(ctx: RequestContext, id: string, answer: GatewayAnswer): void {
+    const out: Record<string, string | string[] | number> = {};
+    for (const k in answer.headers) {
+      if (k === 'content-length' || k === 'transfer-encoding' || k === 'connection') continue;
+      out[k] = answer.headers[k]!;
+    }
+    out['apigw-requestid'] = id;
+    out['content-length'] = answer.body.length;
+    try {
+      ctx.res.writeHead(answer.status, out);
+    } catch {
+      // A header value node refuses (a newline from the function): the client gets a 500.
+      const body = '{"message":"Internal Server Error"}';
+      ctx.res.writeHead(500, { 'content-type': 'application/json', 'content-length': body.length, 'apigw-requestid': id });
+      ctx.res.end(body);
+      return;
+    }
+    ctx.res.end(ctx.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  return {
+    name: 'execute-api',
+    protocol: 'rest-json',
+    writesRequestId: true,
+    start: () => deps.rest.start?.(),
+    close: async () => {
+      await deps.rest.close?.();
+      await deps.agent.close().catch(() => undefined);
+    },
+    async handle(ctx: RequestContext): Promise<void> {
+      const req = ctx.req;
+      const host = req.headers.host ?? '';
+      const { apiId, rawPath } = splitTarget(host, ctx.path);
+      const entry = apiId ? compiled(apiId) : undefined;
+      const served = entry?.served;
+      if (!served) return deps.rest.handle(ctx);
+
+      const receivedAt = Date.now();
+      const id = requestId();
+      if (served.api.disableExecuteApiEndpoint) return send(ctx, id, forbidden());
+      const picked = pickStage(served, rawPath);
+      if (!picked) return send(ctx, id, notFound());
+      const { stage, path } = picked;
+      const method = ctx.method.toUpperCase();
+      const cors = stage.snapshot.cors;
+      const origin = req.headers.origin;
+      if (cors && isPreflight(method, { origin, requestMethod: req.headers['access-control-request-method'] as string | undefined })) {
+        const acrh = req.headers['access-control-request-headers'];
+        return send(ctx, id, { status: 204, headers: preflightHeaders(cors, origin!, typeof acrh === 'string' ? acrh : undefined), body: Buffer.alloc(0) });
+      }
+
+      let answer: GatewayAnswer;
+      let integrationLatencyMs: number | undefined;
+      let bytes = 0;
+      const match = entry.tables.get(stage.stage.stageName)!.match(method, path);
+      if (!match || !match.compiled.integration) {
+        answer = notFound();
+      } else {
+        let body: Buffer = Buffer.alloc(0);
+        const length = req.headers['content-length'];
+        const hasBody = length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
+        let oversized = false;
+        if (hasBody) {
+          try {
+            body = await ctx.body(MAX_PAYLOAD_BYTES);
+          } catch (err) {
+            if ((err as { status?: number }).status !== 413) throw err;
+            oversized = true;
+          }
+        }
+        if (oversized) {
+          answer = tooLarge();
+        } else {
+          const q = req.url?.indexOf('?') ?? -1;
+          const request: HttpApiRequest = {
+            requestId: id,
+            receivedAt,
+            method,
+            rawPath,
+            path,
+            rawQuery: q === -1 ? '' : req.url!.slice(q + 1),
+            rawHeaders: req.rawHeaders,
+            host,
+            sourceIp: sourceIp(req.socket),
+            protocol: `HTTP/${req.httpVersion}`,
+            body,
+            served,
+            stage,
+            match,
+          };
+          const integration = match.compiled.integration;
+          const started = Date.now();
+          answer =
+            integration.integrationType === 'AWS_PROXY'
+              ? await callLambda(deps.invoker(), request, integration)
+              : await callHttpProxy(deps.agent, request, integration);
+          integrationLatencyMs = Date.now() - started;
+          bytes = body.length + answer.body.length;
+        }
+      }
+      if (cors) applyCors(cors, origin, answer.headers);
+      send(ctx, id, answer);
+      deps.measure?.({ scope: served.scope, apiId, stage, status: answer.status, latencyMs: Date.now() - receivedAt, integrationLatencyMs, bytes, at: Date.now() });
+    },
+  };
+}

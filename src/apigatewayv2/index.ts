@@ -1,0 +1,52 @@
+// API Gateway v2 HTTP APIs (`apigatewayv2`, ProtocolType HTTP): the only entry point the
+// composition root uses. The control plane (core/ + api/) owns the model and the store; the data
+// plane (gateway/) reads deployed stages through `HttpApiCatalog` and shares the `execute-api`
+// front-door service with the REST API data plane, which serves every other API id.
+import type { Platform } from '../server/compose.js';
+import type { Service } from '../server/context.js';
+import type { LambdaInvoker } from '../lambda/invoker.js';
+import { createAgent } from '../apigateway/index.js';
+import { createControlPlaneService } from './api/service.js';
+import { RepositoryCatalog } from './core/catalog.js';
+import { HttpApiRepository } from './core/repository.js';
+import { createHttpApiDataPlane } from './gateway/service.js';
+import { httpApiMetrics, type MetricSink } from './gateway/metrics.js';
+
+export type { HttpApiCatalog, ServedApi, DeployedStage } from './core/model.js';
+
+export interface HttpApisOptions {
+  readonly platform: Pick<Platform, 'store' | 'endpoint'>;
+  /** A function so the composition root may wire the invoker after construction. */
+  readonly invoker: () => LambdaInvoker | undefined;
+  /** The REST API data plane: it answers every `execute-api` request that is not for an HTTP API. */
+  readonly restDataPlane: Service;
+  readonly metrics?: MetricSink;
+}
+
+export interface HttpApis {
+  readonly controlPlane: Service;
+  /** Replaces the REST data plane as the front door's `execute-api` service. */
+  readonly dataPlane: Service;
+}
+
+/** `http://{apiId}.execute-api.localhost:{port}`: the invoke URL that reaches this Nimbus. */
+export function invokeUrl(endpoint: string, apiId: string): string {
+  const port = /:(\d+)$/.exec(endpoint)?.[1];
+  return `http://${apiId}.execute-api.localhost${port ? `:${port}` : ''}`;
+}
+
+export function createHttpApis(options: HttpApisOptions): HttpApis {
+  const { platform } = options;
+  const repo = new HttpApiRepository(platform.store);
+  const dataPlane = createHttpApiDataPlane({
+    catalog: new RepositoryCatalog(repo),
+    invoker: options.invoker,
+    agent: createAgent(),
+    rest: options.restDataPlane,
+    ...(options.metrics ? { measure: httpApiMetrics(options.metrics) } : {}),
+  });
+  return {
+    controlPlane: createControlPlaneService(repo, (apiId) => invokeUrl(platform.endpoint, apiId)),
+    dataPlane,
+  };
+}
