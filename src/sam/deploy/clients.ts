@@ -3,6 +3,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -15,6 +16,7 @@ export interface Clients {
   lambda: LambdaClient;
   sfn: SFNClient;
   apigw: APIGatewayClient;
+  apigwv2: ApiGatewayV2Client;
   logs: CloudWatchLogsClient;
   cloudwatch: CloudWatchClient;
   events: EventBridgeClient;
@@ -46,6 +48,7 @@ export function makeClients(endpoint: string, region = process.env.AWS_REGION ??
     lambda: new LambdaClient(config),
     sfn: new SFNClient(config),
     apigw: new APIGatewayClient(config),
+    apigwv2: new ApiGatewayV2Client(config),
     logs: new CloudWatchLogsClient(config),
     cloudwatch: new CloudWatchClient(config),
     events: new EventBridgeClient(config),
@@ -56,6 +59,7 @@ export function makeClients(endpoint: string, region = process.env.AWS_REGION ??
       c.lambda.destroy();
       c.sfn.destroy();
       c.apigw.destroy();
+      c.apigwv2.destroy();
       c.logs.destroy();
       c.cloudwatch.destroy();
       c.events.destroy();

@@ -25,6 +25,7 @@ import type { Clients } from './clients.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 import { DeleteRuleCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { authorizer, gatewayResponse, model, requestValidator } from './apigw-provisioners.js';
+import { httpApi, httpIntegration, httpRoute, httpStage } from './apigwv2-provisioners.js';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -786,6 +787,10 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::RequestValidator': requestValidator,
   'AWS::ApiGateway::Model': model,
   'AWS::ApiGateway::GatewayResponse': gatewayResponse,
+  'AWS::ApiGatewayV2::Api': httpApi,
+  'AWS::ApiGatewayV2::Integration': httpIntegration,
+  'AWS::ApiGatewayV2::Route': httpRoute,
+  'AWS::ApiGatewayV2::Stage': httpStage,
   'AWS::IAM::Role': iamRole,
   'AWS::IAM::ManagedPolicy': managedPolicy,
   'AWS::IAM::Policy': inlinePolicy,

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { TemplateError, joinPath } from './errors.js';
 import type { Json } from './yaml.js';
+import { HttpApiBuild, IMPLICIT_HTTP_API, httpApiFor } from './http-api.js';
 
 type Obj = Record<string, Json>;
 
@@ -27,7 +28,7 @@ export interface TransformInput {
 }
 
 const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
-const SUPPORTED_EVENTS = new Set(['Api', 'Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchEvent']);
+const SUPPORTED_EVENTS = new Set(['Api', 'HttpApi', 'Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchEvent']);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
@@ -52,10 +53,11 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
   const { errors } = input;
   const globals = input.globals ?? {};
   for (const section of Object.keys(globals)) {
-    if (!GLOBAL_SECTIONS.has(section)) errors.push(new TemplateError(joinPath('Globals', section), `'${section}' is not a supported Globals section (Function, Api, StateMachine)`));
+    if (!GLOBAL_SECTIONS.has(section)) errors.push(new TemplateError(joinPath('Globals', section), `'${section}' is not a supported Globals section (Function, Api, HttpApi, StateMachine)`));
   }
   const out: Record<string, Obj> = {};
   const apis = new Map<string, ApiBuild>();
+  const httpApis = new Map<string, HttpApiBuild>();
   const codeDeployGroups: Array<[string, Obj]> = [];
 
   const add = (id: string, resource: Obj, path: string) => {
@@ -78,6 +80,9 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
     } else if (type === 'AWS::Serverless::Api') {
       const props = mergeGlobals(globals.Api, (res.Properties ?? {}) as Json) as Obj;
       apis.set(id, new ApiBuild(id, props, `Resources.${id}.Properties`, res, input));
+    } else if (type === 'AWS::Serverless::HttpApi') {
+      const props = mergeGlobals(globals.HttpApi, (res.Properties ?? {}) as Json) as Obj;
+      httpApis.set(id, new HttpApiBuild(id, props, `Resources.${id}.Properties`, res, errors));
     } else if (type === 'AWS::Lambda::LayerVersion' && isObj(res.Properties) && typeof res.Properties.Content === 'string') {
       // A local Content path, as `sam package` takes it for this type (CloudFormation needs S3).
       try {
@@ -109,6 +114,16 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
     return api;
   };
 
+  const implicitHttpApi = () => {
+    let api = httpApis.get(IMPLICIT_HTTP_API);
+    if (!api) {
+      api = new HttpApiBuild(IMPLICIT_HTTP_API, (mergeGlobals(globals.HttpApi, {}) ?? {}) as Obj, 'Resources', undefined, errors);
+      httpApis.set(IMPLICIT_HTTP_API, api);
+    }
+    return api;
+  };
+  const httpApiOf: HttpApiLookup = (ev, evPath) => httpApiFor(httpApis, implicitHttpApi, ev, evPath, errors);
+
   for (const [id, res] of Object.entries(input.resources)) {
     const base = `Resources.${id}`;
     const type = res.Type;
@@ -118,7 +133,7 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         errors.push(new TemplateError(joinPath(base, 'Properties'), 'must be a mapping'));
         continue;
       }
-      if (transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), shortcuts, layerHashes)) codeDeployGroups.push([id, res]);
+      if (transformFunction(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath), httpApiOf, shortcuts, layerHashes)) codeDeployGroups.push([id, res]);
     } else if (type === 'AWS::Serverless::StateMachine') {
       const props = mergeGlobals(globals.StateMachine, (res.Properties ?? {}) as Json);
       if (!isObj(props)) {
@@ -126,13 +141,14 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         continue;
       }
       transformStateMachine(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
-    } else if (type === 'AWS::Serverless::Api' || type === 'AWS::Serverless::LayerVersion') {
+    } else if (type === 'AWS::Serverless::Api' || type === 'AWS::Serverless::HttpApi' || type === 'AWS::Serverless::LayerVersion') {
       // built below / above, after every event had its say
     } else if (typeof type === 'string' && type.startsWith('AWS::Serverless::')) {
-      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, StateMachine, LayerVersion)`));
+      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, HttpApi, StateMachine, LayerVersion)`));
     }
   }
   for (const api of apis.values()) api.emit(add);
+  for (const api of httpApis.values()) api.emit(add);
   if (codeDeployGroups.length) codeDeployResources(codeDeployGroups, add);
   return out;
 }
@@ -168,6 +184,7 @@ function common(res: Obj): Obj {
 
 type Add = (id: string, resource: Obj, path: string) => void;
 type ApiLookup = (eventProps: Obj, path: string) => ApiBuild | undefined;
+type HttpApiLookup = (eventProps: Obj, path: string) => HttpApiBuild | undefined;
 
 const FUNCTION_PROPS = new Set([
   'CodeUri', 'InlineCode', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'AutoPublishAlias',
@@ -197,7 +214,7 @@ function withCondition(add: Add, res: Obj | undefined): Add {
 }
 
 /** Returns whether the function deploys gradually (an enabled DeploymentPreference). */
-function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, shortcuts: RefShortcuts, layerHashes: Map<string, string>): boolean {
+function transformFunction(id: string, props: Obj, res: Obj, base: string, input: TransformInput, addAny: Add, apiFor: ApiLookup, httpApiOf: HttpApiLookup, shortcuts: RefShortcuts, layerHashes: Map<string, string>): boolean {
   let gradual = false;
   const { errors } = input;
   const add = withCondition(addAny, res);
@@ -326,6 +343,9 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
           SourceArn: { 'Fn::Sub': [`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${__ApiId__}/*/${method.toUpperCase() === 'ANY' ? '*' : method.toUpperCase()}${path.replace(/\{[^}]+\}/g, '*')}`, { __ApiId__: { Ref: api.id } }] },
         },
       }, ep);
+    },
+    httpApi(evId, ep, evProps) {
+      httpApiOf(evProps, joinPath(ep, 'Properties'))?.addLambdaRoute(id, evId, target, evProps, joinPath(ep, 'Properties'), add);
     },
     rule(evId, ep, evProps) {
       eventRule(`${id}${evId}`, evProps, ep, target, add, input);
@@ -506,6 +526,9 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
     api(_evId, ep, path, method, evProps) {
       apiFor(evProps, joinPath(ep, 'Properties'))?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
     },
+    httpApi(_evId, ep) {
+      errors.push(new TemplateError(joinPath(ep, 'Type'), 'HttpApi events of state machines are not supported by Nimbus (functions take them)'));
+    },
     rule(evId, ep, evProps) {
       eventRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
     },
@@ -519,6 +542,7 @@ function forEachEvent(
   errors: TemplateError[],
   handlers: {
     api(evId: string, ep: string, path: string, method: string, evProps: Obj): void;
+    httpApi(evId: string, ep: string, evProps: Obj): void;
     rule(evId: string, ep: string, evProps: Obj): void;
   },
 ): void {
@@ -535,7 +559,7 @@ function forEachEvent(
       continue;
     }
     if (!SUPPORTED_EVENTS.has(ev.Type)) {
-      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, Schedule, ScheduleV2, EventBridgeRule, CloudWatchEvent)`));
+      errors.push(new TemplateError(joinPath(ep, 'Type'), `event type ${ev.Type} is not supported by Nimbus (supported: Api, HttpApi, Schedule, ScheduleV2, EventBridgeRule, CloudWatchEvent)`));
       continue;
     }
     const evProps = (ev.Properties ?? {}) as Obj;
@@ -546,6 +570,8 @@ function forEachEvent(
       if (typeof method !== 'string') errors.push(new TemplateError(joinPath(ep, 'Properties.Method'), 'is required'));
       if (typeof path !== 'string' || typeof method !== 'string') continue;
       handlers.api(evId, ep, path, method, evProps);
+    } else if (ev.Type === 'HttpApi') {
+      handlers.httpApi(evId, ep, evProps);
     } else if (ev.Type === 'EventBridgeRule' || ev.Type === 'CloudWatchEvent') {
       if (evProps.Pattern === undefined) errors.push(new TemplateError(joinPath(ep, 'Properties.Pattern'), 'is required'));
       else handlers.rule(evId, ep, evProps);

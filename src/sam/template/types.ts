@@ -74,6 +74,31 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::ApiGateway::RequestValidator': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ValidateRequestBody', 'ValidateRequestParameters'], attributes: ['RequestValidatorId'], replaceOn: ['RestApiId'] },
   'AWS::ApiGateway::Model': { required: ['RestApiId'], known: ['RestApiId', 'Name', 'ContentType', 'Description', 'Schema'], attributes: [], replaceOn: ['RestApiId', 'Name', 'ContentType'] },
   'AWS::ApiGateway::GatewayResponse': { required: ['RestApiId', 'ResponseType'], known: ['RestApiId', 'ResponseType', 'StatusCode', 'ResponseParameters', 'ResponseTemplates'], attributes: [], replaceOn: ['RestApiId', 'ResponseType'] },
+  // HTTP APIs (API Gateway v2, ProtocolType HTTP), as SAM's HttpApi resources and events generate them.
+  'AWS::ApiGatewayV2::Api': {
+    required: [],
+    known: ['Name', 'ProtocolType', 'Description', 'Version', 'CorsConfiguration', 'Tags', 'DisableExecuteApiEndpoint', 'Target', 'RouteKey', 'CredentialsArn', 'RouteSelectionExpression', 'ApiKeySelectionExpression', 'FailOnWarnings'],
+    attributes: ['ApiId', 'ApiEndpoint'],
+    replaceOn: ['ProtocolType'],
+  },
+  'AWS::ApiGatewayV2::Integration': {
+    required: ['ApiId', 'IntegrationType'],
+    known: ['ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType'],
+    attributes: ['IntegrationId'],
+    replaceOn: ['ApiId'],
+  },
+  'AWS::ApiGatewayV2::Route': {
+    required: ['ApiId', 'RouteKey'],
+    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'ApiKeyRequired', 'OperationName'],
+    attributes: ['RouteId'],
+    replaceOn: ['ApiId'],
+  },
+  'AWS::ApiGatewayV2::Stage': {
+    required: ['ApiId', 'StageName'],
+    known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'Tags'],
+    attributes: [],
+    replaceOn: ['ApiId', 'StageName'],
+  },
   // Recorded only: gradual deployments are driven by the deployer against Nimbus's CodeDeploy hook API.
   'AWS::CodeDeploy::Application': { required: [], known: ['ApplicationName', 'ComputePlatform', 'Tags'], attributes: [], replaceOn: ['ApplicationName', 'ComputePlatform'] },
   'AWS::CodeDeploy::DeploymentGroup': {

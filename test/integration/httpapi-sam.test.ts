@@ -1,0 +1,152 @@
+// SAM HttpApi: a function's HttpApi events on the implicit ServerlessHttpApi ($default stage) and
+// on an explicit AWS::Serverless::HttpApi with a named stage, deployed through the AWS SDK against
+// a real Nimbus, answering real HTTP; then updated and deleted.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { GetApiCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
+import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
+import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'nimbus-httpapi-sam-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let nimbus: TestNimbus;
+let clients: Clients;
+let dir: string;
+const log = () => undefined;
+
+const template = (extraRoute: string) => `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Hello:
+          Type: HttpApi
+          Properties:
+            Path: /hello/{name}
+            Method: get
+        Legacy:
+          Type: HttpApi
+          Properties:
+            Path: /legacy
+            Method: ANY
+            PayloadFormatVersion: '1.0'
+            TimeoutInMillis: 5000
+${extraRoute}
+  AdminApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: admin
+      StageVariables:
+        level: high
+      CorsConfiguration: true
+  AdminFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        All:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref AdminApi
+Outputs:
+  HelloUrl:
+    Value: !Sub "https://\${ServerlessHttpApi}.execute-api.\${AWS::Region}.amazonaws.com/"
+  HttpApiId:
+    Value: !Ref ServerlessHttpApi
+  AdminApiId:
+    Value: !Ref AdminApi
+`;
+
+// Format 2.0 takes a plain object as a 200 JSON answer; format 1.0 needs the proxy response shape.
+const HANDLER = `exports.handler = async (event) => {
+  const out = {
+    version: event.version,
+    routeKey: event.routeKey || event.resource,
+    name: event.pathParameters && event.pathParameters.name,
+    stage: event.requestContext.stage,
+    level: event.stageVariables && event.stageVariables.level,
+  };
+  return event.version === '1.0' ? { statusCode: 200, body: JSON.stringify(out) } : out;
+};`;
+
+const output = (outs: Array<{ OutputKey: string; OutputValue: string }>, key: string) => outs.find((o) => o.OutputKey === key)!.OutputValue;
+
+async function get(url: string) {
+  const res = await request(url);
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  nimbus = await startNimbus();
+  clients = makeClients(nimbus.endpoint);
+  dir = mkdtempSync(join(scratch, 'app-'));
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(join(dir, 'app', 'index.js'), HANDLER);
+});
+afterAll(async () => {
+  clients?.destroy();
+  await nimbus?.dispose();
+});
+
+describe('sam deploy with HttpApi events', () => {
+  let apiId = '';
+  let adminId = '';
+
+  it('creates the implicit ServerlessHttpApi and an explicit HttpApi that answer HTTP', async () => {
+    writeFileSync(join(dir, 'template.yaml'), template(''));
+    const res = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'web', overrides: new Map(), clients, log });
+    expect(res.status).toBe('CREATE_COMPLETE');
+    apiId = output(res.outputs, 'HttpApiId');
+    adminId = output(res.outputs, 'AdminApiId');
+    expect(output(res.outputs, 'HelloUrl')).toBe(`https://${apiId}.execute-api.us-east-1.amazonaws.com/`);
+
+    const api = await clients.apigwv2.send(new GetApiCommand({ ApiId: apiId }));
+    expect(api.Name).toBe('web');
+    expect(api.ProtocolType).toBe('HTTP');
+    const stage = await clients.apigwv2.send(new GetStageCommand({ ApiId: apiId, StageName: '$default' }));
+    expect(stage.AutoDeploy).toBe(true);
+
+    const base = `${nimbus.endpoint}/_aws/execute-api/${apiId}`;
+    expect(await get(`${base}/hello/ada`)).toEqual({ status: 200, body: { version: '2.0', routeKey: 'GET /hello/{name}', name: 'ada', stage: '$default' } });
+    expect(await get(`${base}/legacy`)).toEqual({ status: 200, body: { version: '1.0', routeKey: '/legacy', stage: '$default', name: null, level: null } });
+    expect((await get(`${base}/nowhere`)).status).toBe(404);
+
+    const admin = await get(`${nimbus.endpoint}/_aws/execute-api/${adminId}/admin/anything/at/all`);
+    expect(admin).toEqual({ status: 200, body: { version: '2.0', routeKey: '$default', stage: 'admin', level: 'high' } });
+    expect((await clients.apigwv2.send(new GetApiCommand({ ApiId: adminId }))).CorsConfiguration?.AllowOrigins).toEqual(['*']);
+  });
+
+  it('adds a route on update and removes everything on delete', async () => {
+    const extra = `        Bye:
+          Type: HttpApi
+          Properties:
+            Path: /bye
+            Method: post`;
+    writeFileSync(join(dir, 'template.yaml'), template(extra));
+    const res = await deployStack({ templatePath: join(dir, 'template.yaml'), stackName: 'web', overrides: new Map(), clients, log });
+    expect(res.status).toBe('UPDATE_COMPLETE');
+    expect(output(res.outputs, 'HttpApiId')).toBe(apiId);
+    const routes = await clients.apigwv2.send(new GetRoutesCommand({ ApiId: apiId }));
+    expect(routes.Items!.map((r) => r.RouteKey).sort()).toEqual(['ANY /legacy', 'GET /hello/{name}', 'POST /bye']);
+    const bye = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/bye`, { method: 'POST' });
+    expect(bye.statusCode).toBe(200);
+    await bye.body.dump();
+
+    await deleteStack({ project: dir, stackName: 'web', clients, log });
+    await expect(clients.apigwv2.send(new GetApiCommand({ ApiId: apiId }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(clients.apigwv2.send(new GetApiCommand({ ApiId: adminId }))).rejects.toMatchObject({ name: 'NotFoundException' });
+  });
+});
