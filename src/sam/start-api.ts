@@ -1,4 +1,4 @@
-// `nimbus local start-api`: the template's REST APIs on a local port. A private in-process Nimbus
+// `nimbus local start-api`: the template's REST and HTTP APIs on a local port. A private in-process Nimbus
 // (temporary data dir) gets the whole stack; a small proxy serves `http://host:port/<path>` from the
 // matching API's stage, as `sam local start-api` does. Source changes redeploy the stack (rebuilding
 // first when the built template is used), so the next request runs the new code; stopping stops
@@ -10,6 +10,7 @@ import { dirname, join, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { GetResourcesCommand } from '@aws-sdk/client-api-gateway';
+import { GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
 import { guarded, overridesOption, templateOption, type Io } from './cli-io.js';
 import { makeClients, type Clients } from './deploy/clients.js';
 import { deployStack, describe } from './deploy/deployer.js';
@@ -30,6 +31,7 @@ export interface StartApiOptions {
 
 interface Route {
   apiId: string;
+  /** Empty for an HTTP API's `$default` stage, which has no stage segment in its URL. */
   stage: string;
   method: string;
   pattern: RegExp;
@@ -77,7 +79,30 @@ async function routesOf(record: StackRecord, clients: Clients): Promise<Route[]>
       position = page.position;
     } while (position);
   }
-  return routes;
+  return [...routes, ...(await httpRoutesOf(record, clients))];
+}
+
+/** The routes of every HTTP API stage of the stack; `$default` routes come last, as catch-alls. */
+async function httpRoutesOf(record: StackRecord, clients: Clients): Promise<Route[]> {
+  const routes: Route[] = [];
+  const fallbacks: Route[] = [];
+  for (const rec of Object.values(record.resources)) {
+    if (rec.type !== 'AWS::ApiGatewayV2::Stage') continue;
+    const apiId = String(rec.properties.ApiId);
+    const stage = rec.physicalId === '$default' ? '' : rec.physicalId;
+    let token: string | undefined;
+    do {
+      const page = await clients.apigwv2.send(new GetRoutesCommand({ ApiId: apiId, NextToken: token }));
+      for (const r of page.Items ?? []) {
+        const key = r.RouteKey ?? '';
+        const space = key.indexOf(' ');
+        if (space === -1) fallbacks.push({ apiId, stage, method: 'ANY', pattern: /^\/.*$/, path: '/{proxy+} ($default)' });
+        else routes.push({ apiId, stage, method: key.slice(0, space), pattern: pathPattern(key.slice(space + 1)), path: key.slice(space + 1) });
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+  return [...routes, ...fallbacks];
 }
 
 export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningApi> {
@@ -134,7 +159,7 @@ export async function startApi(opts: StartApiOptions, io: Io): Promise<RunningAp
     try {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'host' && k !== 'connection') headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const upstream = await request(`${nimbus.endpoint}/_aws/execute-api/${route.apiId}/${route.stage}${rawUrl}`, {
+      const upstream = await request(`${nimbus.endpoint}/_aws/execute-api/${route.apiId}${route.stage ? `/${route.stage}` : ''}${rawUrl}`, {
         method: method as 'GET',
         headers,
         body: method === 'GET' || method === 'HEAD' ? undefined : req,

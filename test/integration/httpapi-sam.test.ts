@@ -10,6 +10,8 @@ import { GetApiCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/clien
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
+import { startApi } from '../../src/sam/start-api.js';
+import { capture } from '../helpers/io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-httpapi-sam-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -148,5 +150,24 @@ describe('sam deploy with HttpApi events', () => {
     await deleteStack({ project: dir, stackName: 'web', clients, log });
     await expect(clients.apigwv2.send(new GetApiCommand({ ApiId: apiId }))).rejects.toMatchObject({ name: 'NotFoundException' });
     await expect(clients.apigwv2.send(new GetApiCommand({ ApiId: adminId }))).rejects.toMatchObject({ name: 'NotFoundException' });
+  });
+});
+
+describe('local start-api with HttpApi events', () => {
+  it('serves the routes of HTTP APIs, the $default stage at the root', async () => {
+    const local = mkdtempSync(join(scratch, 'local-'));
+    mkdirSync(join(local, 'app'));
+    writeFileSync(join(local, 'app', 'index.js'), HANDLER);
+    writeFileSync(join(local, 'template.yaml'), template(''));
+    const io = capture();
+    const api = await startApi({ port: 0, host: '127.0.0.1', cwd: local }, io);
+    try {
+      expect(io.stderr.join('\n')).toMatch(/Mounted GET\s+http:\/\/127\.0\.0\.1:\d+\/hello\/\{name\}/);
+      expect(await get(`${api.url}/hello/bo`)).toEqual({ status: 200, body: { version: '2.0', routeKey: 'GET /hello/{name}', name: 'bo', stage: '$default' } });
+      // The admin API's $default route catches whatever the implicit API has no route for.
+      expect(await get(`${api.url}/other/path`)).toEqual({ status: 200, body: { version: '2.0', routeKey: '$default', stage: 'admin', level: 'high' } });
+    } finally {
+      await api.stop();
+    }
   });
 });
