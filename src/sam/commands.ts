@@ -112,6 +112,12 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
         const api = String(rec.properties.RestApiId);
         io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${stage}/`);
       }
+      // HTTP API stages: `$default` answers at the API's root, other stages under their name.
+      for (const [id, rec] of Object.entries(res.record.resources)) {
+        if (rec.type !== 'AWS::ApiGatewayV2::Stage') continue;
+        const stage = rec.physicalId === '$default' ? '' : `${rec.physicalId}/`;
+        io.out(`HTTP API ${id}: ${clients.endpoint}/_aws/execute-api/${String(rec.properties.ApiId)}/${stage}`);
+      }
       io.out(`Successfully created/updated stack - ${opts.stackName} (${res.status})`);
       return 0;
     });
