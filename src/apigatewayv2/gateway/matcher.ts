@@ -45,7 +45,8 @@ function matchPath(c: CompiledRoute, parts: readonly string[]): Record<string, s
     const seg = segs[i]!;
     const part = parts[i]!;
     if (seg.kind === 'literal') {
-      if (seg.value !== part) return false;
+      // Most paths carry no escapes: decode only when there is one.
+      if (seg.value !== part && (!part.includes('%') || seg.value !== decodeOrKeep(part))) return false;
     } else if (seg.kind === 'param') {
       if (part === '') return false;
       (params ??= {})[seg.name] = decodeOrKeep(part);
@@ -77,7 +78,7 @@ export function compileRoutes(snapshot: Snapshot): RouteTable {
   routes.sort(compare);
   return {
     match(method, path) {
-      // Path segments are compared as sent (still percent-encoded); variables are decoded.
+      // Segments are split as sent, so an encoded `/` stays inside its segment; values are decoded.
       const parts = path === '/' || path === '' ? [] : path.slice(1).split('/');
       for (const c of routes) {
         if (c.method !== 'ANY' && c.method !== method) continue;
