@@ -4,6 +4,7 @@ import { newId } from '../../apigateway/index.js';
 import { type CoreContext, now, paginate, requireApi } from './context.js';
 import { BadRequest, notFound } from './errors.js';
 import type { Deployment, DeploymentRecord, Snapshot, Stage } from './model.js';
+import type { Kinds } from './repository.js';
 
 function snapshotOf(ctx: CoreContext, apiId: string): Snapshot {
   const api = requireApi(ctx, apiId);
@@ -45,6 +46,26 @@ export function autoDeploy(ctx: CoreContext, apiId: string): void {
   if (stages.length === 0) return;
   const deployment = deploy(ctx, apiId, 'Automatic deployment triggered by changes to the Api configuration', true);
   for (const stage of stages) pointStage(ctx, apiId, stage, deployment.deploymentId);
+}
+
+/**
+ * Writes a route or integration, after `check` (run inside the transaction, so it sees what it
+ * writes against), and redeploys the auto-deploying stages: one transaction for all of it.
+ */
+export function saveAndDeploy<K extends 'route' | 'integration'>(
+  ctx: CoreContext,
+  apiId: string,
+  kind: K,
+  id: string,
+  doc: Kinds[K],
+  check: () => void = () => undefined,
+): Kinds[K] {
+  return ctx.repo.mutate(apiId, () => {
+    check();
+    ctx.repo.put(apiId, kind, id, doc);
+    autoDeploy(ctx, apiId);
+    return doc;
+  });
 }
 
 /** Deploys now for one auto-deploying stage (created or switched to AutoDeploy). */

@@ -2,7 +2,7 @@
 // (HTTP_PROXY to a public URL). Other types belong to WebSocket APIs or are not served by Nimbus.
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
-import { autoDeploy } from './deployments.js';
+import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Integration, IntegrationType } from './model.js';
 
@@ -98,11 +98,7 @@ export function newIntegration(input: Input, managed = false): Integration {
 export function createIntegration(ctx: CoreContext, apiId: string, input: Input): Integration {
   requireApi(ctx, apiId);
   const integration = newIntegration(input);
-  return ctx.repo.mutate(apiId, () => {
-    ctx.repo.put(apiId, 'integration', integration.integrationId, integration);
-    autoDeploy(ctx, apiId);
-    return integration;
-  });
+  return saveAndDeploy(ctx, apiId, 'integration', integration.integrationId, integration);
 }
 
 export function getIntegration(ctx: CoreContext, apiId: string, integrationId: string): Integration {
@@ -131,11 +127,7 @@ export function updateIntegration(ctx: CoreContext, apiId: string, integrationId
     timeoutInMillis: input.int('timeoutInMillis') ?? current.timeoutInMillis,
     ...(description !== undefined ? { description } : {}),
   });
-  return ctx.repo.mutate(apiId, () => {
-    ctx.repo.put(apiId, 'integration', integrationId, updated);
-    autoDeploy(ctx, apiId);
-    return updated;
-  });
+  return saveAndDeploy(ctx, apiId, 'integration', integrationId, updated);
 }
 
 export function deleteIntegration(ctx: CoreContext, apiId: string, integrationId: string): void {

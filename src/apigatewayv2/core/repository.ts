@@ -24,7 +24,8 @@ const MIGRATIONS = [
   },
 ];
 
-interface Kinds {
+/** The document stored for each kind of child. */
+export interface Kinds {
   route: Route;
   integration: Integration;
   stage: Stage;

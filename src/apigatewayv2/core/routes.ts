@@ -2,7 +2,7 @@
 // Authorizers are not served by Nimbus yet, so only authorizationType NONE is accepted.
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
-import { autoDeploy } from './deployments.js';
+import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Route } from './model.js';
 import { parseRouteKey } from './route-keys.js';
@@ -45,12 +45,9 @@ export function createRoute(ctx: CoreContext, apiId: string, input: Input): Rout
   requireApi(ctx, apiId);
   checkAuthorization(input);
   const route = newRoute(input.reqStr('routeKey'), input.str('target'), input.str('operationName'));
-  return ctx.repo.mutate(apiId, () => {
+  return saveAndDeploy(ctx, apiId, 'route', route.routeId, route, () => {
     checkTarget(ctx, apiId, route.target);
     checkUnique(ctx, apiId, route.routeKey);
-    ctx.repo.put(apiId, 'route', route.routeId, route);
-    autoDeploy(ctx, apiId);
-    return route;
   });
 }
 
@@ -79,12 +76,9 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
     ...(target !== undefined ? { target } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
   };
-  return ctx.repo.mutate(apiId, () => {
+  return saveAndDeploy(ctx, apiId, 'route', routeId, updated, () => {
     checkTarget(ctx, apiId, updated.target);
     checkUnique(ctx, apiId, routeKey, routeId);
-    ctx.repo.put(apiId, 'route', routeId, updated);
-    autoDeploy(ctx, apiId);
-    return updated;
   });
 }
 

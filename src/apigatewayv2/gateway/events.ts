@@ -67,12 +67,21 @@ function domainPrefix(host: string): string {
   return dot === -1 ? host : host.slice(0, dot);
 }
 
+/** What both formats read from the request: headers, query, body and non-empty stage variables. */
+function parts(req: HttpApiRequest, splitCookies: boolean) {
+  const h = collectHeaders(req, splitCookies);
+  const vars = req.stage.stage.stageVariables;
+  return {
+    h,
+    q: collectQuery(req.rawQuery),
+    body: bodyOf(req, h.single['content-type']),
+    vars: vars && Object.keys(vars).length > 0 ? vars : undefined,
+  };
+}
+
 export function eventV2(req: HttpApiRequest): string {
   const { served, stage, match } = req;
-  const h = collectHeaders(req, true);
-  const q = collectQuery(req.rawQuery);
-  const body = bodyOf(req, h.single['content-type']);
-  const vars = stage.stage.stageVariables;
+  const { h, q, body, vars } = parts(req, true);
   const routeKey = match.compiled.route.routeKey;
   return JSON.stringify({
     version: '2.0',
@@ -101,7 +110,7 @@ export function eventV2(req: HttpApiRequest): string {
       timeEpoch: req.receivedAt,
     },
     ...(match.pathParameters ? { pathParameters: match.pathParameters } : {}),
-    ...(vars && Object.keys(vars).length > 0 ? { stageVariables: vars } : {}),
+    ...(vars ? { stageVariables: vars } : {}),
     ...(body ? { body: body.body } : {}),
     isBase64Encoded: body?.isBase64Encoded ?? false,
   });
@@ -109,10 +118,7 @@ export function eventV2(req: HttpApiRequest): string {
 
 export function eventV1(req: HttpApiRequest): string {
   const { served, stage, match } = req;
-  const h = collectHeaders(req, false);
-  const q = collectQuery(req.rawQuery);
-  const body = bodyOf(req, h.single['content-type']);
-  const vars = stage.stage.stageVariables;
+  const { h, q, body, vars } = parts(req, false);
   const route = match.compiled.route;
   // `resource` is the route's path (`$default` for the default route), as AWS fills it.
   const space = route.routeKey.indexOf(' ');
@@ -158,7 +164,7 @@ export function eventV1(req: HttpApiRequest): string {
       stage: stage.stage.stageName,
     },
     pathParameters: match.pathParameters ?? null,
-    stageVariables: vars && Object.keys(vars).length > 0 ? vars : null,
+    stageVariables: vars ?? null,
     body: body ? body.body : null,
     isBase64Encoded: body?.isBase64Encoded ?? false,
   });

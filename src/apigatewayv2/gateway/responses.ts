@@ -75,41 +75,40 @@ function structured(r: Record<string, unknown>, withCookies: boolean): GatewayAn
   return { status, headers, body: bodyOf(r) };
 }
 
-/**
- * Format 2.0: an object with `statusCode` is a structured response (headers, cookies, body,
- * isBase64Encoded); any other JSON value is the body of a 200 application/json answer.
- */
-export function fromLambdaV2(payload: Buffer): GatewayAnswer {
-  let value: unknown;
+/** The function's JSON value, or undefined when the payload is not JSON. */
+function parsed(payload: Buffer): { value: unknown } | undefined {
   try {
-    value = JSON.parse(payload.toString('utf8'));
+    return { value: JSON.parse(payload.toString('utf8')) };
   } catch {
-    return internalError();
+    return undefined;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('statusCode' in value)) {
-    return { status: 200, headers: { 'content-type': JSON_TYPE }, body: payload };
-  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A structured response, or the client's 500 when the function's is unusable. */
+function structuredOr500(r: Record<string, unknown>, withCookies: boolean): GatewayAnswer {
   try {
-    return structured(value as Record<string, unknown>, true);
+    return structured(r, withCookies);
   } catch (err) {
     if (err instanceof MalformedResponse) return internalError();
     throw err;
   }
 }
 
+/**
+ * Format 2.0: an object with `statusCode` is a structured response (headers, cookies, body,
+ * isBase64Encoded); any other JSON value is the body of a 200 application/json answer.
+ */
+export function fromLambdaV2(payload: Buffer): GatewayAnswer {
+  const p = parsed(payload);
+  if (!p) return internalError();
+  if (!isRecord(p.value) || !('statusCode' in p.value)) return { status: 200, headers: { 'content-type': JSON_TYPE }, body: payload };
+  return structuredOr500(p.value, true);
+}
+
 /** Format 1.0: the REST proxy contract; anything but an object of its members is a 500. */
 export function fromLambdaV1(payload: Buffer): GatewayAnswer {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return internalError();
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return internalError();
-  try {
-    return structured(value as Record<string, unknown>, false);
-  } catch (err) {
-    if (err instanceof MalformedResponse) return internalError();
-    throw err;
-  }
+  const p = parsed(payload);
+  return p && isRecord(p.value) ? structuredOr500(p.value, false) : internalError();
 }
