@@ -97,6 +97,10 @@ describe('payload format 2.0 ($default stage, quick create)', () => {
       isBase64Encoded: false,
     });
     expect(event.headers['x-multi']).toBe('1,2');
+    expect(event.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(event.headers['x-forwarded-port']).toBe(String(nimbus.port));
+    expect(event.headers['x-forwarded-proto']).toBe('http');
+    expect(event.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     expect(event.headers['content-type']).toBe('application/json');
     expect(event.headers.cookie).toBeUndefined();
     expect(event.pathParameters).toBeUndefined();

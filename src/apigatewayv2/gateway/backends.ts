@@ -60,6 +60,8 @@ export async function callHttpProxy(agent: Agent, req: HttpApiRequest, integrati
   const forwarded = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwarded === undefined ? req.sourceIp : `${String(forwarded)}, ${req.sourceIp}`;
   headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-port'] ??= req.port;
+  headers['x-amzn-trace-id'] ??= req.traceId;
   const method = integration.integrationMethod && integration.integrationMethod !== 'ANY' ? integration.integrationMethod : req.method;
   const signal = AbortSignal.timeout(integration.timeoutInMillis);
   try {

@@ -33,6 +33,18 @@ function collectHeaders(req: HttpApiRequest, splitCookies: boolean): Collected {
     single[name] = value;
     (multi[name] ??= []).push(value);
   }
+  // API Gateway adds these before the integration sees the request.
+  const added: Array<[string, string]> = [
+    ['x-amzn-trace-id', req.traceId],
+    ['x-forwarded-for', req.sourceIp],
+    ['x-forwarded-port', req.port],
+    ['x-forwarded-proto', 'http'],
+  ];
+  for (const [name, value] of added) {
+    if (single[name] !== undefined) continue;
+    joined[name] = single[name] = value;
+    multi[name] = [value];
+  }
   return { joined, single, multi, cookies };
 }
 

@@ -16,6 +16,10 @@ export interface HttpApiRequest {
   readonly rawHeaders: readonly string[];
   readonly host: string;
   readonly sourceIp: string;
+  /** The port the client connected to (`x-forwarded-port`). */
+  readonly port: string;
+  /** `x-amzn-trace-id`: the client's, or one API Gateway starts. */
+  readonly traceId: string;
   readonly protocol: string;
   readonly body: Buffer;
   readonly served: ServedApi;

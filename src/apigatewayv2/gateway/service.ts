@@ -74,14 +74,22 @@ function requestId(): string {
   return out + '=';
 }
 
-const peers = new WeakMap<Socket, string>();
-function sourceIp(socket: Socket): string {
-  let ip = peers.get(socket);
-  if (ip === undefined) {
-    ip = socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
-    peers.set(socket, ip);
+const HEX = '0123456789abcdef';
+function traceId(now: number): string {
+  let r = '';
+  for (let i = 0; i < 24; i++) r += HEX[(Math.random() * 16) | 0];
+  return `Root=1-${Math.floor(now / 1000).toString(16)}-${r}`;
+}
+
+/** Addresses are syscalls: read them once per keep-alive connection. */
+const peers = new WeakMap<Socket, { ip: string; port: string }>();
+function peerOf(socket: Socket): { ip: string; port: string } {
+  let p = peers.get(socket);
+  if (p === undefined) {
+    p = { ip: socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', port: String(socket.localPort ?? 80) };
+    peers.set(socket, p);
   }
-  return ip;
+  return p;
 }
 
 export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
@@ -175,6 +183,8 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
           answer = tooLarge();
         } else {
           const q = req.url?.indexOf('?') ?? -1;
+          const peer = peerOf(req.socket);
+          const trace = req.headers['x-amzn-trace-id'];
           const request: HttpApiRequest = {
             requestId: id,
             receivedAt,
@@ -184,7 +194,9 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
             rawQuery: q === -1 ? '' : req.url!.slice(q + 1),
             rawHeaders: req.rawHeaders,
             host,
-            sourceIp: sourceIp(req.socket),
+            sourceIp: peer.ip,
+            port: peer.port,
+            traceId: typeof trace === 'string' ? trace : traceId(receivedAt),
             protocol: `HTTP/${req.httpVersion}`,
             body,
             served,
