@@ -44,9 +44,10 @@ export type { DataPlane, DataPlaneOptions } from './gateway/index.js';
 
 // Building blocks HTTP APIs (../apigatewayv2) share with REST APIs: input validation with AWS's
 // messages, identifiers, the control-plane URI router, and the data plane's request parsing and
-// keep-alive pool for HTTP back ends.
+// keep-alive pool for HTTP back ends, and the token buckets of throttling.
 export { Input } from './core/input.js';
 export { newId } from './core/ids.js';
 export { Router } from './api/router.js';
 export { createAgent, HOP_BY_HOP } from './gateway/backends.js';
+export { BucketSet } from './gateway/throttle.js';
 export { parseHeaders, parseQuery, type Multi } from './gateway/call.js';

@@ -237,11 +237,44 @@ describe('routes, stages and payload format 1.0', () => {
     expect((await http(`${nimbus.endpoint}/_aws/execute-api/${apiId}/fixed/pets`)).status).toBe(404);
     await gw.send(new V2.CreateDeploymentCommand({ ApiId: apiId, StageName: 'fixed' }));
     expect((await http(`${nimbus.endpoint}/_aws/execute-api/${apiId}/fixed/pets`)).status).toBe(200);
-    const extra = await gw.send(new V2.CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /late', Target: (await gw.send(new V2.GetRoutesCommand({ ApiId: apiId }))).Items![0]!.Target }));
+    const extra = await gw.send(new V2.CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /late', Target: (await gw.send(new V2.GetRoutesCommand({ ApiId: apiId }))).Items!.find((r) => r.RouteKey === 'GET /pets')!.Target }));
     expect(extra.RouteId).toBeTruthy();
     // `dev` auto-deploys, `fixed` keeps its deployment.
     expect((await http(`${base}/late`)).status).toBe(200);
     expect((await http(`${nimbus.endpoint}/_aws/execute-api/${apiId}/fixed/late`)).status).toBe(404);
+  });
+});
+
+describe('stage variables and throttling', () => {
+  it('fills stage variables into integration URIs', async () => {
+    const api = await gw.send(new V2.CreateApiCommand({ Name: 'vars', ProtocolType: 'HTTP' }));
+    const proxy = await gw.send(
+      new V2.CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'HTTP_PROXY', IntegrationUri: `${backendUrl}/\${stageVariables.prefix}/{proxy}`, IntegrationMethod: 'ANY' }),
+    );
+    const fnArn = echoArn.replace(/:function:.*$/, ':function:${stageVariables.fn}');
+    const lambdaIntegration = await gw.send(
+      new V2.CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY', IntegrationUri: fnArn, PayloadFormatVersion: '2.0' }),
+    );
+    await gw.send(new V2.CreateRouteCommand({ ApiId: api.ApiId, RouteKey: 'ANY /web/{proxy+}', Target: `integrations/${proxy.IntegrationId}` }));
+    await gw.send(new V2.CreateRouteCommand({ ApiId: api.ApiId, RouteKey: 'GET /fn', Target: `integrations/${lambdaIntegration.IntegrationId}` }));
+    await gw.send(new V2.CreateStageCommand({ ApiId: api.ApiId, StageName: 'v', AutoDeploy: true, StageVariables: { prefix: 'from-var', fn: 'httpapi-echo' } }));
+    const base = `${nimbus.endpoint}/_aws/execute-api/${api.ApiId}/v`;
+    expect((await http(`${base}/web/x`)).json().url).toBe('/from-var/x');
+    expect((await http(`${base}/fn`)).json().routeKey).toBe('GET /fn');
+  });
+
+  it('throttles a route by its stage route settings with 429', async () => {
+    const api = await gw.send(new V2.CreateApiCommand({ Name: 'throttled', ProtocolType: 'HTTP', Target: echoArn, RouteKey: 'GET /slow' }));
+    await gw.send(
+      new V2.UpdateStageCommand({ ApiId: api.ApiId, StageName: '$default', RouteSettings: { 'GET /slow': { ThrottlingBurstLimit: 1, ThrottlingRateLimit: 0.01 } } }),
+    );
+    const stage = await gw.send(new V2.GetStageCommand({ ApiId: api.ApiId, StageName: '$default' }));
+    expect(stage.RouteSettings).toEqual({ 'GET /slow': { DetailedMetricsEnabled: false, ThrottlingBurstLimit: 1, ThrottlingRateLimit: 0.01 } });
+    const url = `${nimbus.endpoint}/_aws/execute-api/${api.ApiId}/slow?mode=plain`;
+    expect((await http(url)).status).toBe(200);
+    const second = await http(url);
+    expect(second.status).toBe(429);
+    expect(second.json()).toEqual({ message: 'Too Many Requests' });
   });
 });
 

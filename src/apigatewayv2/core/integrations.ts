@@ -13,6 +13,16 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[A-Za-z0-9_-]+(:[\w$-]+)?$/;
 const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
 
+const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
+
+/** An integration URI with `${stageVariables.name}` replaced by the stage's values (empty when unset). */
+export function withStageVariables(uri: string, vars: Readonly<Record<string, string>> | undefined): string {
+  return uri.includes('${') ? uri.replace(STAGE_VARIABLE, (_whole, name: string) => vars?.[name] ?? '') : uri;
+}
+
+/** A URI checked with its stage variables standing for plausible values. */
+const checkable = (uri: string) => uri.replace(STAGE_VARIABLE, 'stagevariable');
+
 /** The function a Lambda integration URI names: a function ARN, or API Gateway's invocation URI. */
 export function lambdaFunctionOf(uri: string): string | undefined {
   const invocation = INVOCATION_URI.exec(uri);
@@ -32,10 +42,10 @@ function isHttpUrl(uri: string): boolean {
 /** Checks the whole integration as it would be stored; the same rules for create and update. */
 function validate(i: Integration): Integration {
   if (i.integrationType === 'AWS_PROXY') {
-    if (!lambdaFunctionOf(i.integrationUri)) {
+    if (!lambdaFunctionOf(checkable(i.integrationUri))) {
       throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. AWS_PROXY integrations take a Lambda function ARN`);
     }
-  } else if (!isHttpUrl(i.integrationUri)) {
+  } else if (!isHttpUrl(checkable(i.integrationUri))) {
     throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. HTTP_PROXY integrations take an http(s) URL`);
   } else if (i.payloadFormatVersion !== '1.0') {
     throw BadRequest('HTTP_PROXY integrations support payload format version 1.0 only');

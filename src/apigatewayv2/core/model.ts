@@ -54,6 +54,12 @@ export interface Integration {
   apiGatewayManaged?: boolean;
 }
 
+export interface RouteSettings {
+  detailedMetricsEnabled: boolean;
+  throttlingBurstLimit?: number;
+  throttlingRateLimit?: number;
+}
+
 export interface Stage {
   stageName: string;
   autoDeploy: boolean;
@@ -62,8 +68,9 @@ export interface Stage {
   lastUpdatedDate: string;
   description?: string;
   stageVariables?: Record<string, string>;
-  defaultRouteSettings: { detailedMetricsEnabled: boolean; throttlingBurstLimit?: number; throttlingRateLimit?: number };
-  routeSettings: Record<string, unknown>;
+  defaultRouteSettings: RouteSettings;
+  /** By route key; a route's settings replace the stage's defaults for that route. */
+  routeSettings: Record<string, RouteSettings>;
   apiGatewayManaged?: boolean;
   lastDeploymentStatusMessage?: string;
   tags: Record<string, string>;

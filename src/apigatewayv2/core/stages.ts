@@ -4,7 +4,7 @@ import type { Input } from '../../apigateway/index.js';
 import { type CoreContext, now, paginate, requireApi } from './context.js';
 import { deployStageNow, pointStage } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
-import type { Stage } from './model.js';
+import type { RouteSettings, Stage } from './model.js';
 
 export const DEFAULT_STAGE = '$default';
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -21,16 +21,34 @@ function stageVariables(input: Input): Record<string, string> | undefined {
   return vars;
 }
 
-function routeDefaults(input: Input): Stage['defaultRouteSettings'] | undefined {
-  const s = input.obj('defaultRouteSettings');
-  if (!s) return undefined;
+function readRouteSettings(s: Input): RouteSettings {
   const burst = s.int('throttlingBurstLimit');
   const rate = s.num('throttlingRateLimit');
+  if ((burst !== undefined && burst < 0) || (rate !== undefined && rate < 0)) {
+    throw BadRequest('Throttling limits must not be negative');
+  }
   return {
     detailedMetricsEnabled: s.bool('detailedMetricsEnabled') ?? false,
     ...(burst !== undefined ? { throttlingBurstLimit: burst } : {}),
     ...(rate !== undefined ? { throttlingRateLimit: rate } : {}),
   };
+}
+
+function routeDefaults(input: Input): RouteSettings | undefined {
+  const s = input.obj('defaultRouteSettings');
+  return s ? readRouteSettings(s) : undefined;
+}
+
+/** `routeSettings`, keyed by route key (`GET /pets`, `$default`). */
+function perRoute(input: Input): Record<string, RouteSettings> | undefined {
+  const map = input.obj('routeSettings');
+  if (!map) return undefined;
+  const out: Record<string, RouteSettings> = {};
+  for (const key of Object.keys(map.raw)) {
+    const s = map.obj(key);
+    if (s) out[key] = readRouteSettings(s);
+  }
+  return out;
 }
 
 function checkDeployment(ctx: CoreContext, apiId: string, deploymentId: string | undefined): void {
@@ -59,7 +77,7 @@ export function addStage(ctx: CoreContext, apiId: string, input: Input, managed 
     createdDate: at,
     lastUpdatedDate: at,
     defaultRouteSettings: routeDefaults(input) ?? { detailedMetricsEnabled: false },
-    routeSettings: {},
+    routeSettings: perRoute(input) ?? {},
     tags: input.strMap('tags') ?? {},
     ...(deploymentId !== undefined ? { deploymentId } : {}),
     ...(description !== undefined ? { description } : {}),
@@ -99,6 +117,7 @@ export function updateStage(ctx: CoreContext, apiId: string, stageName: string, 
     autoDeploy,
     lastUpdatedDate: now(),
     defaultRouteSettings: routeDefaults(input) ?? current.defaultRouteSettings,
+    routeSettings: perRoute(input) ?? current.routeSettings,
     ...(description !== undefined ? { description } : {}),
     ...(variables !== undefined ? { stageVariables: variables } : {}),
   };

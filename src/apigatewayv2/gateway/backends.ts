@@ -3,7 +3,7 @@
 import { request, type Agent } from 'undici';
 import { HOP_BY_HOP } from '../../apigateway/index.js';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
-import { lambdaFunctionOf } from '../core/integrations.js';
+import { lambdaFunctionOf, withStageVariables } from '../core/integrations.js';
 import type { Integration } from '../core/model.js';
 import { eventV1, eventV2 } from './events.js';
 import type { HttpApiRequest } from './request.js';
@@ -22,7 +22,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export async function callLambda(invoker: LambdaInvoker | undefined, req: HttpApiRequest, integration: Integration): Promise<GatewayAnswer> {
-  const functionName = lambdaFunctionOf(integration.integrationUri);
+  const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri, req.stage.stage.stageVariables));
   if (!invoker || !functionName) return internalError();
   const v2 = integration.payloadFormatVersion === '2.0';
   const payload = Buffer.from(v2 ? eventV2(req) : eventV1(req));
@@ -40,8 +40,9 @@ export async function callLambda(invoker: LambdaInvoker | undefined, req: HttpAp
   return v2 ? fromLambdaV2(out.payload) : fromLambdaV1(out.payload);
 }
 
-/** The back-end URL: `{name}` placeholders take the route's path variables, the query string follows. */
-function targetUrl(req: HttpApiRequest, uri: string): string {
+/** The back-end URL: stage variables filled in, `{name}` placeholders take the route's path variables, the query string follows. */
+function targetUrl(req: HttpApiRequest, template: string): string {
+  const uri = withStageVariables(template, req.stage.stage.stageVariables);
   const params = req.match.pathParameters;
   const url = params ? uri.replace(/\{([^}]+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : encodeURI(params[name]))) : uri;
   if (req.rawQuery.length === 0) return url;

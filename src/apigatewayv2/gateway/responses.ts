@@ -18,6 +18,7 @@ export const forbidden = () => fixed(403, 'Forbidden');
 export const internalError = () => fixed(500, 'Internal Server Error');
 export const serviceUnavailable = () => fixed(503, 'Service Unavailable');
 export const tooLarge = () => fixed(413, 'Request Entity Too Large');
+export const tooManyRequests = () => fixed(429, 'Too Many Requests');
 
 /** Thrown for a function response API Gateway cannot use: the client gets a 500. */
 class MalformedResponse extends Error {}

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Agent } from 'undici';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { RequestContext, Service } from '../../server/context.js';
+import { BucketSet } from '../../apigateway/index.js';
 import type { HttpApiCatalog, ServedApi, DeployedStage } from '../core/model.js';
 import { DEFAULT_STAGE } from '../core/stages.js';
 import { callHttpProxy, callLambda } from './backends.js';
@@ -13,7 +14,7 @@ import { applyCors, isPreflight, preflightHeaders } from './cors.js';
 import { compileRoutes, type RouteTable } from './matcher.js';
 import type { Measured } from './metrics.js';
 import type { HttpApiRequest } from './request.js';
-import { forbidden, notFound, tooLarge, type GatewayAnswer } from './responses.js';
+import { forbidden, notFound, tooLarge, tooManyRequests, type GatewayAnswer } from './responses.js';
 
 /** AWS's HTTP API payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -46,6 +47,19 @@ function splitTarget(host: string, path: string): { apiId: string; rawPath: stri
   }
   const dot = host.indexOf('.');
   return { apiId: dot === -1 ? '' : host.slice(0, dot), rawPath: path || '/' };
+}
+
+/**
+ * Whether the route's throttle lets the request through: the stage's route settings for this
+ * route key, field by field over its default route settings; no limits, no throttling.
+ */
+function admitted(buckets: BucketSet, apiId: string, stage: DeployedStage, routeKey: string): boolean {
+  const own = stage.stage.routeSettings[routeKey];
+  const defaults = stage.stage.defaultRouteSettings;
+  const rateLimit = own?.throttlingRateLimit ?? defaults.throttlingRateLimit;
+  const burstLimit = own?.throttlingBurstLimit ?? defaults.throttlingBurstLimit;
+  if (rateLimit === undefined || burstLimit === undefined) return true;
+  return buckets.take(`${apiId}/${stage.stage.stageName}/${routeKey}`, { rateLimit, burstLimit });
 }
 
 /** A named stage when the first segment names one, else `$default` with the whole path. */
@@ -94,6 +108,7 @@ function peerOf(socket: Socket): { ip: string; port: string } {
 
 export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
   const cache = new Map<string, Compiled>();
+  const buckets = new BucketSet();
 
   /** The API's served form, rebuilt only when its revision moved since it was compiled. */
   function compiled(apiId: string): Compiled {
@@ -101,6 +116,8 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     const hit = cache.get(apiId);
     if (hit && hit.revision === revision) return hit;
     if (cache.size >= MAX_CACHED_APIS) cache.clear();
+    // Buckets start afresh with a changed API (and go with a deleted one).
+    if (hit) buckets.clear(`${apiId}/`);
     const served = deps.catalog.load(apiId);
     const tables = new Map<string, RouteTable>();
     if (served) for (const [name, s] of served.stages) tables.set(name, compileRoutes(s.snapshot));
@@ -166,6 +183,8 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
       const match = entry.tables.get(stage.stage.stageName)!.match(method, path);
       if (!match || !match.compiled.integration) {
         answer = notFound();
+      } else if (!admitted(buckets, apiId, stage, match.compiled.route.routeKey)) {
+        answer = tooManyRequests();
       } else {
         let body: Buffer = Buffer.alloc(0);
         const length = req.headers['content-length'];
