@@ -1,7 +1,7 @@
 // SAM HttpApi: a function's HttpApi events on the implicit ServerlessHttpApi ($default stage) and
 // on an explicit AWS::Serverless::HttpApi with a named stage, deployed through the AWS SDK against
 // a real Nimbus, answering real HTTP; then updated and deleted.
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
 import { startApi } from '../../src/sam/start-api.js';
+import { deployCommand, deleteCommand } from '../../src/sam/commands.js';
 import { capture } from '../helpers/io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-httpapi-sam-'));
@@ -169,5 +170,35 @@ describe('local start-api with HttpApi events', () => {
     } finally {
       await api.stop();
     }
+  });
+});
+
+describe('examples/http-api as its README walks through it', () => {
+  it('deploys, answers the curl steps, and deletes', async () => {
+    const app = join(mkdtempSync(join(scratch, 'example-')), 'http-api');
+    cpSync(join(process.cwd(), 'examples/http-api'), app, { recursive: true, filter: (p) => !p.includes('.nimbus-sam') });
+    const io = capture();
+    expect(await deployCommand({ cwd: app, stackName: 'notes', endpointUrl: nimbus.endpoint }, io)).toBe(0);
+    const printed = io.stdout.join('\n').match(/HTTP API \w+: (\S+)/);
+    expect(printed).not.toBeNull();
+    const api = printed![1]!.replace(/\/$/, '');
+
+    const created = await request(`${api}/notes`, { method: 'POST', headers: { 'content-type': 'text/plain', cookie: 'user=ada' }, body: 'buy milk' });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.location).toBe('/notes/1');
+    expect(created.headers['set-cookie']).toBe('last-note=1; Path=/');
+    expect(created.headers['access-control-allow-origin']).toBeUndefined(); // no Origin, no CORS headers
+    await created.body.dump();
+    expect(await get(`${api}/notes`)).toEqual({ status: 200, body: { notes: [{ id: '1', text: 'buy milk', by: 'ada' }] } });
+    expect(await get(`${api}/notes/7`)).toEqual({ status: 404, body: { message: 'no note 7' } });
+    expect(await get(`${api}/nothing`)).toEqual({ status: 404, body: { message: 'Not Found' } });
+    const preflight = await request(`${api}/notes`, { method: 'OPTIONS', headers: { origin: 'https://example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST');
+    await preflight.body.dump();
+
+    expect(await deleteCommand({ cwd: app, stackName: 'notes', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
+    expect((await request(`${api}/notes`)).statusCode).toBe(403);
   });
 });
