@@ -106,6 +106,32 @@ function peerOf(socket: Socket): { ip: string; port: string } {
   return p;
 }
 
+/** A request that found its stage and route: the rest of HttpApiRequest comes from node's request. */
+type Routed = Omit<HttpApiRequest, 'rawQuery' | 'rawHeaders' | 'sourceIp' | 'port' | 'traceId' | 'protocol'>;
+
+/** What the gateway answers, and what the metrics need to know of it. */
+interface Outcome {
+  readonly answer: GatewayAnswer;
+  readonly integrationLatencyMs?: number;
+  readonly bytes?: number;
+}
+
+/**
+ * The request body, read only for a request that goes to an integration (a request without
+ * Content-Length or Transfer-Encoding has none, RFC 9112); undefined past the 10 MB limit.
+ */
+async function readPayload(ctx: RequestContext): Promise<Buffer | undefined> {
+  const h = ctx.req.headers;
+  const hasBody = h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
+  if (!hasBody) return Buffer.alloc(0);
+  try {
+    return await ctx.body(MAX_PAYLOAD_BYTES);
+  } catch (err) {
+    if ((err as { status?: number }).status === 413) return undefined;
+    throw err;
+  }
+}
+
 export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
   const cache = new Map<string, Compiled>();
   const buckets = new BucketSet();
@@ -124,6 +150,30 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     const entry = { revision, served, tables };
     cache.set(apiId, entry);
     return entry;
+  }
+
+  /** Runs the route's integration for a request whose route, throttle and body passed. */
+  async function integrate(ctx: RequestContext, r: Routed): Promise<Outcome> {
+    const req = ctx.req;
+    const q = req.url?.indexOf('?') ?? -1;
+    const peer = peerOf(req.socket);
+    const trace = req.headers['x-amzn-trace-id'];
+    const request: HttpApiRequest = {
+      ...r,
+      rawQuery: q === -1 ? '' : req.url!.slice(q + 1),
+      rawHeaders: req.rawHeaders,
+      sourceIp: peer.ip,
+      port: peer.port,
+      traceId: typeof trace === 'string' ? trace : traceId(r.receivedAt),
+      protocol: `HTTP/${req.httpVersion}`,
+    };
+    const integration = r.match.compiled.integration!;
+    const started = Date.now();
+    const answer =
+      integration.integrationType === 'AWS_PROXY'
+        ? await callLambda(deps.invoker(), request, integration)
+        : await callHttpProxy(deps.agent, request, integration);
+    return { answer, integrationLatencyMs: Date.now() - started, bytes: r.body.length + answer.body.length };
   }
 
   function send(ctx: RequestContext, id: string, answer: GatewayAnswer): void {
@@ -177,61 +227,15 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
         return send(ctx, id, { status: 204, headers: preflightHeaders(cors, origin!, typeof acrh === 'string' ? acrh : undefined), body: Buffer.alloc(0) });
       }
 
-      let answer: GatewayAnswer;
-      let integrationLatencyMs: number | undefined;
-      let bytes = 0;
       const match = entry.tables.get(stage.stage.stageName)!.match(method, path);
-      if (!match || !match.compiled.integration) {
-        answer = notFound();
-      } else if (!admitted(buckets, apiId, stage, match.compiled.route.routeKey)) {
-        answer = tooManyRequests();
-      } else {
-        let body: Buffer = Buffer.alloc(0);
-        const length = req.headers['content-length'];
-        const hasBody = length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
-        let oversized = false;
-        if (hasBody) {
-          try {
-            body = await ctx.body(MAX_PAYLOAD_BYTES);
-          } catch (err) {
-            if ((err as { status?: number }).status !== 413) throw err;
-            oversized = true;
-          }
-        }
-        if (oversized) {
-          answer = tooLarge();
-        } else {
-          const q = req.url?.indexOf('?') ?? -1;
-          const peer = peerOf(req.socket);
-          const trace = req.headers['x-amzn-trace-id'];
-          const request: HttpApiRequest = {
-            requestId: id,
-            receivedAt,
-            method,
-            rawPath,
-            path,
-            rawQuery: q === -1 ? '' : req.url!.slice(q + 1),
-            rawHeaders: req.rawHeaders,
-            host,
-            sourceIp: peer.ip,
-            port: peer.port,
-            traceId: typeof trace === 'string' ? trace : traceId(receivedAt),
-            protocol: `HTTP/${req.httpVersion}`,
-            body,
-            served,
-            stage,
-            match,
-          };
-          const integration = match.compiled.integration;
-          const started = Date.now();
-          answer =
-            integration.integrationType === 'AWS_PROXY'
-              ? await callLambda(deps.invoker(), request, integration)
-              : await callHttpProxy(deps.agent, request, integration);
-          integrationLatencyMs = Date.now() - started;
-          bytes = body.length + answer.body.length;
-        }
+      let outcome: Outcome;
+      if (!match || !match.compiled.integration) outcome = { answer: notFound() };
+      else if (!admitted(buckets, apiId, stage, match.compiled.route.routeKey)) outcome = { answer: tooManyRequests() };
+      else {
+        const body = await readPayload(ctx);
+        outcome = body ? await integrate(ctx, { requestId: id, receivedAt, method, rawPath, path, host, body, served, stage, match }) : { answer: tooLarge() };
       }
+      const { answer, integrationLatencyMs, bytes = 0 } = outcome;
       if (cors) applyCors(cors, origin, answer.headers);
       send(ctx, id, answer);
       deps.measure?.({ scope: served.scope, apiId, stage, status: answer.status, latencyMs: Date.now() - receivedAt, integrationLatencyMs, bytes, at: Date.now() });
