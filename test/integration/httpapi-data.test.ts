@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import * as V2 from '@aws-sdk/client-apigatewayv2';
 import * as Lambda from '@aws-sdk/client-lambda';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
 
@@ -304,6 +305,38 @@ describe('CORS', () => {
     expect(actual.headers['access-control-expose-headers']).toBe('x-a');
     const other = await http(`${base}/x?mode=plain`, { headers: { origin: 'https://evil.example.com' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('metrics', () => {
+  it('counts requests, 4xx and latency by ApiId and Stage in AWS/ApiGateway', async () => {
+    const api = await gw.send(new V2.CreateApiCommand({ Name: 'metered', ProtocolType: 'HTTP', Target: echoArn, RouteKey: 'GET /m' }));
+    const base = `${nimbus.endpoint}/_aws/execute-api/${api.ApiId}`;
+    await http(`${base}/m?mode=plain`);
+    await http(`${base}/m?mode=plain`);
+    await http(`${base}/none`);
+    const cw = new CloudWatchClient(clientConfig(nimbus.endpoint));
+    const sum = async (MetricName: string, Statistic: 'Sum' | 'SampleCount') => {
+      const out = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/ApiGateway',
+          MetricName,
+          Dimensions: [
+            { Name: 'ApiId', Value: api.ApiId },
+            { Name: 'Stage', Value: '$default' },
+          ],
+          StartTime: new Date(Date.now() - 600_000),
+          EndTime: new Date(Date.now() + 60_000),
+          Period: 3600,
+          Statistics: [Statistic],
+        }),
+      );
+      return out.Datapoints!.reduce((n, d) => n + (d[Statistic] ?? 0), 0);
+    };
+    expect(await sum('Count', 'Sum')).toBe(3);
+    expect(await sum('4xx', 'Sum')).toBe(1);
+    expect(await sum('5xx', 'Sum')).toBe(0);
+    expect(await sum('IntegrationLatency', 'SampleCount')).toBe(2);
   });
 });
 
