@@ -146,6 +146,7 @@ describe('payload format 2.0 ($default stage, quick create)', () => {
     const cookies = await http(`${base}/?mode=cookies`);
     expect(cookies.status).toBe(201);
     expect(cookies.headers['x-a']).toBe('b');
+    expect(cookies.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(cookies.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2']);
     expect(cookies.text).toBe('ok');
 
@@ -200,6 +201,10 @@ describe('routes, stages and payload format 1.0', () => {
     expect(event.headers['x-custom']).toBe('v');
     expect(event.multiValueHeaders['x-custom']).toEqual(['v']);
     expect(event.requestContext).toMatchObject({ apiId, stage: 'dev', httpMethod: 'GET', resourcePath: '/pets', path: '/dev/pets', identity: { sourceIp: '127.0.0.1' } });
+    // Format 1.0 needs a statusCode: a plain object is an unusable response.
+    const plain = await http(`${base}/pets?mode=plain`);
+    expect(plain.status).toBe(500);
+    expect(plain.json()).toEqual({ message: 'Internal Server Error' });
   });
 
   it('selects the most specific route', async () => {
@@ -212,6 +217,7 @@ describe('routes, stages and payload format 1.0', () => {
     expect(one.pathParameters).toEqual({ id: '7' });
     const deep = (await http(`${base}/pets/7/toys/a%20b`, { method: 'DELETE' })).json();
     expect(deep.routeKey).toBe('ANY /pets/{proxy+}');
+    expect(deep.rawPath).toBe('/dev/pets/7/toys/a b');
     expect(deep.pathParameters).toEqual({ proxy: '7/toys/a b' });
     const post = (await http(`${base}/pets/7`, { method: 'POST' })).json();
     expect(post.routeKey).toBe('ANY /pets/{proxy+}');

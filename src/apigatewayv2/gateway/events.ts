@@ -95,10 +95,12 @@ export function eventV2(req: HttpApiRequest): string {
   const { served, stage, match } = req;
   const { h, q, body, vars } = parts(req, true);
   const routeKey = match.compiled.route.routeKey;
+  // rawPath and http.path carry the decoded path; rawQueryString stays as sent.
+  const path = decodeOrKeep(req.rawPath);
   return JSON.stringify({
     version: '2.0',
     routeKey,
-    rawPath: req.rawPath,
+    rawPath: path,
     rawQueryString: req.rawQuery,
     ...(h.cookies.length > 0 ? { cookies: h.cookies } : {}),
     headers: h.joined,
@@ -110,7 +112,7 @@ export function eventV2(req: HttpApiRequest): string {
       domainPrefix: domainPrefix(req.host),
       http: {
         method: req.method,
-        path: req.rawPath,
+        path,
         protocol: req.protocol,
         sourceIp: req.sourceIp,
         userAgent: h.single['user-agent'] ?? '',

@@ -61,8 +61,11 @@ function bodyOf(r: Record<string, unknown>): Buffer {
   throw new MalformedResponse();
 }
 
+/** What HTTP APIs send when the function names no content type (REST APIs send JSON's). */
+const DEFAULT_TYPE = 'text/plain; charset=utf-8';
+
 function structured(r: Record<string, unknown>, withCookies: boolean): GatewayAnswer {
-  const status = r['statusCode'] === undefined || r['statusCode'] === null ? 200 : statusOf(r['statusCode']);
+  const status = statusOf(r['statusCode']);
   const headers: Record<string, string | string[]> = {};
   headersOf(r, headers);
   if (withCookies && r['cookies'] !== undefined && r['cookies'] !== null) {
@@ -72,7 +75,7 @@ function structured(r: Record<string, unknown>, withCookies: boolean): GatewayAn
     const prev = headers['set-cookie'];
     headers['set-cookie'] = [...(prev === undefined ? [] : Array.isArray(prev) ? prev : [prev]), ...(cookies as string[])];
   }
-  headers['content-type'] ??= JSON_TYPE;
+  headers['content-type'] ??= DEFAULT_TYPE;
   return { status, headers, body: bodyOf(r) };
 }
 
@@ -108,7 +111,7 @@ export function fromLambdaV2(payload: Buffer): GatewayAnswer {
   return structuredOr500(p.value, true);
 }
 
-/** Format 1.0: the REST proxy contract; anything but an object of its members is a 500. */
+/** Format 1.0: the REST proxy contract, `statusCode` required; anything else is a 500. */
 export function fromLambdaV1(payload: Buffer): GatewayAnswer {
   const p = parsed(payload);
   return p && isRecord(p.value) ? structuredOr500(p.value, false) : internalError();
