@@ -131,6 +131,11 @@ describe('payload format 2.0 ($default stage, quick create)', () => {
     expect(event.requestContext.domainPrefix).toBe(apiId);
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body, 'base64')).toEqual(Buffer.from([0xff, 0x00, 0x01]));
+    // Form posts are base64 too: only text/*, JSON, XML and JavaScript bodies arrive as text.
+    const form = (await http(`${base}/form`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })).json();
+    expect(form).toMatchObject({ body: Buffer.from('a=1').toString('base64'), isBase64Encoded: true });
+    const text = (await http(`${base}/form`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'a=1' })).json();
+    expect(text).toMatchObject({ body: 'a=1', isBase64Encoded: false });
   });
 
   it('maps the 2.0 responses', async () => {

@@ -45,17 +45,11 @@ export function requestTime(ms: number): string {
 
 /**
  * Whether a body goes to Lambda as text. HTTP APIs have no binaryMediaTypes: API Gateway sends
- * text types as they are and base64-encodes everything else (form posts included).
+ * `text/*`, `application/json`, `application/xml` and `application/javascript` bodies as they are
+ * and base64-encodes everything else, form posts and bodies without a content type included.
  */
 export function isTextBody(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true;
+  if (contentType === undefined) return false;
   const ct = contentType.split(';', 1)[0]!.trim().toLowerCase();
-  return (
-    ct.startsWith('text/') ||
-    ct === 'application/json' ||
-    ct.endsWith('+json') ||
-    ct === 'application/xml' ||
-    ct.endsWith('+xml') ||
-    ct === 'application/javascript'
-  );
+  return ct.startsWith('text/') || ct === 'application/json' || ct === 'application/xml' || ct === 'application/javascript';
 }
