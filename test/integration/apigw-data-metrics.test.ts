@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import * as AG from '@aws-sdk/client-api-gateway';
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { metricReader } from '../helpers/metrics.js';
 
 describe('AWS/ApiGateway metrics', () => {
   let nimbus: TestNimbus;
@@ -30,24 +30,7 @@ describe('AWS/ApiGateway metrics', () => {
     await call('/');
     await call('/');
     await call('/nowhere'); // 403 Missing Authentication Token
-    const cw = new CloudWatchClient(clientConfig(nimbus.endpoint));
-    const sum = async (MetricName: string, Statistic: 'Sum' | 'SampleCount') => {
-      const out = await cw.send(
-        new GetMetricStatisticsCommand({
-          Namespace: 'AWS/ApiGateway',
-          MetricName,
-          Dimensions: [
-            { Name: 'ApiName', Value: 'metered' },
-            { Name: 'Stage', Value: 'prod' },
-          ],
-          StartTime: new Date(Date.now() - 600_000),
-          EndTime: new Date(Date.now() + 60_000),
-          Period: 3600,
-          Statistics: [Statistic],
-        }),
-      );
-      return out.Datapoints!.reduce((n, d) => n + (d[Statistic] ?? 0), 0);
-    };
+    const sum = metricReader(nimbus.endpoint, 'AWS/ApiGateway', { ApiName: 'metered', Stage: 'prod' });
     expect(await sum('Count', 'Sum')).toBe(3);
     expect(await sum('4XXError', 'Sum')).toBe(1);
     expect(await sum('5XXError', 'Sum')).toBe(0);

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import * as V2 from '@aws-sdk/client-apigatewayv2';
 import * as Lambda from '@aws-sdk/client-lambda';
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
+import { metricReader } from '../helpers/metrics.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/role';
 
@@ -326,24 +326,7 @@ describe('metrics', () => {
     await http(`${base}/m?mode=plain`);
     await http(`${base}/m?mode=plain`);
     await http(`${base}/none`);
-    const cw = new CloudWatchClient(clientConfig(nimbus.endpoint));
-    const sum = async (MetricName: string, Statistic: 'Sum' | 'SampleCount') => {
-      const out = await cw.send(
-        new GetMetricStatisticsCommand({
-          Namespace: 'AWS/ApiGateway',
-          MetricName,
-          Dimensions: [
-            { Name: 'ApiId', Value: api.ApiId },
-            { Name: 'Stage', Value: '$default' },
-          ],
-          StartTime: new Date(Date.now() - 600_000),
-          EndTime: new Date(Date.now() + 60_000),
-          Period: 3600,
-          Statistics: [Statistic],
-        }),
-      );
-      return out.Datapoints!.reduce((n, d) => n + (d[Statistic] ?? 0), 0);
-    };
+    const sum = metricReader(nimbus.endpoint, 'AWS/ApiGateway', { ApiId: api.ApiId!, Stage: '$default' });
     expect(await sum('Count', 'Sum')).toBe(3);
     expect(await sum('4xx', 'Sum')).toBe(1);
     expect(await sum('5xx', 'Sum')).toBe(0);
