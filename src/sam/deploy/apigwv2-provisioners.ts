@@ -73,37 +73,46 @@ function integrationFields(props: Props) {
   };
 }
 
-export const httpIntegration: Provisioner = {
-  async create(ctx, _logicalId, props) {
-    const out = await ctx.clients.apigwv2.send(new CreateIntegrationCommand({ ApiId: props.ApiId, ...integrationFields(props) }));
-    return { physicalId: out.IntegrationId!, ref: out.IntegrationId!, attributes: { IntegrationId: out.IntegrationId } };
-  },
-  async update(ctx, _logicalId, current, props) {
-    await ctx.clients.apigwv2.send(new UpdateIntegrationCommand({ ApiId: props.ApiId, IntegrationId: current.physicalId, ...integrationFields(props) }));
-    return current;
-  },
-  async delete(ctx, current, props) {
-    await ignoreMissing(ctx.clients.apigwv2.send(new DeleteIntegrationCommand({ ApiId: props.ApiId, IntegrationId: current.physicalId })));
-  },
-};
+/**
+ * A resource of an API known by its generated id (integrations, routes): Ref and the `<Kind>Id`
+ * attribute are that id; the API's id comes with every call.
+ */
+function apiChild(attribute: string, calls: {
+  create(ctx: ProvisionContext, props: Props): Promise<string>;
+  update(ctx: ProvisionContext, props: Props, id: string): Promise<unknown>;
+  remove(ctx: ProvisionContext, props: Props, id: string): Promise<unknown>;
+}): Provisioner {
+  return {
+    async create(ctx, _logicalId, props) {
+      const id = await calls.create(ctx, props);
+      return { physicalId: id, ref: id, attributes: { [attribute]: id } };
+    },
+    async update(ctx, _logicalId, current, props) {
+      await calls.update(ctx, props, current.physicalId);
+      return current;
+    },
+    async delete(ctx, current, props) {
+      await ignoreMissing(calls.remove(ctx, props, current.physicalId));
+    },
+  };
+}
+
+export const httpIntegration = apiChild('IntegrationId', {
+  create: async (ctx, p) => (await ctx.clients.apigwv2.send(new CreateIntegrationCommand({ ApiId: p.ApiId, ...integrationFields(p) }))).IntegrationId!,
+  update: (ctx, p, id) => ctx.clients.apigwv2.send(new UpdateIntegrationCommand({ ApiId: p.ApiId, IntegrationId: id, ...integrationFields(p) })),
+  remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteIntegrationCommand({ ApiId: p.ApiId, IntegrationId: id })),
+});
 
 function routeFields(props: Props) {
   return { RouteKey: props.RouteKey, Target: props.Target, AuthorizationType: props.AuthorizationType, OperationName: props.OperationName };
 }
 
-export const httpRoute: Provisioner = {
-  async create(ctx, _logicalId, props) {
-    const out = await ctx.clients.apigwv2.send(new CreateRouteCommand({ ApiId: props.ApiId, ...routeFields(props), ApiKeyRequired: bool(props.ApiKeyRequired) }));
-    return { physicalId: out.RouteId!, ref: out.RouteId!, attributes: { RouteId: out.RouteId } };
-  },
-  async update(ctx, _logicalId, current, props) {
-    await ctx.clients.apigwv2.send(new UpdateRouteCommand({ ApiId: props.ApiId, RouteId: current.physicalId, ...routeFields(props) }));
-    return current;
-  },
-  async delete(ctx, current, props) {
-    await ignoreMissing(ctx.clients.apigwv2.send(new DeleteRouteCommand({ ApiId: props.ApiId, RouteId: current.physicalId })));
-  },
-};
+export const httpRoute = apiChild('RouteId', {
+  create: async (ctx, p) =>
+    (await ctx.clients.apigwv2.send(new CreateRouteCommand({ ApiId: p.ApiId, ...routeFields(p), ApiKeyRequired: bool(p.ApiKeyRequired) }))).RouteId!,
+  update: (ctx, p, id) => ctx.clients.apigwv2.send(new UpdateRouteCommand({ ApiId: p.ApiId, RouteId: id, ...routeFields(p) })),
+  remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteRouteCommand({ ApiId: p.ApiId, RouteId: id })),
+});
 
 function stageFields(props: Props) {
   const d = props.DefaultRouteSettings as Props | undefined;
