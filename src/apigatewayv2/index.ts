@@ -12,7 +12,11 @@ import { HttpApiRepository } from './core/repository.js';
 import { createHttpApiDataPlane } from './gateway/service.js';
 import { httpApiMetrics, type MetricSink } from './gateway/metrics.js';
 
-export type { HttpApiCatalog, ServedApi, DeployedStage } from './core/model.js';
+export type { HttpApiCatalog, ServedApi, DeployedStage, Cors } from './core/model.js';
+// Lambda's function URLs answer with the same payload 2.0 contract and CORS rules.
+export { fromLambdaV2 } from './gateway/responses.js';
+export { applyCors, preflightHeaders } from './gateway/cors.js';
+export { isTextBody, requestTime } from './gateway/request.js';
 
 export interface HttpApisOptions {
   readonly platform: Pick<Platform, 'store' | 'endpoint'>;

@@ -14,6 +14,8 @@ import { ConcurrencyLimiter } from './core/concurrency.js';
 import { FunctionRegistry } from './core/functions.js';
 import { InvokeCore } from './core/invoke.js';
 import { ProvisionedConcurrency } from './core/provisioned.js';
+import { FunctionUrls } from './urls/registry.js';
+import { createFunctionUrlService } from './urls/service.js';
 import { lambdaMetrics, type MetricSink } from './core/metrics.js';
 import { LambdaRepository } from './core/repository.js';
 import { LayerRepository } from './core/layer-repository.js';
@@ -35,6 +37,8 @@ export interface LambdaServiceOptions {
 
 export interface LambdaService {
   readonly service: Service;
+  /** The function URL endpoints (their own front-door service). */
+  readonly urlService: Service;
   readonly invoker: LambdaInvoker;
   readonly registry: FunctionRegistry;
 }
@@ -72,6 +76,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
   });
   core.asyncQueue = queue;
   const provisioned = new ProvisionedConcurrency(platform.store, registry, () => pool, (v) => core.imageFor(v));
+  const urls = new FunctionUrls(platform.store, registry);
 
   const service: Service = {
     name: 'lambda',
@@ -83,7 +88,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
         ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
         return serveCode(ctx, code.zipPath(download[1]!));
       }
-      await dispatchLambda(ctx, { registry, layers, core, provisioned, endpoint: () => platform.endpoint });
+      await dispatchLambda(ctx, { registry, layers, core, provisioned, urls, endpoint: () => platform.endpoint });
     },
     start() {
       // Environments are created once the endpoint is known: functions get it as AWS_ENDPOINT_URL.
@@ -104,7 +109,7 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
       await pool?.close();
     },
   };
-  return { service, invoker: core, registry };
+  return { service, urlService: createFunctionUrlService({ urls, invoker: () => core }), invoker: core, registry };
 }
 
 function serveCode(ctx: RequestContext, path: string): void {

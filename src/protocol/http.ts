@@ -1,5 +1,6 @@
 // Small node:http helpers shared by every wire layer: body reading with a cap, JSON replies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ServiceError } from './errors.js';
 
 /** Percent-decodes a URL component; a malformed escape (`%ZZ`) leaves the text as sent. */
@@ -71,4 +72,18 @@ export function parseJsonBody(body: Buffer, errorName = 'SerializationException'
     throw new ServiceError(errorName, 400, 'Request body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The client's address and the port it connected to, for data-plane events. Reading them is two
+ * syscalls (getpeername/getsockname): done once per keep-alive connection.
+ */
+const peers = new WeakMap<Socket, { ip: string; port: string }>();
+export function peerOf(socket: Socket): { ip: string; port: string } {
+  let p = peers.get(socket);
+  if (p === undefined) {
+    p = { ip: socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', port: String(socket.localPort ?? 80) };
+    peers.set(socket, p);
+  }
+  return p;
 }

@@ -118,6 +118,10 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
         const stage = rec.physicalId === '$default' ? '' : `${rec.physicalId}/`;
         io.out(`HTTP API ${id}: ${clients.endpoint}/_aws/execute-api/${String(rec.properties.ApiId)}/${stage}`);
       }
+      for (const [id, rec] of Object.entries(res.record.resources)) {
+        const url = rec.type === 'AWS::Lambda::Url' ? /^https:\/\/([a-z0-9]+)\./.exec(String(rec.attributes.FunctionUrl))?.[1] : undefined;
+        if (url) io.out(`Function URL ${id}: ${clients.endpoint}/_aws/lambda-url/${url}/`);
+      }
       io.out(`Successfully created/updated stack - ${opts.stackName} (${res.status})`);
       return 0;
     });

@@ -67,7 +67,7 @@ export async function composeServices(
   const metrics = createMetricsService(platform);
   services.push(metrics.service);
   const lambda = createLambdaService(platform, { logSink: logs.sink, metrics: metrics.metrics, ...options.lambda });
-  services.push(lambda.service);
+  services.push(lambda.service, lambda.urlService);
   metrics.attachAlarmActions(lambda.invoker);
   // EventBridge starts executions and Step Functions publishes events: the bus is wired below.
   let eventBus: EventPublisher | undefined;

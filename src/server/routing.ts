@@ -2,7 +2,7 @@
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
 import type { IncomingMessage } from 'node:http';
 
-export type ServiceName = 'lambda' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'apigatewayv2' | 'execute-api' | 'console' | 'codedeploy' | 'events';
+export type ServiceName = 'lambda' | 'lambda-url' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'apigatewayv2' | 'execute-api' | 'console' | 'codedeploy' | 'events';
 
 const TARGET_PREFIXES: ReadonlyArray<[string, ServiceName]> = [
   ['AWSStepFunctions.', 'states'],
@@ -44,6 +44,7 @@ export function resolveRoute(req: IncomingMessage, path: string): Route {
     return { service: 'execute-api', region: undefined };
   }
   if (path === '/_nimbus' || path.startsWith('/_nimbus/')) return { service: 'console', region: undefined };
+  if (path.startsWith('/_aws/lambda-url/') || /^[a-z0-9]+\.lambda-url\./.test(host)) return { service: 'lambda-url', region: undefined };
 
   const auth = req.headers.authorization;
   const scope = typeof auth === 'string' ? CREDENTIAL_SCOPE.exec(auth) : null;

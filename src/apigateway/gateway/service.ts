@@ -2,9 +2,8 @@
 // (`{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`),
 // runs the pipeline and writes the method response or the gateway response with AWS's headers
 // (`x-amzn-RequestId`, `x-amz-apigw-id`, `X-Amzn-Trace-Id`).
-import type { Socket } from 'node:net';
 import type { Service, RequestContext } from '../../server/context.js';
-import { decodeOrKeep } from '../../protocol/http.js';
+import { decodeOrKeep, peerOf } from '../../protocol/http.js';
 import { parseHeaders, parseQuery, type Call } from './call.js';
 import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
@@ -57,17 +56,6 @@ function randomChars(n: number, alphabet: string): string {
 /** 16 characters shaped like AWS's extended request ids (base64 of 10 bytes, `=`-padded). */
 function extendedRequestId(): string {
   return randomChars(13, ALPHABET) + ALPHABET[((Math.random() * 16) | 0) * 4] + '==';
-}
-
-/** Addresses are syscalls (getpeername/getsockname): read them once per keep-alive connection. */
-const peers = new WeakMap<Socket, { ip: string; port: string }>();
-function peerOf(socket: Socket): { ip: string; port: string } {
-  let p = peers.get(socket);
-  if (!p) {
-    p = { ip: socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', port: String(socket.localPort ?? 80) };
-    peers.set(socket, p);
-  }
-  return p;
 }
 
 function traceId(now: number): string {

@@ -2,7 +2,7 @@
 // here (stage, route, CORS, integration); any other API id goes to the REST API data plane.
 // URL shapes: `{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`;
 // the `$default` stage has no stage segment.
-import type { Socket } from 'node:net';
+import { peerOf } from '../../protocol/http.js';
 import type { Agent } from 'undici';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { RequestContext, Service } from '../../server/context.js';
@@ -93,17 +93,6 @@ function traceId(now: number): string {
   let r = '';
   for (let i = 0; i < 24; i++) r += HEX[(Math.random() * 16) | 0];
   return `Root=1-${Math.floor(now / 1000).toString(16)}-${r}`;
-}
-
-/** Addresses are syscalls: read them once per keep-alive connection. */
-const peers = new WeakMap<Socket, { ip: string; port: string }>();
-function peerOf(socket: Socket): { ip: string; port: string } {
-  let p = peers.get(socket);
-  if (p === undefined) {
-    p = { ip: socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', port: String(socket.localPort ?? 80) };
-    peers.set(socket, p);
-  }
-  return p;
 }
 
 /** A request that found its stage and route: the rest of HttpApiRequest comes from node's request. */

@@ -16,6 +16,7 @@ import type { LayerRegistry } from '../core/layers.js';
 import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
 import type { ProvisionedConcurrency } from '../core/provisioned.js';
+import { awsUrl, urlFunctionArn, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
 import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn, type VpcConfig } from '../core/model.js';
@@ -38,6 +39,7 @@ export interface LambdaApiDeps {
   layers: LayerRegistry;
   core: InvokeCore;
   provisioned: ProvisionedConcurrency;
+  urls: FunctionUrls;
   /** `{endpoint}/_aws/lambda/code/{hex}.zip` is where GetFunction's Code.Location points. */
   endpoint(): string;
 }
@@ -538,6 +540,54 @@ export const ROUTES: Route[] = [
     },
   },
   {
+    method: 'POST',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'CreateFunctionUrlConfig',
+    async handle(call) {
+      const body = await jsonBody(call.ctx);
+      const u = call.deps.urls.create(scopeOf(call.ctx), fnRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
+      const { LastModifiedTime: _, ...created } = renderUrl(u);
+      sendJson(call.ctx.res, 201, created);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'GetFunctionUrlConfig',
+    handle(call) {
+      sendJson(call.ctx.res, 200, renderUrl(call.deps.urls.get(scopeOf(call.ctx), fnRef(call))));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'UpdateFunctionUrlConfig',
+    async handle(call) {
+      const body = await jsonBody(call.ctx);
+      const u = call.deps.urls.update(scopeOf(call.ctx), fnRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
+      sendJson(call.ctx.res, 200, renderUrl(u));
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'DeleteFunctionUrlConfig',
+    handle(call) {
+      call.deps.urls.delete(scopeOf(call.ctx), fnRef(call));
+      sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`),
+    operation: 'ListFunctionUrlConfigs',
+    handle(call) {
+      const items = call.deps.urls.list(scopeOf(call.ctx), fnRef(call).name).map(renderUrl);
+      const listed = page(items, call.ctx.query.get('Marker'), call.ctx.query.get('MaxItems'), 50);
+      sendJson(call.ctx.res, 200, { FunctionUrlConfigs: listed.items, ...(listed.nextMarker ? { NextMarker: listed.nextMarker } : {}) });
+    },
+  },
+  {
     method: 'PUT',
     pattern: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency/?$`),
     operation: 'PutProvisionedConcurrencyConfig',
@@ -778,3 +828,15 @@ export const ROUTES: Route[] = [
     },
   },
 ];
+
+function renderUrl(u: FunctionUrl): Record<string, unknown> {
+  return {
+    FunctionUrl: awsUrl(u),
+    FunctionArn: urlFunctionArn(u),
+    AuthType: u.authType,
+    ...(u.cors ? { Cors: u.cors } : {}),
+    CreationTime: u.creationTime,
+    LastModifiedTime: u.lastModifiedTime,
+    InvokeMode: u.invokeMode,
+  };
+}

@@ -9,6 +9,8 @@ import {
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
+  CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand,
+  type Cors, type FunctionUrlAuthType, type InvokeMode,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
@@ -244,6 +246,32 @@ export const lambdaAlias: Provisioner = {
   async delete(ctx, current, props) {
     await ignoreMissing(ctx.clients.lambda.send(new DeleteAliasCommand({ FunctionName: props.FunctionName, Name: props.Name })));
     void current;
+  },
+};
+
+function urlSettings(props: Props) {
+  return {
+    AuthType: props.AuthType as FunctionUrlAuthType,
+    Cors: props.Cors as Cors | undefined,
+    InvokeMode: props.InvokeMode as InvokeMode | undefined,
+  };
+}
+
+const lambdaUrl: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.lambda.send(new CreateFunctionUrlConfigCommand({
+      FunctionName: String(props.TargetFunctionArn), Qualifier: props.Qualifier, ...urlSettings(props),
+    }));
+    return { physicalId: out.FunctionArn!, ref: out.FunctionArn!, attributes: { FunctionArn: out.FunctionArn, FunctionUrl: out.FunctionUrl } };
+  },
+  async update(ctx, _logicalId, current, props) {
+    const out = await ctx.clients.lambda.send(new UpdateFunctionUrlConfigCommand({
+      FunctionName: String(props.TargetFunctionArn), Qualifier: props.Qualifier, ...urlSettings(props), Cors: (props.Cors as Cors | undefined) ?? {},
+    }));
+    return { ...current, attributes: { FunctionArn: out.FunctionArn, FunctionUrl: out.FunctionUrl } };
+  },
+  async delete(ctx, _current, props) {
+    await ignoreMissing(ctx.clients.lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: String(props.TargetFunctionArn), Qualifier: props.Qualifier })));
   },
 };
 
@@ -773,6 +801,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Version': lambdaVersion,
   'AWS::Lambda::LayerVersion': lambdaLayerVersion,
   'AWS::Lambda::Alias': lambdaAlias,
+  'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::ApiGateway::RestApi': restApi,

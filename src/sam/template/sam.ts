@@ -196,7 +196,7 @@ const FUNCTION_PROPS = new Set([
   'AutoPublishAliasAllProperties', 'RolePath',
 ]);
 const UNSUPPORTED_FN_PROPS: Record<string, string> = {
-  ImageUri: 'container images', ImageConfig: 'container images', FunctionUrlConfig: 'function URLs',
+  ImageUri: 'container images', ImageConfig: 'container images',
   FileSystemConfigs: 'EFS',
 };
 
@@ -211,6 +211,33 @@ function withCondition(add: Add, res: Obj | undefined): Add {
   const cond = res?.Condition;
   if (cond === undefined) return add;
   return (id, r, path) => add(id, r.Condition === undefined ? { ...r, Condition: cond } : r, path);
+}
+
+/**
+ * FunctionUrlConfig, as SAM expands it: an AWS::Lambda::Url on the function (its AutoPublishAlias
+ * when it has one) and, for AuthType NONE, the public lambda:InvokeFunctionUrl permission.
+ */
+function functionUrl(id: string, config: Json, alias: { aliasId: string; name: string } | undefined, path: string, add: Add, errors: TemplateError[]): void {
+  if (!isObj(config)) {
+    errors.push(new TemplateError(path, 'must be a mapping with AuthType'));
+    return;
+  }
+  for (const k of Object.keys(config)) {
+    if (!['AuthType', 'Cors', 'InvokeMode'].includes(k)) errors.push(new TemplateError(joinPath(path, k), 'is not a property of FunctionUrlConfig'));
+  }
+  if (config.AuthType === undefined) errors.push(new TemplateError(joinPath(path, 'AuthType'), 'is required'));
+  const props: Obj = { TargetFunctionArn: { Ref: id }, AuthType: config.AuthType! };
+  if (config.Cors !== undefined) props.Cors = config.Cors;
+  if (config.InvokeMode !== undefined) props.InvokeMode = config.InvokeMode;
+  if (alias) props.Qualifier = alias.name;
+  add(`${id}Url`, { Type: 'AWS::Lambda::Url', ...(alias ? { DependsOn: [alias.aliasId] } : {}), Properties: props }, path);
+  if (config.AuthType === 'NONE') {
+    add(`${id}UrlPublicPermissions`, {
+      Type: 'AWS::Lambda::Permission',
+      ...(alias ? { DependsOn: [alias.aliasId] } : {}),
+      Properties: { Action: 'lambda:InvokeFunctionUrl', FunctionName: alias ? { Ref: alias.aliasId } : { Ref: id }, Principal: '*', FunctionUrlAuthType: 'NONE' },
+    }, path);
+  }
 }
 
 /** Returns whether the function deploys gradually (an enabled DeploymentPreference). */
@@ -282,6 +309,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   // AutoPublishAlias: a Version whose logical id changes with the code, and an alias pointing to it.
   let target: Json = { 'Fn::GetAtt': [id, 'Arn'] };
   const aliasRaw = props.AutoPublishAlias;
+  let urlQualifier: { aliasId: string; name: string } | undefined;
   if (aliasRaw !== undefined) {
     const alias = input.resolve(aliasRaw, joinPath(p, 'AutoPublishAlias'));
     if (typeof alias !== 'string' || !/^(?!^[0-9]+$)[a-zA-Z0-9-_]+$/.test(alias)) {
@@ -321,6 +349,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
       shortcuts.set(`${id}.Alias`, aliasId);
       shortcuts.set(`${id}.Version`, versionId);
       target = { Ref: aliasId };
+      urlQualifier = { aliasId, name: alias };
     }
   } else if (props.DeploymentPreference !== undefined && !preferenceDisabled(props.DeploymentPreference, input)) {
     errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias (traffic shifts between alias versions)'));
@@ -328,6 +357,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   if (aliasRaw === undefined && props.ProvisionedConcurrencyConfig !== undefined) {
     errors.push(new TemplateError(joinPath(p, 'ProvisionedConcurrencyConfig'), 'needs AutoPublishAlias (provisioned concurrency applies to the alias)'));
   }
+  if (props.FunctionUrlConfig !== undefined) functionUrl(id, props.FunctionUrlConfig, urlQualifier, joinPath(p, 'FunctionUrlConfig'), add, errors);
 
   forEachEvent(props, p, errors, {
     api(evId, ep, path, method, evProps) {

@@ -26,7 +26,7 @@ const PROPERTY = /^Resources\.([A-Za-z0-9]+)\.Properties\.([A-Za-z0-9]+)$/;
  * Properties a resource works without (as with SAM CLI locally). Not values such as an at()
  * schedule or an S3 CodeUri: without them the resource would not mean the same, so they stay errors.
  */
-const OPTIONAL_FEATURES = new Set(['FileSystemConfigs', 'FunctionUrlConfig', 'Domain']);
+const OPTIONAL_FEATURES = new Set(['FileSystemConfigs', 'Domain']);
 
 /** The resources and events the planner refused as unsupported (and only those). */
 export function unsupportedIn(errors: readonly TemplateError[], template: Obj): Skipped[] {

@@ -30,6 +30,12 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['AliasArn'],
     replaceOn: ['Name', 'FunctionName'],
   },
+  'AWS::Lambda::Url': {
+    required: ['AuthType', 'TargetFunctionArn'],
+    known: ['AuthType', 'TargetFunctionArn', 'Qualifier', 'Cors', 'InvokeMode'],
+    attributes: ['FunctionArn', 'FunctionUrl'],
+    replaceOn: ['TargetFunctionArn', 'Qualifier'],
+  },
   'AWS::Lambda::Permission': {
     required: ['Action', 'FunctionName', 'Principal'],
     known: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
