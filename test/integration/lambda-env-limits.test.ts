@@ -139,10 +139,12 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
   });
 
   it('kills forked children with the environment', async () => {
+    // A duration no other process on a shared machine is likely to sleep, to find only ours.
+    const duration = `300.${process.pid}${Date.now() % 100000}`;
     const code = writeCode(env.dataDir, {
       'index.mjs': `import { spawn } from 'node:child_process';
         export const handler = async () => {
-          const child = spawn('/bin/sh', ['-c', 'sleep 300'], { detached: true, stdio: 'ignore' });
+          const child = spawn('/bin/sh', ['-c', 'sleep ${duration}'], { detached: true, stdio: 'ignore' });
           child.unref();
           setInterval(() => {}, 1000);
           await new Promise(() => {});
@@ -152,13 +154,13 @@ describe.each(['auto', 'process'] as const)('execution environment limits (isola
     const result = await env.pool.invoke(request(img));
     expect(json(result.payload).errorType).toBe('Sandbox.Timedout');
     await env.pool.retire(img.accountId, img.region, img.functionName);
-    // No `sleep 300` started by this test survives (SIGKILL lands when the process next runs).
+    // No `sleep` started by this test survives (SIGKILL lands when the process next runs).
     const survivors = () =>
       readdirSync('/proc')
         .filter((p) => /^\d+$/.test(p))
         .filter((p) => {
           try {
-            return readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u0000300\u0000';
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8') === `sleep\u0000${duration}\u0000`;
           } catch {
             return false;
           }
