@@ -81,7 +81,7 @@ export class ProvisionedConcurrency {
     }
     const reserved = this.registry.meta(scope, name).reservedConcurrency;
     if (reserved !== undefined && requested > reserved) {
-      throw InvalidParameterValue(`Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function`);
+      throw InvalidParameterValue('Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
     }
     const lastModified = lambdaTimestamp();
     this.store.db
