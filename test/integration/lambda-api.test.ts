@@ -111,13 +111,14 @@ describe('Lambda control plane', () => {
     });
   });
 
-  it('records VpcConfig and returns it (no VpcId: there is no EC2), detaches with empty lists, checks its limits', async () => {
+  it('records VpcConfig and returns it (no VpcId while attached: there is no EC2), detaches with empty lists, checks its limits', async () => {
     const vpc = { SubnetIds: ['subnet-0a1', 'subnet-0b2'], SecurityGroupIds: ['sg-0c3'] };
     const created = await create('in-vpc', { VpcConfig: vpc });
     expect(created.VpcConfig).toEqual({ ...vpc, Ipv6AllowedForDualStack: false });
     expect((await lambda.send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: 'in-vpc' }))).VpcConfig).toEqual({ ...vpc, Ipv6AllowedForDualStack: false });
     const detached = await lambda.send(new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'in-vpc', VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
-    expect(detached.VpcConfig).toEqual({ SubnetIds: [], SecurityGroupIds: [], Ipv6AllowedForDualStack: false });
+    // AWS answers a detached config with an empty VpcId (recorded).
+    expect(detached.VpcConfig).toEqual({ SubnetIds: [], SecurityGroupIds: [], Ipv6AllowedForDualStack: false, VpcId: '' });
     expect((await create('no-vpc')).VpcConfig).toBeUndefined();
     const tooMany = await failure(create('bad', { VpcConfig: { SecurityGroupIds: ['1', '2', '3', '4', '5', '6'] } }));
     expect(tooMany).toMatchObject({ name: 'ValidationException', status: 400 });
@@ -136,8 +137,11 @@ describe('Lambda control plane', () => {
       lambda.send(new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'upd', MemorySize: 512, RevisionId: 'nope' })),
     );
     expect(stale).toMatchObject({ name: 'PreconditionFailedException', status: 412 });
+    // Becoming Active gives $LATEST a new revision id, as on AWS.
+    const active = await lambda.send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: 'upd' }));
+    expect(active.RevisionId).not.toBe(created.RevisionId);
     const cfg = await lambda.send(
-      new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'upd', MemorySize: 512, RevisionId: created.RevisionId }),
+      new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'upd', MemorySize: 512, RevisionId: active.RevisionId }),
     );
     expect(cfg).toMatchObject({ MemorySize: 512, LastUpdateStatus: 'InProgress' });
     await Lambda.waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'upd' });

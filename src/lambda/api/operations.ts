@@ -9,12 +9,14 @@ import {
   RequestTooLarge,
   ResourceConflict,
   ResourceNotFound,
+  Validation,
   constraintViolation,
 } from '../errors.js';
 import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js';
 import type { LayerRegistry } from '../core/layers.js';
 import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
+import { FunctionPolicies } from '../core/permissions.js';
 import type { ProvisionedConcurrency } from '../core/provisioned.js';
 import { awsUrl, urlFunctionArn, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
@@ -182,21 +184,33 @@ function maxItems(ctx: RequestContext): string | null {
   return raw;
 }
 
+/** RoutingConfig's weights, checked as AWS's front end does (messages print the map as Java does). */
 function weightsFrom(body: Record<string, unknown>): Record<string, number> | undefined {
   const routing = body.RoutingConfig as { AdditionalVersionWeights?: unknown } | undefined | null;
   if (routing === undefined || routing === null) return undefined;
   const weights = routing.AdditionalVersionWeights ?? {};
-  if (typeof weights !== 'object' || Array.isArray(weights)) {
-    throw InvalidParameterValue('Invalid RoutingConfig: AdditionalVersionWeights must be a map of version to weight.');
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
+    throw constraintViolation(weights, 'routingConfig.additionalVersionWeights', 'Member must be a map');
   }
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(weights as Record<string, unknown>)) {
-    if (typeof v !== 'number') {
-      throw constraintViolation(v, 'routingConfig.additionalVersionWeights', 'Map value must be a number');
-    }
-    out[k] = v;
+  const entries = Object.entries(weights as Record<string, unknown>);
+  const javaNumber = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? `${v}.0` : String(v));
+  const shown = `{${entries.map(([k, v]) => `${k}=${javaNumber(v)}`).join(', ')}}`;
+  const field = 'routingConfig.additionalVersionWeights';
+  if (entries.some(([k]) => !/^[0-9]+$/.test(k) || k.length > 1024)) {
+    throw constraintViolation(
+      shown,
+      field,
+      'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+, Member must not be null]',
+    );
   }
-  return out;
+  if (entries.some(([, v]) => typeof v !== 'number' || !(v >= 0 && v <= 1))) {
+    throw constraintViolation(
+      shown,
+      field,
+      'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]',
+    );
+  }
+  return Object.fromEntries(entries) as Record<string, number>;
 }
 
 function ensureFunction(call: Call, ref: FunctionRef): void {
@@ -213,28 +227,53 @@ function invokeConfigFrom(body: Record<string, unknown>) {
     throw constraintViolation(age, 'maximumEventAgeInSeconds', (age as number) > 21_600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60');
   }
   const dest = (body.DestinationConfig ?? {}) as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } };
-  const destination = (d: unknown) => {
-    if (d === undefined || d === null || d === '') return undefined;
-    if (typeof d !== 'string' || !/^arn:aws[a-zA-Z-]*:(lambda|sqs|sns|events|s3):/.test(d)) {
-      throw InvalidParameterValue(`The destination ARN ${String(d)} is invalid.`);
-    }
-    return d;
-  };
+  if (retries === undefined && age === undefined && body.DestinationConfig === undefined) {
+    throw InvalidParameterValue('You must specify at least one of error handling or destination setting.');
+  }
+  const onSuccess = destination(dest.OnSuccess?.Destination, 'destinationConfig.onSuccess.destination');
+  const onFailure = destination(dest.OnFailure?.Destination, 'destinationConfig.onFailure.destination');
+  // Only these services take asynchronous invocation records.
+  if ([onSuccess, onFailure].some((d) => d !== undefined && !/^arn:aws[a-zA-Z0-9-]*:(lambda|sqs|sns|events|s3):/.test(d))) {
+    const shown = (kind: string, d: string | undefined) => (d === undefined ? 'null' : `${kind}(destination=${d})`);
+    throw InvalidParameterValue(
+      `The provided destination config DestinationConfig(onSuccess=${shown('OnSuccess', onSuccess)}, onFailure=${shown('OnFailure', onFailure)}) is invalid.`,
+    );
+  }
   return {
     ...(retries !== undefined ? { maximumRetryAttempts: retries as number } : {}),
     ...(age !== undefined ? { maximumEventAgeInSeconds: age as number } : {}),
-    onSuccess: destination(dest.OnSuccess?.Destination),
-    onFailure: destination(dest.OnFailure?.Destination),
+    onSuccess,
+    onFailure,
   };
 }
 
-/** Function name out of a tagging ARN (`/2017-03-31/tags/{arn}`). */
+const DESTINATION_PATTERN = '^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)';
+const DESTINATION = new RegExp(`^(${DESTINATION_PATTERN})$`);
+
+/** A destination ARN as AWS's front end checks it; empty means none. */
+function destination(d: unknown, field: string): string | undefined {
+  if (d === undefined || d === null || d === '') return undefined;
+  if (typeof d !== 'string' || !DESTINATION.test(d)) {
+    throw constraintViolation(d, field, `Member must satisfy regular expression pattern: ${DESTINATION_PATTERN}`);
+  }
+  return d;
+}
+
+const TAGGABLE_PATTERN =
+  'arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)';
+const TAGGABLE = new RegExp(`^${TAGGABLE_PATTERN}$`);
+
+/** Function name out of a tagging ARN (`/2017-03-31/tags/{arn}`): only unqualified function ARNs carry tags. */
 function arnFunction(call: Call): string {
   const arn = decodeOrKeep(call.params[0]!);
-  const ref = parseFunctionRef(arn);
-  if (!arn.startsWith('arn:') || ref.qualifier !== undefined) {
-    throw InvalidParameterValue(`Invalid ARN: ${arn}`);
+  if (!TAGGABLE.test(arn)) {
+    throw constraintViolation(arn, 'resource', `Member must satisfy regular expression pattern: ${TAGGABLE_PATTERN}`);
   }
+  const ref = parseFunctionRef(arn);
+  if (ref.qualifier !== undefined) {
+    throw InvalidParameterValue('Tags on function aliases and versions are not supported. Please specify a function ARN.');
+  }
+  call.deps.registry.checkScope(scopeOf(call.ctx), ref);
   return ref.name;
 }
 
@@ -247,7 +286,9 @@ export const ROUTES: Route[] = [
     operation: 'CreateFunction',
     async handle({ ctx, deps }) {
       const body = await jsonBody(ctx, MAX_CODE_REQUEST, 'CreateFunction');
-      const functionName = parseNewFunctionName(body.FunctionName);
+      const ref = parseNewFunctionName(body.FunctionName);
+      deps.registry.checkScope(scopeOf(ctx), ref);
+      const functionName = ref.name;
       if (body.PackageType === 'Image') throw InvalidParameterValue('Nimbus runs Zip packages only: container images are not supported.');
       const config = configurationFrom(body);
       const runtime = config.runtime ?? validateRuntime(body.Runtime);
@@ -265,7 +306,10 @@ export const ROUTES: Route[] = [
         publish: body.Publish === true,
         ...(tags ? { tags } : {}),
       });
-      sendJson(ctx.res, 201, renderConfiguration(created));
+      // With Publish, AWS answers with $LATEST's configuration numbered as the new version.
+      const out = renderConfiguration(created.latest);
+      if (created.published) out.Version = created.published.version;
+      sendJson(ctx.res, 201, out);
     },
   },
   {
@@ -279,7 +323,7 @@ export const ROUTES: Route[] = [
       }
       const functions = deps.registry.list(scopeOf(ctx), all === 'ALL');
       const { items, nextMarker } = page(functions, ctx.query.get('Marker'), maxItems(ctx));
-      sendJson(ctx.res, 200, { Functions: items.map((v) => renderConfiguration(v)), ...(nextMarker ? { NextMarker: nextMarker } : {}) });
+      sendJson(ctx.res, 200, { Functions: items.map((v) => renderConfiguration(v, { listed: true, qualifiedLatest: all === 'ALL' })), ...(nextMarker ? { NextMarker: nextMarker } : {}) });
     },
   },
   {
@@ -291,7 +335,7 @@ export const ROUTES: Route[] = [
       const ref = fnRef(call);
       const { version, meta } = deps.registry.resolve(scopeOf(ctx), ref);
       sendJson(ctx.res, 200, {
-        Configuration: renderConfiguration(version, ref.qualifier === LATEST),
+        Configuration: renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST }),
         Code: { RepositoryType: 'S3', Location: `${deps.endpoint()}/_aws/lambda/code/${version.codeSha256Hex}.zip` },
         ...(Object.keys(meta.tags).length > 0 ? { Tags: meta.tags } : {}),
         ...(meta.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: meta.reservedConcurrency } } : {}),
@@ -305,7 +349,7 @@ export const ROUTES: Route[] = [
     handle(call) {
       const ref = fnRef(call);
       const { version } = call.deps.registry.resolve(scopeOf(call.ctx), ref);
-      sendJson(call.ctx.res, 200, renderConfiguration(version, ref.qualifier === LATEST));
+      sendJson(call.ctx.res, 200, renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST }));
     },
   },
   {
@@ -446,7 +490,7 @@ export const ROUTES: Route[] = [
       const versions = call.deps.registry.versions(scopeOf(call.ctx), fnRef(call));
       const { items, nextMarker } = page(versions, call.ctx.query.get('Marker'), maxItems(call.ctx));
       sendJson(call.ctx.res, 200, {
-        Versions: items.map((v) => renderConfiguration(v, true)),
+        Versions: items.map((v) => renderConfiguration(v, { qualifiedLatest: true, listed: true })),
         ...(nextMarker ? { NextMarker: nextMarker } : {}),
       });
     },
@@ -696,14 +740,7 @@ export const ROUTES: Route[] = [
     operation: 'GetFunctionEventInvokeConfig',
     handle(call) {
       const scope = scopeOf(call.ctx);
-      const ref = fnRef(call);
-      const resolved = call.deps.registry.resolve(scope, ref);
-      const config = call.deps.registry.eventInvokeConfig(scope, ref.name, resolved.qualifier);
-      if (!config) {
-        throw ResourceNotFound(
-          `The function ${functionArn(scope.region, scope.accountId, ref.name, resolved.qualifier)} doesn't have an EventInvokeConfig`,
-        );
-      }
+      const config = call.deps.registry.mustEventInvokeConfig(scope, fnRef(call));
       sendJson(call.ctx.res, 200, renderEventInvokeConfig(config, scope.accountId, scope.region));
     },
   },
@@ -736,6 +773,8 @@ export const ROUTES: Route[] = [
       if (!tags || typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
         throw InvalidParameterValue('Tags must be a map of strings.');
       }
+      // AWS's answer to an empty map.
+      if (Object.keys(tags).length === 0) throw InvalidParameterValue('An error occurred and the request cannot be processed.');
       const meta = call.deps.registry.meta(scopeOf(call.ctx), name);
       const merged = { ...meta.tags, ...(tags as Record<string, string>) };
       if (Object.keys(merged).length > 50) throw InvalidParameterValue('Number of tags exceeds resource tag limit.');
@@ -749,8 +788,12 @@ export const ROUTES: Route[] = [
     operation: 'UntagResource',
     handle(call) {
       const name = arnFunction(call);
+      const keys = call.ctx.query.getAll('tagKeys');
+      if (keys.length === 0) {
+        throw Validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+      }
       const meta = call.deps.registry.meta(scopeOf(call.ctx), name);
-      const remove = new Set(call.ctx.query.getAll('tagKeys'));
+      const remove = new Set(keys);
       call.deps.registry.setTags(
         scopeOf(call.ctx),
         name,
@@ -765,34 +808,29 @@ export const ROUTES: Route[] = [
     operation: 'AddPermission',
     async handle(call) {
       const ref = fnRef(call);
-      const scope = scopeOf(call.ctx);
       const body = await jsonBody(call.ctx);
       const sid = body.StatementId;
-      if (typeof sid !== 'string' || !/^([a-zA-Z0-9-_.]+)$/.test(sid) || sid.length > 100) {
-        throw constraintViolation(sid, 'statementId', 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)');
+      if (typeof sid !== 'string' || !/^([a-zA-Z0-9-_]+)$/.test(sid) || sid.length > 100) {
+        throw constraintViolation(sid, 'statementId', 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)');
       }
       if (typeof body.Action !== 'string' || typeof body.Principal !== 'string') {
         throw InvalidParameterValue('Action and Principal are required.');
       }
-      const meta = call.deps.registry.meta(scope, ref.name);
-      if (meta.policy.some((s) => s.Sid === sid)) {
-        throw ResourceConflict(
-          `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
-        );
-      }
-      const resource = functionArn(scope.region, scope.accountId, ref.name, ref.qualifier);
-      const statement: Record<string, unknown> = {
-        Sid: sid,
-        Effect: 'Allow',
-        Principal: body.Principal.includes('.') ? { Service: body.Principal } : { AWS: body.Principal },
-        Action: body.Action,
-        Resource: resource,
+      const optional = (key: string, field: string) => optionalString(body, key, field);
+      const fields = {
+        sourceArn: optional('SourceArn', 'sourceArn'),
+        sourceAccount: optional('SourceAccount', 'sourceAccount'),
+        principalOrgId: optional('PrincipalOrgID', 'principalOrgID'),
+        functionUrlAuthType: optional('FunctionUrlAuthType', 'functionUrlAuthType'),
+        eventSourceToken: optional('EventSourceToken', 'eventSourceToken'),
+        revisionId: optional('RevisionId', 'revisionId'),
       };
-      const condition: Record<string, Record<string, string>> = {};
-      if (typeof body.SourceArn === 'string') condition.ArnLike = { 'AWS:SourceArn': body.SourceArn };
-      if (typeof body.SourceAccount === 'string') condition.StringEquals = { 'AWS:SourceAccount': body.SourceAccount };
-      if (Object.keys(condition).length > 0) statement.Condition = condition;
-      call.deps.registry.setPolicy(scope, ref.name, [...meta.policy, statement]);
+      const statement = new FunctionPolicies(call.deps.registry).add(scopeOf(call.ctx), ref, {
+        statementId: sid,
+        action: body.Action,
+        principal: body.Principal,
+        ...(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<typeof fields>),
+      });
       sendJson(call.ctx.res, 201, { Statement: JSON.stringify(statement) });
     },
   },
@@ -801,13 +839,10 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2015-03-31/functions/${FN}/policy/?$`),
     operation: 'GetPolicy',
     handle(call) {
-      const scope = scopeOf(call.ctx);
-      const ref = fnRef(call);
-      const meta = call.deps.registry.meta(scope, ref.name);
-      if (meta.policy.length === 0) throw ResourceNotFound('The resource you requested does not exist.');
+      const { statements, revisionId } = new FunctionPolicies(call.deps.registry).get(scopeOf(call.ctx), fnRef(call));
       sendJson(call.ctx.res, 200, {
-        Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: meta.policy }),
-        RevisionId: call.deps.registry.resolve(scope, ref).version.revisionId,
+        Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }),
+        RevisionId: revisionId,
       });
     },
   },
@@ -816,14 +851,9 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2015-03-31/functions/${FN}/policy/([^/]+)/?$`),
     operation: 'RemovePermission',
     handle(call) {
-      const scope = scopeOf(call.ctx);
-      const ref = fnRef(call);
       const sid = decodeOrKeep(call.params[1]!);
-      const meta = call.deps.registry.meta(scope, ref.name);
-      if (!meta.policy.some((s) => s.Sid === sid)) {
-        throw ResourceNotFound(`Statement ${sid} is not found in resource policy.`);
-      }
-      call.deps.registry.setPolicy(scope, ref.name, meta.policy.filter((s) => s.Sid !== sid));
+      const revisionId = call.ctx.query.get('RevisionId') ?? undefined;
+      new FunctionPolicies(call.deps.registry).remove(scopeOf(call.ctx), fnRef(call), sid, revisionId);
       sendEmpty(call.ctx.res, 204);
     },
   },

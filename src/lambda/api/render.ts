@@ -1,4 +1,5 @@
 // Domain objects → the JSON shapes the Lambda API returns.
+import { createHash } from 'node:crypto';
 import type { ProvisionedConfig } from '../core/provisioned.js';
 import {
   LATEST,
@@ -11,8 +12,15 @@ import {
   type LayerVersion,
 } from '../core/model.js';
 
-export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false): Record<string, unknown> {
-  const qualifier = v.version === LATEST && !qualifiedLatest ? undefined : v.version;
+export interface RenderOptions {
+  /** $LATEST named explicitly: its ARN carries the `:$LATEST` qualifier. */
+  qualifiedLatest?: boolean;
+  /** An item of ListFunctions / ListVersionsByFunction: AWS leaves out state and runtime version there. */
+  listed?: boolean;
+}
+
+export function renderConfiguration(v: FunctionVersion, options: RenderOptions = {}): Record<string, unknown> {
+  const qualifier = v.version === LATEST && !options.qualifiedLatest ? undefined : v.version;
   const out: Record<string, unknown> = {
     FunctionName: v.functionName,
     FunctionArn: functionArn(v.region, v.accountId, v.functionName, qualifier),
@@ -28,8 +36,6 @@ export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false)
     Version: v.version,
     TracingConfig: { Mode: v.tracingMode },
     RevisionId: v.revisionId,
-    State: v.state,
-    LastUpdateStatus: v.lastUpdateStatus,
     PackageType: 'Zip',
     Architectures: v.architectures,
     EphemeralStorage: { Size: v.ephemeralStorageSize },
@@ -41,23 +47,44 @@ export function renderConfiguration(v: FunctionVersion, qualifiedLatest = false)
       LogGroup: v.logGroup,
     },
   };
-  if (Object.keys(v.environment).length > 0) out.Environment = { Variables: v.environment };
-  if (v.state === 'Pending') {
-    out.StateReason = 'The function is being created.';
-    out.StateReasonCode = 'Creating';
-  }
-  if (v.lastUpdateStatus === 'InProgress') {
-    out.LastUpdateStatusReason = 'The function is being created.';
-    out.LastUpdateStatusReasonCode = 'Creating';
-  }
+  if (v.environmentGiven || Object.keys(v.environment).length > 0) out.Environment = { Variables: v.environment };
+  if (!options.listed) Object.assign(out, renderState(v), { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(v.region, v.runtime) } });
   if (v.layers.length > 0) out.Layers = v.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize }));
   if (v.deadLetterTargetArn) out.DeadLetterConfig = { TargetArn: v.deadLetterTargetArn };
   if (v.kmsKeyArn) out.KMSKeyArn = v.kmsKeyArn;
   if (v.vpcConfig) {
-    // No VpcId: it would come from EC2, which Nimbus does not have.
-    out.VpcConfig = { SubnetIds: v.vpcConfig.subnetIds, SecurityGroupIds: v.vpcConfig.securityGroupIds, Ipv6AllowedForDualStack: v.vpcConfig.ipv6AllowedForDualStack };
+    // The VpcId would come from EC2, which Nimbus does not have; a detached config has AWS's empty one.
+    const detached = v.vpcConfig.subnetIds.length === 0 && v.vpcConfig.securityGroupIds.length === 0;
+    out.VpcConfig = {
+      SubnetIds: v.vpcConfig.subnetIds,
+      SecurityGroupIds: v.vpcConfig.securityGroupIds,
+      Ipv6AllowedForDualStack: v.vpcConfig.ipv6AllowedForDualStack,
+      ...(detached ? { VpcId: '' } : {}),
+    };
   }
   return out;
+}
+
+/** State and last update: a Pending function has no update status yet (AWS omits it). */
+function renderState(v: FunctionVersion): Record<string, unknown> {
+  if (v.state === 'Pending') {
+    return { State: v.state, StateReason: 'The function is being created.', StateReasonCode: 'Creating' };
+  }
+  return {
+    State: v.state,
+    LastUpdateStatus: v.lastUpdateStatus,
+    ...(v.lastUpdateStatus === 'InProgress'
+      ? { LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' }
+      : {}),
+  };
+}
+
+/**
+ * The runtime version a function runs on. Nimbus has one build per runtime, so the ARN is derived
+ * from the runtime name: stable across restarts and different between runtimes, as on AWS.
+ */
+export function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(runtime).digest('hex')}`;
 }
 
 export function renderAlias(a: Alias): Record<string, unknown> {

@@ -24,7 +24,7 @@ import {
   type LayerReference,
   type VpcConfig,
 } from './model.js';
-import { isVersionNumber, type FunctionRef } from './names.js';
+import { isAliasName, isVersionNumber, parseFunctionRef, type FunctionRef } from './names.js';
 import type { FunctionRecord, LambdaRepository } from './repository.js';
 
 export interface Scope {
@@ -81,7 +81,8 @@ export interface RegistryHooks {
   retire(scope: Scope, functionName: string): void;
 }
 
-const UNRESERVED_MINIMUM = 100;
+/** The unreserved concurrency AWS keeps free in an account (reserved and provisioned concurrency). */
+export const UNRESERVED_MINIMUM = 100;
 
 export class FunctionRegistry {
   private readonly cache = new Map<string, FunctionRecord | null>();
@@ -131,7 +132,9 @@ export class FunctionRegistry {
   /** Resolves a (possibly qualified) reference to the version it names. */
   resolve(scope: Scope, ref: FunctionRef): ResolvedFunction {
     this.checkScope(scope, ref);
-    const record = this.mustRecord(scope, ref.name);
+    const record = this.record(scope, ref.name);
+    // An unknown function is reported under the qualifier the caller named, as AWS does.
+    if (!record) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, ref.qualifier)}`);
     const qualifier = ref.qualifier ?? LATEST;
     if (qualifier === LATEST || isVersionNumber(qualifier)) {
       const version = record.versions.get(qualifier);
@@ -163,6 +166,15 @@ export class FunctionRegistry {
 
   meta(scope: Scope, name: string): FunctionMeta {
     return this.mustRecord(scope, name).meta;
+  }
+
+  hasFunction(scope: Scope, name: string): boolean {
+    return this.record(scope, name) !== undefined;
+  }
+
+  /** Whether the function exists and has the alias (false for an unknown function). */
+  hasAlias(scope: Scope, name: string, alias: string): boolean {
+    return this.record(scope, name)?.aliases.has(alias) ?? false;
   }
 
   list(scope: Scope, allVersions: boolean): FunctionVersion[] {
@@ -237,12 +249,15 @@ export class FunctionRegistry {
 
   eventInvokeConfigs(scope: Scope, ref: FunctionRef): EventInvokeConfig[] {
     this.checkScope(scope, ref);
-    return [...this.mustRecord(scope, ref.name).eventInvokeConfigs.values()];
+    const record = this.record(scope, ref.name);
+    if (!record) throw ResourceNotFound("The function doesn't exist.");
+    return [...record.eventInvokeConfigs.values()];
   }
 
   // --- writes --------------------------------------------------------------------------------
 
-  async create(scope: Scope, input: CreateFunctionInput): Promise<FunctionVersion> {
+  /** Creates the function; `published` is version 1 when the request asked to publish. */
+  async create(scope: Scope, input: CreateFunctionInput): Promise<{ latest: FunctionVersion; published?: FunctionVersion }> {
     this.hooks.checkRuntime(input.runtime);
     if (this.record(scope, input.functionName)) {
       throw ResourceConflict(`Function already exist: ${input.functionName}`);
@@ -271,7 +286,7 @@ export class FunctionRegistry {
     });
     this.invalidate(scope, input.functionName);
     this.settle(scope, input.functionName);
-    return published ?? latest;
+    return published ? { latest, published } : { latest };
   }
 
   private newLatest(scope: Scope, input: CreateFunctionInput, stored: StoredCode, layers: LayerReference[]): FunctionVersion {
@@ -295,6 +310,7 @@ export class FunctionRegistry {
       ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
       ...(input.vpcConfig ? { vpcConfig: input.vpcConfig } : {}),
       layers,
+      ...(input.environment !== undefined ? { environmentGiven: true } : {}),
       ...loggingLevels(input.logFormat ?? 'Text', input),
       logGroup: input.logGroup ?? `/aws/lambda/${input.functionName}`,
       lastModified: lambdaTimestamp(),
@@ -330,7 +346,7 @@ export class FunctionRegistry {
     let result = updated;
     this.repo.transaction(() => {
       this.repo.saveVersion(updated);
-      if (input.publish) result = this.publishInTransaction(scope, ref.name, record.meta, updated, undefined);
+      if (input.publish) result = this.publishInTransaction(scope, ref.name, record.meta, updated, undefined, 'Pending');
     });
     this.invalidate(scope, ref.name);
     this.hooks.retire(scope, ref.name);
@@ -362,6 +378,7 @@ export class FunctionRegistry {
       ...kept,
       ...defined,
       ...(layers ? { layers } : {}),
+      ...(input.environment !== undefined ? { environmentGiven: true } : {}),
       ...loggingLevels(logFormat, levels),
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
@@ -376,20 +393,21 @@ export class FunctionRegistry {
 
   delete(scope: Scope, ref: FunctionRef): void {
     this.checkScope(scope, ref);
-    const record = this.mustRecord(scope, ref.name);
     const qualifier = ref.qualifier;
+    // AWS refuses these before it looks the function up.
+    if (qualifier === LATEST) {
+      throw InvalidParameterValue('$LATEST version cannot be deleted without deleting the function.');
+    }
+    if (qualifier !== undefined && !isVersionNumber(qualifier)) {
+      throw InvalidParameterValue('Deletion of aliases is not supported. Use DeleteAlias instead.');
+    }
+    const record = this.mustRecord(scope, ref.name);
     if (qualifier === undefined) {
       this.repo.deleteFunction({ ...scope, functionName: ref.name });
       this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
       this.invalidate(scope, ref.name);
       this.hooks.retire(scope, ref.name);
       return;
-    }
-    if (qualifier === LATEST) {
-      throw InvalidParameterValue('$LATEST version cannot be deleted without deleting the function.');
-    }
-    if (!isVersionNumber(qualifier)) {
-      throw InvalidParameterValue('Deletion of aliases is not supported. Use DeleteAlias instead.');
     }
     if (!record.versions.has(qualifier)) return; // Lambda answers 204 for a version already gone.
     const users = [...record.aliases.values()]
@@ -439,21 +457,25 @@ export class FunctionRegistry {
     meta: FunctionMeta,
     latest: FunctionVersion,
     description: string | undefined,
+    state: 'Pending' | 'Active' = 'Active',
   ): FunctionVersion {
     const record = this.repo.load({ ...scope, functionName: name })!;
     const newest = record.versions.get(String(record.meta.lastVersion));
     if (newest && newest.publishedFromRevisionId === latest.revisionId) return newest;
+    // Publishing changes $LATEST's revision id as well (AWS's revision lifecycle).
+    const republished: FunctionVersion = { ...latest, revisionId: randomUUID() };
     const number = record.meta.lastVersion + 1;
     const version: FunctionVersion = {
       ...latest,
       version: String(number),
       description: description ?? latest.description,
-      publishedFromRevisionId: latest.revisionId,
+      publishedFromRevisionId: republished.revisionId,
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
-      state: 'Active',
+      state,
       lastUpdateStatus: 'Successful',
     };
+    this.repo.saveVersion(republished);
     this.repo.saveVersion(version);
     this.repo.saveMeta({ ...meta, ...record.meta, lastVersion: number });
     return version;
@@ -465,7 +487,10 @@ export class FunctionRegistry {
     input: { name: string; functionVersion: string; description?: string; weights?: Record<string, number> },
   ): Alias {
     this.checkScope(scope, ref);
-    const record = this.mustRecord(scope, ref.name);
+    const record = this.record(scope, ref.name);
+    if (!record) {
+      throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, input.functionVersion)}`);
+    }
     if (record.aliases.has(input.name)) {
       throw ResourceConflict(`Alias already exists: ${functionArn(scope.region, scope.accountId, ref.name, input.name)}`);
     }
@@ -522,7 +547,7 @@ export class FunctionRegistry {
     if (extra.length > 1) {
       throw InvalidParameterValue('Number of items in AdditionalVersionWeights cannot be greater than 1');
     }
-    for (const [version, weight] of extra) {
+    for (const [version] of extra) {
       if (!isVersionNumber(version)) {
         throw InvalidParameterValue(`$LATEST is not supported for an alias pointing to more than 1 version`);
       }
@@ -532,17 +557,15 @@ export class FunctionRegistry {
       if (version === alias.functionVersion) {
         throw InvalidParameterValue(`Invalid function version ${version}. Function version ${version} is already included in routing configuration.`);
       }
-      if (!(weight >= 0 && weight <= 1)) {
-        throw constraintViolation(weight, 'routingConfig.additionalVersionWeights', 'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]');
-      }
       if (!record.versions.has(version)) throw missing(version);
     }
   }
 
   putReservedConcurrency(scope: Scope, ref: FunctionRef, value: number): number {
     this.checkScope(scope, ref);
-    this.requireUnqualified(ref);
-    const record = this.mustRecord(scope, ref.name);
+    requireFunctionOnly(ref);
+    const record = this.record(scope, ref.name);
+    if (!record) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, LATEST)}`);
     const others = this.totalReserved(scope.accountId, scope.region) - (record.meta.reservedConcurrency ?? 0);
     if (this.accountLimit - others - value < Math.min(UNRESERVED_MINIMUM, this.accountLimit)) {
       throw InvalidParameterValue(
@@ -557,7 +580,7 @@ export class FunctionRegistry {
 
   deleteReservedConcurrency(scope: Scope, ref: FunctionRef): void {
     this.checkScope(scope, ref);
-    this.requireUnqualified(ref);
+    requireFunctionOnly(ref);
     const record = this.mustRecord(scope, ref.name);
     this.repo.saveMeta({ ...record.meta, reservedConcurrency: undefined });
     this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
@@ -565,15 +588,20 @@ export class FunctionRegistry {
   }
 
   putEventInvokeConfig(scope: Scope, ref: FunctionRef, config: Omit<EventInvokeConfig, 'functionName' | 'qualifier' | 'lastModified'>, merge: boolean): EventInvokeConfig {
-    const resolved = this.resolve(scope, ref);
+    this.checkScope(scope, ref);
+    const resolved = this.tryResolve(scope, ref);
+    // Put, update and list answer an unknown function, version or alias alike.
+    if (!resolved) throw ResourceNotFound("The function doesn't exist.");
     const record = this.mustRecord(scope, ref.name);
     const qualifier = resolved.qualifier;
-    const existing = record.eventInvokeConfigs.get(qualifier);
-    if (merge && !existing) {
-      throw ResourceNotFound(
-        `The function ${functionArn(scope.region, scope.accountId, ref.name, qualifier)} doesn't have an EventInvokeConfig`,
-      );
+    for (const destination of [config.onSuccess, config.onFailure]) {
+      if (destination === undefined || !destination.includes(':lambda:')) continue;
+      const target = parseFunctionRef(destination);
+      if (target.name === ref.name) throw InvalidParameterValue("You can't specify the function as a destination for itself.");
+      if (!this.tryResolve(scope, target)) throw InvalidParameterValue(`The destination ARN ${destination} is invalid.`);
     }
+    const existing = record.eventInvokeConfigs.get(qualifier);
+    if (merge && !existing) throw noEventInvokeConfig(scope, ref.name, qualifier);
     const next: EventInvokeConfig = {
       ...(merge ? existing : {}),
       ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)),
@@ -586,16 +614,29 @@ export class FunctionRegistry {
     return next;
   }
 
+  /** GetFunctionEventInvokeConfig: anything missing, the function included, is "no config" for AWS. */
+  mustEventInvokeConfig(scope: Scope, ref: FunctionRef): EventInvokeConfig {
+    this.checkScope(scope, ref);
+    const qualifier = ref.qualifier ?? LATEST;
+    const config = this.record(scope, ref.name)?.eventInvokeConfigs.get(qualifier);
+    if (!config) throw noEventInvokeConfig(scope, ref.name, qualifier);
+    return config;
+  }
+
   deleteEventInvokeConfig(scope: Scope, ref: FunctionRef): void {
-    const resolved = this.resolve(scope, ref);
-    const record = this.mustRecord(scope, ref.name);
-    if (!record.eventInvokeConfigs.has(resolved.qualifier)) {
-      throw ResourceNotFound(
-        `The function ${functionArn(scope.region, scope.accountId, ref.name, resolved.qualifier)} doesn't have an EventInvokeConfig`,
-      );
-    }
-    this.repo.deleteEventInvokeConfig({ ...scope, functionName: ref.name }, resolved.qualifier);
+    const qualifier = this.mustEventInvokeConfig(scope, ref).qualifier;
+    this.repo.deleteEventInvokeConfig({ ...scope, functionName: ref.name }, qualifier);
     this.invalidate(scope, ref.name);
+  }
+
+  /** resolve() without the error: undefined for an unknown function, version or alias. */
+  private tryResolve(scope: Scope, ref: FunctionRef): ResolvedFunction | undefined {
+    try {
+      return this.resolve(scope, ref);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+      throw err;
+    }
   }
 
   setTags(scope: Scope, name: string, tags: Record<string, string>): void {
@@ -604,10 +645,43 @@ export class FunctionRegistry {
     this.invalidate(scope, name);
   }
 
-  setPolicy(scope: Scope, name: string, policy: Record<string, unknown>[]): void {
+  /**
+   * Replaces the function's policy statements. A change to the unqualified function's policy is a
+   * change to the function: $LATEST gets a new revision id, which GetPolicy reports.
+   */
+  setPolicy(scope: Scope, name: string, policy: Record<string, unknown>[], touchesLatest = false): void {
     const record = this.mustRecord(scope, name);
-    this.repo.saveMeta({ ...record.meta, policy });
+    const latest = record.versions.get(LATEST)!;
+    this.repo.transaction(() => {
+      this.repo.saveMeta({ ...record.meta, policy });
+      if (touchesLatest) this.repo.saveVersion({ ...latest, revisionId: randomUUID() });
+    });
     this.invalidate(scope, name);
+  }
+
+  /**
+   * What a permission is added to or removed from: the function, a version or an alias, with the
+   * revision id a request may name. Unknown qualifiers get AWS's messages (an alias-shaped one is
+   * looked up as an alias).
+   */
+  policyTarget(scope: Scope, ref: FunctionRef): { qualifier: string | undefined; revisionId: string } {
+    this.checkScope(scope, ref);
+    const record = this.mustRecord(scope, ref.name);
+    const q = ref.qualifier;
+    if (q === undefined) return { qualifier: undefined, revisionId: record.versions.get(LATEST)!.revisionId };
+    if (isAliasName(q)) {
+      const alias = record.aliases.get(q);
+      if (!alias) throw ResourceNotFound(`Cannot find alias arn: ${functionArn(scope.region, scope.accountId, ref.name, q)}`);
+      return { qualifier: q, revisionId: alias.revisionId };
+    }
+    const version = record.versions.get(q);
+    if (!version) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, q)}`);
+    return { qualifier: q, revisionId: version.revisionId };
+  }
+
+  /** PreconditionFailed unless `given` (when present) is `current`. */
+  requireRevision(current: string, given: string | undefined): void {
+    this.checkRevision(current, given);
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -623,9 +697,24 @@ export class FunctionRegistry {
   private settle(scope: Scope, name: string): void {
     setImmediate(() => {
       const record = this.record(scope, name);
-      const latest = record?.versions.get(LATEST);
-      if (!latest || (latest.state === 'Active' && latest.lastUpdateStatus === 'Successful')) return;
-      this.repo.saveVersion({ ...latest, state: 'Active', lastUpdateStatus: 'Successful' });
+      if (!record) return;
+      const settled = new Map<string, FunctionVersion>();
+      for (const v of record.versions.values()) {
+        if (v.state === 'Active' && v.lastUpdateStatus === 'Successful') continue;
+        // $LATEST's revision id changes when it settles; a published version's never does.
+        const revisionId = v.version === LATEST ? randomUUID() : v.revisionId;
+        settled.set(v.version, { ...v, state: 'Active', lastUpdateStatus: 'Successful', revisionId });
+      }
+      const before = record.versions.get(LATEST);
+      const after = settled.get(LATEST);
+      const newestKey = String(record.meta.lastVersion);
+      const newest = settled.get(newestKey) ?? record.versions.get(newestKey);
+      // A version published from the unsettled $LATEST still matches it (publishing again is a no-op).
+      if (before && after && newest?.publishedFromRevisionId === before.revisionId) {
+        settled.set(newestKey, { ...newest, publishedFromRevisionId: after.revisionId });
+      }
+      if (settled.size === 0) return;
+      this.repo.transaction(() => settled.forEach((v) => this.repo.saveVersion(v)));
       this.invalidate(scope, name);
     });
   }
@@ -652,12 +741,29 @@ export class FunctionRegistry {
     }
   }
 
-  private checkScope(scope: Scope, ref: FunctionRef): void {
-    if ((ref.accountId && ref.accountId !== scope.accountId) || (ref.region && ref.region !== scope.region)) {
+  /** A function named by ARN must be in the caller's region (and account). */
+  checkScope(scope: Scope, ref: Pick<FunctionRef, 'name' | 'qualifier' | 'accountId' | 'region'>): void {
+    if (ref.region && ref.region !== scope.region) {
+      throw ResourceNotFound(`Functions from '${ref.region}' are not reachable in this region ('${scope.region}')`);
+    }
+    if (ref.accountId && ref.accountId !== scope.accountId) {
       throw ResourceNotFound(
         `Function not found: ${functionArn(ref.region ?? scope.region, ref.accountId ?? scope.accountId, ref.name, ref.qualifier)}`,
       );
     }
+  }
+}
+
+function noEventInvokeConfig(scope: Scope, name: string, qualifier: string) {
+  return ResourceNotFound(`The function ${functionArn(scope.region, scope.accountId, name, qualifier)} doesn't have an EventInvokeConfig`);
+}
+
+/** Operations on the function as a whole (reserved concurrency) refuse versions and aliases. */
+function requireFunctionOnly(ref: FunctionRef): void {
+  if (ref.qualifier !== undefined) {
+    throw InvalidParameterValue(
+      'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+    );
   }
 }
 

@@ -25,6 +25,8 @@ export interface FunctionVersion {
   readonly memorySize: number;
   readonly ephemeralStorageSize: number;
   readonly environment: Readonly<Record<string, string>>;
+  /** A request set Environment (even empty): AWS returns the member from then on. */
+  readonly environmentGiven?: boolean;
   /** Hex SHA-256 of the deployment package (the code store's key). */
   readonly codeSha256Hex: string;
   readonly codeSize: number;

@@ -2,9 +2,12 @@
 // or a full ARN, each optionally qualified with a version or alias.
 import { constraintViolation, InvalidParameterValue } from '../errors.js';
 
-const FUNCTION_NAME_PATTERN =
-  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+// AWS's patterns as its validation messages print them: names may contain dots except on CreateFunction.
+const REGION_PART = '([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:)?';
+const FUNCTION_NAME_PATTERN = `(arn:(aws[a-zA-Z-]*)?:lambda:)?${REGION_PART}(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`;
+const NEW_FUNCTION_NAME_PATTERN = FUNCTION_NAME_PATTERN.replace('[a-zA-Z0-9-_\\.]+', '[a-zA-Z0-9-_]+');
 const FUNCTION_NAME = new RegExp(`^${FUNCTION_NAME_PATTERN}$`);
+const NEW_FUNCTION_NAME = new RegExp(`^${NEW_FUNCTION_NAME_PATTERN}$`);
 const QUALIFIER = /^(|[a-zA-Z0-9$_-]+)$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 
@@ -25,34 +28,46 @@ export function parseFunctionRef(input: unknown, explicitQualifier?: string | nu
       `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`,
     );
   }
-  const m = FUNCTION_NAME.exec(input)!;
-  const name = m[7]!;
-  if (name.length > 64) {
+  const parts = split(FUNCTION_NAME.exec(input)!);
+  if (parts.name.length > 64) {
     throw constraintViolation(input, 'functionName', 'Member must have length less than or equal to 64');
   }
-  const derived = m[9];
   const explicit = explicitQualifier ?? undefined;
   if (explicit !== undefined && explicit !== '' && !QUALIFIER.test(explicit)) {
     throw constraintViolation(explicit, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
   }
-  if (derived !== undefined && explicit !== undefined && explicit !== '' && derived !== explicit) {
+  if (parts.qualifier !== undefined && explicit !== undefined && explicit !== '' && parts.qualifier !== explicit) {
     throw InvalidParameterValue('The derived qualifier from the function name does not match the specified qualifier.');
   }
-  return {
-    name,
-    qualifier: derived ?? (explicit === '' ? undefined : explicit),
-    accountId: m[5]?.slice(0, 12),
-    region: m[3]?.slice(0, -1),
-  };
+  return { ...parts, qualifier: parts.qualifier ?? (explicit === '' ? undefined : explicit) };
 }
 
-/** CreateFunction takes a name or an unqualified ARN. */
-export function parseNewFunctionName(input: unknown): string {
-  const ref = parseFunctionRef(input);
+/** The parts of a matched FunctionName (group numbers follow the pattern AWS prints). */
+function split(m: RegExpExecArray): FunctionRef {
+  return { name: m[10]!, qualifier: m[12], accountId: m[8]?.slice(0, 12), region: m[3]?.slice(0, -1) };
+}
+
+/**
+ * CreateFunction takes a name or an unqualified ARN, under stricter limits than other operations:
+ * no dots, at most 140 characters, and an over-long name is refused as InvalidParameterValue.
+ */
+export function parseNewFunctionName(input: unknown): FunctionRef {
+  if (typeof input === 'string' && input.length > 140) {
+    throw constraintViolation(input, 'functionName', 'Member must have length less than or equal to 140');
+  }
+  if (typeof input !== 'string' || input.length === 0 || !NEW_FUNCTION_NAME.test(input)) {
+    throw constraintViolation(input, 'functionName', `Member must satisfy regular expression pattern: ${NEW_FUNCTION_NAME_PATTERN}`);
+  }
+  const ref = split(NEW_FUNCTION_NAME.exec(input)!);
+  if (ref.name.length > 64) {
+    throw InvalidParameterValue(
+      `1 validation error detected: Value '${input}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+    );
+  }
   if (ref.qualifier !== undefined) {
     throw InvalidParameterValue('Unqualified function name or ARN expected for this operation.');
   }
-  return ref.name;
+  return ref;
 }
 
 export function validateAliasName(name: unknown): string {
@@ -60,6 +75,11 @@ export function validateAliasName(name: unknown): string {
     throw constraintViolation(name, 'name', 'Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)');
   }
   return name;
+}
+
+/** Whether a qualifier has an alias's shape (not $LATEST, not a number). */
+export function isAliasName(q: string): boolean {
+  return ALIAS_NAME.test(q);
 }
 
 export function isVersionNumber(q: string): boolean {

@@ -4,7 +4,7 @@
 import type { Store } from '../../store/database.js';
 import type { EnvironmentPool, FunctionImage } from '../environments/types.js';
 import { InvalidParameterValue, ProvisionedConcurrencyConfigNotFound, ResourceConflict, ResourceNotFound } from '../errors.js';
-import type { FunctionRegistry, Scope } from './functions.js';
+import { UNRESERVED_MINIMUM, type FunctionRegistry, type Scope } from './functions.js';
 import type { FunctionRef } from './names.js';
 import { LATEST, functionArn, lambdaTimestamp, type FunctionVersion } from './model.js';
 
@@ -83,6 +83,7 @@ export class ProvisionedConcurrency {
     if (reserved !== undefined && requested > reserved) {
       throw InvalidParameterValue('Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
     }
+    if (reserved === undefined) this.checkUnreserved(scope, name, q, requested);
     const lastModified = lambdaTimestamp();
     this.store.db
       .prepare(
@@ -156,6 +157,27 @@ export class ProvisionedConcurrency {
     this.pool()?.provision(ownerKey(row), undefined, 0);
   }
 
+  /**
+   * Provisioned concurrency of a function without reserved concurrency comes out of the account's
+   * unreserved concurrency, which must keep its minimum (AWS's messages).
+   */
+  private checkUnreserved(scope: Scope, name: string, qualifier: string, requested: number): void {
+    const { accountLimit, unreserved } = this.registry.accountSettings(scope);
+    const others = this.store.db
+      .prepare('SELECT COALESCE(SUM(requested), 0) AS n FROM lambda_provisioned_concurrency WHERE account = ? AND region = ? AND NOT (name = ? AND qualifier = ?)')
+      .get(scope.accountId, scope.region, name, qualifier) as { n: number };
+    const available = unreserved - others.n;
+    if (requested > available) {
+      throw InvalidParameterValue(`Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [${available}].`);
+    }
+    const minimum = Math.min(UNRESERVED_MINIMUM, accountLimit);
+    if (available - requested < minimum) {
+      throw InvalidParameterValue(
+        `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
+      );
+    }
+  }
+
   private rows(scope: Scope, name: string): Row[] {
     return this.store.db
       .prepare('SELECT * FROM lambda_provisioned_concurrency WHERE account = ? AND region = ? AND name = ? ORDER BY qualifier')
@@ -165,9 +187,9 @@ export class ProvisionedConcurrency {
   /** The qualifier a request names, checked to exist (AWS's messages for a missing alias or version). */
   private target(scope: Scope, name: string, qualifier: string | undefined): string {
     if (!qualifier) throw InvalidParameterValue('The function resource provided must be an alias or a published version.');
-    this.registry.meta(scope, name);
+    // An unknown function is reported as its missing alias or version, as AWS does.
     if (isAlias(qualifier)) {
-      if (!this.registry.aliases(scope, ref(name, undefined)).some((a) => a.name === qualifier)) {
+      if (!this.registry.hasAlias(scope, name, qualifier)) {
         throw ResourceNotFound(`Cannot find alias arn: ${functionArn(scope.region, scope.accountId, name, qualifier)}`);
       }
     } else {

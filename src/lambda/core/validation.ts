@@ -147,11 +147,16 @@ export function validateEnvironment(env: unknown): Record<string, string> {
 
 export function validateArchitectures(value: unknown): string[] {
   if (value === undefined || value === null) return ['x86_64'];
-  if (!Array.isArray(value) || value.length !== 1 || (value[0] !== 'x86_64' && value[0] !== 'arm64')) {
+  if (!Array.isArray(value)) throw constraintViolation(value, 'architectures', 'Member must be a list');
+  const shown = `[${value.join(', ')}]`;
+  // AWS checks the length first, then each member.
+  if (value.length > 1) throw constraintViolation(shown, 'architectures', 'Member must have length less than or equal to 1');
+  if (value.length === 0) throw constraintViolation(shown, 'architectures', 'Member must have length greater than or equal to 1');
+  if (value[0] !== 'x86_64' && value[0] !== 'arm64') {
     throw constraintViolation(
-      JSON.stringify(value),
+      shown,
       'architectures',
-      'Member must have length less than or equal to 1, Member must satisfy enum value set: [x86_64, arm64]',
+      'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]',
     );
   }
   return [value[0]];
