@@ -333,9 +333,9 @@ export const ROUTES: Route[] = [
     handle(call) {
       const { ctx, deps } = call;
       const ref = fnRef(call);
-      const { version, meta } = deps.registry.resolve(scopeOf(ctx), ref);
+      const { version, meta, alias } = deps.registry.resolve(scopeOf(ctx), ref);
       sendJson(ctx.res, 200, {
-        Configuration: renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST }),
+        Configuration: renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST, ...(alias ? { alias: alias.name } : {}) }),
         Code: { RepositoryType: 'S3', Location: `${deps.endpoint()}/_aws/lambda/code/${version.codeSha256Hex}.zip` },
         ...(Object.keys(meta.tags).length > 0 ? { Tags: meta.tags } : {}),
         ...(meta.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: meta.reservedConcurrency } } : {}),
@@ -348,8 +348,8 @@ export const ROUTES: Route[] = [
     operation: 'GetFunctionConfiguration',
     handle(call) {
       const ref = fnRef(call);
-      const { version } = call.deps.registry.resolve(scopeOf(call.ctx), ref);
-      sendJson(call.ctx.res, 200, renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST }));
+      const { version, alias } = call.deps.registry.resolve(scopeOf(call.ctx), ref);
+      sendJson(call.ctx.res, 200, renderConfiguration(version, { qualifiedLatest: ref.qualifier === LATEST, ...(alias ? { alias: alias.name } : {}) }));
     },
   },
   {
@@ -405,6 +405,7 @@ export const ROUTES: Route[] = [
     async handle(call) {
       const { ctx, deps } = call;
       const ref = fnRef(call);
+      deps.registry.checkScope(scopeOf(ctx), ref);
       const typeHeader = ctx.req.headers['x-amz-invocation-type'];
       const type = (typeof typeHeader === 'string' ? typeHeader : 'RequestResponse') as 'RequestResponse' | 'Event' | 'DryRun';
       const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
@@ -678,6 +679,7 @@ export const ROUTES: Route[] = [
     operation: 'GetFunctionConcurrency',
     handle(call) {
       const ref = fnRef(call);
+      call.deps.registry.checkScope(scopeOf(call.ctx), ref);
       const meta = call.deps.registry.meta(scopeOf(call.ctx), ref.name);
       sendJson(call.ctx.res, 200, meta.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: meta.reservedConcurrency } : {});
     },

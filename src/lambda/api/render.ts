@@ -15,12 +15,14 @@ import {
 export interface RenderOptions {
   /** $LATEST named explicitly: its ARN carries the `:$LATEST` qualifier. */
   qualifiedLatest?: boolean;
+  /** The alias the caller named: the ARN carries it (Version stays the version it points to). */
+  alias?: string;
   /** An item of ListFunctions / ListVersionsByFunction: AWS leaves out state and runtime version there. */
   listed?: boolean;
 }
 
 export function renderConfiguration(v: FunctionVersion, options: RenderOptions = {}): Record<string, unknown> {
-  const qualifier = v.version === LATEST && !options.qualifiedLatest ? undefined : v.version;
+  const qualifier = options.alias ?? (v.version === LATEST && !options.qualifiedLatest ? undefined : v.version);
   const out: Record<string, unknown> = {
     FunctionName: v.functionName,
     FunctionArn: functionArn(v.region, v.accountId, v.functionName, qualifier),
