@@ -45,7 +45,12 @@ export const LAMBDA_ERROR_NAMES = [
 
 /** `1 validation error detected: Value 'x' at 'field' failed to satisfy constraint: …` */
 export function constraintViolation(value: unknown, field: string, constraint: string) {
-  return Validation(
-    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
+  return constraintViolations([{ value, field, constraint }]);
+}
+
+/** Several violations in one answer, as AWS's front end reports them: `2 validation errors detected: …; …`. */
+export function constraintViolations(violations: readonly { value: unknown; field: string; constraint: string }[]) {
+  const n = violations.length;
+  const parts = violations.map((v) => `Value '${String(v.value)}' at '${v.field}' failed to satisfy constraint: ${v.constraint}`);
+  return Validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`);
 }

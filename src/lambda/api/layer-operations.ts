@@ -1,7 +1,7 @@
 // Lambda's layer operations (`/2018-10-31/layers…`): parse the request, call the layer registry,
 // shape the reply. A layer named by ARN is looked up in the account and region of the ARN.
 import { decodeOrKeep, sendEmpty, sendJson } from '../../protocol/http.js';
-import { InvalidParameterValue, constraintViolation } from '../errors.js';
+import { InvalidParameterValue, constraintViolation, constraintViolations } from '../errors.js';
 import { parseLayerName, parseLayerVersionArnParam, type LayerRef } from '../core/layer-names.js';
 import type { LayerFilter } from '../core/layers.js';
 import { layerArn } from '../core/model.js';
@@ -29,13 +29,20 @@ function versionOf(call: Call): number {
   return Number(raw);
 }
 
-function enumList(value: unknown, field: string, allowed: readonly string[], max: number): string[] | undefined {
+type Violation = { value: unknown; field: string; constraint: string };
+
+/**
+ * A list of enum members; a bad one is recorded in `violations` (AWS reports runtimes and
+ * architectures together). Runtimes' constraint reads unwrapped, architectures' wrapped, as AWS prints them.
+ */
+function enumList(value: unknown, field: string, allowed: readonly string[], max: number, violations: Violation[], wrapped: boolean): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw constraintViolation(value, field, 'Member must be a list');
   const shown = `[${value.map(String).join(', ')}]`;
   if (value.length > max) throw constraintViolation(shown, field, `Member must have length less than or equal to ${max}`);
   if (value.some((v) => typeof v !== 'string' || !allowed.includes(v))) {
-    throw constraintViolation(shown, field, `Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`);
+    const set = `Member must satisfy enum value set: [${allowed.join(', ')}]`;
+    violations.push({ value: shown, field, constraint: wrapped ? `Member must satisfy constraint: [${set}]` : set });
   }
   return value as string[];
 }
@@ -87,8 +94,10 @@ export const LAYER_ROUTES: Route[] = [
       if (licenseInfo !== undefined && licenseInfo.length > 512) {
         throw constraintViolation(licenseInfo, 'licenseInfo', 'Member must have length less than or equal to 512');
       }
-      const compatibleRuntimes = enumList(body.CompatibleRuntimes, 'compatibleRuntimes', KNOWN_RUNTIMES, 15);
-      const compatibleArchitectures = enumList(body.CompatibleArchitectures, 'compatibleArchitectures', ARCHITECTURES, 2);
+      const violations: Violation[] = [];
+      const compatibleRuntimes = enumList(body.CompatibleRuntimes, 'compatibleRuntimes', KNOWN_RUNTIMES, 15, violations, false);
+      const compatibleArchitectures = enumList(body.CompatibleArchitectures, 'compatibleArchitectures', ARCHITECTURES, 2, violations, true);
+      if (violations.length > 0) throw constraintViolations(violations);
       const version = await call.deps.layers.publish(scopeFor(call, ref), {
         layerName: ref.name,
         zip,

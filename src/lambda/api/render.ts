@@ -123,9 +123,9 @@ export function renderLayerVersionItem(v: LayerVersion): Record<string, unknown>
     Version: v.version,
     Description: v.description,
     CreatedDate: v.createdDate,
-    ...(v.compatibleRuntimes.length > 0 ? { CompatibleRuntimes: v.compatibleRuntimes } : {}),
+    ...(v.compatibleRuntimes.length > 0 || v.listsGiven?.runtimes ? { CompatibleRuntimes: v.compatibleRuntimes } : {}),
     ...(v.licenseInfo !== undefined ? { LicenseInfo: v.licenseInfo } : {}),
-    ...(v.compatibleArchitectures.length > 0 ? { CompatibleArchitectures: v.compatibleArchitectures } : {}),
+    ...(v.compatibleArchitectures.length > 0 || v.listsGiven?.architectures ? { CompatibleArchitectures: v.compatibleArchitectures } : {}),
   };
 }
 

@@ -4,6 +4,9 @@ import { constraintViolation } from '../errors.js';
 
 const LAYER_NAME_PATTERN = '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+';
 const LAYER_VERSION_ARN_PATTERN = 'arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+';
+/** GetLayerVersionByArn's own, stricter pattern, as its messages print it. */
+const BY_ARN_PATTERN = 'arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+';
+const BY_ARN = new RegExp(`^${BY_ARN_PATTERN}$`);
 /** What a function's Layers entries must match (AWS-managed `awslayer` ARNs included). */
 const FUNCTION_LAYER_PATTERN = `(${LAYER_VERSION_ARN_PATTERN})|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)`;
 
@@ -40,9 +43,8 @@ export function parseLayerName(input: unknown): LayerRef {
 /** GetLayerVersionByArn's Arn parameter. */
 export function parseLayerVersionArnParam(input: unknown): LayerVersionRef {
   const value = typeof input === 'string' ? input : '';
-  const m = VERSION_ARN.exec(value);
-  if (!m || value.length > 140) {
-    throw constraintViolation(input, 'arn', `Member must satisfy regular expression pattern: ${LAYER_VERSION_ARN_PATTERN}`);
+  if (!BY_ARN.test(value) || !VERSION_ARN.test(value) || value.length > 140) {
+    throw constraintViolation(input, 'arn', `Member must satisfy regular expression pattern: ${BY_ARN_PATTERN}`);
   }
   return parseLayerVersionArn(value);
 }

@@ -58,6 +58,7 @@ export class LayerRegistry {
         createdDate: lambdaTimestamp(),
         compatibleRuntimes: input.compatibleRuntimes ?? [],
         compatibleArchitectures: input.compatibleArchitectures ?? [],
+        listsGiven: { runtimes: input.compatibleRuntimes !== undefined, architectures: input.compatibleArchitectures !== undefined },
         ...(input.licenseInfo !== undefined ? { licenseInfo: input.licenseInfo } : {}),
         codeSha256Hex: stored.sha256Hex,
         codeSize: stored.size,

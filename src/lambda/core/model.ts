@@ -78,6 +78,8 @@ export interface LayerVersion {
   readonly createdDate: string;
   readonly compatibleRuntimes: readonly string[];
   readonly compatibleArchitectures: readonly string[];
+  /** The compatibility lists the publish request named (even empty): AWS returns exactly those. */
+  readonly listsGiven?: { readonly runtimes: boolean; readonly architectures: boolean };
   readonly licenseInfo?: string;
   readonly codeSha256Hex: string;
   readonly codeSize: number;
