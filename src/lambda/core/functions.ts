@@ -639,9 +639,14 @@ export class FunctionRegistry {
     }
   }
 
+  /** Replaces the function's tags; like any change to the function, it gives $LATEST a new revision id (recorded). */
   setTags(scope: Scope, name: string, tags: Record<string, string>): void {
     const record = this.mustRecord(scope, name);
-    this.repo.saveMeta({ ...record.meta, tags });
+    const latest = record.versions.get(LATEST)!;
+    this.repo.transaction(() => {
+      this.repo.saveMeta({ ...record.meta, tags });
+      this.repo.saveVersion({ ...latest, revisionId: randomUUID() });
+    });
     this.invalidate(scope, name);
   }
 
