@@ -8,10 +8,11 @@ export const ResourceNotFound = errorType('ResourceNotFoundException', 404, user
 export const ResourceConflict = errorType('ResourceConflictException', 409, user);
 export const ProvisionedConcurrencyConfigNotFound = errorType('ProvisionedConcurrencyConfigNotFoundException', 404, user);
 export const InvalidParameterValue = errorType('InvalidParameterValueException', 400, user);
-export const Validation = errorType('ValidationException', 400, user);
+// AWS's front end answers these two without the `Type` member (recorded).
+export const Validation = errorType('ValidationException', 400);
 export const PreconditionFailed = errorType('PreconditionFailedException', 412, user);
 export const RequestTooLarge = errorType('RequestTooLargeException', 413, user);
-export const RequestEntityTooLarge = errorType('RequestEntityTooLargeException', 413, user);
+export const RequestEntityTooLarge = errorType('RequestEntityTooLargeException', 413);
 export const TooManyRequests = errorType('TooManyRequestsException', 429, user);
 export const InvalidRequestContent = errorType('InvalidRequestContentException', 400, user);
 export const CodeStorageExceeded = errorType('CodeStorageExceededException', 400, user);

@@ -130,7 +130,10 @@ describe('Lambda API answers recorded from AWS', () => {
         if (!step.expect) continue;
         const expected = recordedForm(step.expect);
         if (!('ResponseMetadata' in step.expect)) delete actual.ResponseMetadata;
-        if (!('Type' in expected)) delete actual.Type;
+        // LocalStack's recordings of modelled errors sometimes drop `Type` (they keep `message`); an error
+        // recorded with neither is one AWS sends without `Type` (the front end's ValidationException).
+        const typeless = 'Error' in step.expect && !('Type' in step.expect) && !('message' in step.expect) && !('Message' in step.expect);
+        if (!('Type' in expected) && !typeless) delete actual.Type;
         if (step.keepOwn && Array.isArray(actual[step.keepOwn])) {
           const own = new Set(b.names('function-name'));
           const items = (actual[step.keepOwn] as Record<string, unknown>[]).filter((f) => own.has(f.FunctionName as string));
