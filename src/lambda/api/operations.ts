@@ -127,6 +127,29 @@ function validateVpcConfig(v: unknown): VpcConfig {
   };
 }
 
+/** Runtimes AWS offers SnapStart for; others get its refusal. */
+const SNAPSTART_RUNTIMES = ['java11', 'java17', 'java21', 'java25', 'python3.12', 'python3.13', 'python3.14', 'dotnet8'];
+
+/** SnapStart.ApplyOn, checked as AWS's front end does (before anything else in the request). */
+function snapStartApplyOn(body: Record<string, unknown>): string | undefined {
+  const applyOn = (body.SnapStart as { ApplyOn?: unknown } | null | undefined)?.ApplyOn;
+  if (applyOn === undefined || applyOn === null) return undefined;
+  if (applyOn !== 'PublishedVersions' && applyOn !== 'None') {
+    throw constraintViolation(applyOn, 'snapStart.applyOn', 'Member must satisfy enum value set: [PublishedVersions, None]');
+  }
+  return applyOn;
+}
+
+/**
+ * Turning SnapStart on: AWS's refusal for a runtime it has no SnapStart for; Nimbus has no
+ * snapshots, so it refuses the others too, saying so.
+ */
+function refuseSnapStart(applyOn: string | undefined, runtime: string): void {
+  if (applyOn !== 'PublishedVersions') return;
+  if (!SNAPSTART_RUNTIMES.includes(runtime)) throw InvalidParameterValue(`${runtime} is not supported for SnapStart enabled functions.`);
+  throw InvalidParameterValue('SnapStart is not available on Nimbus: functions start from their package every time.');
+}
+
 /** Configuration fields common to CreateFunction and UpdateFunctionConfiguration. */
 function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
   const out: ConfigurationInput = {};
@@ -290,8 +313,10 @@ export const ROUTES: Route[] = [
       deps.registry.checkScope(scopeOf(ctx), ref);
       const functionName = ref.name;
       if (body.PackageType === 'Image') throw InvalidParameterValue('Nimbus runs Zip packages only: container images are not supported.');
+      const applyOn = snapStartApplyOn(body);
       const config = configurationFrom(body);
       const runtime = config.runtime ?? validateRuntime(body.Runtime);
+      refuseSnapStart(applyOn, runtime);
       const handler = config.handler ?? validateHandler(body.Handler);
       const role = config.role ?? validateRole(body.Role);
       const zip = codeFrom(body.Code);
@@ -361,8 +386,11 @@ export const ROUTES: Route[] = [
       const body = await jsonBody(call.ctx);
       const revisionId = optionalString(body, 'RevisionId', 'revisionId');
       ensureFunction(call, ref);
+      const applyOn = snapStartApplyOn(body);
+      const config = configurationFrom(body);
+      if (applyOn !== undefined) refuseSnapStart(applyOn, config.runtime ?? call.deps.registry.resolve(scopeOf(call.ctx), { ...ref, qualifier: undefined }).version.runtime);
       const updated = await call.deps.registry.updateConfiguration(scopeOf(call.ctx), ref, {
-        ...configurationFrom(body),
+        ...config,
         ...(revisionId ? { revisionId } : {}),
       });
       sendJson(call.ctx.res, 200, renderConfiguration(updated));
