@@ -125,6 +125,13 @@ describe('Lambda control plane', () => {
     expect(tooMany.message).toContain("at 'vpcConfig.securityGroupIds' failed to satisfy constraint: Member must have length less than or equal to 5");
   });
 
+  it('records SnapStart on runtimes AWS offers it for (no snapshots: OptimizationStatus stays Off)', async () => {
+    const created = await create('snappy', { Runtime: 'python3.12', Handler: 'app.handler', Code: { ZipFile: zip({ 'app.py': 'def handler(e, c):\n  return e\n' }) }, SnapStart: { ApplyOn: 'PublishedVersions' } });
+    expect(created.SnapStart).toEqual({ ApplyOn: 'PublishedVersions', OptimizationStatus: 'Off' });
+    const off = await lambda.send(new Lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'snappy', SnapStart: { ApplyOn: 'None' } }));
+    expect(off.SnapStart).toEqual({ ApplyOn: 'None', OptimizationStatus: 'Off' });
+  });
+
   it('refuses a duplicate name with ResourceConflictException', async () => {
     await create('dup');
     expect(await failure(create('dup'))).toMatchObject({ name: 'ResourceConflictException', status: 409, message: 'Function already exist: dup' });

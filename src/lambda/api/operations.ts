@@ -141,13 +141,13 @@ function snapStartApplyOn(body: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Turning SnapStart on: AWS's refusal for a runtime it has no SnapStart for; Nimbus has no
- * snapshots, so it refuses the others too, saying so.
+ * Turning SnapStart on: AWS's refusal for a runtime it has no SnapStart for. For the others it is
+ * recorded (published versions report OptimizationStatus Off: Nimbus takes no snapshots).
  */
 function refuseSnapStart(applyOn: string | undefined, runtime: string): void {
-  if (applyOn !== 'PublishedVersions') return;
-  if (!SNAPSTART_RUNTIMES.includes(runtime)) throw InvalidParameterValue(`${runtime} is not supported for SnapStart enabled functions.`);
-  throw InvalidParameterValue('SnapStart is not available on Nimbus: functions start from their package every time.');
+  if (applyOn === 'PublishedVersions' && !SNAPSTART_RUNTIMES.includes(runtime)) {
+    throw InvalidParameterValue(`${runtime} is not supported for SnapStart enabled functions.`);
+  }
 }
 
 /** Configuration fields common to CreateFunction and UpdateFunctionConfiguration. */
@@ -317,6 +317,7 @@ export const ROUTES: Route[] = [
       const config = configurationFrom(body);
       const runtime = config.runtime ?? validateRuntime(body.Runtime);
       refuseSnapStart(applyOn, runtime);
+      if (applyOn) config.snapStartApplyOn = applyOn as 'PublishedVersions' | 'None';
       const handler = config.handler ?? validateHandler(body.Handler);
       const role = config.role ?? validateRole(body.Role);
       const zip = codeFrom(body.Code);
@@ -388,7 +389,10 @@ export const ROUTES: Route[] = [
       ensureFunction(call, ref);
       const applyOn = snapStartApplyOn(body);
       const config = configurationFrom(body);
-      if (applyOn !== undefined) refuseSnapStart(applyOn, config.runtime ?? call.deps.registry.resolve(scopeOf(call.ctx), { ...ref, qualifier: undefined }).version.runtime);
+      if (applyOn !== undefined) {
+        refuseSnapStart(applyOn, config.runtime ?? call.deps.registry.resolve(scopeOf(call.ctx), { ...ref, qualifier: undefined }).version.runtime);
+        config.snapStartApplyOn = applyOn as 'PublishedVersions' | 'None';
+      }
       const updated = await call.deps.registry.updateConfiguration(scopeOf(call.ctx), ref, {
         ...config,
         ...(revisionId ? { revisionId } : {}),

@@ -41,7 +41,7 @@ export function renderConfiguration(v: FunctionVersion, options: RenderOptions =
     PackageType: 'Zip',
     Architectures: v.architectures,
     EphemeralStorage: { Size: v.ephemeralStorageSize },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    SnapStart: { ApplyOn: v.snapStartApplyOn ?? 'None', OptimizationStatus: 'Off' },
     LoggingConfig: {
       LogFormat: v.logFormat,
       ...(v.applicationLogLevel ? { ApplicationLogLevel: v.applicationLogLevel } : {}),

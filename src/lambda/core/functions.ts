@@ -47,6 +47,7 @@ export interface ConfigurationInput {
   deadLetterTargetArn?: string;
   kmsKeyArn?: string;
   vpcConfig?: VpcConfig;
+  snapStartApplyOn?: 'PublishedVersions' | 'None';
   /** Layer version ARNs, in order (resolved and checked against the layer registry). */
   layers?: string[];
   logFormat?: 'Text' | 'JSON';
@@ -309,6 +310,7 @@ export class FunctionRegistry {
       ...(input.deadLetterTargetArn ? { deadLetterTargetArn: input.deadLetterTargetArn } : {}),
       ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}),
       ...(input.vpcConfig ? { vpcConfig: input.vpcConfig } : {}),
+      ...(input.snapStartApplyOn ? { snapStartApplyOn: input.snapStartApplyOn } : {}),
       layers,
       ...(input.environment !== undefined ? { environmentGiven: true } : {}),
       ...loggingLevels(input.logFormat ?? 'Text', input),

@@ -36,6 +36,8 @@ export interface FunctionVersion {
   readonly kmsKeyArn?: string;
   /** Recorded and returned; there is no VPC here (the function reaches what the host reaches). */
   readonly vpcConfig?: VpcConfig;
+  /** SnapStart.ApplyOn as set; there are no snapshots (OptimizationStatus stays Off). */
+  readonly snapStartApplyOn?: 'PublishedVersions' | 'None';
   /** Layer versions in the order they are extracted into /opt (a snapshot: see LayerReference). */
   readonly layers: readonly LayerReference[];
   readonly logFormat: 'Text' | 'JSON';
