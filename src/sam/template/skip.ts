@@ -15,7 +15,7 @@ export interface Skipped {
   readonly type: string;
   /** Set when only an event of the resource was left out. */
   readonly event?: string;
-  /** Set when only a property of the resource was left out (VpcConfig, a custom Domain…); `type` says why. */
+  /** Set when only a property of the resource was left out (EFS, a custom Domain…); `type` says why. */
   readonly property?: string;
 }
 
