@@ -1,7 +1,7 @@
 // EventBridge event buses, rules and targets in SQLite (`events_*` tables). SQL only; no business rules.
 // A rule belongs to one bus of its account and region: (account, region, bus, name) is its key, so
 // rules of the same name on two buses are two rules.
-import type { Store } from '../store/database.js';
+import type { Migration, Store } from '../store/database.js';
 
 export interface BusRow {
   account: string;
@@ -52,52 +52,55 @@ export interface RuleKey {
   bus: string;
 }
 
+/** The `events` schema, oldest first (exported so a test can build an older store and upgrade it). */
+export const EVENTS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `CREATE TABLE events_rules (
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+     schedule_expression TEXT, event_pattern TEXT, state TEXT NOT NULL,
+     description TEXT, role_arn TEXT, created_ms INTEGER NOT NULL, next_fire_ms INTEGER,
+     PRIMARY KEY (account, region, name));
+   CREATE INDEX events_rules_due ON events_rules(next_fire_ms) WHERE next_fire_ms IS NOT NULL;
+   CREATE TABLE events_targets (
+     account TEXT NOT NULL, region TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL,
+     arn TEXT NOT NULL, input TEXT, input_path TEXT, seq INTEGER NOT NULL,
+     PRIMARY KEY (account, region, rule, id));`,
+  },
+  { version: 2, sql: 'ALTER TABLE events_targets ADD COLUMN input_transformer TEXT;' },
+  {
+    // Custom event buses: rules and targets gain their bus (existing ones were on `default`).
+    // SQLite cannot change a primary key in place, so both tables are rebuilt and copied.
+    version: 3,
+    sql: `CREATE TABLE events_buses (
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+     description TEXT, kms_key_identifier TEXT, dead_letter_config TEXT, tags TEXT,
+     created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL,
+     PRIMARY KEY (account, region, name));
+   CREATE TABLE events_rules_v3 (
+     account TEXT NOT NULL, region TEXT NOT NULL, bus TEXT NOT NULL, name TEXT NOT NULL,
+     schedule_expression TEXT, event_pattern TEXT, state TEXT NOT NULL,
+     description TEXT, role_arn TEXT, created_ms INTEGER NOT NULL, next_fire_ms INTEGER,
+     PRIMARY KEY (account, region, bus, name));
+   INSERT INTO events_rules_v3 (account, region, bus, name, schedule_expression, event_pattern, state, description, role_arn, created_ms, next_fire_ms)
+     SELECT account, region, 'default', name, schedule_expression, event_pattern, state, description, role_arn, created_ms, next_fire_ms FROM events_rules;
+   DROP TABLE events_rules;
+   ALTER TABLE events_rules_v3 RENAME TO events_rules;
+   CREATE INDEX events_rules_due ON events_rules(next_fire_ms) WHERE next_fire_ms IS NOT NULL;
+   CREATE TABLE events_targets_v3 (
+     account TEXT NOT NULL, region TEXT NOT NULL, bus TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL,
+     arn TEXT NOT NULL, input TEXT, input_path TEXT, input_transformer TEXT, seq INTEGER NOT NULL,
+     PRIMARY KEY (account, region, bus, rule, id));
+   INSERT INTO events_targets_v3 (account, region, bus, rule, id, arn, input, input_path, input_transformer, seq)
+     SELECT account, region, 'default', rule, id, arn, input, input_path, input_transformer, seq FROM events_targets;
+   DROP TABLE events_targets;
+   ALTER TABLE events_targets_v3 RENAME TO events_targets;`,
+  },
+];
+
 export class EventsRepository {
   constructor(private readonly store: Store) {
-    store.migrate('events', [
-      {
-        version: 1,
-        sql: `CREATE TABLE events_rules (
-         account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
-         schedule_expression TEXT, event_pattern TEXT, state TEXT NOT NULL,
-         description TEXT, role_arn TEXT, created_ms INTEGER NOT NULL, next_fire_ms INTEGER,
-         PRIMARY KEY (account, region, name));
-       CREATE INDEX events_rules_due ON events_rules(next_fire_ms) WHERE next_fire_ms IS NOT NULL;
-       CREATE TABLE events_targets (
-         account TEXT NOT NULL, region TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL,
-         arn TEXT NOT NULL, input TEXT, input_path TEXT, seq INTEGER NOT NULL,
-         PRIMARY KEY (account, region, rule, id));`,
-      },
-      { version: 2, sql: 'ALTER TABLE events_targets ADD COLUMN input_transformer TEXT;' },
-      {
-        // Custom event buses: rules and targets gain their bus (existing ones were on `default`).
-        // SQLite cannot change a primary key in place, so both tables are rebuilt and copied.
-        version: 3,
-        sql: `CREATE TABLE events_buses (
-         account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
-         description TEXT, kms_key_identifier TEXT, dead_letter_config TEXT, tags TEXT,
-         created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL,
-         PRIMARY KEY (account, region, name));
-       CREATE TABLE events_rules_v3 (
-         account TEXT NOT NULL, region TEXT NOT NULL, bus TEXT NOT NULL, name TEXT NOT NULL,
-         schedule_expression TEXT, event_pattern TEXT, state TEXT NOT NULL,
-         description TEXT, role_arn TEXT, created_ms INTEGER NOT NULL, next_fire_ms INTEGER,
-         PRIMARY KEY (account, region, bus, name));
-       INSERT INTO events_rules_v3 (account, region, bus, name, schedule_expression, event_pattern, state, description, role_arn, created_ms, next_fire_ms)
-         SELECT account, region, 'default', name, schedule_expression, event_pattern, state, description, role_arn, created_ms, next_fire_ms FROM events_rules;
-       DROP TABLE events_rules;
-       ALTER TABLE events_rules_v3 RENAME TO events_rules;
-       CREATE INDEX events_rules_due ON events_rules(next_fire_ms) WHERE next_fire_ms IS NOT NULL;
-       CREATE TABLE events_targets_v3 (
-         account TEXT NOT NULL, region TEXT NOT NULL, bus TEXT NOT NULL, rule TEXT NOT NULL, id TEXT NOT NULL,
-         arn TEXT NOT NULL, input TEXT, input_path TEXT, input_transformer TEXT, seq INTEGER NOT NULL,
-         PRIMARY KEY (account, region, bus, rule, id));
-       INSERT INTO events_targets_v3 (account, region, bus, rule, id, arn, input, input_path, input_transformer, seq)
-         SELECT account, region, 'default', rule, id, arn, input, input_path, input_transformer, seq FROM events_targets;
-       DROP TABLE events_targets;
-       ALTER TABLE events_targets_v3 RENAME TO events_targets;`,
-      },
-    ]);
+    store.migrate('events', EVENTS_MIGRATIONS);
   }
 
   private get db() {
