@@ -1,11 +1,12 @@
 // A plain CloudFormation AWS::Events::Rule (ScheduleExpression + Lambda target) deployed by the SAM
 // deployer becomes a real EventBridge rule in Nimbus: it fires the function with the target's Input,
-// an update changes the target in place, and deleting the stack removes targets and rule.
+// an update changes the target in place, and deleting the stack removes targets and rule. A custom
+// AWS::Events::EventBus carries a SAM EventBridgeRule event and a plain rule, which see only its events.
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
@@ -139,5 +140,78 @@ Resources:
   }
   expect(messages.map((m) => m.split('\t').at(-1))).toEqual(['ORDER {"id":"o-1"}']);
   await deleteStack({ stackName: 'orders', clients, project: d, log });
+  rmSync(d, { recursive: true, force: true });
+}, 60_000);
+
+it('an AWS::Events::EventBus carries EventBridgeRule events and plain rules that see only its events', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-bus-'));
+  mkdirSync(join(d, 'src'), { recursive: true });
+  writeFileSync(join(d, 'src/index.js'), "exports.handler = async (event) => { console.log('BUS ' + JSON.stringify(event)); };");
+  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: sam-orders-bus
+      Description: orders only
+  OnBusOrder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Placed:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !Ref Bus
+            Pattern:
+              source: [shop.orders]
+            InputPath: $.detail
+  Plain:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !GetAtt Bus.Arn
+      EventPattern:
+        source: [shop.refunds]
+      Targets:
+        - Id: fn
+          Arn: !GetAtt OnBusOrder.Arn
+          Input: '{"id":"refund-seen"}'
+Outputs:
+  BusName:
+    Value: !Ref Bus
+  BusArn:
+    Value: !GetAtt Bus.Arn
+  BusNameAtt:
+    Value: !GetAtt Bus.Name
+`);
+  const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'busstack', overrides: new Map(), clients, log });
+  expect(res.status).toBe('CREATE_COMPLETE');
+  const outputs = Object.fromEntries(res.outputs.map((o) => [o.OutputKey, o.OutputValue]));
+  expect(outputs).toMatchObject({ BusName: 'sam-orders-bus', BusNameAtt: 'sam-orders-bus', BusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/sam-orders-bus' });
+  expect(await clients.events.send(new DescribeEventBusCommand({ Name: 'sam-orders-bus' }))).toMatchObject({ Description: 'orders only' });
+  const ruleName = res.record.resources.OnBusOrderPlaced!.physicalId;
+  const rule = await clients.events.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: 'sam-orders-bus' }));
+  expect(rule).toMatchObject({ EventBusName: 'sam-orders-bus', Arn: `arn:aws:events:us-east-1:000000000000:rule/sam-orders-bus/${ruleName}` });
+  const fn = res.record.resources.OnBusOrder!.physicalId;
+  await clients.events.send(new PutEventsCommand({ Entries: [
+    { Source: 'shop.orders', DetailType: 'x', Detail: '{"id":"on-default"}' },
+    { EventBusName: 'sam-orders-bus', Source: 'shop.orders', DetailType: 'x', Detail: '{"id":"on-bus"}' },
+    { EventBusName: 'sam-orders-bus', Source: 'shop.refunds', DetailType: 'x', Detail: '{"id":"r-1"}' },
+  ] }));
+  const deadline = Date.now() + 30_000;
+  let messages: string[] = [];
+  while (Date.now() < deadline) {
+    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: 'BUS' })).catch(() => ({ events: [] }));
+    messages = (out.events ?? []).map((e) => e.message!.trim().split('\t').at(-1)!);
+    if (messages.length >= 2) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  expect(messages.sort()).toEqual(['BUS {"id":"on-bus"}', 'BUS {"id":"refund-seen"}']);
+
+  await deleteStack({ stackName: 'busstack', clients, project: d, log });
+  expect(await clients.events.send(new DescribeEventBusCommand({ Name: 'sam-orders-bus' })).catch((e: Error) => e.name)).toBe('ResourceNotFoundException');
   rmSync(d, { recursive: true, force: true });
 }, 60_000);
