@@ -102,13 +102,30 @@ it('deploys, fires, updates and deletes a plain AWS::Events::Rule', async () => 
   expect(nimbus.logs.filter((l) => l.startsWith('events:'))).toEqual([]);
 }, 90_000);
 
-it('an EventBridgeRule event on a SAM function runs it for the events its Pattern matches', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-pattern-'));
+/** A SAM project whose function logs `{tag} {event}`; `template` is the YAML below `Resources:`. */
+function loggingProject(tag: string, template: string): string {
+  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-project-'));
   mkdirSync(join(d, 'src'), { recursive: true });
-  writeFileSync(join(d, 'src/index.js'), "exports.handler = async (event) => { console.log('ORDER ' + JSON.stringify(event)); };");
-  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
-Resources:
-  OnOrder:
+  writeFileSync(join(d, 'src/index.js'), `exports.handler = async (event) => { console.log('${tag} ' + JSON.stringify(event)); };`);
+  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31\nResources:\n${template}`);
+  return d;
+}
+
+/** The `{tag} …` lines a function logged, once there are at least `atLeast` (or after 30 s). */
+async function loggedLines(fn: string, tag: string, atLeast: number): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: tag })).catch(() => ({ events: [] }));
+    lines = (out.events ?? []).map((e) => e.message!.trim().split('\t').at(-1)!);
+    if (lines.length >= atLeast) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return lines;
+}
+
+it('an EventBridgeRule event on a SAM function runs it for the events its Pattern matches', async () => {
+  const d = loggingProject('ORDER', `  OnOrder:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: src/
@@ -130,26 +147,14 @@ Resources:
     { Source: 'shop.orders', DetailType: 'Order Refunded', Detail: '{"id":"o-0"}' },
     { Source: 'shop.orders', DetailType: 'Order Placed', Detail: '{"id":"o-1"}' },
   ] }));
-  const deadline = Date.now() + 30_000;
-  let messages: string[] = [];
-  while (Date.now() < deadline) {
-    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: 'ORDER' })).catch(() => ({ events: [] }));
-    messages = (out.events ?? []).map((e) => e.message!.trim());
-    if (messages.length > 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  expect(messages.map((m) => m.split('\t').at(-1))).toEqual(['ORDER {"id":"o-1"}']);
+  const messages = await loggedLines(name, 'ORDER', 1);
+  expect(messages).toEqual(['ORDER {"id":"o-1"}']);
   await deleteStack({ stackName: 'orders', clients, project: d, log });
   rmSync(d, { recursive: true, force: true });
 }, 60_000);
 
 it('an AWS::Events::EventBus carries EventBridgeRule events and plain rules that see only its events', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-bus-'));
-  mkdirSync(join(d, 'src'), { recursive: true });
-  writeFileSync(join(d, 'src/index.js'), "exports.handler = async (event) => { console.log('BUS ' + JSON.stringify(event)); };");
-  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Bus:
+  const d = loggingProject('BUS', `  Bus:
     Type: AWS::Events::EventBus
     Properties:
       Name: sam-orders-bus
@@ -200,16 +205,10 @@ Outputs:
     { EventBusName: 'sam-orders-bus', Source: 'shop.orders', DetailType: 'x', Detail: '{"id":"on-bus"}' },
     { EventBusName: 'sam-orders-bus', Source: 'shop.refunds', DetailType: 'x', Detail: '{"id":"r-1"}' },
   ] }));
-  const deadline = Date.now() + 30_000;
-  let messages: string[] = [];
-  while (Date.now() < deadline) {
-    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: 'BUS' })).catch(() => ({ events: [] }));
-    messages = (out.events ?? []).map((e) => e.message!.trim().split('\t').at(-1)!);
-    if (messages.length >= 2) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await loggedLines(fn, 'BUS', 2);
+  // Give a wrongly routed event time to show up too.
   await new Promise((r) => setTimeout(r, 300));
-  expect(messages.sort()).toEqual(['BUS {"id":"on-bus"}', 'BUS {"id":"refund-seen"}']);
+  expect((await loggedLines(fn, 'BUS', 2)).sort()).toEqual(['BUS {"id":"on-bus"}', 'BUS {"id":"refund-seen"}']);
 
   await deleteStack({ stackName: 'busstack', clients, project: d, log });
   expect(await clients.events.send(new DescribeEventBusCommand({ Name: 'sam-orders-bus' })).catch((e: Error) => e.name)).toBe('ResourceNotFoundException');
