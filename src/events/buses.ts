@@ -210,11 +210,12 @@ export class EventBuses {
   }
 }
 
-function deadLetterConfig(v: unknown): { Arn: string } | undefined {
+/** A DeadLetterConfig as given ({Arn?}): kept and shown; Nimbus sends nothing to it. */
+function deadLetterConfig(v: unknown): { Arn?: string } | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v)) throw Validation("1 validation error detected: Value at 'deadLetterConfig' failed to satisfy constraint: Member must be a structure");
   const arn = (v as Input).Arn;
-  return arn === undefined ? ({} as { Arn: string }) : { Arn: text(arn, 'deadLetterConfig.arn', 1, 1600) };
+  return arn === undefined || arn === null ? {} : { Arn: text(arn, 'deadLetterConfig.arn', 1, 1600) };
 }
 
 function tagList(v: unknown): Array<{ Key: string; Value: string }> | undefined {
