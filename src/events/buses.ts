@@ -115,10 +115,13 @@ export class EventBuses {
     const row: BusRow = {
       account: s.accountId, region: s.region, name,
       description: description ?? null, kms_key_identifier: kms ?? null,
-      dead_letter_config: dlc === undefined ? null : JSON.stringify(dlc), tags: tags === undefined ? null : JSON.stringify(tags),
+      dead_letter_config: dlc === undefined ? null : JSON.stringify(dlc),
       created_ms: now, modified_ms: now,
     };
-    if (!this.repo.insertBus(row)) throw ResourceAlreadyExists(`Event bus ${name} already exists.`);
+    this.repo.transaction(() => {
+      if (!this.repo.insertBus(row)) throw ResourceAlreadyExists(`Event bus ${name} already exists.`);
+      if (tags) this.repo.putTags(s.accountId, s.region, busArn(s, name), tags);
+    });
     return {
       EventBusArn: busArn(s, name),
       ...(description !== undefined ? { Description: description } : {}),
@@ -188,6 +191,7 @@ export class EventBuses {
       if (!this.repo.getBus(s.accountId, s.region, name)) return;
       if (this.repo.countRulesOnBus(s.accountId, s.region, name) > 0) throw Validation("EventBus can't be deleted since it has rules.");
       this.repo.deleteBus(s.accountId, s.region, name);
+      this.repo.dropTags(s.accountId, s.region, busArn(s, name));
     });
     return {};
   }
@@ -205,7 +209,7 @@ export class EventBuses {
     const now = this.now();
     this.repo.insertBus({
       account: s.accountId, region: s.region, name: DEFAULT_BUS, description: null, kms_key_identifier: null,
-      dead_letter_config: null, tags: null, created_ms: now, modified_ms: now,
+      dead_letter_config: null, created_ms: now, modified_ms: now,
     });
   }
 }
@@ -218,7 +222,8 @@ function deadLetterConfig(v: unknown): { Arn?: string } | undefined {
   return arn === undefined || arn === null ? {} : { Arn: text(arn, 'deadLetterConfig.arn', 1, 1600) };
 }
 
-function tagList(v: unknown): Array<{ Key: string; Value: string }> | undefined {
+/** A Tags list ([{Key, Value}]) checked as AWS constrains it. */
+export function tagList(v: unknown): Array<{ Key: string; Value: string }> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw Validation("1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must be a list");
   return v.map((t: unknown, n) => {

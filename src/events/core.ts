@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { JSONPath } from 'jsonpath-plus';
 import { EventsRepository, type RuleKey, type RuleRow, type TargetRow } from './repository.js';
-import { DEFAULT_BUS, EventBuses, ruleArn } from './buses.js';
+import { DEFAULT_BUS, EventBuses, ruleArn, tagList } from './buses.js';
+import { EventTags } from './tags.js';
 import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
 import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
 import { matches, parsePattern, PatternError } from './pattern.js';
@@ -36,6 +37,7 @@ function keyOf(s: Scope, bus: string): RuleKey {
 export class EventsCore {
   readonly repo: EventsRepository;
   readonly buses: EventBuses;
+  readonly tags: EventTags;
   /** Nimbus's log (an event put on a bus that does not exist is dropped, as on AWS, and said here). */
   log: (msg: string) => void = () => {};
   /** Called whenever a rule's next fire time may have moved earlier (the scheduler re-arms). */
@@ -54,6 +56,7 @@ export class EventsCore {
   ) {
     this.repo = new EventsRepository(store);
     this.buses = new EventBuses(this.repo, now);
+    this.tags = new EventTags(this.repo, this.buses);
   }
 
   // ---- events ----
@@ -166,6 +169,7 @@ export class EventsCore {
     if (expr !== undefined && bus !== DEFAULT_BUS) throw Validation('ScheduleExpression is supported only on the default event bus.');
     if (expr !== undefined) scheduleOf(expr);
     if (pattern !== undefined) checkPattern(pattern);
+    const tags = tagList(i.Tags);
     const existing = this.repo.getRule(keyOf(s, bus), name);
     const now = this.now();
     // Keep the running schedule when neither the expression nor the state changed (a redeploy
@@ -184,7 +188,11 @@ export class EventsCore {
       created_ms: existing?.created_ms ?? now,
       next_fire_ms: keep ? existing.next_fire_ms : this.firstFire(expr, state, now),
     };
-    this.repo.putRule(row);
+    this.repo.transaction(() => {
+      this.repo.putRule(row);
+      // Tags given to PutRule label a rule it creates; an existing rule's are TagResource's to change.
+      if (!existing && tags) this.repo.putTags(s.accountId, s.region, ruleArn(s, bus, name), tags);
+    });
     this.onChange();
     return { RuleArn: ruleArn(s, bus, name) };
   }
@@ -212,7 +220,10 @@ export class EventsCore {
     // AWS answers success for a rule that does not exist.
     if (!this.repo.getRule(key, name)) return {};
     if (this.repo.countTargets(key, name) > 0) throw Validation("Rule can't be deleted since it has targets.");
-    this.repo.deleteRule(key, name);
+    this.repo.transaction(() => {
+      this.repo.deleteRule(key, name);
+      this.repo.dropTags(s.accountId, s.region, ruleArn(s, key.bus, name));
+    });
     return {};
   }
 

@@ -11,8 +11,6 @@ export interface BusRow {
   kms_key_identifier: string | null;
   /** JSON of the bus's DeadLetterConfig. */
   dead_letter_config: string | null;
-  /** JSON of the bus's tags ([{Key, Value}]). */
-  tags: string | null;
   created_ms: number;
   modified_ms: number;
 }
@@ -74,9 +72,12 @@ export const EVENTS_MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: `CREATE TABLE events_buses (
      account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
-     description TEXT, kms_key_identifier TEXT, dead_letter_config TEXT, tags TEXT,
+     description TEXT, kms_key_identifier TEXT, dead_letter_config TEXT,
      created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL,
      PRIMARY KEY (account, region, name));
+   CREATE TABLE events_tags (
+     account TEXT NOT NULL, region TEXT NOT NULL, arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+     PRIMARY KEY (account, region, arn, key));
    CREATE TABLE events_rules_v3 (
      account TEXT NOT NULL, region TEXT NOT NULL, bus TEXT NOT NULL, name TEXT NOT NULL,
      schedule_expression TEXT, event_pattern TEXT, state TEXT NOT NULL,
@@ -123,8 +124,8 @@ export class EventsRepository {
   insertBus(b: BusRow): boolean {
     const r = this.db
       .prepare(
-        `INSERT OR IGNORE INTO events_buses (account, region, name, description, kms_key_identifier, dead_letter_config, tags, created_ms, modified_ms)
-         VALUES (@account, @region, @name, @description, @kms_key_identifier, @dead_letter_config, @tags, @created_ms, @modified_ms)`,
+        `INSERT OR IGNORE INTO events_buses (account, region, name, description, kms_key_identifier, dead_letter_config, created_ms, modified_ms)
+         VALUES (@account, @region, @name, @description, @kms_key_identifier, @dead_letter_config, @created_ms, @modified_ms)`,
       )
       .run(b);
     return r.changes > 0;
@@ -159,6 +160,36 @@ export class EventsRepository {
       .prepare('SELECT COUNT(*) AS n FROM events_rules WHERE account = ? AND region = ? AND bus = ?')
       .get(account, region, bus) as { n: number };
     return row.n;
+  }
+
+  // ---- tags (of buses and rules, by ARN) ----
+
+  tags(account: string, region: string, arn: string): Array<{ Key: string; Value: string }> {
+    return this.db
+      .prepare('SELECT key AS Key, value AS Value FROM events_tags WHERE account = ? AND region = ? AND arn = ? ORDER BY key')
+      .all(account, region, arn) as Array<{ Key: string; Value: string }>;
+  }
+
+  /** Adds or overwrites tags (one transaction with the caller's, when it has one). */
+  putTags(account: string, region: string, arn: string, tags: ReadonlyArray<{ Key: string; Value: string }>): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO events_tags (account, region, arn, key, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (account, region, arn, key) DO UPDATE SET value = excluded.value`,
+    );
+    this.db.transaction(() => {
+      for (const t of tags) stmt.run(account, region, arn, t.Key, t.Value);
+    })();
+  }
+
+  removeTags(account: string, region: string, arn: string, keys: readonly string[]): void {
+    const stmt = this.db.prepare('DELETE FROM events_tags WHERE account = ? AND region = ? AND arn = ? AND key = ?');
+    this.db.transaction(() => {
+      for (const k of keys) stmt.run(account, region, arn, k);
+    })();
+  }
+
+  dropTags(account: string, region: string, arn: string): void {
+    this.db.prepare('DELETE FROM events_tags WHERE account = ? AND region = ? AND arn = ?').run(account, region, arn);
   }
 
   // ---- rules ----

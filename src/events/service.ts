@@ -28,6 +28,9 @@ const OPERATIONS: Record<string, Op> = {
   ListEventBuses: (c, s, i) => c.buses.list(s, i),
   UpdateEventBus: (c, s, i) => c.buses.update(s, i),
   DeleteEventBus: (c, s, i) => c.buses.delete(s, i),
+  ListTagsForResource: (c, s, i) => c.tags.list(s, i),
+  TagResource: (c, s, i) => c.tags.tag(s, i),
+  UntagResource: (c, s, i) => c.tags.untag(s, i),
   TestEventPattern: (c, s, i) => c.testEventPattern(s, i),
 };
 

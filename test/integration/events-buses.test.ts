@@ -21,11 +21,14 @@ import {
   ListEventBusesCommand,
   ListRuleNamesByTargetCommand,
   ListRulesCommand,
+  ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -160,6 +163,36 @@ describe('event bus operations', () => {
     expect(second.EventBuses!.map((b) => b.Name)).toEqual(['page-c']);
     expect(second.NextToken).toBeUndefined();
     expect(await failure(eb.send(new ListEventBusesCommand({ Limit: 0 })))).toMatchObject({ name: 'ValidationException', status: 400 });
+  });
+});
+
+describe('tags', () => {
+  it('keeps the tags of buses and rules by ARN, and drops them with the resource', async () => {
+    const bus = (await eb.send(new CreateEventBusCommand({ Name: 'tagged', Tags: [{ Key: 'team', Value: 'a' }] }))).EventBusArn!;
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: bus }))).Tags).toEqual([{ Key: 'team', Value: 'a' }]);
+    await eb.send(new TagResourceCommand({ ResourceARN: bus, Tags: [{ Key: 'team', Value: 'b' }, { Key: 'env', Value: 'dev' }] }));
+    await eb.send(new UntagResourceCommand({ ResourceARN: bus, TagKeys: ['env'] }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: bus }))).Tags).toEqual([{ Key: 'team', Value: 'b' }]);
+
+    const rule = (await eb.send(new PutRuleCommand({ Name: 'tagged-rule', EventBusName: 'tagged', EventPattern: '{"source":["x"]}', Tags: [{ Key: 'k', Value: 'v' }] }))).RuleArn!;
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: rule }))).Tags).toEqual([{ Key: 'k', Value: 'v' }]);
+    // The same name on the default bus is another rule, with no tags.
+    const other = (await eb.send(new PutRuleCommand({ Name: 'tagged-rule', EventPattern: '{"source":["x"]}' }))).RuleArn!;
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: other }))).Tags).toEqual([]);
+
+    await eb.send(new DeleteRuleCommand({ Name: 'tagged-rule', EventBusName: 'tagged' }));
+    await eb.send(new DeleteRuleCommand({ Name: 'tagged-rule' }));
+    expect(await failure(eb.send(new ListTagsForResourceCommand({ ResourceARN: rule })))).toEqual({
+      name: 'ResourceNotFoundException', status: 400, message: 'Rule tagged-rule does not exist on EventBus tagged.',
+    });
+    await eb.send(new DeleteEventBusCommand({ Name: 'tagged' }));
+    expect(await failure(eb.send(new TagResourceCommand({ ResourceARN: bus, Tags: [{ Key: 'a', Value: 'b' }] })))).toEqual({
+      name: 'ResourceNotFoundException', status: 400, message: 'Event bus tagged does not exist.',
+    });
+    // A bus of the same name starts without the old one's tags.
+    await eb.send(new CreateEventBusCommand({ Name: 'tagged' }));
+    expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: bus }))).Tags).toEqual([]);
+    await eb.send(new DeleteEventBusCommand({ Name: 'tagged' }));
   });
 });
 
