@@ -6,6 +6,7 @@ import { Store } from '../store/database.js';
 import { EventsCore, targetPayload } from './core.js';
 
 const scope = { accountId: '000000000000', region: 'us-east-1' };
+const key = { account: scope.accountId, region: scope.region, bus: 'default' };
 const dirs: string[] = [];
 function core(now: () => number, scale = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'events-core-'));
@@ -21,7 +22,7 @@ describe('schedule arithmetic', () => {
     const now = Date.UTC(2026, 0, 1, 0, 0, 0);
     const c = core(() => now);
     c.putRule(scope, { Name: 'r', ScheduleExpression: 'rate(5 minutes)' });
-    const rule = c.repo.getRule(scope.accountId, scope.region, 'r')!;
+    const rule = c.repo.getRule(key, 'r')!;
     expect(rule.next_fire_ms).toBe(now + 300_000);
     // Fired on time: the next is one period later.
     expect(c.followingFire(rule, rule.next_fire_ms!, rule.next_fire_ms!)).toBe(now + 600_000);
@@ -35,28 +36,28 @@ describe('schedule arithmetic', () => {
     const c = core(() => now, 60);
     c.putRule(scope, { Name: 'fast', ScheduleExpression: 'rate(1 minute)' });
     c.putRule(scope, { Name: 'cron', ScheduleExpression: 'cron(0/15 * * * ? *)' });
-    expect(c.repo.getRule(scope.accountId, scope.region, 'fast')!.next_fire_ms).toBe(now + 1000);
-    expect(c.repo.getRule(scope.accountId, scope.region, 'cron')!.next_fire_ms).toBe(Date.UTC(2026, 0, 1, 10, 15));
+    expect(c.repo.getRule(key, 'fast')!.next_fire_ms).toBe(now + 1000);
+    expect(c.repo.getRule(key, 'cron')!.next_fire_ms).toBe(Date.UTC(2026, 0, 1, 10, 15));
   });
 
   it('re-putting the same schedule keeps its phase; disabling unschedules; enabling restarts', () => {
     let now = Date.UTC(2026, 0, 1);
     const c = core(() => now);
     c.putRule(scope, { Name: 'r', ScheduleExpression: 'rate(1 hour)' });
-    const first = c.repo.getRule(scope.accountId, scope.region, 'r')!.next_fire_ms;
+    const first = c.repo.getRule(key, 'r')!.next_fire_ms;
     now += 10 * 60_000;
     c.putRule(scope, { Name: 'r', ScheduleExpression: 'rate(1 hour)', Description: 'x' });
-    expect(c.repo.getRule(scope.accountId, scope.region, 'r')!.next_fire_ms).toBe(first);
+    expect(c.repo.getRule(key, 'r')!.next_fire_ms).toBe(first);
     c.setEnabled(scope, { Name: 'r' }, false);
-    expect(c.repo.getRule(scope.accountId, scope.region, 'r')!.next_fire_ms).toBeNull();
+    expect(c.repo.getRule(key, 'r')!.next_fire_ms).toBeNull();
     c.setEnabled(scope, { Name: 'r' }, true);
-    expect(c.repo.getRule(scope.accountId, scope.region, 'r')!.next_fire_ms).toBe(now + 3_600_000);
+    expect(c.repo.getRule(key, 'r')!.next_fire_ms).toBe(now + 3_600_000);
   });
 });
 
 describe('target input', () => {
   const event = { id: 'e', resources: ['arn:r'], detail: { a: { b: 2 } } };
-  const base = { account: 'a', region: 'r', rule: 'x', id: 't', arn: 'arn', input_transformer: null };
+  const base = { account: 'a', region: 'r', bus: 'default', rule: 'x', id: 't', arn: 'arn', input_transformer: null };
   it('uses Input, InputPath or the whole event', () => {
     expect(targetPayload({ ...base, input: '{"k":1}', input_path: null }, event)).toBe('{"k":1}');
     expect(targetPayload({ ...base, input: null, input_path: '$.detail.a' }, event)).toBe('{"b":2}');

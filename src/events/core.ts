@@ -1,9 +1,11 @@
-// EventBridge on the default event bus: rules and targets (validation, storage, the schedule
-// arithmetic), PutEvents matching and target input. Never sees HTTP; the scheduler (scheduler.ts)
-// fires scheduled rules and delivers to targets.
+// EventBridge rules and targets on the default and custom event buses (validation, storage, the
+// schedule arithmetic), PutEvents routing and matching, target input. Never sees HTTP; buses live in
+// buses.ts, the scheduler (scheduler.ts) fires scheduled rules and delivers to targets.
 import { randomUUID } from 'node:crypto';
 import { JSONPath } from 'jsonpath-plus';
-import { EventsRepository, type RuleRow, type TargetRow } from './repository.js';
+import { EventsRepository, type RuleKey, type RuleRow, type TargetRow } from './repository.js';
+import { DEFAULT_BUS, EventBuses, ruleArn, tagList } from './buses.js';
+import { EventTags } from './tags.js';
 import { parseSchedule, nextFire, ScheduleError, type Schedule } from './schedule.js';
 import { InvalidEventPattern, LimitExceeded, ResourceNotFound, Validation } from './errors.js';
 import { matches, parsePattern, PatternError } from './pattern.js';
@@ -25,12 +27,19 @@ export const STATES_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine
 /** AWS: at most 5 targets per rule. */
 const MAX_TARGETS = 5;
 
-export function ruleArn(scope: { accountId: string; region: string }, name: string): string {
-  return `arn:aws:events:${scope.region}:${scope.accountId}:rule/${name}`;
+export { ruleArn };
+
+/** The key of a bus's rules in the store. */
+function keyOf(s: Scope, bus: string): RuleKey {
+  return { account: s.accountId, region: s.region, bus };
 }
 
 export class EventsCore {
   readonly repo: EventsRepository;
+  readonly buses: EventBuses;
+  readonly tags: EventTags;
+  /** Nimbus's log (an event put on a bus that does not exist is dropped, as on AWS, and said here). */
+  log: (msg: string) => void = () => {};
   /** Called whenever a rule's next fire time may have moved earlier (the scheduler re-arms). */
   onChange: () => void = () => {};
   /** Sends an event to a matched rule's targets (the scheduler's delivery). */
@@ -46,28 +55,41 @@ export class EventsCore {
     private readonly now: () => number = Date.now,
   ) {
     this.repo = new EventsRepository(store);
+    this.buses = new EventBuses(this.repo, now);
+    this.tags = new EventTags(this.repo, this.buses);
   }
 
   // ---- events ----
 
   /**
-   * PutEvents on the default bus: each valid entry becomes an event, is delivered to the targets of
-   * every enabled rule whose pattern it matches, and gets an EventId; an invalid one gets its error.
+   * PutEvents: each valid entry becomes an event on its entry's bus (`EventBusName`, default when
+   * absent), is delivered to the targets of every enabled rule of that bus whose pattern it matches,
+   * and gets an EventId; an invalid one gets its error. An entry naming a bus that does not exist
+   * gets an EventId and goes nowhere: AWS accepts it the same way (FailedEntryCount stays 0).
    */
   putEvents(s: Scope, i: Input): { FailedEntryCount: number; Entries: Array<{ EventId: string } | { ErrorCode: string; ErrorMessage: string }> } {
     const entries = i.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       throw Validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${Array.isArray(entries) && entries.length > 10 ? 'less than or equal to 10' : 'greater than or equal to 1'}`);
     }
-    const rules = this.repo.patternRules(s.accountId, s.region);
+    // Malformed bus names refuse the whole call, before any entry is delivered.
+    const buses = entries.map((entry: unknown, n) => this.buses.lookup(s, ((entry ?? {}) as Input).EventBusName, `entries.${n + 1}.member.eventBusName`));
+    const rulesOf = new Map<string, RuleRow[]>();
     let failed = 0;
-    const results = entries.map((entry: unknown): { EventId: string } | { ErrorCode: string; ErrorMessage: string } => {
+    const results = entries.map((entry: unknown, n): { EventId: string } | { ErrorCode: string; ErrorMessage: string } => {
       const built = this.eventOf(s, entry);
       if (built.error) {
         failed++;
         return built.error;
       }
       const event = built.event;
+      const bus = buses[n];
+      if (bus === undefined) {
+        this.log(`events: event ${event.id} put on event bus ${String((entry as Input).EventBusName)}, which does not exist in ${s.region}; dropped (AWS accepts it the same way)`);
+        return { EventId: event.id };
+      }
+      let rules = rulesOf.get(bus);
+      if (!rules) rulesOf.set(bus, (rules = this.repo.patternRules(keyOf(s, bus))));
       for (const rule of rules) {
         const pattern = patternOf(rule.event_pattern!);
         if (pattern && matches(pattern, event)) this.deliver(rule, event);
@@ -103,11 +125,6 @@ export class EventsCore {
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof e[field] !== 'string' || e[field] === '') return invalid(field, `${field} is a required argument.`);
     }
-    try {
-      checkBus(e);
-    } catch (err) {
-      return fail('ResourceNotFoundException', (err as Error).message);
-    }
     let detail: unknown;
     try {
       detail = JSON.parse(e.Detail as string);
@@ -135,8 +152,8 @@ export class EventsCore {
   // ---- rules ----
 
   putRule(s: Scope, i: Input): unknown {
-    checkBus(i);
     const name = ruleName(i.Name);
+    const bus = this.buses.resolve(s, i.EventBusName);
     const expr = optString(i.ScheduleExpression, 'ScheduleExpression', 256);
     const pattern = optString(i.EventPattern, 'EventPattern', 4096);
     const description = optString(i.Description, 'Description', 512);
@@ -148,9 +165,12 @@ export class EventsCore {
     if (state !== 'ENABLED' && state !== 'DISABLED') {
       throw Validation(`1 validation error detected: Value '${String(state)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`);
     }
+    // Scheduled events exist only on the default bus.
+    if (expr !== undefined && bus !== DEFAULT_BUS) throw Validation('ScheduleExpression is supported only on the default event bus.');
     if (expr !== undefined) scheduleOf(expr);
     if (pattern !== undefined) checkPattern(pattern);
-    const existing = this.repo.getRule(s.accountId, s.region, name);
+    const tags = tagList(i.Tags);
+    const existing = this.repo.getRule(keyOf(s, bus), name);
     const now = this.now();
     // Keep the running schedule when neither the expression nor the state changed (a redeploy
     // must not reset a rate()'s phase); otherwise start a fresh period from now.
@@ -158,6 +178,7 @@ export class EventsCore {
     const row: RuleRow = {
       account: s.accountId,
       region: s.region,
+      bus,
       name,
       schedule_expression: expr ?? null,
       event_pattern: pattern ?? null,
@@ -167,22 +188,26 @@ export class EventsCore {
       created_ms: existing?.created_ms ?? now,
       next_fire_ms: keep ? existing.next_fire_ms : this.firstFire(expr, state, now),
     };
-    this.repo.putRule(row);
+    this.repo.transaction(() => {
+      this.repo.putRule(row);
+      // Tags given to PutRule label a rule it creates; an existing rule's are TagResource's to change.
+      if (!existing && tags) this.repo.putTags(s.accountId, s.region, ruleArn(s, bus, name), tags);
+    });
     this.onChange();
-    return { RuleArn: ruleArn(s, name) };
+    return { RuleArn: ruleArn(s, bus, name) };
   }
 
   describeRule(s: Scope, i: Input): unknown {
-    checkBus(i);
-    return describe(s, this.mustGet(s, ruleName(i.Name)));
+    const name = ruleName(i.Name);
+    return describe(s, this.mustGet(s, this.buses.resolve(s, i.EventBusName), name));
   }
 
   listRules(s: Scope, i: Input): unknown {
-    checkBus(i);
+    const bus = this.buses.resolve(s, i.EventBusName);
     const prefix = i.NamePrefix === undefined ? '' : ruleName(i.NamePrefix, 'NamePrefix');
     const limit = pageLimit(i.Limit);
     const after = pageToken(i.NextToken);
-    const rows = this.repo.listRules(s.accountId, s.region, prefix, after, limit + 1);
+    const rows = this.repo.listRules(keyOf(s, bus), prefix, after, limit + 1);
     const page = rows.slice(0, limit);
     const out: Input = { Rules: page.map((r) => describe(s, r, false)) };
     if (rows.length > limit) out.NextToken = Buffer.from(page[page.length - 1]!.name).toString('base64');
@@ -190,21 +215,24 @@ export class EventsCore {
   }
 
   deleteRule(s: Scope, i: Input): unknown {
-    checkBus(i);
     const name = ruleName(i.Name);
+    const key = keyOf(s, this.buses.resolve(s, i.EventBusName));
     // AWS answers success for a rule that does not exist.
-    if (!this.repo.getRule(s.accountId, s.region, name)) return {};
-    if (this.repo.countTargets(s.accountId, s.region, name) > 0) throw Validation("Rule can't be deleted since it has targets.");
-    this.repo.deleteRule(s.accountId, s.region, name);
+    if (!this.repo.getRule(key, name)) return {};
+    if (this.repo.countTargets(key, name) > 0) throw Validation("Rule can't be deleted since it has targets.");
+    this.repo.transaction(() => {
+      this.repo.deleteRule(key, name);
+      this.repo.dropTags(s.accountId, s.region, ruleArn(s, key.bus, name));
+    });
     return {};
   }
 
   setEnabled(s: Scope, i: Input, enabled: boolean): unknown {
-    checkBus(i);
-    const rule = this.mustGet(s, ruleName(i.Name));
+    const name = ruleName(i.Name);
+    const rule = this.mustGet(s, this.buses.resolve(s, i.EventBusName), name);
     const state = enabled ? 'ENABLED' : 'DISABLED';
     if (rule.state === state) return {};
-    this.repo.setState(s.accountId, s.region, rule.name, state, this.firstFire(rule.schedule_expression ?? undefined, state, this.now()));
+    this.repo.setState(keyOf(s, rule.bus), rule.name, state, this.firstFire(rule.schedule_expression ?? undefined, state, this.now()));
     this.onChange();
     return {};
   }
@@ -212,8 +240,8 @@ export class EventsCore {
   // ---- targets ----
 
   putTargets(s: Scope, i: Input): unknown {
-    checkBus(i);
-    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    const name = ruleName(i.Rule, 'Rule');
+    const rule = this.mustGet(s, this.buses.resolve(s, i.EventBusName), name);
     if (!Array.isArray(i.Targets) || i.Targets.length < 1 || i.Targets.length > 10) {
       throw Validation("1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
     }
@@ -253,11 +281,11 @@ export class EventsCore {
         continue;
       }
       ok.push({
-        account: s.accountId, region: s.region, rule: rule.name, id: t.Id, arn: t.Arn, input: input ?? null, input_path: inputPath ?? null,
+        account: s.accountId, region: s.region, bus: rule.bus, rule: rule.name, id: t.Id, arn: t.Arn, input: input ?? null, input_path: inputPath ?? null,
         input_transformer: transformer === undefined ? null : JSON.stringify(transformer),
       });
     }
-    const existing = new Set(this.repo.targets(s.accountId, s.region, rule.name).map((t) => t.id));
+    const existing = new Set(this.repo.targets(keyOf(s, rule.bus), rule.name).map((t) => t.id));
     const fresh = new Set(ok.filter((t) => !existing.has(t.id)).map((t) => t.id));
     if (existing.size + fresh.size > MAX_TARGETS) throw LimitExceeded(`The requested resource exceeds the maximum number allowed.`);
     if (ok.length) this.repo.putTargets(ok);
@@ -265,22 +293,22 @@ export class EventsCore {
   }
 
   removeTargets(s: Scope, i: Input): unknown {
-    checkBus(i);
-    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    const name = ruleName(i.Rule, 'Rule');
+    const rule = this.mustGet(s, this.buses.resolve(s, i.EventBusName), name);
     if (!Array.isArray(i.Ids) || i.Ids.length < 1 || i.Ids.length > 100 || !i.Ids.every((x) => typeof x === 'string' && TARGET_ID.test(x))) {
       throw Validation("1 validation error detected: Value at 'ids' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
     }
-    this.repo.removeTargets(s.accountId, s.region, rule.name, i.Ids as string[]);
+    this.repo.removeTargets(keyOf(s, rule.bus), rule.name, i.Ids as string[]);
     return { FailedEntryCount: 0, FailedEntries: [] };
   }
 
   listTargetsByRule(s: Scope, i: Input): unknown {
-    checkBus(i);
-    const rule = this.mustGet(s, ruleName(i.Rule, 'Rule'));
+    const name = ruleName(i.Rule, 'Rule');
+    const rule = this.mustGet(s, this.buses.resolve(s, i.EventBusName), name);
     const limit = pageLimit(i.Limit);
     const start = i.NextToken === undefined ? 0 : Number(pageToken(i.NextToken));
     if (!Number.isInteger(start) || start < 0) throw Validation('The NextToken provided is not valid.');
-    const all = this.repo.targets(s.accountId, s.region, rule.name);
+    const all = this.repo.targets(keyOf(s, rule.bus), rule.name);
     const page = all.slice(start, start + limit);
     const out: Input = {
       Targets: page.map((t) => ({
@@ -292,6 +320,22 @@ export class EventsCore {
       })),
     };
     if (start + limit < all.length) out.NextToken = Buffer.from(String(start + limit)).toString('base64');
+    return out;
+  }
+
+  /** ListRuleNamesByTarget: the rules of one bus that have a target with this ARN. */
+  listRuleNamesByTarget(s: Scope, i: Input): unknown {
+    const arn = i.TargetArn;
+    if (typeof arn !== 'string' || arn.length < 1 || arn.length > 1600) {
+      throw Validation(`1 validation error detected: Value ${arn === undefined ? 'null' : `'${String(arn)}'`} at 'targetArn' failed to satisfy constraint: Member must ${arn === undefined ? 'not be null' : 'have length less than or equal to 1600'}`);
+    }
+    const bus = this.buses.resolve(s, i.EventBusName);
+    const limit = pageLimit(i.Limit);
+    const after = pageToken(i.NextToken);
+    const names = this.repo.ruleNamesByTarget(keyOf(s, bus), arn, after, limit + 1);
+    const page = names.slice(0, limit);
+    const out: Input = { RuleNames: page };
+    if (names.length > limit) out.NextToken = Buffer.from(page[page.length - 1]!).toString('base64');
     return out;
   }
 
@@ -321,9 +365,9 @@ export class EventsCore {
     return Math.max(1, Math.round(schedule.everyMs / this.clockScale));
   }
 
-  private mustGet(s: Scope, name: string): RuleRow {
-    const rule = this.repo.getRule(s.accountId, s.region, name);
-    if (!rule) throw ResourceNotFound(`Rule ${name} does not exist on EventBus default.`);
+  private mustGet(s: Scope, bus: string, name: string): RuleRow {
+    const rule = this.repo.getRule(keyOf(s, bus), name);
+    if (!rule) throw ResourceNotFound(`Rule ${name} does not exist on EventBus ${bus}.`);
     return rule;
   }
 }
@@ -335,7 +379,7 @@ export class EventsCore {
 export function targetPayload(target: TargetRow, event: Input, now = Date.now()): string {
   if (target.input !== null) return target.input;
   if (target.input_transformer !== null) {
-    const rule = { arn: ruleArn({ accountId: target.account, region: target.region }, target.rule), name: target.rule };
+    const rule = { arn: ruleArn({ accountId: target.account, region: target.region }, target.bus, target.rule), name: target.rule };
     return transformInput(JSON.parse(target.input_transformer) as InputTransformer, event, rule, now);
   }
   if (target.input_path !== null) {
@@ -348,13 +392,13 @@ export function targetPayload(target: TargetRow, event: Input, now = Date.now())
 function describe(s: Scope, r: RuleRow, full = true): Input {
   return {
     Name: r.name,
-    Arn: ruleArn(s, r.name),
+    Arn: ruleArn(s, r.bus, r.name),
     ...(r.event_pattern !== null ? { EventPattern: r.event_pattern } : {}),
     ...(r.schedule_expression !== null ? { ScheduleExpression: r.schedule_expression } : {}),
     State: r.state,
     ...(r.description !== null ? { Description: r.description } : {}),
     ...(r.role_arn !== null ? { RoleArn: r.role_arn } : {}),
-    EventBusName: 'default',
+    EventBusName: r.bus,
     ...(full ? { CreatedBy: s.accountId } : {}),
   };
 }
@@ -405,13 +449,6 @@ export function eventTimestamp(ms: number): string {
 function eventTime(time: unknown, now: number): string {
   const ms = typeof time === 'number' && Number.isFinite(time) ? time * 1000 : typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? Date.parse(time) : now;
   return eventTimestamp(ms);
-}
-
-/** Only the default bus exists; AWS names any other "does not exist". */
-function checkBus(i: Input): void {
-  const bus = i.EventBusName;
-  if (bus === undefined || bus === 'default' || (typeof bus === 'string' && /^arn:aws[a-z-]*:events:[^:]+:\d{12}:event-bus\/default$/.test(bus))) return;
-  throw ResourceNotFound(`Event bus ${String(bus)} does not exist.`);
 }
 
 function ruleName(v: unknown, field = 'Name'): string {

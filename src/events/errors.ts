@@ -6,3 +6,4 @@ export const Validation = errorType('ValidationException', 400);
 export const InvalidEventPattern = errorType('InvalidEventPatternException', 400);
 export const LimitExceeded = errorType('LimitExceededException', 400);
 export const UnknownOperation = errorType('UnknownOperationException', 400);
+export const ResourceAlreadyExists = errorType('ResourceAlreadyExistsException', 400);

@@ -60,7 +60,7 @@ export class RuleScheduler {
         } catch (err) {
           // Never leave a rule due after a failure: it would wake the timer in a tight loop.
           this.log(`events: rule ${rule.name} could not fire and is unscheduled: ${(err as Error).message}`);
-          this.core.repo.setNextFire(rule.account, rule.region, rule.name, null);
+          this.core.repo.setNextFire(rule, rule.name, null);
         }
       }
     } catch (err) {
@@ -71,7 +71,7 @@ export class RuleScheduler {
 
   private fire(rule: RuleRow, now: number): void {
     const due = rule.next_fire_ms!;
-    this.core.repo.setNextFire(rule.account, rule.region, rule.name, this.core.followingFire(rule, due, now));
+    this.core.repo.setNextFire(rule, rule.name, this.core.followingFire(rule, due, now));
     const scope = { accountId: rule.account, region: rule.region };
     // The event AWS sends for a scheduled rule; `time` is the scheduled instant, to the second.
     this.deliver(rule, {
@@ -82,14 +82,14 @@ export class RuleScheduler {
       account: rule.account,
       time: eventTimestamp(due),
       region: rule.region,
-      resources: [ruleArn(scope, rule.name)],
+      resources: [ruleArn(scope, rule.bus, rule.name)],
       detail: {},
     });
   }
 
   /** Sends one event to every target of the rule (a scheduled fire, or a PutEvents match). */
   deliver(rule: RuleRow, event: Record<string, unknown>): void {
-    for (const target of this.core.repo.targets(rule.account, rule.region, rule.name)) {
+    for (const target of this.core.repo.targets(rule, rule.name)) {
       const payload = targetPayload(target, event);
       const delivered = STATES_ARN.test(target.arn)
         ? this.startExecution

@@ -1,4 +1,4 @@
-// EventBridge wire layer: awsJson1.1, `X-Amz-Target: AWSEvents.<Operation>`. Scheduled rules fire
+// EventBridge wire layer (event buses, rules, targets, PutEvents): awsJson1.1, `X-Amz-Target: AWSEvents.<Operation>`. Scheduled rules fire
 // from the service's start hook until close.
 import type { RequestContext, Service } from '../server/context.js';
 import type { Platform } from '../server/compose.js';
@@ -21,7 +21,16 @@ const OPERATIONS: Record<string, Op> = {
   PutTargets: (c, s, i) => c.putTargets(s, i),
   RemoveTargets: (c, s, i) => c.removeTargets(s, i),
   ListTargetsByRule: (c, s, i) => c.listTargetsByRule(s, i),
+  ListRuleNamesByTarget: (c, s, i) => c.listRuleNamesByTarget(s, i),
   PutEvents: (c, s, i) => c.putEvents(s, i),
+  CreateEventBus: (c, s, i) => c.buses.create(s, i),
+  DescribeEventBus: (c, s, i) => c.buses.describe(s, i),
+  ListEventBuses: (c, s, i) => c.buses.list(s, i),
+  UpdateEventBus: (c, s, i) => c.buses.update(s, i),
+  DeleteEventBus: (c, s, i) => c.buses.delete(s, i),
+  ListTagsForResource: (c, s, i) => c.tags.list(s, i),
+  TagResource: (c, s, i) => c.tags.tag(s, i),
+  UntagResource: (c, s, i) => c.tags.untag(s, i),
   TestEventPattern: (c, s, i) => c.testEventPattern(s, i),
 };
 
@@ -39,6 +48,7 @@ export function createEventsService(platform: Platform, options: EventsOptions):
   const core = new EventsCore(platform.store, scale);
   const scheduler = new RuleScheduler(core, options.lambda, platform.log, Date.now, options.startExecution);
   core.deliver = (rule, event) => scheduler.deliver(rule, event);
+  core.log = platform.log;
   const service: Service = {
     name: 'events',
     protocol: 'json',

@@ -1,11 +1,12 @@
 // A plain CloudFormation AWS::Events::Rule (ScheduleExpression + Lambda target) deployed by the SAM
 // deployer becomes a real EventBridge rule in Nimbus: it fires the function with the target's Input,
-// an update changes the target in place, and deleting the stack removes targets and rule.
+// an update changes the target in place, and deleting the stack removes targets and rule. A custom
+// AWS::Events::EventBus carries a SAM EventBridgeRule event and a plain rule, which see only its events.
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
@@ -101,13 +102,30 @@ it('deploys, fires, updates and deletes a plain AWS::Events::Rule', async () => 
   expect(nimbus.logs.filter((l) => l.startsWith('events:'))).toEqual([]);
 }, 90_000);
 
-it('an EventBridgeRule event on a SAM function runs it for the events its Pattern matches', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-pattern-'));
+/** A SAM project whose function logs `{tag} {event}`; `template` is the YAML below `Resources:`. */
+function loggingProject(tag: string, template: string): string {
+  const d = mkdtempSync(join(tmpdir(), 'nimbus-events-sam-project-'));
   mkdirSync(join(d, 'src'), { recursive: true });
-  writeFileSync(join(d, 'src/index.js'), "exports.handler = async (event) => { console.log('ORDER ' + JSON.stringify(event)); };");
-  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
-Resources:
-  OnOrder:
+  writeFileSync(join(d, 'src/index.js'), `exports.handler = async (event) => { console.log('${tag} ' + JSON.stringify(event)); };`);
+  writeFileSync(join(d, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31\nResources:\n${template}`);
+  return d;
+}
+
+/** The `{tag} …` lines a function logged, once there are at least `atLeast` (or after 30 s). */
+async function loggedLines(fn: string, tag: string, atLeast: number): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: tag })).catch(() => ({ events: [] }));
+    lines = (out.events ?? []).map((e) => e.message!.trim().split('\t').at(-1)!);
+    if (lines.length >= atLeast) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return lines;
+}
+
+it('an EventBridgeRule event on a SAM function runs it for the events its Pattern matches', async () => {
+  const d = loggingProject('ORDER', `  OnOrder:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: src/
@@ -129,15 +147,70 @@ Resources:
     { Source: 'shop.orders', DetailType: 'Order Refunded', Detail: '{"id":"o-0"}' },
     { Source: 'shop.orders', DetailType: 'Order Placed', Detail: '{"id":"o-1"}' },
   ] }));
-  const deadline = Date.now() + 30_000;
-  let messages: string[] = [];
-  while (Date.now() < deadline) {
-    const out = await clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: 'ORDER' })).catch(() => ({ events: [] }));
-    messages = (out.events ?? []).map((e) => e.message!.trim());
-    if (messages.length > 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  expect(messages.map((m) => m.split('\t').at(-1))).toEqual(['ORDER {"id":"o-1"}']);
+  const messages = await loggedLines(name, 'ORDER', 1);
+  expect(messages).toEqual(['ORDER {"id":"o-1"}']);
   await deleteStack({ stackName: 'orders', clients, project: d, log });
+  rmSync(d, { recursive: true, force: true });
+}, 60_000);
+
+it('an AWS::Events::EventBus carries EventBridgeRule events and plain rules that see only its events', async () => {
+  const d = loggingProject('BUS', `  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: sam-orders-bus
+      Description: orders only
+  OnBusOrder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Placed:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !Ref Bus
+            Pattern:
+              source: [shop.orders]
+            InputPath: $.detail
+  Plain:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !GetAtt Bus.Arn
+      EventPattern:
+        source: [shop.refunds]
+      Targets:
+        - Id: fn
+          Arn: !GetAtt OnBusOrder.Arn
+          Input: '{"id":"refund-seen"}'
+Outputs:
+  BusName:
+    Value: !Ref Bus
+  BusArn:
+    Value: !GetAtt Bus.Arn
+  BusNameAtt:
+    Value: !GetAtt Bus.Name
+`);
+  const res = await deployStack({ templatePath: join(d, 'template.yaml'), stackName: 'busstack', overrides: new Map(), clients, log });
+  expect(res.status).toBe('CREATE_COMPLETE');
+  const outputs = Object.fromEntries(res.outputs.map((o) => [o.OutputKey, o.OutputValue]));
+  expect(outputs).toMatchObject({ BusName: 'sam-orders-bus', BusNameAtt: 'sam-orders-bus', BusArn: 'arn:aws:events:us-east-1:000000000000:event-bus/sam-orders-bus' });
+  expect(await clients.events.send(new DescribeEventBusCommand({ Name: 'sam-orders-bus' }))).toMatchObject({ Description: 'orders only' });
+  const ruleName = res.record.resources.OnBusOrderPlaced!.physicalId;
+  const rule = await clients.events.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: 'sam-orders-bus' }));
+  expect(rule).toMatchObject({ EventBusName: 'sam-orders-bus', Arn: `arn:aws:events:us-east-1:000000000000:rule/sam-orders-bus/${ruleName}` });
+  const fn = res.record.resources.OnBusOrder!.physicalId;
+  await clients.events.send(new PutEventsCommand({ Entries: [
+    { Source: 'shop.orders', DetailType: 'x', Detail: '{"id":"on-default"}' },
+    { EventBusName: 'sam-orders-bus', Source: 'shop.orders', DetailType: 'x', Detail: '{"id":"on-bus"}' },
+    { EventBusName: 'sam-orders-bus', Source: 'shop.refunds', DetailType: 'x', Detail: '{"id":"r-1"}' },
+  ] }));
+  await loggedLines(fn, 'BUS', 2);
+  // Give a wrongly routed event time to show up too.
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await loggedLines(fn, 'BUS', 2)).sort()).toEqual(['BUS {"id":"on-bus"}', 'BUS {"id":"refund-seen"}']);
+
+  await deleteStack({ stackName: 'busstack', clients, project: d, log });
+  expect(await clients.events.send(new DescribeEventBusCommand({ Name: 'sam-orders-bus' })).catch((e: Error) => e.name)).toBe('ResourceNotFoundException');
   rmSync(d, { recursive: true, force: true });
 }, 60_000);

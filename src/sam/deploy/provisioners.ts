@@ -25,7 +25,16 @@ import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-clou
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clients } from './clients.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
-import { DeleteRuleCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  UpdateEventBusCommand,
+} from '@aws-sdk/client-eventbridge';
 import { authorizer, gatewayResponse, model, requestValidator } from './apigw-provisioners.js';
 import { httpApi, httpIntegration, httpRoute, httpStage } from './apigwv2-provisioners.js';
 
@@ -677,6 +686,8 @@ const isLambdaArn = (arn: unknown) => typeof arn === 'string' && /^arn:aws[a-z-]
 async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Promise<string> {
   const out = await ctx.clients.events.send(new PutRuleCommand({
     Name: name,
+    // A bus name or ARN (`!Ref Bus` / `!GetAtt Bus.Arn`); absent means the default bus.
+    EventBusName: p.EventBusName,
     ScheduleExpression: p.ScheduleExpression,
     // CloudFormation takes the pattern as a JSON object; PutRule takes it as text.
     EventPattern: p.EventPattern === undefined ? undefined : typeof p.EventPattern === 'string' ? p.EventPattern : JSON.stringify(p.EventPattern),
@@ -688,6 +699,7 @@ async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Pro
   if (targets.length) {
     const put = await ctx.clients.events.send(new PutTargetsCommand({
       Rule: name,
+      EventBusName: p.EventBusName,
       Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn })),
     }));
     if (put.FailedEntryCount) {
@@ -707,20 +719,55 @@ const eventsRule: Provisioner = {
   async update(ctx, _id, current, props, old) {
     const keep = new Set(((props.Targets ?? []) as Props[]).filter((t) => isLambdaArn(t.Arn)).map((t) => String(t.Id)));
     const gone = ((old.Targets ?? []) as Props[]).filter((t) => isLambdaArn(t.Arn) && !keep.has(String(t.Id))).map((t) => String(t.Id));
-    if (gone.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, Ids: gone }));
+    // EventBusName replaces the rule (types.ts), so old and new are on the same bus here.
+    if (gone.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, EventBusName: props.EventBusName, Ids: gone }));
     const arn = await putEventsRule(ctx, current.physicalId, props);
     return { ...current, attributes: { Arn: arn } };
   },
-  async delete(ctx, current) {
+  async delete(ctx, current, props) {
     // Like CloudFormation: remove the rule's targets, then the rule (EventBridge refuses otherwise).
+    // A rule whose bus is already gone is gone with it.
+    const bus = props.EventBusName as string | undefined;
     try {
-      const ids = ((await ctx.clients.events.send(new ListTargetsByRuleCommand({ Rule: current.physicalId }))).Targets ?? []).map((t) => t.Id!);
-      if (ids.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, Ids: ids }));
+      const ids = ((await ctx.clients.events.send(new ListTargetsByRuleCommand({ Rule: current.physicalId, EventBusName: bus }))).Targets ?? []).map((t) => t.Id!);
+      if (ids.length) await ctx.clients.events.send(new RemoveTargetsCommand({ Rule: current.physicalId, EventBusName: bus, Ids: ids }));
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
     }
-    await ctx.clients.events.send(new DeleteRuleCommand({ Name: current.physicalId }));
+    await ignoreMissing(ctx.clients.events.send(new DeleteRuleCommand({ Name: current.physicalId, EventBusName: bus })));
+  },
+};
+
+// ---- EventBridge event buses ----------------------------------------------------------------------
+
+/** AWS::Events::EventBus: a custom bus (Ref and GetAtt Name are its name, GetAtt Arn its ARN). Policy is
+ * accepted and not applied: Nimbus has one account and checks no resource policies. */
+const eventBus: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const name = String(props.Name);
+    const out = await ctx.clients.events.send(new CreateEventBusCommand({
+      Name: name,
+      Description: props.Description,
+      EventSourceName: props.EventSourceName,
+      KmsKeyIdentifier: props.KmsKeyIdentifier,
+      DeadLetterConfig: props.DeadLetterConfig,
+      Tags: props.Tags,
+    }));
+    return { physicalId: name, ref: name, attributes: { Arn: out.EventBusArn!, Name: name } };
+  },
+  async update(ctx, _id, current, props) {
+    await ctx.clients.events.send(new UpdateEventBusCommand({
+      Name: current.physicalId,
+      Description: props.Description,
+      KmsKeyIdentifier: props.KmsKeyIdentifier,
+      DeadLetterConfig: props.DeadLetterConfig,
+    }));
+    return current;
+  },
+  async delete(ctx, current) {
+    // Rules on the bus refer to it (Ref / GetAtt), so the deployer has deleted them by now.
+    await ctx.clients.events.send(new DeleteEventBusCommand({ Name: current.physicalId }));
   },
 };
 
@@ -830,5 +877,6 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::CodeDeploy::DeploymentGroup': recordedName('DeploymentGroupName'),
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
+  'AWS::Events::EventBus': eventBus,
   'AWS::CloudWatch::Alarm': alarm,
 };

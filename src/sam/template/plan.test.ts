@@ -239,6 +239,29 @@ Outputs:
     expect(flow.dependsOn).toContain('HelloAliaslive');
     expect(p.outputs[0]!.value).toEqual({ Ref: 'HelloAliaslive' });
   });
+  it('EventBridgeRule events keep their EventBusName (functions and state machines); schedules stay on the default bus', () => {
+    const fnWith = (event: string) => `${FN}
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: {Name: orders}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: index.handler, Runtime: nodejs20.x, Events: {E: ${event}}}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Events:
+        Placed: {Type: CloudWatchEvent, Properties: {EventBusName: !GetAtt Bus.Arn, Pattern: {source: [shop]}}}
+`;
+    const p = plan(fnWith('{Type: EventBridgeRule, Properties: {EventBusName: !Ref Bus, Pattern: {source: [shop]}}}'));
+    const rule = (id: string) => p.resources.find((r) => r.logicalId === id)!;
+    expect(rule('FnE').properties.EventBusName).toEqual({ Ref: 'Bus' });
+    expect(rule('FnE').dependsOn).toContain('Bus');
+    expect(rule('FlowPlaced').properties.EventBusName).toEqual({ 'Fn::GetAtt': ['Bus', 'Arn'] });
+    expect(planError(fnWith('{Type: Schedule, Properties: {Schedule: rate(1 minute), EventBusName: orders}}'))).toContain('scheduled rules run only on the default event bus');
+  });
   it('generated resources inherit the Condition of their SAM resource', () => {
     const t = `${FN}
 Parameters:

@@ -474,8 +474,9 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
     input.errors.push(new TemplateError(joinPath(path, 'Properties.Schedule'), 'is required (rate(...) or cron(...))'));
     return;
   }
-  if (props.EventBusName !== undefined && props.EventBusName !== 'default') {
-    input.errors.push(new TemplateError(joinPath(path, 'Properties.EventBusName'), 'only the default event bus exists in Nimbus'));
+  // EventBridgeRule / CloudWatchEvent rules may sit on a custom bus; schedules exist only on the default one.
+  if (props.EventBusName !== undefined && props.Pattern === undefined && props.EventBusName !== 'default') {
+    input.errors.push(new TemplateError(joinPath(path, 'Properties.EventBusName'), 'scheduled rules run only on the default event bus'));
     return;
   }
   const enabled = props.Enabled === undefined ? true : props.Enabled;
@@ -500,6 +501,7 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
       ...(props.Name !== undefined ? { Name: props.Name } : {}),
       ...(props.RuleName !== undefined ? { Name: props.RuleName } : {}),
       ...(props.Description !== undefined ? { Description: props.Description } : {}),
+      ...(props.Pattern !== undefined && props.EventBusName !== undefined ? { EventBusName: props.EventBusName } : {}),
       Targets: [targetEntry],
     },
     Metadata: { 'Nimbus::TargetKind': stateMachine ? 'states' : 'lambda' },

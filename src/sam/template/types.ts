@@ -135,7 +135,14 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
   // Schedule events: EventBridge rules in Nimbus (Lambda targets); state-machine targets fire client side (src/sam/scheduler.ts).
-  'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name'] },
+  'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name', 'EventBusName'] },
+  // Custom event buses in Nimbus's EventBridge; Policy is accepted, not applied (no resource policies).
+  'AWS::Events::EventBus': {
+    required: ['Name'],
+    known: ['Name', 'Description', 'EventSourceName', 'KmsKeyIdentifier', 'DeadLetterConfig', 'Policy', 'Tags'],
+    attributes: ['Arn', 'Name'],
+    replaceOn: ['Name', 'EventSourceName'],
+  },
   'AWS::CloudWatch::Alarm': {
     required: ['ComparisonOperator', 'EvaluationPeriods'],
     known: ['AlarmName', 'AlarmDescription', 'ActionsEnabled', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ComparisonOperator', 'DatapointsToAlarm', 'Dimensions', 'EvaluateLowSampleCountPercentile', 'EvaluationPeriods', 'ExtendedStatistic', 'MetricName', 'Metrics', 'Namespace', 'Period', 'Statistic', 'Threshold', 'ThresholdMetricId', 'TreatMissingData', 'Unit'],

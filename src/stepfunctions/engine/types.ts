@@ -55,7 +55,7 @@ export interface ExecutionStarter {
   stop(executionArn: string, error?: string, cause?: string): Promise<void>;
 }
 
-/** EventBridge's PutEvents on the default bus, as the events service answers it. */
+/** EventBridge's PutEvents (each entry on its EventBusName, default when absent), as the events service answers it. */
 export interface EventPublisher {
   putEvents(scope: { accountId: string; region: string }, entries: Json[]): { FailedEntryCount: number; Entries: Json[] };
 }
