@@ -8,7 +8,7 @@ import * as keys from '../core/keys.js';
 import { importApiKeys } from '../core/import-keys.js';
 import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
-import type { Resource, Scope, UsageMeter } from '../core/model.js';
+import type { Resource, RestApi, Scope, UsageMeter } from '../core/model.js';
 import { parsePatchOps } from '../core/patch.js';
 import type { ApiGatewayState } from '../core/state.js';
 import { exportRestApi } from '../openapi/export.js';
@@ -67,6 +67,13 @@ function presentResource(r: Resource, embedMethods: boolean): unknown {
   return { ...rest, resourceMethods: embedMethods ? resourceMethods : Object.fromEntries(verbs.map((v) => [v, {}])) };
 }
 
+/** AWS leaves an empty `binaryMediaTypes` list out of RestApi answers (recorded). */
+function presentApi(api: RestApi): unknown {
+  if (api.binaryMediaTypes.length > 0) return api;
+  const { binaryMediaTypes: _none, ...rest } = api;
+  return rest;
+}
+
 const embeds = (call: Call) => new Set(call.query.getAll('embed').flatMap((e) => e.split(',')));
 
 const P = (c: Call, name: string) => c.params[name]!;
@@ -79,17 +86,20 @@ export function buildRouter(): Router<Handler> {
   // RestApis
   r.add('POST', '/restapis', 'CreateRestApi', (x, c) => {
     if (c.query.get('mode') === 'import') {
-      return created(importRestApi(x.state, c.scope, c.raw, { failOnWarnings: flag(c, 'failonwarnings'), parameters: c.query }));
+      return created(presentApi(importRestApi(x.state, c.scope, c.raw, { failOnWarnings: flag(c, 'failonwarnings'), parameters: c.query })));
     }
-    return created(apis.createRestApi(x.state, c.scope, input('CreateRestApi', c)));
+    return created(presentApi(apis.createRestApi(x.state, c.scope, input('CreateRestApi', c))));
   });
-  r.add('GET', '/restapis', 'GetRestApis', (x, c) => ok(apis.listRestApis(x.state, c.scope, position(c), limitOf(c))));
-  r.add('GET', base, 'GetRestApi', (x, c) => ok(apis.getRestApi(x.state, c.scope, P(c, 'restApiId'))));
-  r.add('PATCH', base, 'UpdateRestApi', (x, c) => ok(apis.updateRestApi(x.state, c.scope, P(c, 'restApiId'), patch(c))));
+  r.add('GET', '/restapis', 'GetRestApis', (x, c) => {
+    const page = apis.listRestApis(x.state, c.scope, position(c), limitOf(c));
+    return ok({ ...page, item: page.item.map(presentApi) });
+  });
+  r.add('GET', base, 'GetRestApi', (x, c) => ok(presentApi(apis.getRestApi(x.state, c.scope, P(c, 'restApiId')))));
+  r.add('PATCH', base, 'UpdateRestApi', (x, c) => ok(presentApi(apis.updateRestApi(x.state, c.scope, P(c, 'restApiId'), patch(c)))));
   r.add('PUT', base, 'PutRestApi', (x, c) => {
     const mode = c.query.get('mode') ?? 'merge';
     if (mode !== 'merge' && mode !== 'overwrite') throw BadRequest(`Invalid mode specified: ${mode}. Must be one of: merge, overwrite`);
-    return ok(putRestApi(x.state, c.scope, P(c, 'restApiId'), c.raw, { mode, failOnWarnings: flag(c, 'failonwarnings'), parameters: c.query }));
+    return ok(presentApi(putRestApi(x.state, c.scope, P(c, 'restApiId'), c.raw, { mode, failOnWarnings: flag(c, 'failonwarnings'), parameters: c.query })));
   });
   r.add('DELETE', base, 'DeleteRestApi', (x, c) => (apis.deleteRestApi(x.state, c.scope, P(c, 'restApiId')), accepted));
 

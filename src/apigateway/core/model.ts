@@ -49,8 +49,12 @@ export interface Scope {
 /** Dates are epoch seconds (the rest-json timestamp format the SDK reads). */
 export type EpochSeconds = number;
 
+export type IpAddressType = 'ipv4' | 'dualstack';
+
 export interface EndpointConfiguration {
   readonly types: readonly EndpointType[];
+  /** AWS answers `ipv4` when the caller does not choose. */
+  readonly ipAddressType?: IpAddressType;
   readonly vpcEndpointIds?: readonly string[];
 }
 
@@ -68,7 +72,11 @@ export interface RestApi {
   readonly endpointConfiguration: EndpointConfiguration;
   /** Resource policy JSON as a string. */
   readonly policy?: string;
-  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Absent until the API is created with tags or changed: AWS leaves `tags` out of a fresh API's
+   * answers but shows `{}` once UpdateRestApi has touched it (recorded behaviour).
+   */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly disableExecuteApiEndpoint: boolean;
   readonly rootResourceId: string;
 }

@@ -36,6 +36,22 @@ export function invalidPath(op: PatchOp, allowed: readonly string[]): Error {
   return BadRequest(`Invalid patch path  '${op.path}' specified for op '${op.op}'. Must be one of: [${allowed.join(', ')}]`);
 }
 
+/** The short form AWS uses for a path that names a whole collection (`/binaryMediaTypes`). */
+export function bareInvalidPath(op: PatchOp): Error {
+  return BadRequest(`Invalid patch path ${op.path}`);
+}
+
+/** AWS's answer when the path exists but the verb is not one it accepts there. */
+export function opNotAllowed(supported: readonly string[]): Error {
+  return BadRequest(`Invalid patch operation specified. Must be one of: [${supported.join(', ')}]`);
+}
+
+/** The wording AWS uses for some resources (resources, models) when the verb is not accepted. */
+export function unsupportedOpForPath(op: PatchOp): Error {
+  // AWS's wording, double space included.
+  return BadRequest(`Invalid patch path  '${op.path}' specified for op '${op.op}'. Please choose supported operations`);
+}
+
 export function unsupportedOp(op: PatchOp, supported: readonly string[] = ['add', 'remove', 'replace']): Error {
   return BadRequest(`Invalid patch operation '${op.op}' specified for path '${op.path}'. Must be one of: [${supported.join(', ')}]`);
 }

@@ -5,17 +5,19 @@ import { checkApiCount } from './limits.js';
 import { decodeOrKeep } from '../../protocol/http.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
-import type { ApiKeySource, EndpointConfiguration, EndpointType, RestApi, Scope } from './model.js';
-import { boolValue, enumValue, intValue, invalidPath, pointer, requireValue, type PatchOp } from './patch.js';
+import type { ApiKeySource, EndpointConfiguration, EndpointType, IpAddressType, RestApi, Scope } from './model.js';
+import { bareInvalidPath, boolValue, enumValue, invalidPath, opNotAllowed, pointer, requireValue, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState, Draft, ScopeState } from './state.js';
 
 export const ENDPOINT_TYPES: readonly EndpointType[] = ['EDGE', 'REGIONAL', 'PRIVATE'];
 export const API_KEY_SOURCES: readonly ApiKeySource[] = ['HEADER', 'AUTHORIZER'];
+export const IP_ADDRESS_TYPES: readonly IpAddressType[] = ['ipv4', 'dualstack'];
 const MAX_COMPRESSION = 10_485_760;
 
 export function readEndpointConfiguration(input: Input | undefined): EndpointConfiguration {
-  if (!input) return { types: ['EDGE'] };
+  if (!input) return { types: ['EDGE'], ipAddressType: 'ipv4' };
   const types = input.strList('types') ?? ['EDGE'];
+  const ipAddressType = input.enumOf('ipAddressType', IP_ADDRESS_TYPES) ?? 'ipv4';
   if (types.length !== 1) throw BadRequest('Endpoint Configuration types must contain exactly one endpoint type');
   for (const t of types) {
     if (!(ENDPOINT_TYPES as readonly string[]).includes(t)) {
@@ -26,7 +28,7 @@ export function readEndpointConfiguration(input: Input | undefined): EndpointCon
   if (vpcEndpointIds?.length && types[0] !== 'PRIVATE') {
     throw BadRequest('VPC endpoint IDs are only supported for PRIVATE APIs');
   }
-  return { types: types as EndpointType[], ...(vpcEndpointIds?.length ? { vpcEndpointIds } : {}) };
+  return { types: types as EndpointType[], ipAddressType, ...(vpcEndpointIds?.length ? { vpcEndpointIds } : {}) };
 }
 
 export function checkCompression(size: number | undefined): void {
@@ -69,7 +71,9 @@ export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): 
   const id = freshApiId(state);
   const rootResourceId = newId();
   const description = input.str('description');
+  if (description === '') throw BadRequest('Description cannot be an empty string');
   const version = input.str('version');
+  const tags = input.strMap('tags');
   const api: RestApi = {
     id,
     name,
@@ -81,7 +85,7 @@ export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): 
     apiKeySource,
     endpointConfiguration,
     ...(policy !== undefined ? { policy } : {}),
-    tags: checkTags(input.strMap('tags')),
+    ...(tags !== undefined ? { tags: checkTags(tags) } : {}),
     disableExecuteApiEndpoint: input.bool('disableExecuteApiEndpoint') ?? false,
     rootResourceId,
   };
@@ -185,6 +189,9 @@ export function listRestApis(state: ApiGatewayState, scope: Scope, position?: st
   return paginate(apis, position, limit);
 }
 
+/** AWS's wording for a compression size it cannot use, whatever was wrong with it. */
+const COMPRESSION_RANGE = `Invalid minimum compression size, must be between 0 and ${MAX_COMPRESSION}`;
+
 const API_PATHS = ['/name', '/description', '/apiKeySource', '/binaryMediaTypes/{mediaType}', '/minimumCompressionSize', '/policy', '/endpointConfiguration/types/{type}', '/endpointConfiguration/vpcEndpointIds', '/disableExecuteApiEndpoint', '/version'];
 
 export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestApi {
@@ -216,7 +223,7 @@ export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestAp
         break;
       case 'binaryMediaTypes': {
         const type = rest.join('/');
-        if (!type) throw invalidPath(op, API_PATHS);
+        if (!type) throw bareInvalidPath(op);
         const list = next.binaryMediaTypes.filter((t) => t !== type);
         if (op.op === 'add') list.push(type);
         else if (op.op === 'replace') {
@@ -231,9 +238,11 @@ export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestAp
           const { minimumCompressionSize: _drop, ...restApi } = next;
           next = restApi as RestApi;
         } else if (op.op === 'replace') {
-          const n = intValue(op, 0, MAX_COMPRESSION);
+          const v = value ?? '';
+          const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+          if (!(n >= 0 && n <= MAX_COMPRESSION)) throw BadRequest(COMPRESSION_RANGE);
           next = { ...next, minimumCompressionSize: n };
-        } else throw invalidPath(op, API_PATHS);
+        } else throw opNotAllowed(['replace']);
         break;
       }
       case 'disableExecuteApiEndpoint':
@@ -258,7 +267,8 @@ export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestAp
         throw invalidPath(op, API_PATHS);
     }
   }
-  return next;
+  // AWS answers an updated API with its (possibly empty) tag map.
+  return next.tags ? next : { ...next, tags: {} };
 }
 
 export function updateRestApi(state: ApiGatewayState, scope: Scope, apiId: string, ops: readonly PatchOp[]): RestApi {
@@ -312,7 +322,7 @@ type TagHolder = Pick<ScopeState, 'apis' | 'apiKeys' | 'usagePlans'>;
 function currentTags(draft: TagHolder, scope: Scope, t: Taggable): Readonly<Record<string, string>> {
   switch (t.kind) {
     case 'api':
-      return apiIn(draft.apis, scope, t.apiId).api.tags;
+      return apiIn(draft.apis, scope, t.apiId).api.tags ?? {};
     case 'stage': {
       const s = apiIn(draft.apis, scope, t.apiId).stages.get(t.stageName);
       if (!s) throw stageNotFound();
