@@ -422,7 +422,8 @@ describe('API Gateway control plane: REST APIs and their tree', () => {
         requestValidatorId: validator.id!,
       }),
     );
-    expect(await failure(client.send(new DeleteModelCommand({ restApiId: id, modelName: 'Pet' })))).toMatchObject({ name: 'BadRequestException' });
+    // A model in use is a conflict (AWS-recorded, test/conformance/apigateway).
+    expect(await failure(client.send(new DeleteModelCommand({ restApiId: id, modelName: 'Pet' })))).toMatchObject({ name: 'ConflictException' });
     expect(
       await failure(client.send(new PutMethodCommand({ restApiId: id, resourceId: api.rootResourceId!, httpMethod: 'PUT', authorizationType: 'NONE', requestModels: { 'application/json': 'Ghost' } }))),
     ).toMatchObject({ name: 'BadRequestException' });

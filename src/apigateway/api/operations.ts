@@ -8,7 +8,7 @@ import * as keys from '../core/keys.js';
 import { importApiKeys } from '../core/import-keys.js';
 import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
-import type { Resource, RestApi, Scope, UsageMeter } from '../core/model.js';
+import type { Method, Resource, RestApi, Scope, UsageMeter } from '../core/model.js';
 import { parsePatchOps } from '../core/patch.js';
 import type { ApiGatewayState } from '../core/state.js';
 import { exportRestApi } from '../openapi/export.js';
@@ -59,12 +59,23 @@ function limitOf(call: Call): number | undefined {
 const position = (call: Call) => call.query.get('position') ?? undefined;
 const flag = (call: Call, name: string) => (call.query.get(name) ?? '').toLowerCase() === 'true';
 
+/** AWS leaves empty maps out of a Method answer (recorded: no `requestParameters: {}`). */
+function presentMethod(m: Method): unknown {
+  const { requestParameters, requestModels, methodResponses, ...rest } = m;
+  return {
+    ...rest,
+    ...(Object.keys(requestParameters).length ? { requestParameters } : {}),
+    ...(Object.keys(requestModels).length ? { requestModels } : {}),
+    ...(Object.keys(methodResponses).length ? { methodResponses } : {}),
+  };
+}
+
 /** GetResource(s) list method verbs only unless `embed=methods` asks for the full methods. */
 function presentResource(r: Resource, embedMethods: boolean): unknown {
   const verbs = Object.keys(r.resourceMethods);
   const { resourceMethods, ...rest } = r;
   if (verbs.length === 0) return rest;
-  return { ...rest, resourceMethods: embedMethods ? resourceMethods : Object.fromEntries(verbs.map((v) => [v, {}])) };
+  return { ...rest, resourceMethods: Object.fromEntries(verbs.map((v) => [v, embedMethods ? presentMethod(resourceMethods[v]!) : {}])) };
 }
 
 /** AWS leaves an empty `binaryMediaTypes` list out of RestApi answers (recorded). */
@@ -122,9 +133,9 @@ export function buildRouter(): Router<Handler> {
 
   // Methods
   const m = (c: Call) => [P(c, 'restApiId'), P(c, 'resourceId'), P(c, 'httpMethod')] as const;
-  r.add('PUT', method, 'PutMethod', (x, c) => created(res.putMethod(x.state, c.scope, ...m(c), input('PutMethod', c))));
-  r.add('GET', method, 'GetMethod', (x, c) => ok(res.getMethod(x.state, c.scope, ...m(c))));
-  r.add('PATCH', method, 'UpdateMethod', (x, c) => ok(res.updateMethod(x.state, c.scope, ...m(c), patch(c))));
+  r.add('PUT', method, 'PutMethod', (x, c) => created(presentMethod(res.putMethod(x.state, c.scope, ...m(c), input('PutMethod', c)))));
+  r.add('GET', method, 'GetMethod', (x, c) => ok(presentMethod(res.getMethod(x.state, c.scope, ...m(c)))));
+  r.add('PATCH', method, 'UpdateMethod', (x, c) => ok(presentMethod(res.updateMethod(x.state, c.scope, ...m(c), patch(c)))));
   r.add('DELETE', method, 'DeleteMethod', (x, c) => (res.deleteMethod(x.state, c.scope, ...m(c)), noContent));
 
   // Method responses (UpdateMethodResponse answers 201, as the AWS model says)

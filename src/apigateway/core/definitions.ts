@@ -1,7 +1,7 @@
 // Models (JSON Schema draft 4), request validators, authorizers and gateway responses: the
 // API-level definitions methods refer to by name or id.
 import AjvDraft04Module from 'ajv-draft-04';
-import { BadRequest, Conflict, authorizerNotFound, gatewayResponseNotFound, modelNotFound, validatorNotFound } from './errors.js';
+import { BadRequest, Conflict, authorizerNotFound, concurrentModification, gatewayResponseNotFound, modelNotFound, validatorNotFound } from './errors.js';
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse, effectiveGatewayResponses } from './gateway-responses.js';
 import { newShortId } from './ids.js';
 import { LIMITS, checkCount } from './limits.js';
@@ -9,7 +9,7 @@ import { withoutStageVariables } from './resources.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { Authorizer, AuthorizerType, GatewayResponse, GatewayResponseType, Model, RequestValidator, Scope } from './model.js';
-import { boolValue, enumValue, intValue, invalidPath, patchStringMap, pointer, requireValue, type PatchOp } from './patch.js';
+import { boolValue, enumValue, intValue, invalidPath, patchStringMap, pointer, requireValue, unsupportedOpForPath, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -48,25 +48,38 @@ export function checkSchema(api: ApiState, name: string, schema: string): void {
   }
 }
 
+/** AWS refuses a model without a schema, whatever its content type (recorded wording). */
+const EMPTY_SCHEMA = 'Model schema must have at least 1 property or array items defined';
+
+/** The API of a model operation: AWS names the model, not the API, when either is unknown. */
+function modelApi(apis: ReadonlyMap<string, ApiState>, apiId: string, name: string): ApiState {
+  const api = apis.get(apiId);
+  if (!api) throw modelNotFound(name);
+  return api;
+}
+
 export function createModel(state: ApiGatewayState, scope: Scope, apiId: string, input: Input): Model {
   const name = input.reqStr('name');
   const contentType = input.reqStr('contentType');
   const description = input.str('description');
   const schema = input.str('schema');
-  if (!/^[a-zA-Z0-9]+$/.test(name)) throw BadRequest('Model name must be alphanumeric');
   return state.mutate(scope, (draft) => {
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     if (api.models.has(name)) throw Conflict('Model name already exists for this REST API');
-    if (schema !== undefined) checkSchema(api, name, schema);
-    const model: Model = { id: newShortId(), name, ...(description !== undefined ? { description } : {}), ...(schema !== undefined ? { schema } : {}), contentType };
+    if (name === '') throw BadRequest('Model name must be non-empty');
+    if (!/^[a-zA-Z0-9]+$/.test(name)) throw BadRequest('Model name must be alphanumeric');
+    if (!schema) throw BadRequest(EMPTY_SCHEMA);
+    checkSchema(api, name, schema);
+    // An empty description is accepted but not kept (AWS answers without it).
+    const model: Model = { id: newShortId(), name, ...(description ? { description } : {}), schema, contentType };
     api.models.set(name, model);
     return model;
   });
 }
 
 export function getModel(state: ApiGatewayState, scope: Scope, apiId: string, name: string): Model {
-  const m = apiIn(state.scopeState(scope).apis, scope, apiId).models.get(name);
+  const m = modelApi(state.scopeState(scope).apis, apiId, name).models.get(name);
   if (!m) throw modelNotFound(name);
   return m;
 }
@@ -79,15 +92,18 @@ export function listModels(state: ApiGatewayState, scope: Scope, apiId: string, 
 export function updateModel(state: ApiGatewayState, scope: Scope, apiId: string, name: string, ops: readonly PatchOp[]): Model {
   const allowed = ['/description', '/schema'];
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    const api = draft.api(apiId)!;
+    const api = modelApi(draft.apis, apiId, name);
     let m = api.models.get(name);
     if (!m) throw modelNotFound(name);
     for (const op of ops) {
-      if (op.op !== 'replace') throw invalidPath(op, allowed);
-      if (op.path === '/description') m = { ...m, description: op.value ?? '' };
-      else if (op.path === '/schema') {
-        const schema = requireValue(op);
+      // AWS checks the verb before the path.
+      if (op.op !== 'replace') throw unsupportedOpForPath(op);
+      if (op.path === '/description') {
+        const { description: _old, ...rest } = m;
+        m = op.value ? { ...rest, description: op.value } : rest;
+      } else if (op.path === '/schema') {
+        const schema = op.value;
+        if (!schema) throw BadRequest(EMPTY_SCHEMA);
         checkSchema(api, name, schema);
         m = { ...m, schema };
       } else throw invalidPath(op, allowed);
@@ -99,20 +115,19 @@ export function updateModel(state: ApiGatewayState, scope: Scope, apiId: string,
 
 export function deleteModel(state: ApiGatewayState, scope: Scope, apiId: string, name: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    const api = draft.api(apiId)!;
+    const api = modelApi(draft.apis, apiId, name);
     if (!api.models.has(name)) throw modelNotFound(name);
     for (const r of api.resources.values()) {
       for (const m of Object.values(r.resourceMethods)) {
         const used =
           Object.values(m.requestModels).includes(name) ||
           Object.values(m.methodResponses).some((resp) => Object.values(resp.responseModels).includes(name));
-        if (used) throw BadRequest(`Cannot delete model '${name}', is referenced in method request: ${r.path}/${m.httpMethod}`);
+        if (used) throw Conflict(`Cannot delete model '${name}', is referenced in method request: ${r.path}/${m.httpMethod}`);
       }
     }
     const url = modelUrl(apiId, name);
     for (const other of api.models.values()) {
-      if (other.name !== name && other.schema?.includes(url)) throw BadRequest(`Cannot delete model '${name}', is referenced in model: ${other.name}`);
+      if (other.name !== name && other.schema?.includes(url)) throw Conflict(`Cannot delete model '${name}', is referenced in model: ${other.name}`);
     }
     api.models.delete(name);
   });
@@ -133,15 +148,24 @@ export function addValidator(api: ApiState, input: Input): RequestValidator {
   return validator;
 }
 
+/** The API of a validator operation: AWS names the validator when the API is unknown. */
+function validatorApi(apis: ReadonlyMap<string, ApiState>, apiId: string): ApiState {
+  const api = apis.get(apiId);
+  if (!api) throw validatorNotFound();
+  return api;
+}
+
 export function createRequestValidator(state: ApiGatewayState, scope: Scope, apiId: string, input: Input): RequestValidator {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    return addValidator(draft.api(apiId)!, input);
+    const api = draft.api(apiId);
+    // Recorded: an unknown API is a bad request here, not a NotFoundException.
+    if (!api) throw BadRequest('Invalid REST API identifier specified');
+    return addValidator(api, input);
   });
 }
 
 export function getRequestValidator(state: ApiGatewayState, scope: Scope, apiId: string, id: string): RequestValidator {
-  const v = apiIn(state.scopeState(scope).apis, scope, apiId).validators.get(id);
+  const v = validatorApi(state.scopeState(scope).apis, apiId).validators.get(id);
   if (!v) throw validatorNotFound();
   return v;
 }
@@ -152,17 +176,20 @@ export function listRequestValidators(state: ApiGatewayState, scope: Scope, apiI
 }
 
 export function updateRequestValidator(state: ApiGatewayState, scope: Scope, apiId: string, id: string, ops: readonly PatchOp[]): RequestValidator {
-  const allowed = ['/name', '/validateRequestBody', '/validateRequestParameters'];
+  const allowed = ['/name', '/validateRequestParameters', '/validateRequestBody'];
+  // A flag replaced without a value is switched off (recorded).
+  const flag = (op: PatchOp) => (op.value === undefined || op.value === '' ? false : boolValue(op));
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    const api = draft.api(apiId)!;
+    const api = validatorApi(draft.apis, apiId);
     let v = api.validators.get(id);
     if (!v) throw validatorNotFound();
     for (const op of ops) {
-      if (op.op !== 'replace') throw invalidPath(op, allowed);
-      if (op.path === '/name') v = { ...v, name: requireValue(op) };
-      else if (op.path === '/validateRequestBody') v = { ...v, validateRequestBody: boolValue(op) };
-      else if (op.path === '/validateRequestParameters') v = { ...v, validateRequestParameters: boolValue(op) };
+      if (op.op !== 'replace') throw unsupportedOpForPath(op);
+      if (op.path === '/name') {
+        if (!op.value?.trim()) throw BadRequest('Request Validator name cannot be blank');
+        v = { ...v, name: op.value };
+      } else if (op.path === '/validateRequestBody') v = { ...v, validateRequestBody: flag(op) };
+      else if (op.path === '/validateRequestParameters') v = { ...v, validateRequestParameters: flag(op) };
       else throw invalidPath(op, allowed);
     }
     api.validators.set(id, v);
@@ -172,8 +199,7 @@ export function updateRequestValidator(state: ApiGatewayState, scope: Scope, api
 
 export function deleteRequestValidator(state: ApiGatewayState, scope: Scope, apiId: string, id: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    const api = draft.api(apiId)!;
+    const api = validatorApi(draft.apis, apiId);
     if (!api.validators.has(id)) throw validatorNotFound();
     for (const r of api.resources.values()) {
       for (const m of Object.values(r.resourceMethods)) {
@@ -254,8 +280,10 @@ export function addAuthorizer(api: ApiState, input: Input): Authorizer {
 
 export function createAuthorizer(state: ApiGatewayState, scope: Scope, apiId: string, input: Input): Authorizer {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
-    return addAuthorizer(draft.api(apiId)!, input);
+    const api = draft.api(apiId);
+    // Recorded: AWS answers an unknown API here with its concurrent-modification conflict.
+    if (!api) throw concurrentModification();
+    return addAuthorizer(api, input);
   });
 }
 

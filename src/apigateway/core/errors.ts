@@ -18,7 +18,7 @@ export const resourceNotFound = () => NotFound('Invalid Resource identifier spec
 export const methodNotFound = () => NotFound('Invalid Method identifier specified');
 export const integrationNotFound = () => NotFound('Invalid Integration identifier specified');
 export const responseNotFound = () => NotFound('Invalid Response status code specified');
-export const modelNotFound = (_name: string) => NotFound('Invalid Model Name specified');
+export const modelNotFound = (name: string) => NotFound(`Invalid model name specified: ${name}`);
 export const validatorNotFound = () => NotFound('Invalid Request Validator identifier specified');
 export const authorizerNotFound = () => NotFound('Invalid Authorizer identifier specified');
 export const deploymentNotFound = () => NotFound('Invalid Deployment identifier specified');
@@ -27,3 +27,4 @@ export const apiKeyNotFound = () => NotFound('Invalid API Key identifier specifi
 export const usagePlanNotFound = (_id: string) => NotFound('Invalid Usage Plan ID specified');
 export const usagePlanKeyNotFound = () => NotFound('Invalid Usage Plan Key identifier specified');
 export const gatewayResponseNotFound = () => NotFound('Invalid Gateway Response identifier specified');
+export const concurrentModification = () => Conflict('Unable to complete operation due to concurrent modification. Please try again later.');

@@ -1,6 +1,6 @@
 // Resources, methods, method responses, integrations and integration responses: the tree a
 // deployment snapshots. Every rule here (path parts, mapping expressions, URIs) is AWS's.
-import { BadRequest, Conflict, authorizerNotFound, responseNotFound, validatorNotFound } from './errors.js';
+import { BadRequest, Conflict, authorizerNotFound, responseNotFound, validatorNotFound, resourceNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { LIMITS, checkCount } from './limits.js';
 import type { Input } from './input.js';
@@ -18,7 +18,7 @@ import type {
   Resource,
   Scope,
 } from './model.js';
-import { boolValue, enumValue, intValue, invalidPath, patchBoolMap, patchStringMap, pointer, requireValue, type PatchOp } from './patch.js';
+import { bareInvalidPath, boolValue, enumValue, intValue, invalidPath, opNotAllowed, unsupportedOpForPath, patchBoolMap, patchStringMap, pointer, requireValue, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState } from './state.js';
 
 export const HTTP_VERBS: readonly HttpVerb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
@@ -101,14 +101,15 @@ function repath(api: ApiState, id: string): void {
 }
 
 export function updateResource(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, ops: readonly PatchOp[]): Resource {
-  const allowed = ['/pathPart', '/parentId'];
+  const allowed = ['/parentId', '/pathPart'];
   return state.mutate(scope, (draft) => {
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     if (resource.parentId === undefined && ops.length) throw BadRequest('Root resource cannot be modified');
     for (const op of ops) {
-      if (op.op !== 'replace') throw invalidPath(op, allowed);
+      // AWS checks the verb before the path (recorded: `add /pathPart` → "Please choose supported operations").
+      if (op.op !== 'replace') throw unsupportedOpForPath(op);
       const current = api.resources.get(resourceId)!;
       api.resources.delete(resourceId);
       let parentId = current.parentId!;
@@ -116,7 +117,7 @@ export function updateResource(state: ApiGatewayState, scope: Scope, apiId: stri
       if (op.path === '/pathPart') pathPart = requireValue(op);
       else if (op.path === '/parentId') {
         parentId = requireValue(op);
-        if (descendants(api, resourceId).includes(parentId)) throw BadRequest('Resource cannot be moved under itself or one of its descendants');
+        if (descendants(api, resourceId).includes(parentId)) throw BadRequest('Resources cannot be cyclical.');
       } else throw invalidPath(op, allowed);
       // Re-add through the same rules as CreateResource, keeping the id.
       const added = addResource(api, parentId, pathPart);
@@ -152,11 +153,29 @@ export function checkVerb(verb: string): HttpVerb {
 }
 
 function checkMethodParameters(params: Record<string, boolean>): void {
+  const names = new Set<string>();
   for (const key of Object.keys(params)) {
-    if (!METHOD_PARAM.test(key)) {
+    const m = METHOD_PARAM.exec(key);
+    if (!m) {
       throw BadRequest(`Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid method request parameter specified: ${key}]`);
     }
+    // One name may not be both a header and a query string (or path) parameter.
+    const name = key.slice(`method.request.${m[1]}.`.length);
+    if (names.has(name)) throw BadRequest('Parameter names must be unique across querystring, header and path');
+    names.add(name);
   }
+}
+
+/** PutMethod/UpdateMethod name an unknown request validator as a bad request (recorded: 400). */
+function checkValidator(api: ApiState, id: string): void {
+  if (!api.validators.has(id)) throw BadRequest('Invalid Request Validator identifier specified');
+}
+
+/** The API of a method operation: AWS reports an unknown API as an unknown resource. */
+export function methodApi(apis: ReadonlyMap<string, ApiState>, apiId: string): ApiState {
+  const api = apis.get(apiId);
+  if (!api) throw resourceNotFound();
+  return api;
 }
 
 function checkModels(api: ApiState, models: Record<string, string>): void {
@@ -174,9 +193,8 @@ function checkAuthorization(api: ApiState, type: AuthorizationType, authorizerId
     if ((type === 'COGNITO_USER_POOLS') !== (authorizer.type === 'COGNITO_USER_POOLS')) {
       throw BadRequest(`Authorizer ${authorizer.id} of type ${authorizer.type} cannot be used with authorization type ${type}`);
     }
-  } else if (authorizerId !== undefined && authorizerId !== '' && !api.authorizers.has(authorizerId)) {
-    throw authorizerNotFound();
   }
+  // Other types ignore an authorizer id (recorded: it is accepted and dropped).
 }
 
 function setMethod(api: ApiState, resource: Resource, method: Method): void {
@@ -196,7 +214,7 @@ export function putMethodIn(api: ApiState, resourceId: string, verbRaw: string, 
   const requestModels = input.strMap('requestModels') ?? {};
   checkModels(api, requestModels);
   const requestValidatorId = input.str('requestValidatorId');
-  if (requestValidatorId !== undefined && !api.validators.has(requestValidatorId)) throw validatorNotFound();
+  if (requestValidatorId !== undefined) checkValidator(api, requestValidatorId);
   const operationName = input.str('operationName');
   const scopes = input.strList('authorizationScopes');
   const method: Method = {
@@ -217,55 +235,57 @@ export function putMethodIn(api: ApiState, resourceId: string, verbRaw: string, 
 
 export function putMethod(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, input: Input): Method {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     return putMethodIn(draft.api(apiId)!, resourceId, verb, input);
   });
 }
 
 export function getMethod(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string): Method {
-  return methodIn(getResource(state, scope, apiId, resourceId), verb);
+  return methodIn(resourceIn(methodApi(state.scopeState(scope).apis, apiId), resourceId), verb);
 }
-
-const METHOD_PATHS = ['/authorizationType', '/authorizerId', '/apiKeyRequired', '/requestValidatorId', '/operationName', '/requestParameters/{name}', '/requestModels/{contentType}', '/authorizationScopes', '/httpMethod'];
 
 export function updateMethod(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, ops: readonly PatchOp[]): Method {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     let m: Method = methodIn(resource, verb);
     for (const op of ops) {
       const [head = '', ...rest] = pointer(op.path);
-      const key = rest.join('/');
+      // Map members take exactly one (`~1`-escaped) key segment: `/requestModels/application/json` is no path.
+      const key = rest.length === 1 ? rest[0]! : '';
       switch (head) {
         case 'authorizationType':
-          if (op.op !== 'replace') throw invalidPath(op, METHOD_PATHS);
+          if (op.op !== 'replace') throw opNotAllowed(['replace']);
           m = { ...m, authorizationType: enumValue(op, AUTHORIZATION_TYPES) };
           break;
         case 'authorizerId':
         case 'requestValidatorId':
         case 'operationName': {
-          if (op.op === 'remove' || ((op.op === 'replace' || op.op === 'add') && !op.value)) {
+          // Existence is checked at the end, against the final authorization type (AWS ignores
+          // an authorizer id on NONE/AWS_IAM methods).
+          if (op.op !== 'replace') throw opNotAllowed(['replace']);
+          if (!op.value) {
             const { [head]: _drop, ...restM } = m;
             m = restM as Method;
-          } else if (op.op === 'replace' || op.op === 'add') {
-            if (head === 'requestValidatorId' && !api.validators.has(op.value!)) throw validatorNotFound();
-            if (head === 'authorizerId' && !api.authorizers.has(op.value!)) throw authorizerNotFound();
+          } else {
+            if (head === 'requestValidatorId') checkValidator(api, op.value);
             m = { ...m, [head]: op.value };
-          } else throw invalidPath(op, METHOD_PATHS);
+          }
           break;
         }
         case 'apiKeyRequired':
-          if (op.op !== 'replace') throw invalidPath(op, METHOD_PATHS);
-          m = { ...m, apiKeyRequired: boolValue(op) };
+          if (op.op !== 'replace') throw opNotAllowed(['replace']);
+          // Parsed like Java's Boolean.parseBoolean: anything but "true" is false (recorded).
+          m = { ...m, apiKeyRequired: (op.value ?? '').toLowerCase() === 'true' };
           break;
         case 'requestParameters':
-          if (!key || !['add', 'remove', 'replace'].includes(op.op)) throw invalidPath(op, METHOD_PATHS);
+          if (!key || !['add', 'remove', 'replace'].includes(op.op)) throw bareInvalidPath(op);
           m = { ...m, requestParameters: patchBoolMap({ ...m.requestParameters }, op, key) };
           checkMethodParameters(m.requestParameters);
           break;
         case 'requestModels':
-          if (!key || !['add', 'remove', 'replace'].includes(op.op)) throw invalidPath(op, METHOD_PATHS);
+          if (!key || !['add', 'remove', 'replace'].includes(op.op)) throw bareInvalidPath(op);
           m = { ...m, requestModels: patchStringMap({ ...m.requestModels }, op, key) };
           checkModels(api, m.requestModels);
           break;
@@ -273,12 +293,12 @@ export function updateMethod(state: ApiGatewayState, scope: Scope, apiId: string
           const scopes = new Set(m.authorizationScopes ?? []);
           if (op.op === 'add') scopes.add(requireValue(op));
           else if (op.op === 'remove') op.value === undefined ? scopes.clear() : scopes.delete(op.value);
-          else throw invalidPath(op, METHOD_PATHS);
+          else throw opNotAllowed(['add', 'remove']);
           m = { ...m, authorizationScopes: [...scopes] };
           break;
         }
         default:
-          throw invalidPath(op, METHOD_PATHS);
+          throw bareInvalidPath(op);
       }
     }
     checkAuthorization(api, m.authorizationType, m.authorizerId);
@@ -293,7 +313,7 @@ export function updateMethod(state: ApiGatewayState, scope: Scope, apiId: string
 
 export function deleteMethod(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const m = methodIn(resource, verb);
