@@ -17,6 +17,8 @@ import { Router } from './router.js';
 
 export interface Call {
   readonly scope: Scope;
+  /** The operation's AWS name (its input shape names validation messages). */
+  readonly operation: string;
   readonly params: Record<string, string>;
   readonly query: URLSearchParams;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -47,7 +49,7 @@ const noContent: Reply = { status: 204 };
 
 const shapeName = (op: string) => op[0]!.toLowerCase() + op.slice(1) + 'Input';
 const input = (op: string, call: Call) => new Input(call.body, shapeName(op));
-const patch = (call: Call) => parsePatchOps(call.body.patchOperations);
+const patch = (call: Call) => parsePatchOps(call.body.patchOperations, shapeName(call.operation));
 
 function limitOf(call: Call): number | undefined {
   const raw = call.query.get('limit');

@@ -41,6 +41,7 @@ export function createControlPlaneService(state: ApiGatewayState, meter: () => U
       }
       const call: Call = {
         scope: { accountId: ctx.accountId, region: ctx.region },
+        operation: match.name,
         params: match.params,
         query: ctx.query,
         headers: ctx.req.headers,

@@ -1,15 +1,15 @@
 // Models (JSON Schema draft 4), request validators, authorizers and gateway responses: the
 // API-level definitions methods refer to by name or id.
 import AjvDraft04Module from 'ajv-draft-04';
-import { BadRequest, Conflict, authorizerNotFound, concurrentModification, gatewayResponseNotFound, modelNotFound, validatorNotFound } from './errors.js';
-import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse, effectiveGatewayResponses } from './gateway-responses.js';
+import { BadRequest, Conflict, NotFound, Validation, authorizerNotFound, concurrentModification, modelNotFound, validatorNotFound } from './errors.js';
+import { DEFAULT_STATUS, DEFAULT_TEMPLATES, GATEWAY_RESPONSE_TYPES, GATEWAY_RESPONSE_TYPES_AS_LISTED, defaultGatewayResponse, effectiveGatewayResponses } from './gateway-responses.js';
 import { newShortId } from './ids.js';
 import { LIMITS, checkCount } from './limits.js';
 import { withoutStageVariables } from './resources.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
 import type { Authorizer, AuthorizerType, GatewayResponse, GatewayResponseType, Model, RequestValidator, Scope } from './model.js';
-import { boolValue, enumValue, intValue, invalidPath, patchStringMap, pointer, requireValue, unsupportedOpForPath, type PatchOp } from './patch.js';
+import { bareInvalidPath, boolValue, enumValue, intValue, invalidPath, patchStringMap, pointer, requireValue, unsupportedOpForPath, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -377,8 +377,8 @@ const GR_PARAM_SOURCE = /^('.*'|method\.request\.(header|querystring|path|multiv
 
 function checkGatewayResponseType(type: string): GatewayResponseType {
   if (!(GATEWAY_RESPONSE_TYPES as string[]).includes(type)) {
-    throw BadRequest(
-      `1 validation error detected: Value '${type}' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: [${GATEWAY_RESPONSE_TYPES.join(', ')}]`,
+    throw Validation(
+      `1 validation error detected: Value '${type}' at 'responseType' failed to satisfy constraint: Member must satisfy enum value set: [${GATEWAY_RESPONSE_TYPES_AS_LISTED.join(', ')}]`,
     );
   }
   return type as GatewayResponseType;
@@ -395,12 +395,15 @@ function checkGatewayResponse(g: GatewayResponse): void {
 
 export function putGatewayResponseIn(api: ApiState, type: string, input: Input): GatewayResponse {
   const responseType = checkGatewayResponseType(type);
-  const statusCode = input.str('statusCode');
+  // What the caller leaves out keeps the type's default (recorded: a Put with parameters only
+  // answers the default status and template).
+  const statusCode = input.str('statusCode') || DEFAULT_STATUS[responseType];
+  const templates = input.strMap('responseTemplates');
   const g: GatewayResponse = {
     responseType,
     ...(statusCode ? { statusCode } : {}),
     responseParameters: input.strMap('responseParameters') ?? {},
-    responseTemplates: input.strMap('responseTemplates') ?? {},
+    responseTemplates: templates && Object.keys(templates).length ? templates : DEFAULT_TEMPLATES,
     defaultResponse: false,
   };
   checkGatewayResponse(g);
@@ -428,7 +431,6 @@ export function listGatewayResponses(state: ApiGatewayState, scope: Scope, apiId
 }
 
 export function updateGatewayResponse(state: ApiGatewayState, scope: Scope, apiId: string, type: string, ops: readonly PatchOp[]): GatewayResponse {
-  const allowed = ['/statusCode', '/responseParameters/{name}', '/responseTemplates/{contentType}'];
   return state.mutate(scope, (draft) => {
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
@@ -438,15 +440,13 @@ export function updateGatewayResponse(state: ApiGatewayState, scope: Scope, apiI
     for (const op of ops) {
       const [head = '', ...rest] = pointer(op.path);
       const key = rest.join('/');
-      if (head === 'statusCode') {
-        if (op.op === 'remove') {
-          const { statusCode: _drop, ...r } = g;
-          g = r;
-        } else if (op.op === 'replace' || op.op === 'add') g = { ...g, statusCode: requireValue(op) };
-        else throw invalidPath(op, allowed);
+      if (head === 'statusCode' && rest.length === 0 && op.op === 'replace') {
+        g = { ...g, statusCode: requireValue(op) };
       } else if ((head === 'responseParameters' || head === 'responseTemplates') && key && ['add', 'remove', 'replace'].includes(op.op)) {
+        if (op.op !== 'remove' && !op.value) throw BadRequest(`Invalid null or empty value in ${head}`);
+        if (op.op === 'replace' && !(key in g[head])) throw NotFound('Invalid parameter name specified');
         g = { ...g, [head]: patchStringMap({ ...g[head] }, op, key) };
-      } else throw invalidPath(op, allowed);
+      } else throw bareInvalidPath(op);
     }
     checkGatewayResponse(g);
     api.gatewayResponses.set(t, g);
@@ -459,7 +459,7 @@ export function deleteGatewayResponse(state: ApiGatewayState, scope: Scope, apiI
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     const t = checkGatewayResponseType(type);
-    if (!api.gatewayResponses.has(t)) throw gatewayResponseNotFound();
+    if (!api.gatewayResponses.has(t)) throw NotFound('Gateway response type not defined on api');
     api.gatewayResponses.delete(t);
   });
 }

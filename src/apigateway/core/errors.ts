@@ -8,7 +8,10 @@ export const Conflict = errorType('ConflictException', 409);
 export const LimitExceeded = errorType('LimitExceededException', 429);
 export const TooManyRequests = errorType('TooManyRequestsException', 429);
 export const Unauthorized = errorType('UnauthorizedException', 401);
+/** AWS's front-end input validation (enum members, patch verbs): a 400 outside the service's model. */
+export const Validation = errorType('ValidationException', 400);
 
+/** The exceptions AWS's service model declares (ValidationException is sent but not modelled: SDKs surface it generically). */
 export const ALL_ERRORS = [NotFound, BadRequest, Conflict, LimitExceeded, TooManyRequests, Unauthorized];
 
 /** AWS names the account and id in an unknown-API message: `Invalid API identifier specified 000000000000:abc`. */

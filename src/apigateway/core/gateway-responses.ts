@@ -29,6 +29,14 @@ export const DEFAULT_STATUS: Readonly<Record<GatewayResponseType, string | undef
 
 export const GATEWAY_RESPONSE_TYPES = Object.keys(DEFAULT_STATUS) as GatewayResponseType[];
 
+/** The order AWS lists the types in its enum validation message (recorded). */
+export const GATEWAY_RESPONSE_TYPES_AS_LISTED: readonly GatewayResponseType[] = [
+  'REQUEST_TOO_LARGE', 'RESOURCE_NOT_FOUND', 'AUTHORIZER_CONFIGURATION_ERROR', 'MISSING_AUTHENTICATION_TOKEN', 'BAD_REQUEST_BODY',
+  'INVALID_SIGNATURE', 'INVALID_API_KEY', 'BAD_REQUEST_PARAMETERS', 'AUTHORIZER_FAILURE', 'UNAUTHORIZED', 'INTEGRATION_TIMEOUT',
+  'ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'WAF_FILTERED', 'QUOTA_EXCEEDED', 'THROTTLED', 'API_CONFIGURATION_ERROR',
+  'UNSUPPORTED_MEDIA_TYPE', 'INTEGRATION_FAILURE', 'EXPIRED_TOKEN',
+];
+
 export const DEFAULT_TEMPLATES: Readonly<Record<string, string>> = { 'application/json': '{"message":$context.error.messageString}' };
 
 export function defaultGatewayResponse(type: GatewayResponseType): GatewayResponse {
@@ -63,8 +71,15 @@ export function effectiveGatewayResponses(
     const family = familyOf(type);
     const inherited = family ? custom.get(family) : undefined;
     const base = defaultGatewayResponse(type);
+    // The family default's status code is inherited too (recorded: DEFAULT_5XX at 599 shows every
+    // un-customised 5xx type at 599).
     out[type] = inherited
-      ? { ...base, responseParameters: inherited.responseParameters, responseTemplates: inherited.responseTemplates }
+      ? {
+          ...base,
+          ...(inherited.statusCode ? { statusCode: inherited.statusCode } : {}),
+          responseParameters: inherited.responseParameters,
+          responseTemplates: inherited.responseTemplates,
+        }
       : base;
   }
   return out;

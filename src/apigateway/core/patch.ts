@@ -1,6 +1,6 @@
 // JSON-Patch-like `patchOperations` as API Gateway's Update* operations take them: parsing,
 // AWS's error messages, and value coercion (every patch value arrives as a string).
-import { BadRequest } from './errors.js';
+import { BadRequest, Validation } from './errors.js';
 
 export type PatchVerb = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
 const VERBS: readonly PatchVerb[] = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
@@ -12,18 +12,24 @@ export interface PatchOp {
   readonly from?: string;
 }
 
-export function parsePatchOps(raw: unknown): PatchOp[] {
+/** The verbs in the order AWS lists them in its validation message (recorded). */
+const VERBS_AS_LISTED = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
+
+/** `shape` is the operation's input shape (`updateGatewayResponseInput`), named in AWS's messages. */
+export function parsePatchOps(raw: unknown, shape = 'updateInput'): PatchOp[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw BadRequest('Invalid patch operations: expected a list');
-  return raw.map((o: unknown) => {
+  return raw.map((o: unknown, i) => {
     if (o === null || typeof o !== 'object') throw BadRequest('Invalid patch operation: expected an object');
     const { op, path, value, from } = o as Record<string, unknown>;
     if (typeof op !== 'string' || !(VERBS as readonly string[]).includes(op)) {
-      throw BadRequest(
-        `1 validation error detected: Value '${String(op)}' at 'updateInput.patchOperations.1.member.op' failed to satisfy constraint: Member must satisfy enum value set: [add, remove, replace, move, copy, test]`,
+      throw Validation(
+        `1 validation error detected: Value '${String(op)}' at '${shape}.patchOperations.${i + 1}.member.op' failed to satisfy constraint: Member must satisfy enum value set: [${VERBS_AS_LISTED.join(', ')}]`,
       );
     }
-    if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path  '${String(path ?? '')}' specified for op '${op}'`);
+    // AWS prints a missing path as Java's null (recorded).
+    if (path === undefined || path === null) throw BadRequest('Invalid patch path null');
+    if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path  '${String(path)}' specified for op '${op}'`);
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw BadRequest(`Invalid patch value '${JSON.stringify(value)}' specified for op '${op}'. Must be a string`);
     }
