@@ -229,7 +229,8 @@ describe('API Gateway control plane: deployments, stages, keys and plans', () =>
     );
     expect(plan).toMatchObject({ name: 'basic', throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 1000, period: 'MONTH', offset: 0 } });
     expect(await failure(client.send(new CreateUsagePlanCommand({ name: 'x', apiStages: [{ apiId: api.id!, stage: 'nope' }] })))).toMatchObject({ name: 'NotFoundException', status: 404 });
-    expect(await failure(client.send(new CreateUsagePlanCommand({ name: 'x', quota: { limit: 10, period: 'YEAR' as 'DAY' } })))).toMatchObject({ name: 'BadRequestException' });
+    // Enum members fail AWS's front-end validation (ValidationException, AWS-recorded).
+    expect(await failure(client.send(new CreateUsagePlanCommand({ name: 'x', quota: { limit: 10, period: 'YEAR' as 'DAY' } })))).toMatchObject({ name: 'ValidationException' });
 
     const patched = await client.send(
       new UpdateUsagePlanCommand({

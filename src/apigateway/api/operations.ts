@@ -8,8 +8,9 @@ import * as keys from '../core/keys.js';
 import { importApiKeys } from '../core/import-keys.js';
 import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
-import type { Method, Resource, RestApi, Scope, UsageMeter } from '../core/model.js';
-import { parsePatchOps } from '../core/patch.js';
+import type { Scope, UsageMeter } from '../core/model.js';
+import { parsePatchOps, patchVerbViolations, validationFailure } from '../core/patch.js';
+import { presentApi, presentIntegration, presentIntegrationResponse, presentMethod, presentResource } from './present.js';
 import type { ApiGatewayState } from '../core/state.js';
 import { exportRestApi } from '../openapi/export.js';
 import { importRestApi, putRestApi } from '../openapi/import.js';
@@ -61,38 +62,36 @@ function limitOf(call: Call): number | undefined {
 const position = (call: Call) => call.query.get('position') ?? undefined;
 const flag = (call: Call, name: string) => (call.query.get(name) ?? '').toLowerCase() === 'true';
 
-/** AWS leaves empty maps out of a Method answer (recorded: no `requestParameters: {}`). */
-function presentMethod(m: Method): unknown {
-  const { requestParameters, requestModels, methodResponses, ...rest } = m;
-  return {
-    ...rest,
-    ...(Object.keys(requestParameters).length ? { requestParameters } : {}),
-    ...(Object.keys(requestModels).length ? { requestModels } : {}),
-    ...(Object.keys(methodResponses).length ? { methodResponses } : {}),
-  };
-}
-
-/** GetResource(s) list method verbs only unless `embed=methods` asks for the full methods. */
-function presentResource(r: Resource, embedMethods: boolean): unknown {
-  const verbs = Object.keys(r.resourceMethods);
-  const { resourceMethods, ...rest } = r;
-  if (verbs.length === 0) return rest;
-  return { ...rest, resourceMethods: Object.fromEntries(verbs.map((v) => [v, embedMethods ? presentMethod(resourceMethods[v]!) : {}])) };
-}
-
-/** AWS leaves an empty `binaryMediaTypes` list out of RestApi answers (recorded). */
-function presentApi(api: RestApi): unknown {
-  if (api.binaryMediaTypes.length > 0) return api;
-  const { binaryMediaTypes: _none, ...rest } = api;
-  return rest;
-}
-
 const embeds = (call: Call) => new Set(call.query.getAll('embed').flatMap((e) => e.split(',')));
 
 const P = (c: Call, name: string) => c.params[name]!;
 
+/** A status code in the path must look like one (`[1-5]\d\d`), checked with the patch verbs. */
+const STATUS_CODE = /^[1-5]\d\d$/;
+
+/**
+ * AWS's front end validates the request against the service model before the service sees it,
+ * and reports every violation at once (recorded: bad patch verbs, then a bad status code).
+ */
+function frontEnd(call: Call): void {
+  const violations = patchVerbViolations(call.body.patchOperations, shapeName(call.operation));
+  const code = call.params.statusCode;
+  if (code !== undefined && !STATUS_CODE.test(code)) {
+    violations.push(`Value '${code}' at 'statusCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [1-5]\\d\\d`);
+  }
+  if (violations.length) throw validationFailure(violations);
+}
+
 export function buildRouter(): Router<Handler> {
-  const r = new Router<Handler>();
+  const router = new Router<Handler>();
+  const r = {
+    add(method: string, template: string, name: string, handler: Handler) {
+      router.add(method, template, name, (x, c) => {
+        frontEnd(c);
+        return handler(x, c);
+      });
+    },
+  };
   const base = '/restapis/{restApiId}';
   const method = `${base}/resources/{resourceId}/methods/{httpMethod}`;
 
@@ -149,17 +148,19 @@ export function buildRouter(): Router<Handler> {
 
   // Integrations
   const integ = `${method}/integration`;
-  r.add('PUT', integ, 'PutIntegration', (x, c) => created(res.putIntegration(x.state, c.scope, ...m(c), input('PutIntegration', c))));
-  r.add('GET', integ, 'GetIntegration', (x, c) => ok(res.getIntegration(x.state, c.scope, ...m(c))));
-  r.add('PATCH', integ, 'UpdateIntegration', (x, c) => ok(res.updateIntegration(x.state, c.scope, ...m(c), patch(c))));
+  r.add('PUT', integ, 'PutIntegration', (x, c) => created(presentIntegration(res.putIntegration(x.state, c.scope, ...m(c), input('PutIntegration', c)))));
+  r.add('GET', integ, 'GetIntegration', (x, c) => ok(presentIntegration(res.getIntegration(x.state, c.scope, ...m(c)))));
+  r.add('PATCH', integ, 'UpdateIntegration', (x, c) => ok(presentIntegration(res.updateIntegration(x.state, c.scope, ...m(c), patch(c)))));
   r.add('DELETE', integ, 'DeleteIntegration', (x, c) => (res.deleteIntegration(x.state, c.scope, ...m(c)), noContent));
 
   const ir = `${integ}/responses/{statusCode}`;
   r.add('PUT', ir, 'PutIntegrationResponse', (x, c) =>
-    created(res.putIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode'), input('PutIntegrationResponse', c))),
+    created(presentIntegrationResponse(res.putIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode'), input('PutIntegrationResponse', c)))),
   );
-  r.add('GET', ir, 'GetIntegrationResponse', (x, c) => ok(res.getIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode'))));
-  r.add('PATCH', ir, 'UpdateIntegrationResponse', (x, c) => ok(res.updateIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode'), patch(c))));
+  r.add('GET', ir, 'GetIntegrationResponse', (x, c) => ok(presentIntegrationResponse(res.getIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode')))));
+  r.add('PATCH', ir, 'UpdateIntegrationResponse', (x, c) =>
+    ok(presentIntegrationResponse(res.updateIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode'), patch(c)))),
+  );
   r.add('DELETE', ir, 'DeleteIntegrationResponse', (x, c) => (res.deleteIntegrationResponse(x.state, c.scope, ...m(c), P(c, 'statusCode')), noContent));
 
   // Models
@@ -292,5 +293,5 @@ export function buildRouter(): Router<Handler> {
     apis.untagResource(x.state, c.scope, P(c, 'resourceArn'), tagKeys);
     return noContent;
   });
-  return r;
+  return router;
 }

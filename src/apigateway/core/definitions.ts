@@ -121,7 +121,7 @@ export function deleteModel(state: ApiGatewayState, scope: Scope, apiId: string,
       for (const m of Object.values(r.resourceMethods)) {
         const used =
           Object.values(m.requestModels).includes(name) ||
-          Object.values(m.methodResponses).some((resp) => Object.values(resp.responseModels).includes(name));
+          Object.values(m.methodResponses).some((resp) => Object.values(resp.responseModels ?? {}).includes(name));
         if (used) throw Conflict(`Cannot delete model '${name}', is referenced in method request: ${r.path}/${m.httpMethod}`);
       }
     }

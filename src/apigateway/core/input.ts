@@ -1,6 +1,6 @@
 // Reads and validates one request's input members (body, path and query values already merged
 // by the wire layer) with AWS's validation messages, so core operations get typed values only.
-import { BadRequest } from './errors.js';
+import { BadRequest, Validation } from './errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,7 +46,8 @@ export class Input {
     const v = this.str(field);
     if (v === undefined) return undefined;
     if (!(values as readonly string[]).includes(v)) {
-      throw memberError(this.shape, field, v, `Member must satisfy enum value set: [${values.join(', ')}]`);
+      // Enum members are checked by AWS's front end: a ValidationException, not a BadRequest (recorded).
+      throw Validation(`1 validation error detected: Value '${v}' at '${this.shape}.${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
     }
     return v as T;
   }

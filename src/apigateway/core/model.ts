@@ -83,10 +83,13 @@ export interface RestApi {
 
 export interface MethodResponse {
   readonly statusCode: string;
-  /** `method.response.header.X` → required. */
-  readonly responseParameters: Readonly<Record<string, boolean>>;
-  /** content type → model name. */
-  readonly responseModels: Readonly<Record<string, string>>;
+  /**
+   * `method.response.header.X` → required. Absent when never given or emptied by a patch; kept
+   * empty when Put with `{}` (AWS answers each way differently, recorded).
+   */
+  readonly responseParameters?: Readonly<Record<string, boolean>>;
+  /** content type → model name (present/absent as responseParameters). */
+  readonly responseModels?: Readonly<Record<string, string>>;
 }
 
 export interface IntegrationResponse {

@@ -15,18 +15,36 @@ export interface PatchOp {
 /** The verbs in the order AWS lists them in its validation message (recorded). */
 const VERBS_AS_LISTED = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
 
-/** `shape` is the operation's input shape (`updateGatewayResponseInput`), named in AWS's messages. */
+/**
+ * AWS's front-end complaints about the verbs of a patch list, one per bad operation (they are
+ * reported together). `shape` is the operation's input shape, e.g. `updateGatewayResponseInput`.
+ */
+export function patchVerbViolations(raw: unknown, shape: string): string[] {
+  if (!Array.isArray(raw)) return [];
+  const out: string[] = [];
+  raw.forEach((o: unknown, i) => {
+    const op = o !== null && typeof o === 'object' ? (o as Record<string, unknown>).op : undefined;
+    if (typeof op !== 'string' || !(VERBS as readonly string[]).includes(op)) {
+      out.push(`Value '${String(op)}' at '${shape}.patchOperations.${i + 1}.member.op' failed to satisfy constraint: Member must satisfy enum value set: [${VERBS_AS_LISTED.join(', ')}]`);
+    }
+  });
+  return out;
+}
+
+/** One ValidationException for all front-end violations, worded as AWS words it. */
+export function validationFailure(violations: readonly string[]): Error {
+  const n = violations.length;
+  return Validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${violations.join('; ')}`);
+}
+
 export function parsePatchOps(raw: unknown, shape = 'updateInput'): PatchOp[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw BadRequest('Invalid patch operations: expected a list');
-  return raw.map((o: unknown, i) => {
+  const bad = patchVerbViolations(raw, shape);
+  if (bad.length) throw validationFailure(bad);
+  return raw.map((o: unknown) => {
     if (o === null || typeof o !== 'object') throw BadRequest('Invalid patch operation: expected an object');
     const { op, path, value, from } = o as Record<string, unknown>;
-    if (typeof op !== 'string' || !(VERBS as readonly string[]).includes(op)) {
-      throw Validation(
-        `1 validation error detected: Value '${String(op)}' at '${shape}.patchOperations.${i + 1}.member.op' failed to satisfy constraint: Member must satisfy enum value set: [${VERBS_AS_LISTED.join(', ')}]`,
-      );
-    }
     // AWS prints a missing path as Java's null (recorded).
     if (path === undefined || path === null) throw BadRequest('Invalid patch path null');
     if (typeof path !== 'string' || path === '') throw BadRequest(`Invalid patch path  '${String(path)}' specified for op '${op}'`);

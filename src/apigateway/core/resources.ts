@@ -1,6 +1,6 @@
 // Resources, methods, method responses, integrations and integration responses: the tree a
 // deployment snapshots. Every rule here (path parts, mapping expressions, URIs) is AWS's.
-import { BadRequest, Conflict, authorizerNotFound, responseNotFound, validatorNotFound, resourceNotFound } from './errors.js';
+import { BadRequest, Conflict, NotFound, authorizerNotFound, responseNotFound, validatorNotFound, resourceNotFound } from './errors.js';
 import { newId } from './ids.js';
 import { LIMITS, checkCount } from './limits.js';
 import type { Input } from './input.js';
@@ -23,7 +23,8 @@ import type { ApiGatewayState, ApiState } from './state.js';
 
 export const HTTP_VERBS: readonly HttpVerb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 export const AUTHORIZATION_TYPES: readonly AuthorizationType[] = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'];
-export const INTEGRATION_TYPES: readonly IntegrationType[] = ['HTTP', 'AWS', 'MOCK', 'HTTP_PROXY', 'AWS_PROXY'];
+/** In the order AWS lists them in its validation message (recorded). */
+export const INTEGRATION_TYPES: readonly IntegrationType[] = ['HTTP', 'MOCK', 'AWS_PROXY', 'HTTP_PROXY', 'AWS'];
 export const PASSTHROUGH: readonly PassthroughBehavior[] = ['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'];
 export const CONTENT_HANDLING: readonly ContentHandling[] = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'];
 
@@ -343,11 +344,12 @@ export function putMethodResponseIn(api: ApiState, resourceId: string, verb: str
   const resource = resourceIn(api, resourceId);
   const method = methodIn(resource, verb);
   checkStatusCode(statusCode);
-  const responseParameters = input.boolMap('responseParameters') ?? {};
-  checkResponseParameterKeys(responseParameters);
-  const responseModels = input.strMap('responseModels') ?? {};
-  checkModels(api, responseModels);
-  const response: MethodResponse = { statusCode, responseParameters, responseModels };
+  // Maps the caller sent are kept even when empty: AWS answers `responseModels: {}` then (recorded).
+  const responseParameters = input.boolMap('responseParameters');
+  if (responseParameters) checkResponseParameterKeys(responseParameters);
+  const responseModels = input.strMap('responseModels');
+  if (responseModels) checkModels(api, responseModels);
+  const response: MethodResponse = { statusCode, ...(responseParameters ? { responseParameters } : {}), ...(responseModels ? { responseModels } : {}) };
   setMethod(api, resource, { ...method, methodResponses: { ...method.methodResponses, [statusCode]: response } });
   return response;
 }
@@ -360,7 +362,7 @@ function methodResponseIn(method: Method, statusCode: string): MethodResponse {
 
 export function putMethodResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string, input: Input): MethodResponse {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     return putMethodResponseIn(draft.api(apiId)!, resourceId, verb, statusCode, input);
   });
 }
@@ -370,23 +372,32 @@ export function getMethodResponse(state: ApiGatewayState, scope: Scope, apiId: s
 }
 
 export function updateMethodResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string, ops: readonly PatchOp[]): MethodResponse {
-  const allowed = ['/responseParameters/{name}', '/responseModels/{contentType}'];
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);
     let r = methodResponseIn(method, statusCode);
     for (const op of ops) {
       const [head = '', ...rest] = pointer(op.path);
-      const key = rest.join('/');
-      if (!key || !['add', 'remove', 'replace'].includes(op.op)) throw invalidPath(op, allowed);
+      const key = rest.length === 1 ? rest[0]! : '';
+      if (!key || !['add', 'remove', 'replace'].includes(op.op) || (head !== 'responseParameters' && head !== 'responseModels')) throw bareInvalidPath(op);
+      // Replacing or removing a member that is not there names what is missing (recorded).
+      if (op.op !== 'add' && !(key in (r[head] ?? {}))) {
+        throw NotFound(head === 'responseParameters' ? 'Invalid parameter name specified' : 'Content-Type specified was not found');
+      }
       if (head === 'responseParameters') r = { ...r, responseParameters: patchBoolMap({ ...r.responseParameters }, op, key) };
-      else if (head === 'responseModels') r = { ...r, responseModels: patchStringMap({ ...r.responseModels }, op, key) };
-      else throw invalidPath(op, allowed);
+      else r = { ...r, responseModels: patchStringMap({ ...r.responseModels }, op, key) };
     }
-    checkResponseParameterKeys(r.responseParameters);
-    checkModels(api, r.responseModels);
+    // A map a patch has emptied is no longer part of the answer (recorded).
+    for (const k of ['responseParameters', 'responseModels'] as const) {
+      if (r[k] && Object.keys(r[k]).length === 0) {
+        const { [k]: _empty, ...rest } = r;
+        r = rest;
+      }
+    }
+    if (r.responseParameters) checkResponseParameterKeys(r.responseParameters);
+    if (r.responseModels) checkModels(api, r.responseModels);
     setMethod(api, resource, { ...method, methodResponses: { ...method.methodResponses, [statusCode]: r } });
     return r;
   });
@@ -394,7 +405,7 @@ export function updateMethodResponse(state: ApiGatewayState, scope: Scope, apiId
 
 export function deleteMethodResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);
@@ -480,9 +491,10 @@ function checkTimeout(ms: number): void {
 }
 
 export function putIntegrationIn(api: ApiState, resourceId: string, verb: string, input: Input): Integration {
+  // The type is validated before any lookup, as AWS's front end does (recorded).
+  const type = input.reqEnum('type', INTEGRATION_TYPES);
   const resource = resourceIn(api, resourceId);
   const method = methodIn(resource, verb);
-  const type = input.reqEnum('type', INTEGRATION_TYPES);
   // The wire member is `httpMethod` in PutIntegration (CLI: --integration-http-method).
   const httpMethod = input.str('httpMethod') ?? input.str('integrationHttpMethod');
   if (type !== 'MOCK' && !httpMethod) throw BadRequest('Enumeration value for HttpMethod must be non-empty');
@@ -525,7 +537,7 @@ export function putIntegrationIn(api: ApiState, resourceId: string, verb: string
 
 export function putIntegration(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, input: Input): Integration {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     return putIntegrationIn(draft.api(apiId)!, resourceId, verb, input);
   });
 }
@@ -538,7 +550,7 @@ const INTEGRATION_PATHS = ['/uri', '/httpMethod', '/type', '/credentials', '/pas
 
 export function updateIntegration(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, ops: readonly PatchOp[]): Integration {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);
@@ -625,7 +637,7 @@ export function updateIntegration(state: ApiGatewayState, scope: Scope, apiId: s
 
 export function deleteIntegration(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);
@@ -669,7 +681,7 @@ export function putIntegrationResponseIn(api: ApiState, resourceId: string, verb
   const method = methodIn(resource, verb);
   const integration = integrationIn(method);
   checkStatusCode(statusCode);
-  if (!method.methodResponses[statusCode]) throw responseNotFound();
+  // AWS accepts an integration response before (or without) its method response (recorded).
   const selectionPattern = input.str('selectionPattern');
   checkSelectionPattern(selectionPattern);
   const responseParameters = input.strMap('responseParameters') ?? {};
@@ -694,7 +706,7 @@ function integrationResponseIn(integration: Integration, statusCode: string): In
 
 export function putIntegrationResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string, input: Input): IntegrationResponse {
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     return putIntegrationResponseIn(draft.api(apiId)!, resourceId, verb, statusCode, input);
   });
 }
@@ -706,7 +718,7 @@ export function getIntegrationResponse(state: ApiGatewayState, scope: Scope, api
 export function updateIntegrationResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string, ops: readonly PatchOp[]): IntegrationResponse {
   const allowed = ['/selectionPattern', '/contentHandling', '/responseParameters/{name}', '/responseTemplates/{contentType}'];
   return state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);
@@ -738,7 +750,7 @@ export function updateIntegrationResponse(state: ApiGatewayState, scope: Scope, 
 
 export function deleteIntegrationResponse(state: ApiGatewayState, scope: Scope, apiId: string, resourceId: string, verb: string, statusCode: string): void {
   state.mutate(scope, (draft) => {
-    apiIn(draft.apis, scope, apiId);
+    methodApi(draft.apis, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
     const method = methodIn(resource, verb);

@@ -105,7 +105,7 @@ function exportOperation(snapshot: DeploymentSnapshot, m: Method, flavor: Flavor
   if (flavor === 'swagger') {
     if (requestModels.length) op.consumes = requestModels.map(([ct]) => ct);
     const produces = new Set<string>();
-    for (const r of Object.values(m.methodResponses)) for (const ct of Object.keys(r.responseModels)) produces.add(ct);
+    for (const r of Object.values(m.methodResponses)) for (const ct of Object.keys(r.responseModels ?? {})) produces.add(ct);
     if (produces.size) op.produces = [...produces];
     const [first] = requestModels;
     if (first) params.push({ in: 'body', name: first[1], required: true, schema: { $ref: `${refPrefix}${first[1]}` } });
@@ -115,14 +115,14 @@ function exportOperation(snapshot: DeploymentSnapshot, m: Method, flavor: Flavor
   if (params.length) op.parameters = params;
   const responses: Json = {};
   for (const r of Object.values(m.methodResponses)) {
-    const headers = Object.keys(r.responseParameters)
+    const headers = Object.keys(r.responseParameters ?? {})
       .map((k) => /^method\.response\.header\.(.+)$/.exec(k)?.[1])
       .filter((h): h is string => !!h);
     const entry: Json = { description: `${r.statusCode} response` };
     if (headers.length) {
       entry.headers = Object.fromEntries(headers.map((h) => [h, flavor === 'swagger' ? { type: 'string' } : { schema: { type: 'string' } }]));
     }
-    const models = Object.entries(r.responseModels);
+    const models = Object.entries(r.responseModels ?? {});
     if (models.length) {
       if (flavor === 'swagger') entry.schema = { $ref: `${refPrefix}${models[0]![1]}` };
       else entry.content = Object.fromEntries(models.map(([ct, model]) => [ct, { schema: { $ref: `${refPrefix}${model}` } }]));
