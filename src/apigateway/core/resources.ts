@@ -107,10 +107,12 @@ export function updateResource(state: ApiGatewayState, scope: Scope, apiId: stri
     apiIn(draft.apis, scope, apiId);
     const api = draft.api(apiId)!;
     const resource = resourceIn(api, resourceId);
-    if (resource.parentId === undefined && ops.length) throw BadRequest('Root resource cannot be modified');
     for (const op of ops) {
       // AWS checks the verb before the path (recorded: `add /pathPart` → "Please choose supported operations").
       if (op.op !== 'replace') throw unsupportedOpForPath(op);
+      if (resource.parentId === undefined && (op.path === '/pathPart' || op.path === '/parentId')) {
+        throw BadRequest(`Root resource cannot update its ${op.path.slice(1)}.`);
+      }
       const current = api.resources.get(resourceId)!;
       api.resources.delete(resourceId);
       let parentId = current.parentId!;

@@ -5,31 +5,14 @@ import { checkApiCount } from './limits.js';
 import { decodeOrKeep } from '../../protocol/http.js';
 import type { Input } from './input.js';
 import { apiIn, paginate } from './lookup.js';
-import type { ApiKeySource, EndpointConfiguration, EndpointType, IpAddressType, RestApi, Scope } from './model.js';
+import { checkEndpointEnums, patchEndpointConfiguration, readEndpointConfiguration } from './endpoint.js';
+import type { ApiKeySource, RestApi, Scope } from './model.js';
 import { bareInvalidPath, boolValue, enumValue, invalidPath, opNotAllowed, pointer, requireValue, type PatchOp } from './patch.js';
 import type { ApiGatewayState, ApiState, Draft, ScopeState } from './state.js';
 
-export const ENDPOINT_TYPES: readonly EndpointType[] = ['EDGE', 'REGIONAL', 'PRIVATE'];
+export { ENDPOINT_TYPES } from './endpoint.js';
 export const API_KEY_SOURCES: readonly ApiKeySource[] = ['HEADER', 'AUTHORIZER'];
-export const IP_ADDRESS_TYPES: readonly IpAddressType[] = ['ipv4', 'dualstack'];
 const MAX_COMPRESSION = 10_485_760;
-
-export function readEndpointConfiguration(input: Input | undefined): EndpointConfiguration {
-  if (!input) return { types: ['EDGE'], ipAddressType: 'ipv4' };
-  const types = input.strList('types') ?? ['EDGE'];
-  const ipAddressType = input.enumOf('ipAddressType', IP_ADDRESS_TYPES) ?? 'ipv4';
-  if (types.length !== 1) throw BadRequest('Endpoint Configuration types must contain exactly one endpoint type');
-  for (const t of types) {
-    if (!(ENDPOINT_TYPES as readonly string[]).includes(t)) {
-      throw BadRequest(`Invalid endpoint configuration type specified: ${t}. Valid values are: EDGE, REGIONAL, PRIVATE`);
-    }
-  }
-  const vpcEndpointIds = input.strList('vpcEndpointIds');
-  if (vpcEndpointIds?.length && types[0] !== 'PRIVATE') {
-    throw BadRequest('VPC endpoint IDs are only supported for PRIVATE APIs');
-  }
-  return { types: types as EndpointType[], ipAddressType, ...(vpcEndpointIds?.length ? { vpcEndpointIds } : {}) };
-}
 
 export function checkCompression(size: number | undefined): void {
   if (size !== undefined && (size < 0 || size > MAX_COMPRESSION)) {
@@ -60,18 +43,21 @@ export function freshApiId(state: ApiGatewayState): string {
 /** Creates the API and its root resource inside a draft (also used by ImportRestApi). */
 export function addRestApi(state: ApiGatewayState, draft: Draft, input: Input): ApiState {
   const name = input.reqStr('name');
+  // AWS's front-end enum checks come first, then the empty description (recorded order).
+  const endpointInput = input.obj('endpointConfiguration');
+  checkEndpointEnums(endpointInput);
+  if (input.str('description') === '') throw BadRequest('Description cannot be an empty string');
   if (name.trim() === '') throw BadRequest('Invalid REST API name specified: name must not be empty');
   const apiKeySource = input.enumOf('apiKeySource', API_KEY_SOURCES) ?? 'HEADER';
   const minimumCompressionSize = input.int('minimumCompressionSize');
   checkCompression(minimumCompressionSize);
   const policy = input.str('policy');
   if (policy !== undefined) checkPolicy(policy);
-  const endpointConfiguration = readEndpointConfiguration(input.obj('endpointConfiguration'));
+  const endpointConfiguration = readEndpointConfiguration(endpointInput);
   checkApiCount(draft.apis.values(), endpointConfiguration.types[0] ?? 'EDGE');
   const id = freshApiId(state);
   const rootResourceId = newId();
   const description = input.str('description');
-  if (description === '') throw BadRequest('Description cannot be an empty string');
   const version = input.str('version');
   const tags = input.strMap('tags');
   const api: RestApi = {
@@ -250,17 +236,9 @@ export function applyRestApiPatch(api: RestApi, ops: readonly PatchOp[]): RestAp
         next = { ...next, disableExecuteApiEndpoint: boolValue(op) };
         break;
       case 'endpointConfiguration': {
-        if (rest[0] === 'types' && op.op === 'replace') {
-          const current = next.endpointConfiguration.types[0];
-          if (rest[1] !== undefined && rest[1] !== '0' && rest[1] !== current) throw invalidPath(op, API_PATHS);
-          const type = enumValue(op, ENDPOINT_TYPES);
-          next = { ...next, endpointConfiguration: { ...next.endpointConfiguration, types: [type] } };
-        } else if (rest[0] === 'vpcEndpointIds' && (op.op === 'add' || op.op === 'remove' || op.op === 'replace')) {
-          const ids = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-          const current = next.endpointConfiguration.vpcEndpointIds ?? [];
-          const updated = op.op === 'add' ? [...new Set([...current, ...ids])] : op.op === 'remove' ? current.filter((i) => !ids.includes(i)) : ids;
-          next = { ...next, endpointConfiguration: { ...next.endpointConfiguration, vpcEndpointIds: updated } };
-        } else throw invalidPath(op, API_PATHS);
+        const updated = patchEndpointConfiguration(next.endpointConfiguration, op, rest);
+        if (!updated) throw invalidPath(op, API_PATHS);
+        next = { ...next, endpointConfiguration: updated };
         break;
       }
       default:
