@@ -10,7 +10,7 @@ import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
 import type { Scope, UsageMeter } from '../core/model.js';
 import { parsePatchOps, patchVerbViolations, validationFailure } from '../core/patch.js';
-import { presentApi, presentIntegration, presentIntegrationResponse, presentMethod, presentResource } from './present.js';
+import { presentApi, presentIntegration, presentIntegrationResponse, presentMethod, presentResource, presentStage } from './present.js';
 import type { ApiGatewayState } from '../core/state.js';
 import { exportRestApi } from '../openapi/export.js';
 import { importRestApi, putRestApi } from '../openapi/import.js';
@@ -213,10 +213,10 @@ export function buildRouter(): Router<Handler> {
 
   // Stages
   const st = `${base}/stages`;
-  r.add('POST', st, 'CreateStage', (x, c) => created(deps.createStage(x.state, c.scope, P(c, 'restApiId'), input('CreateStage', c))));
-  r.add('GET', st, 'GetStages', (x, c) => ok(deps.listStages(x.state, c.scope, P(c, 'restApiId'), c.query.get('deploymentId') ?? undefined)));
-  r.add('GET', `${st}/{stageName}`, 'GetStage', (x, c) => ok(deps.getStage(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName'))));
-  r.add('PATCH', `${st}/{stageName}`, 'UpdateStage', (x, c) => ok(deps.updateStage(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName'), patch(c))));
+  r.add('POST', st, 'CreateStage', (x, c) => created(presentStage(deps.createStage(x.state, c.scope, P(c, 'restApiId'), input('CreateStage', c)))));
+  r.add('GET', st, 'GetStages', (x, c) => ok({ item: deps.listStages(x.state, c.scope, P(c, 'restApiId'), c.query.get('deploymentId') ?? undefined).item.map(presentStage) }));
+  r.add('GET', `${st}/{stageName}`, 'GetStage', (x, c) => ok(presentStage(deps.getStage(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName')))));
+  r.add('PATCH', `${st}/{stageName}`, 'UpdateStage', (x, c) => ok(presentStage(deps.updateStage(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName'), patch(c)))));
   r.add('DELETE', `${st}/{stageName}`, 'DeleteStage', (x, c) => (deps.deleteStage(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName')), accepted));
   r.add('DELETE', `${st}/{stageName}/cache/data`, 'FlushStageCache', (x, c) => (deps.flushStageCache(x.state, c.scope, P(c, 'restApiId'), P(c, 'stageName'), 'data'), accepted));
   r.add('DELETE', `${st}/{stageName}/cache/authorizers`, 'FlushStageAuthorizersCache', (x, c) => (

@@ -1,7 +1,7 @@
 // How the control plane's answers leave out members. AWS omits empty maps and lists from most
 // answers (recorded: no `requestParameters: {}` on a Method, no `binaryMediaTypes: []` on a
 // RestApi); the core keeps them as plain empty values because the data plane reads them.
-import type { Integration, IntegrationResponse, Method, Resource, RestApi } from '../core/model.js';
+import type { Integration, IntegrationResponse, Method, Resource, RestApi, Stage } from '../core/model.js';
 
 const isEmpty = (v: unknown) =>
   v === undefined || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0);
@@ -28,6 +28,13 @@ export function presentIntegration(i: Integration): unknown {
 export function presentMethod(m: Method): unknown {
   const out = withoutEmpty(m, ['requestParameters', 'requestModels', 'methodResponses']);
   return m.methodIntegration ? { ...out, methodIntegration: presentIntegration(m.methodIntegration) } : out;
+}
+
+/** `methodSettings: {}` stays (recorded); empty variables, tags and canary overrides do not. */
+export function presentStage(s: Stage): unknown {
+  const out = withoutEmpty(s, ['variables', 'tags']);
+  if (!s.canarySettings) return out;
+  return { ...out, canarySettings: withoutEmpty(s.canarySettings, ['stageVariableOverrides']) };
 }
 
 /** GetResource(s) list method verbs only unless `embed=methods` asks for the full methods. */

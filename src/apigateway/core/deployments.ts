@@ -143,13 +143,17 @@ export function createDeployment(state: ApiGatewayState, scope: Scope, apiId: st
     const createdDate = nowSeconds();
     const deployment: Deployment = { id, ...(description !== undefined ? { description } : {}), createdDate, apiSummary: apiSummaryOf(api) };
     api.deployments.set(id, { deployment, snapshot: snapshotOf(api, id, createdDate) });
-    if (stageName === undefined) {
-      if (canaryInput) throw BadRequest('A stage name must be specified for a canary deployment');
+    if (stageName === undefined || (stageName === '' && canaryInput)) {
+      if (canaryInput) {
+        throw BadRequest(
+          `Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. Provided value is ${stageName === undefined ? 'null' : ''}`,
+        );
+      }
       return withoutSummary(deployment, false);
     }
     const existing = api.stages.get(stageName);
     if (canaryInput) {
-      if (!existing) throw BadRequest(`Invalid stage identifier specified: canary deployments need an existing stage '${stageName}'`);
+      if (!existing) throw BadRequest(`Invalid deployment content specified.Stage ${stageName} must already be created before making a canary release deployment`);
       const canarySettings = readCanary(canaryInput, id)!;
       api.stages.set(stageName, { ...existing, canarySettings, lastUpdatedDate: nowSeconds() });
     } else if (existing) {
@@ -334,6 +338,16 @@ const METHOD_SETTING_PATHS: Record<string, (op: PatchOp) => Partial<MethodSettin
   }),
 };
 
+/** AWS's list in its "Invalid method setting path" message, verbatim (recorded, its typos included). */
+const METHOD_SETTING_PATHS_AS_LISTED =
+  '/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /clientCertificateId, /accessLogSettings, /accessLogSettings/destinationArn, /accessLogSettings/format, ' +
+  '/{resourcePath}/{httpMethod}/metrics/enabled, /{resourcePath}/{httpMethod}/logging/dataTrace, /{resourcePath}/{httpMethod}/logging/loglevel, ' +
+  '/{resourcePath}/{httpMethod}/throttling/burstLimit/{resourcePath}/{httpMethod}/throttling/rateLimit/{resourcePath}/{httpMethod}/caching/ttlInSeconds, ' +
+  '/{resourcePath}/{httpMethod}/caching/enabled, /{resourcePath}/{httpMethod}/caching/dataEncrypted, /{resourcePath}/{httpMethod}/caching/requireAuthorizationForCacheControl, ' +
+  '/{resourcePath}/{httpMethod}/caching/unauthorizedCacheControlHeaderStrategy, /*/*/metrics/enabled, /*/*/logging/dataTrace, /*/*/logging/loglevel, ' +
+  '/*/*/throttling/burstLimit /*/*/throttling/rateLimit /*/*/caching/ttlInSeconds, /*/*/caching/enabled, /*/*/caching/dataEncrypted, ' +
+  '/*/*/caching/requireAuthorizationForCacheControl, /*/*/caching/unauthorizedCacheControlHeaderStrategy, /variables/{variable_name}, /tracingEnabled';
+
 const STAGE_PATHS = [
   '/description',
   '/deploymentId',
@@ -439,7 +453,13 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
         if (op.op === 'remove') return dropField(stage, 'canarySettings');
         throw invalidPath(op, STAGE_PATHS);
       }
-      const canary: CanarySettings = stage.canarySettings ?? { percentTraffic: 0, stageVariableOverrides: {}, useStageCache: false };
+      // AWS's wording for canary members it cannot add to or remove (recorded).
+      if (op.op === 'add' && second !== 'stageVariableOverrides') throw BadRequest(`Invalid add operation with path: ${op.path}`);
+      if (op.op === 'remove' && (second !== 'stageVariableOverrides' || rest[0] === undefined)) {
+        throw BadRequest(`Cannot remove method setting ${op.path.slice(1)} because there is no method setting for this method `);
+      }
+      // A canary started by a patch serves the stage's own deployment until told otherwise (recorded).
+      const canary: CanarySettings = stage.canarySettings ?? { deploymentId: stage.deploymentId, percentTraffic: 0, stageVariableOverrides: {}, useStageCache: false };
       switch (second) {
         case 'percentTraffic': {
           if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
@@ -464,6 +484,7 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
           return { ...stage, canarySettings: { ...canary, stageVariableOverrides: overrides } };
         }
         default:
+          if (op.op === 'replace') throw BadRequest(`Invalid method setting path: ${op.path}. Must be one of: [${METHOD_SETTING_PATHS_AS_LISTED}]`);
           throw invalidPath(op, STAGE_PATHS);
       }
     }
