@@ -10,7 +10,7 @@ import { BadRequest } from '../core/errors.js';
 import { Input } from '../core/input.js';
 import type { Scope, UsageMeter } from '../core/model.js';
 import { parsePatchOps, patchVerbViolations, validationFailure } from '../core/patch.js';
-import { presentApi, presentIntegration, presentIntegrationResponse, presentMethod, presentResource, presentStage } from './present.js';
+import { presentApi, presentIntegration, presentIntegrationResponse, presentMethod, presentResource, presentStage, withoutEmptyTags } from './present.js';
 import type { ApiGatewayState } from '../core/state.js';
 import { exportRestApi } from '../openapi/export.js';
 import { importRestApi, putRestApi } from '../openapi/import.js';
@@ -234,7 +234,7 @@ export function buildRouter(): Router<Handler> {
   // API keys
   r.add('POST', '/apikeys', 'CreateApiKey', (x, c) => {
     if (c.query.get('mode') === 'import') return created(importApiKeys(x.state, c.scope, c.raw, c.query.get('format'), flag(c, 'failonwarnings')));
-    return created(keys.createApiKey(x.state, c.scope, input('CreateApiKey', c)));
+    return created(withoutEmptyTags(keys.createApiKey(x.state, c.scope, input('CreateApiKey', c))));
   });
   r.add('GET', '/apikeys', 'GetApiKeys', (x, c) => {
     const page = keys.listApiKeys(x.state, c.scope, {
@@ -244,17 +244,18 @@ export function buildRouter(): Router<Handler> {
       limit: limitOf(c),
     });
     const include = flag(c, 'includeValues');
-    return ok({ ...page, item: page.item.map((k) => keys.presentKey(k, include)) });
+    return ok({ ...page, item: page.item.map((k) => withoutEmptyTags(keys.presentKey(k, include))) });
   });
   r.add('GET', '/apikeys/{apiKey}', 'GetApiKey', (x, c) => ok(keys.presentKey(keys.getApiKey(x.state, c.scope, P(c, 'apiKey')), flag(c, 'includeValue'))));
   r.add('PATCH', '/apikeys/{apiKey}', 'UpdateApiKey', (x, c) => ok(keys.presentKey(keys.updateApiKey(x.state, c.scope, P(c, 'apiKey'), patch(c)), false)));
   r.add('DELETE', '/apikeys/{apiKey}', 'DeleteApiKey', (x, c) => (keys.deleteApiKey(x.state, c.scope, P(c, 'apiKey')), accepted));
 
   // Usage plans and their keys
-  r.add('POST', '/usageplans', 'CreateUsagePlan', (x, c) => created(keys.createUsagePlan(x.state, c.scope, input('CreateUsagePlan', c))));
-  r.add('GET', '/usageplans', 'GetUsagePlans', (x, c) =>
-    ok(keys.listUsagePlans(x.state, c.scope, { keyId: c.query.get('keyId') ?? undefined, position: position(c), limit: limitOf(c) })),
-  );
+  r.add('POST', '/usageplans', 'CreateUsagePlan', (x, c) => created(withoutEmptyTags(keys.createUsagePlan(x.state, c.scope, input('CreateUsagePlan', c)))));
+  r.add('GET', '/usageplans', 'GetUsagePlans', (x, c) => {
+    const page = keys.listUsagePlans(x.state, c.scope, { keyId: c.query.get('keyId') ?? undefined, position: position(c), limit: limitOf(c) });
+    return ok({ ...page, item: page.item.map(withoutEmptyTags) });
+  });
   r.add('GET', '/usageplans/{usagePlanId}', 'GetUsagePlan', (x, c) => ok(keys.getUsagePlan(x.state, c.scope, P(c, 'usagePlanId'))));
   r.add('PATCH', '/usageplans/{usagePlanId}', 'UpdateUsagePlan', (x, c) => ok(keys.updateUsagePlan(x.state, c.scope, P(c, 'usagePlanId'), patch(c))));
   r.add('DELETE', '/usageplans/{usagePlanId}', 'DeleteUsagePlan', (x, c) => (keys.deleteUsagePlan(x.state, c.scope, P(c, 'usagePlanId')), accepted));

@@ -30,6 +30,12 @@ export function presentMethod(m: Method): unknown {
   return m.methodIntegration ? { ...out, methodIntegration: presentIntegration(m.methodIntegration) } : out;
 }
 
+/**
+ * Usage plans and API keys: a Create or a list leaves an empty `tags` out, while Get and Update
+ * answer `tags: {}` (recorded).
+ */
+export const withoutEmptyTags = <T extends { tags?: unknown }>(o: T): Partial<T> => withoutEmpty(o, ['tags']);
+
 /** `methodSettings: {}` stays (recorded); empty variables, tags and canary overrides do not. */
 export function presentStage(s: Stage): unknown {
   const out = withoutEmpty(s, ['variables', 'tags']);

@@ -348,6 +348,15 @@ const METHOD_SETTING_PATHS_AS_LISTED =
   '/*/*/throttling/burstLimit /*/*/throttling/rateLimit /*/*/caching/ttlInSeconds, /*/*/caching/enabled, /*/*/caching/dataEncrypted, ' +
   '/*/*/caching/requireAuthorizationForCacheControl, /*/*/caching/unauthorizedCacheControlHeaderStrategy, /variables/{variable_name}, /tracingEnabled';
 
+/**
+ * A path UpdateStage cannot apply. AWS answers a `replace` with its "method setting path" list
+ * (recorded for /documentation_version, /tags/x, /canarySettings/x); other verbs keep the generic form.
+ */
+function badStagePath(op: PatchOp): Error {
+  if (op.op === 'replace') return BadRequest(`Invalid method setting path: ${op.path}. Must be one of: [${METHOD_SETTING_PATHS_AS_LISTED}]`);
+  return invalidPath(op, STAGE_PATHS);
+}
+
 const STAGE_PATHS = [
   '/description',
   '/deploymentId',
@@ -414,16 +423,16 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
     case 'clientCertificateId':
     case 'documentationVersion':
     case 'webAclArn':
-      if (second !== undefined) throw invalidPath(op, STAGE_PATHS);
+      if (second !== undefined) throw badStagePath(op);
       if (op.op === 'remove' || (op.op === 'replace' && !op.value)) return dropField(stage, head);
       if (op.op === 'replace' || op.op === 'add') return { ...stage, [head]: op.value };
-      throw invalidPath(op, STAGE_PATHS);
+      throw badStagePath(op);
     case 'deploymentId':
-      if (op.op !== 'replace' || second !== undefined) throw invalidPath(op, STAGE_PATHS);
+      if (op.op !== 'replace' || second !== undefined) throw badStagePath(op);
       deploymentIn(api, requireValue(op));
       return { ...stage, deploymentId: op.value! };
     case 'variables': {
-      if (second === undefined || rest.length || !['add', 'replace', 'remove'].includes(op.op)) throw invalidPath(op, STAGE_PATHS);
+      if (second === undefined || rest.length || !['add', 'replace', 'remove'].includes(op.op)) throw badStagePath(op);
       const variables = { ...stage.variables };
       if (op.op === 'remove') delete variables[second];
       else variables[second] = requireValue(op);
@@ -431,27 +440,27 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
       return { ...stage, variables };
     }
     case 'cacheClusterEnabled':
-      if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+      if (op.op !== 'replace') throw badStagePath(op);
       return withCache({ ...stage, cacheClusterEnabled: boolValue(op) });
     case 'cacheClusterSize':
-      if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+      if (op.op !== 'replace') throw badStagePath(op);
       return { ...stage, cacheClusterSize: enumValue(op, CACHE_SIZES) };
     case 'tracingEnabled':
-      if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+      if (op.op !== 'replace') throw badStagePath(op);
       return { ...stage, tracingEnabled: boolValue(op) };
     case 'accessLogSettings': {
       if (op.op === 'remove' && second === undefined) return dropField(stage, 'accessLogSettings');
-      if ((second !== 'format' && second !== 'destinationArn') || rest.length) throw invalidPath(op, STAGE_PATHS);
+      if ((second !== 'format' && second !== 'destinationArn') || rest.length) throw badStagePath(op);
       const current = { ...(stage.accessLogSettings ?? {}) };
       if (op.op === 'remove') delete current[second];
       else if (op.op === 'replace' || op.op === 'add') current[second] = requireValue(op);
-      else throw invalidPath(op, STAGE_PATHS);
+      else throw badStagePath(op);
       return { ...stage, accessLogSettings: current };
     }
     case 'canarySettings': {
       if (second === undefined) {
         if (op.op === 'remove') return dropField(stage, 'canarySettings');
-        throw invalidPath(op, STAGE_PATHS);
+        throw badStagePath(op);
       }
       // AWS's wording for canary members it cannot add to or remove (recorded).
       if (op.op === 'add' && second !== 'stageVariableOverrides') throw BadRequest(`Invalid add operation with path: ${op.path}`);
@@ -462,21 +471,21 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
       const canary: CanarySettings = stage.canarySettings ?? { deploymentId: stage.deploymentId, percentTraffic: 0, stageVariableOverrides: {}, useStageCache: false };
       switch (second) {
         case 'percentTraffic': {
-          if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+          if (op.op !== 'replace') throw badStagePath(op);
           const p = numValue(op);
           checkPercent(p);
           return { ...stage, canarySettings: { ...canary, percentTraffic: p } };
         }
         case 'deploymentId':
-          if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+          if (op.op !== 'replace') throw badStagePath(op);
           deploymentIn(api, requireValue(op));
           return { ...stage, canarySettings: { ...canary, deploymentId: op.value! } };
         case 'useStageCache':
-          if (op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+          if (op.op !== 'replace') throw badStagePath(op);
           return { ...stage, canarySettings: { ...canary, useStageCache: boolValue(op) } };
         case 'stageVariableOverrides': {
           const name = rest[0];
-          if (name === undefined || rest.length > 1 || !['add', 'replace', 'remove'].includes(op.op)) throw invalidPath(op, STAGE_PATHS);
+          if (name === undefined || rest.length > 1 || !['add', 'replace', 'remove'].includes(op.op)) throw badStagePath(op);
           const overrides = { ...canary.stageVariableOverrides };
           if (op.op === 'remove') delete overrides[name];
           else overrides[name] = requireValue(op);
@@ -484,20 +493,19 @@ function applyStagePatch(api: ApiState, stage: Stage, op: PatchOp): Stage {
           return { ...stage, canarySettings: { ...canary, stageVariableOverrides: overrides } };
         }
         default:
-          if (op.op === 'replace') throw BadRequest(`Invalid method setting path: ${op.path}. Must be one of: [${METHOD_SETTING_PATHS_AS_LISTED}]`);
-          throw invalidPath(op, STAGE_PATHS);
+          throw badStagePath(op);
       }
     }
     default: {
       // /{resourcePath}/{httpMethod}/{area}/{setting}, the resource path escaped with ~1.
-      if (segs.length !== 4 || second === undefined) throw invalidPath(op, STAGE_PATHS);
+      if (segs.length !== 4 || second === undefined) throw badStagePath(op);
       const key = methodSettingKey(api, op, head, second);
       if (op.op === 'remove') {
         const { [key]: _drop, ...restSettings } = stage.methodSettings;
         return { ...stage, methodSettings: restSettings };
       }
       const setter = METHOD_SETTING_PATHS[rest.join('/')];
-      if (!setter || op.op !== 'replace') throw invalidPath(op, STAGE_PATHS);
+      if (!setter || op.op !== 'replace') throw badStagePath(op);
       const base = stage.methodSettings[key] ?? stage.methodSettings['*/*'] ?? DEFAULT_METHOD_SETTING;
       return { ...stage, methodSettings: { ...stage.methodSettings, [key]: { ...base, ...setter(op) } } };
     }
