@@ -42,15 +42,39 @@ describe('function URLs', () => {
     const created = await lambda.send(new Lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'NONE', Cors: { AllowOrigins: ['https://app.example.com'], AllowMethods: ['GET', 'POST'], MaxAge: 60 } }));
     expect(created.$metadata.httpStatusCode).toBe(201);
     expect(created.FunctionUrl).toMatch(/^https:\/\/[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws\/$/);
-    expect(created).toMatchObject({ FunctionArn: `${ARN}:web`, AuthType: 'NONE', InvokeMode: 'BUFFERED', Cors: { AllowOrigins: ['https://app.example.com'], AllowMethods: ['GET', 'POST'], MaxAge: 60 } });
+    expect(created).toMatchObject({ FunctionArn: `${ARN}:web`, AuthType: 'NONE', Cors: { AllowOrigins: ['https://app.example.com'], AllowMethods: ['GET', 'POST'], MaxAge: 60 } });
+    // As AWS records it: Create has no LastModifiedTime and echoes InvokeMode only when it was given.
+    expect(created.LastModifiedTime).toBeUndefined();
+    expect(created.InvokeMode).toBeUndefined();
     urlId = created.FunctionUrl!.slice('https://'.length).split('.')[0]!;
     const got = await lambda.send(new Lambda.GetFunctionUrlConfigCommand({ FunctionName: 'web' }));
-    expect(got).toMatchObject({ FunctionUrl: created.FunctionUrl, CreationTime: created.CreationTime });
+    expect(got).toMatchObject({ FunctionUrl: created.FunctionUrl, CreationTime: created.CreationTime, InvokeMode: 'BUFFERED' });
     expect(got.LastModifiedTime).toBeDefined();
     const updated = await lambda.send(new Lambda.UpdateFunctionUrlConfigCommand({ FunctionName: 'web', Cors: { AllowOrigins: ['*'] } }));
     expect(updated).toMatchObject({ FunctionUrl: created.FunctionUrl, AuthType: 'NONE', Cors: { AllowOrigins: ['*'] } });
     const listed = await lambda.send(new Lambda.ListFunctionUrlConfigsCommand({ FunctionName: 'web' }));
     expect(listed.FunctionUrlConfigs!.map((c) => c.FunctionUrl)).toEqual([created.FunctionUrl]);
+  });
+
+  it('pages the list with MaxItems and Marker', async () => {
+    await lambda.send(new Lambda.CreateFunctionCommand({ FunctionName: 'paged', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip({ 'index.mjs': ECHO }) } }));
+    await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'paged' });
+    await lambda.send(new Lambda.PublishVersionCommand({ FunctionName: 'paged' }));
+    await lambda.send(new Lambda.CreateAliasCommand({ FunctionName: 'paged', Name: 'live', FunctionVersion: '1' }));
+    const urls = [
+      (await lambda.send(new Lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'paged', AuthType: 'NONE' }))).FunctionUrl,
+      (await lambda.send(new Lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'paged:live', Qualifier: 'live', AuthType: 'NONE' }))).FunctionUrl,
+    ];
+    const first = await lambda.send(new Lambda.ListFunctionUrlConfigsCommand({ FunctionName: 'paged', MaxItems: 1 }));
+    expect(first.FunctionUrlConfigs).toHaveLength(1);
+    expect(first.NextMarker).toBeDefined();
+    const both = await lambda.send(new Lambda.ListFunctionUrlConfigsCommand({ FunctionName: 'paged', MaxItems: 2 }));
+    expect(both.FunctionUrlConfigs!.map((c) => c.FunctionUrl).sort()).toEqual([...urls].sort());
+    const second = await lambda.send(new Lambda.ListFunctionUrlConfigsCommand({ FunctionName: 'paged', MaxItems: 1, Marker: first.NextMarker }));
+    expect(second.FunctionUrlConfigs).toHaveLength(1);
+    expect(second.FunctionUrlConfigs![0]!.FunctionUrl).not.toBe(first.FunctionUrlConfigs![0]!.FunctionUrl);
+    expect(second.NextMarker).toBeUndefined();
+    await lambda.send(new Lambda.DeleteFunctionCommand({ FunctionName: 'paged' }));
   });
 
   it('answers AWS errors for duplicates, unknown functions or configurations and bad values', async () => {
@@ -63,6 +87,10 @@ describe('function URLs', () => {
     expect(await failure(lambda.send(new Lambda.GetFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'nope' })))).toMatchObject({ name: 'ResourceNotFoundException', status: 404, message: 'The resource you requested does not exist.' });
     expect(await failure(lambda.send(new Lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'OPEN' as Lambda.FunctionUrlAuthType })))).toMatchObject({ name: 'ValidationException' });
     expect(await failure(lambda.send(new Lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: '1', AuthType: 'NONE' })))).toMatchObject({ name: 'ValidationException' });
+    // A URL's Qualifier names an alias only: AWS refuses $LATEST (the unqualified URL is $LATEST's).
+    expect(await failure(lambda.send(new Lambda.GetFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: '$LATEST' })))).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(await failure(lambda.send(new Lambda.UpdateFunctionUrlConfigCommand({ FunctionName: 'ghost', AuthType: 'NONE' })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'Function does not exist' });
+    expect(await failure(lambda.send(new Lambda.ListFunctionUrlConfigsCommand({ FunctionName: 'ghost' })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'Function does not exist' });
   });
 
   it('turns a request into a payload 2.0 event and the function\'s answer into the HTTP response', async () => {

@@ -18,7 +18,7 @@ import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
 import { FunctionPolicies } from '../core/permissions.js';
 import type { ProvisionedConcurrency } from '../core/provisioned.js';
-import { awsUrl, urlFunctionArn, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
+import { awsUrl, urlFunctionArn, validateUrlQualifier, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
 import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn, type VpcConfig } from '../core/model.js';
@@ -68,6 +68,11 @@ export const MAX_CODE_REQUEST = 70_167_211;
 
 export const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
 const fnRef = (call: Call) => parseFunctionRef(decodeOrKeep(call.params[0]!), call.ctx.query.get('Qualifier'));
+/** A function URL operation's target: its Qualifier parameter may only name an alias. */
+const urlRef = (call: Call) => {
+  validateUrlQualifier(call.ctx.query.get('Qualifier'));
+  return fnRef(call);
+};
 
 export async function jsonBody(ctx: RequestContext, limit?: number, operation?: string): Promise<Record<string, unknown>> {
   try {
@@ -622,9 +627,8 @@ export const ROUTES: Route[] = [
     operation: 'CreateFunctionUrlConfig',
     async handle(call) {
       const body = await jsonBody(call.ctx);
-      const u = call.deps.urls.create(scopeOf(call.ctx), fnRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
-      const { LastModifiedTime: _, ...created } = renderUrl(u);
-      sendJson(call.ctx.res, 201, created);
+      const u = call.deps.urls.create(scopeOf(call.ctx), urlRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
+      sendJson(call.ctx.res, 201, renderUrl(u, 'created'));
     },
   },
   {
@@ -632,7 +636,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
     operation: 'GetFunctionUrlConfig',
     handle(call) {
-      sendJson(call.ctx.res, 200, renderUrl(call.deps.urls.get(scopeOf(call.ctx), fnRef(call))));
+      sendJson(call.ctx.res, 200, renderUrl(call.deps.urls.get(scopeOf(call.ctx), urlRef(call)), 'read'));
     },
   },
   {
@@ -641,8 +645,8 @@ export const ROUTES: Route[] = [
     operation: 'UpdateFunctionUrlConfig',
     async handle(call) {
       const body = await jsonBody(call.ctx);
-      const u = call.deps.urls.update(scopeOf(call.ctx), fnRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
-      sendJson(call.ctx.res, 200, renderUrl(u));
+      const u = call.deps.urls.update(scopeOf(call.ctx), urlRef(call), { authType: body.AuthType, invokeMode: body.InvokeMode, cors: body.Cors });
+      sendJson(call.ctx.res, 200, renderUrl(u, 'updated'));
     },
   },
   {
@@ -650,7 +654,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
     operation: 'DeleteFunctionUrlConfig',
     handle(call) {
-      call.deps.urls.delete(scopeOf(call.ctx), fnRef(call));
+      call.deps.urls.delete(scopeOf(call.ctx), urlRef(call));
       sendEmpty(call.ctx.res, 204);
     },
   },
@@ -659,7 +663,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`),
     operation: 'ListFunctionUrlConfigs',
     handle(call) {
-      const items = call.deps.urls.list(scopeOf(call.ctx), fnRef(call).name).map(renderUrl);
+      const items = call.deps.urls.list(scopeOf(call.ctx), fnRef(call).name).map((u) => renderUrl(u, 'read'));
       const listed = page(items, call.ctx.query.get('Marker'), call.ctx.query.get('MaxItems'), 50);
       sendJson(call.ctx.res, 200, { FunctionUrlConfigs: listed.items, ...(listed.nextMarker ? { NextMarker: listed.nextMarker } : {}) });
     },
@@ -893,14 +897,19 @@ export const ROUTES: Route[] = [
   },
 ];
 
-function renderUrl(u: FunctionUrl): Record<string, unknown> {
+/**
+ * A URL configuration as AWS answers it: Get and List give every member, InvokeMode defaulted;
+ * Create and Update echo InvokeMode only when it was set, and Create has no LastModifiedTime.
+ */
+function renderUrl(u: FunctionUrl, answer: 'created' | 'updated' | 'read'): Record<string, unknown> {
+  const invokeMode = answer === 'read' ? (u.invokeMode ?? 'BUFFERED') : u.invokeMode;
   return {
     FunctionUrl: awsUrl(u),
     FunctionArn: urlFunctionArn(u),
     AuthType: u.authType,
     ...(u.cors ? { Cors: u.cors } : {}),
     CreationTime: u.creationTime,
-    LastModifiedTime: u.lastModifiedTime,
-    InvokeMode: u.invokeMode,
+    ...(answer === 'created' ? {} : { LastModifiedTime: u.lastModifiedTime }),
+    ...(invokeMode ? { InvokeMode: invokeMode } : {}),
   };
 }

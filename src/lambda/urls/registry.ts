@@ -36,7 +36,8 @@ export interface FunctionUrl {
   /** `$LATEST` or an alias. */
   readonly qualifier: string;
   readonly authType: 'NONE' | 'AWS_IAM';
-  readonly invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  /** As set by the caller; unset means BUFFERED (AWS echoes only what was set). */
+  readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
   readonly cors?: UrlCors;
   readonly creationTime: string;
   readonly lastModifiedTime: string;
@@ -57,8 +58,17 @@ export function urlFunctionArn(u: FunctionUrl): string {
   return functionArn(u.region, u.accountId, u.functionName, u.qualifier === LATEST ? undefined : u.qualifier);
 }
 
-const QUALIFIER_PATTERN = /^(\$LATEST|(?!\d+$)[a-zA-Z0-9_-]+)$/;
+// A URL's Qualifier parameter names an alias: AWS refuses `$LATEST` and version numbers up front.
+const QUALIFIER_PATTERN = /^(?!\d+$)[0-9a-zA-Z_-]+$/;
 const notFound = () => ResourceNotFound('The resource you requested does not exist.');
+const noFunction = () => ResourceNotFound('Function does not exist');
+
+/** Checks a URL operation's Qualifier parameter (not one derived from an ARN) as AWS's front end does. */
+export function validateUrlQualifier(qualifier: string | null | undefined): void {
+  if (qualifier && !QUALIFIER_PATTERN.test(qualifier)) {
+    throw constraintViolation(qualifier, 'qualifier', 'Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)');
+  }
+}
 
 export class FunctionUrls {
   private readonly byId = new Map<string, FunctionUrl>();
@@ -85,17 +95,14 @@ export class FunctionUrls {
   }
 
   create(scope: Scope, ref: FunctionRef, settings: UrlSettings): FunctionUrl {
-    const qualifier = this.qualifierOf(ref);
+    const qualifier = qualifierOf(ref);
     const authType = authTypeOf(settings.authType);
-    const invokeMode = settings.invokeMode === undefined ? 'BUFFERED' : invokeModeOf(settings.invokeMode);
+    const invokeMode = settings.invokeMode === undefined ? undefined : invokeModeOf(settings.invokeMode);
     const cors = settings.cors === undefined || settings.cors === null ? undefined : corsOf(settings.cors);
-    if (!this.functionExists(scope, ref.name)) throw ResourceNotFound('Function does not exist');
+    this.requireTarget(scope, ref, qualifier);
     const existing = this.find(scope, ref.name, qualifier);
     if (existing) {
       throw ResourceConflict(`Failed to create function url config for [functionArn = ${urlFunctionArn(existing)}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
-    }
-    if (qualifier !== LATEST && !this.functions.aliases(scope, ref).some((a) => a.name === qualifier)) {
-      throw ResourceNotFound('Function does not exist');
     }
     const now = lambdaTimestamp();
     const u: FunctionUrl = {
@@ -104,7 +111,7 @@ export class FunctionUrls {
       functionName: ref.name,
       qualifier,
       authType,
-      invokeMode,
+      ...(invokeMode ? { invokeMode } : {}),
       ...(cors ? { cors } : {}),
       creationTime: now,
       lastModifiedTime: now,
@@ -113,14 +120,18 @@ export class FunctionUrls {
     return u;
   }
 
+  /** The configuration; a missing function, alias or configuration is all one "does not exist". */
   get(scope: Scope, ref: FunctionRef): FunctionUrl {
-    const qualifier = this.qualifierOf(ref);
+    const qualifier = qualifierOf(ref);
     if (!this.functionExists(scope, ref.name)) throw notFound();
     return this.find(scope, ref.name, qualifier) ?? throwError(notFound());
   }
 
+  /** Unlike Get, Update names a missing function or alias as such (as Create does). */
   update(scope: Scope, ref: FunctionRef, settings: UrlSettings): FunctionUrl {
-    const current = this.get(scope, ref);
+    const qualifier = qualifierOf(ref);
+    this.requireTarget(scope, ref, qualifier);
+    const current = this.find(scope, ref.name, qualifier) ?? throwError(notFound());
     const updated: FunctionUrl = {
       ...current,
       ...(settings.authType !== undefined ? { authType: authTypeOf(settings.authType) } : {}),
@@ -137,18 +148,16 @@ export class FunctionUrls {
   }
 
   list(scope: Scope, name: string): FunctionUrl[] {
-    if (!this.functionExists(scope, name)) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, name)}`);
+    if (!this.functionExists(scope, name)) throw noFunction();
     return [...this.byId.values()]
       .filter((u) => u.accountId === scope.accountId && u.region === scope.region && u.functionName === name && this.exists(u))
       .sort((a, b) => a.qualifier.localeCompare(b.qualifier));
   }
 
-  private qualifierOf(ref: FunctionRef): string {
-    const q = ref.qualifier ?? LATEST;
-    if (!QUALIFIER_PATTERN.test(q)) {
-      throw constraintViolation(q, 'qualifier', 'Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)|(^\\$LATEST$)');
-    }
-    return q;
+  /** The function, and the alias a qualifier names, must exist. */
+  private requireTarget(scope: Scope, ref: FunctionRef, qualifier: string): void {
+    if (!this.functionExists(scope, ref.name)) throw noFunction();
+    if (qualifier !== LATEST && !this.functions.aliases(scope, ref).some((a) => a.name === qualifier)) throw noFunction();
   }
 
   private find(scope: Scope, name: string, qualifier: string): FunctionUrl | undefined {
@@ -193,6 +202,11 @@ export class FunctionUrls {
     this.store.db.prepare('DELETE FROM lambda_function_urls WHERE url_id = ?').run(u.urlId);
     this.byId.delete(u.urlId);
   }
+}
+
+/** The configuration's qualifier: `$LATEST` when none is given (an ARN may still name `$LATEST`). */
+function qualifierOf(ref: FunctionRef): string {
+  return ref.qualifier ?? LATEST;
 }
 
 function throwError(err: Error): never {
