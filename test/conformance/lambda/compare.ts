@@ -2,7 +2,9 @@
 // Recorded strings may hold placeholders such as `<function-name:1>` or `<uuid:2>`: a placeholder
 // matches any text, but within one case it must always stand for the same text, and two
 // placeholders of one kind never for the same text (so revision ids that must differ, do).
-// `date`, `datetime`, `<code-size>` and `<location>` stand for values that vary by nature.
+// `date`, `datetime`, `<code-size>` and `<location>` stand for values that vary by nature; `date` is
+// an ISO-8601 text (`datetime` a timestamp the SDK parsed), and `<lambda-url>` any function URL
+// endpoint (the recordings write every FunctionUrl the same way, so it binds to no one value).
 
 /** The account AWS recorded in; Nimbus's account is written back to it before comparing. */
 export const RECORDED_ACCOUNT = '111111111111';
@@ -42,6 +44,10 @@ const kindOf = (name: string) => (name.includes(':') ? name.slice(0, name.indexO
 
 const ANY_VALUE = new Set(['date', 'datetime', '<code-size>', '<location>', '<layer-location>']);
 const PLACEHOLDER = /<[^<>\s]+>/g;
+/** What `date` stands for: an ISO-8601 date and time, as text. */
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:?\d\d)$/;
+/** What `<lambda-url>` stands for: a function URL endpoint in AWS's shape. */
+const LAMBDA_URL = /^https:\/\/[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.on\.aws\/$/;
 
 export interface CompareOptions {
   /** Members AWS added after the recording was made (e.g. LoggingConfig): allowed extra in Nimbus's answer. */
@@ -78,6 +84,8 @@ export function compare(recorded: unknown, actual: unknown, b: Bindings, options
 }
 
 function compareString(recorded: string, actual: unknown, b: Bindings, options: CompareOptions, path: string): string[] {
+  if (recorded === 'date' && typeof actual === 'string' && !ISO_DATE.test(actual)) return [`${path}: expected an ISO-8601 date, got ${show(actual)}`];
+  if (recorded === '<lambda-url>') return typeof actual === 'string' && LAMBDA_URL.test(actual) ? [] : [`${path}: expected a function URL, got ${show(actual)}`];
   if (ANY_VALUE.has(recorded)) return actual === undefined || actual === null ? [`${path}: missing`] : [];
   if (typeof actual !== 'string') return [`${path}: expected ${show(recorded)}, got ${show(actual)}`];
   const normalise = (s: string) => (options.ignoreEnumList ? s.replace(/enum value set: \[[^\]]*\]/g, 'enum value set: […]') : s);
