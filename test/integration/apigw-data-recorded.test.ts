@@ -1,0 +1,143 @@
+// API Gateway data plane against AWS-recorded answers (test/conformance/apigateway/data-plane/,
+// see ../conformance/apigateway/SOURCE.md): each scenario deploys one REST API whose resource is
+// an AWS_PROXY integration to a real Node function echoing its event, sends the recorded requests
+// over HTTP to `{apiId}.execute-api.localhost` and compares the event the function received with
+// the one AWS delivered (placeholders bound per request; headers only CloudFront's edge adds are
+// not part of the recordings).
+import { request as httpRequest } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as AG from '@aws-sdk/client-api-gateway';
+import * as Lambda from '@aws-sdk/client-lambda';
+import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
+import { zip } from '../helpers/zip.js';
+import { compareRecorded, type Bindings } from '../conformance/apigateway/compare.js';
+
+const DIR = join(import.meta.dirname, '..', 'conformance', 'apigateway', 'data-plane');
+const REGION = 'us-east-1';
+
+interface Case {
+  snapshot: string;
+  request: { method: string; path: string; headers?: Record<string, string>; body?: string };
+  event: Record<string, unknown>;
+}
+interface Scenario {
+  test: string;
+  resource: string;
+  stage: string;
+  base: Record<string, unknown>;
+  headers: Record<string, string>;
+  cases: Case[];
+}
+
+const scenarios: Scenario[] = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Scenario[]);
+
+/** The recorded event of a case: the scenario's base with the case's members (requestContext merged). */
+function expected(sc: Scenario, c: Case): Record<string, unknown> {
+  const rc = { ...(sc.base['requestContext'] as object), ...((c.event['requestContext'] as object) ?? {}) };
+  return { ...sc.base, ...c.event, requestContext: rc };
+}
+
+/** One raw HTTP/1.1 request keeping the header names' case, as python-requests sent them. */
+function send(port: number, host: string, method: string, path: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { Host: host, ...headers }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let nimbus: TestNimbus;
+let ag: AG.APIGatewayClient;
+let lambda: Lambda.LambdaClient;
+let echoArn = '';
+const tally = { checked: 0, passed: 0 };
+
+beforeAll(async () => {
+  nimbus = await startNimbus();
+  ag = new AG.APIGatewayClient(clientConfig(nimbus.endpoint));
+  lambda = new Lambda.LambdaClient(clientConfig(nimbus.endpoint));
+  const out = await lambda.send(
+    new Lambda.CreateFunctionCommand({
+      FunctionName: 'recorded-echo',
+      Runtime: 'nodejs20.x',
+      Role: 'arn:aws:iam::000000000000:role/role',
+      Handler: 'index.handler',
+      Code: { ZipFile: zip({ 'index.mjs': 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });' }) },
+    }),
+  );
+  await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 20 }, { FunctionName: 'recorded-echo' });
+  echoArn = out.FunctionArn!;
+}, 60_000);
+
+afterAll(async () => {
+  console.log(`API Gateway data-plane recorded answers: ${tally.passed}/${tally.checked} match`);
+  await nimbus?.dispose();
+});
+
+describe('API Gateway data plane, recorded Lambda proxy events', () => {
+  for (const sc of scenarios) {
+    it(sc.test, async () => {
+      const api = await ag.send(new AG.CreateRestApiCommand({ name: 'recorded-proxy' }));
+      const root = (await ag.send(new AG.GetResourcesCommand({ restApiId: api.id! }))).items!.find((r) => r.path === '/')!;
+      let parentId = root.id!;
+      for (const part of sc.resource.split('/').filter(Boolean)) {
+        parentId = (await ag.send(new AG.CreateResourceCommand({ restApiId: api.id!, parentId, pathPart: part }))).id!;
+      }
+      await ag.send(new AG.PutMethodCommand({ restApiId: api.id!, resourceId: parentId, httpMethod: 'ANY', authorizationType: 'NONE' }));
+      await ag.send(
+        new AG.PutIntegrationCommand({
+          restApiId: api.id!,
+          resourceId: parentId,
+          httpMethod: 'ANY',
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${echoArn}/invocations`,
+        }),
+      );
+      await ag.send(new AG.CreateDeploymentCommand({ restApiId: api.id!, stageName: sc.stage }));
+      const port = Number(new URL(nimbus.endpoint).port);
+      const host = `${api.id}.execute-api.localhost:${port}`;
+      const failed: Record<string, string[]> = {};
+      try {
+        for (const c of sc.cases) {
+          const r = await send(port, host, c.request.method, `/${sc.stage}${c.request.path}`, c.request.headers ?? sc.headers, c.request.body);
+          tally.checked++;
+          if (r.status !== 200) {
+            failed[c.snapshot] = [`status ${r.status}: ${r.text}`];
+            continue;
+          }
+          const event = JSON.parse(r.text) as Record<string, any>;
+          const diffs: string[] = [];
+          const rc = event['requestContext'] as Record<string, unknown> | undefined;
+          // The recorder masked requestTimeEpoch (a number) as a string placeholder.
+          if (rc && typeof rc['requestTimeEpoch'] === 'number') rc['requestTimeEpoch'] = String(rc['requestTimeEpoch']);
+          else diffs.push(`requestContext.requestTimeEpoch: expected a number, got ${JSON.stringify(rc?.['requestTimeEpoch'])}`);
+          // AWS answered on https:443; Nimbus listens on plain HTTP at its own port.
+          for (const m of [event['headers'], event['multiValueHeaders']] as Record<string, unknown>[]) {
+            if (!m) continue;
+            const one = (v: unknown, to: string, from: string) => (Array.isArray(v) ? v.map((x) => (x === from ? to : x)) : v === from ? to : v);
+            if ('X-Forwarded-Port' in m) m['X-Forwarded-Port'] = one(m['X-Forwarded-Port'], '443', String(port));
+            if ('X-Forwarded-Proto' in m) m['X-Forwarded-Proto'] = one(m['X-Forwarded-Proto'], 'https', 'http');
+          }
+          // One request's placeholders: the Host sent stands for the recorded `<host:1>`.
+          const bindings: Bindings = new Map([['<host:1>', host], ['<api-id:1>', api.id!]]);
+          diffs.push(...compareRecorded({ body: expected(sc, c) }, { status: 200, output: event }, bindings));
+          if (diffs.length) failed[c.snapshot] = diffs;
+          else tally.passed++;
+        }
+      } finally {
+        await ag.send(new AG.DeleteRestApiCommand({ restApiId: api.id! }));
+      }
+      expect(failed, sc.test).toEqual({});
+    }, 60_000);
+  }
+});
