@@ -123,9 +123,9 @@ describe('Lambda proxy integration', () => {
       ['body', 'headers', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters', 'path', 'pathParameters', 'queryStringParameters', 'requestContext', 'resource', 'stageVariables'],
     );
     expect(e.resource).toBe('/{proxy+}');
-    expect(e.path).toBe('/a/b c');
+    expect(e.path).toBe('/a/b%20c');
     expect(e.httpMethod).toBe('POST');
-    expect(e.pathParameters).toEqual({ proxy: 'a/b c' });
+    expect(e.pathParameters).toEqual({ proxy: 'a/b%20c' });
     expect(e.queryStringParameters).toEqual({ x: '2', y: 'z', status: '201' });
     expect(e.multiValueQueryStringParameters).toEqual({ x: ['1', '2'], y: ['z'], status: ['201'] });
     expect(e.headers['X-Custom']).toBe('v');

@@ -57,7 +57,11 @@ export interface AuthorizerOutcome {
   readonly latency: number;
 }
 
-/** Parses rawHeaders into last-value and all-values maps keeping the sender's case. */
+/**
+ * Parses rawHeaders into last-value and all-values maps keeping the sender's case. `Connection` and
+ * `Content-Length` describe this hop only; AWS passes neither to the integration (recorded proxy
+ * events lack both though the client sent them), so they are kept for lookups (`lc`) alone.
+ */
 export function parseHeaders(req: IncomingMessage): { headers: Multi; lc: Record<string, string> } {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
@@ -66,9 +70,11 @@ export function parseHeaders(req: IncomingMessage): { headers: Multi; lc: Record
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
+    const lower = name.toLowerCase();
+    lc[lower] = value;
+    if (lower === 'connection' || lower === 'content-length') continue;
     single[name] = value;
     (multi[name] ??= []).push(value);
-    lc[name.toLowerCase()] = value;
   }
   return { headers: { single, multi }, lc };
 }

@@ -1,7 +1,6 @@
 // Lambda proxy integration: the event (payload format 1.0, exactly AWS's fields) and the response
 // contract ({statusCode, headers, multiValueHeaders, body, isBase64Encoded}); anything else from the
 // function is AWS's 502 "Internal server error".
-import { decodeOrKeep } from '../../protocol/http.js';
 import type { Call } from './call.js';
 import { requestContext } from './context-vars.js';
 import { badProxyResponse } from './errors.js';
@@ -27,7 +26,8 @@ export function proxyEvent(call: Call, binaryMediaTypes: readonly string[]): str
   }
   return JSON.stringify({
     resource: call.resource!.path,
-    path: decodeOrKeep(call.path),
+    // The path as sent, still percent-encoded (AWS-recorded: `test%2Balias@…` stays so).
+    path: call.path,
     httpMethod: call.verb,
     headers: hasHeaders ? call.headers.single : null,
     multiValueHeaders: hasHeaders ? call.headers.multi : null,

@@ -71,12 +71,13 @@ function walk(
   if (node.param) {
     const r = walk(node.param.node, segs, i + 1, params);
     if (r) {
-      params[node.param.name] = decodeOrKeep(seg);
+      // Values stay percent-encoded as sent: AWS hands `test%2Balias` to the function as is.
+      params[node.param.name] = seg;
       return r;
     }
   }
   if (node.greedy) {
-    params[node.greedy.name] = segs.slice(i).map(decodeOrKeep).join('/');
+    params[node.greedy.name] = segs.slice(i).join('/');
     return node.greedy.resource;
   }
   return undefined;
