@@ -20,13 +20,18 @@ const REGION = 'us-east-1';
 interface Case {
   snapshot: string;
   request: { method: string; path: string; headers?: Record<string, string>; body?: string };
-  event: Record<string, unknown>;
+  /** The recorded proxy event the function received… */
+  event?: Record<string, unknown>;
+  /** …or the recorded answer to the client (status as the test asserted it, body as recorded). */
+  response?: { status: number; body: unknown };
 }
 interface Scenario {
   test: string;
   resource: string;
   stage: string;
-  base: Record<string, unknown>;
+  base?: Record<string, unknown>;
+  integrationHttpMethod?: string;
+  gatewayResponses?: { responseType: string; statusCode?: string; responseParameters?: Record<string, string> }[];
   headers: Record<string, string>;
   cases: Case[];
 }
@@ -37,9 +42,10 @@ const scenarios: Scenario[] = readdirSync(DIR)
   .flatMap((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Scenario[]);
 
 /** The recorded event of a case: the scenario's base with the case's members (requestContext merged). */
-function expected(sc: Scenario, c: Case): Record<string, unknown> {
-  const rc = { ...(sc.base['requestContext'] as object), ...((c.event['requestContext'] as object) ?? {}) };
-  return { ...sc.base, ...c.event, requestContext: rc };
+function expected(sc: Scenario, event: Record<string, unknown>): Record<string, unknown> {
+  const base = sc.base ?? {};
+  const rc = { ...(base['requestContext'] as object), ...((event['requestContext'] as object) ?? {}) };
+  return { ...base, ...event, requestContext: rc };
 }
 
 /** One raw HTTP/1.1 request keeping the header names' case, as python-requests sent them. */
@@ -99,10 +105,13 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
           resourceId: parentId,
           httpMethod: 'ANY',
           type: 'AWS_PROXY',
-          integrationHttpMethod: 'POST',
+          integrationHttpMethod: sc.integrationHttpMethod ?? 'POST',
           uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${echoArn}/invocations`,
         }),
       );
+      for (const gr of sc.gatewayResponses ?? []) {
+        await ag.send(new AG.PutGatewayResponseCommand({ restApiId: api.id!, ...gr } as AG.PutGatewayResponseCommandInput));
+      }
       await ag.send(new AG.CreateDeploymentCommand({ restApiId: api.id!, stageName: sc.stage }));
       const port = Number(new URL(nimbus.endpoint).port);
       const host = `${api.id}.execute-api.localhost:${port}`;
@@ -111,6 +120,12 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
         for (const c of sc.cases) {
           const r = await send(port, host, c.request.method, `/${sc.stage}${c.request.path}`, c.request.headers ?? sc.headers, c.request.body);
           tally.checked++;
+          if (c.response) {
+            const diffs = compareRecorded({ status: c.response.status, body: c.response.body }, { status: r.status, output: JSON.parse(r.text) }, new Map());
+            if (diffs.length) failed[c.snapshot] = diffs;
+            else tally.passed++;
+            continue;
+          }
           if (r.status !== 200) {
             failed[c.snapshot] = [`status ${r.status}: ${r.text}`];
             continue;
@@ -130,7 +145,7 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
           }
           // One request's placeholders: the Host sent stands for the recorded `<host:1>`.
           const bindings: Bindings = new Map([['<host:1>', host], ['<api-id:1>', api.id!]]);
-          diffs.push(...compareRecorded({ body: expected(sc, c) }, { status: 200, output: event }, bindings));
+          diffs.push(...compareRecorded({ body: expected(sc, c.event ?? {}) }, { status: 200, output: event }, bindings));
           if (diffs.length) failed[c.snapshot] = diffs;
           else tally.passed++;
         }

@@ -14,6 +14,7 @@ import {
   configurationError,
   forbidden,
   GatewayError,
+  integrationFailure,
   invalidApiKey,
   missingAuthenticationToken,
   quotaExceeded,
@@ -217,6 +218,9 @@ export class Pipeline {
   }
 
   private async lambdaProxy(call: Call, integration: Integration): Promise<MethodResponse> {
+    // Lambda's Invoke is POST-only: any other integration method fails the integration (AWS
+    // recorded 500 "Internal server error" for GET).
+    if (integration.httpMethod && integration.httpMethod !== 'POST') throw integrationFailure();
     const fn = this.functionOf(call, integration);
     const binary = call.deployment!.api.binaryMediaTypes;
     const { accountId, region } = this.scope(call);

@@ -2,6 +2,7 @@
 // gateway response for the failure's type (falling back to DEFAULT_4XX / DEFAULT_5XX) gives the
 // status, headers (`gatewayresponse.header.X` ← literal / request value / stage variable / context)
 // and body template (default `{"message":$context.error.messageString}`).
+import { DEFAULT_STATUS } from '../core/gateway-responses.js';
 import type { GatewayResponse, GatewayResponseType } from '../core/model.js';
 import { makeInput, renderTemplate, util } from '../vtl/index.js';
 import { header, type Call } from './call.js';
@@ -51,7 +52,11 @@ export function renderGatewayError(call: Call | undefined, err: GatewayError): R
   if (err.errorType) headers['x-amzn-ErrorType'] = err.errorType;
   const gr = effective(call, err.responseType, err.statusCode);
   if (!gr || !call) return { status: err.statusCode, headers, body: defaultBody(err.errorMessage) };
-  const status = gr.statusCode ? Number.parseInt(gr.statusCode, 10) || err.statusCode : err.statusCode;
+  // A status equal to the type's documented default is what GetGatewayResponse shows when none was
+  // chosen; on the wire the failure keeps its own (recorded: INTEGRATION_FAILURE put without a
+  // status lists 504 but answers 500).
+  const chosen = gr.statusCode !== undefined && gr.statusCode !== DEFAULT_STATUS[err.responseType] ? gr.statusCode : undefined;
+  const status = chosen ? Number.parseInt(chosen, 10) || err.statusCode : err.statusCode;
   for (const [target, expr] of Object.entries(gr.responseParameters)) {
     if (!target.startsWith('gatewayresponse.header.')) continue;
     const v = paramSource(call, expr);
