@@ -31,6 +31,8 @@ interface Scenario {
   stage: string;
   base?: Record<string, unknown>;
   integrationHttpMethod?: string;
+  methodRequestParameters?: Record<string, boolean>;
+  integrationRequestParameters?: Record<string, string>;
   gatewayResponses?: { responseType: string; statusCode?: string; responseParameters?: Record<string, string> }[];
   headers: Record<string, string>;
   cases: Case[];
@@ -98,7 +100,7 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
       for (const part of sc.resource.split('/').filter(Boolean)) {
         parentId = (await ag.send(new AG.CreateResourceCommand({ restApiId: api.id!, parentId, pathPart: part }))).id!;
       }
-      await ag.send(new AG.PutMethodCommand({ restApiId: api.id!, resourceId: parentId, httpMethod: 'ANY', authorizationType: 'NONE' }));
+      await ag.send(new AG.PutMethodCommand({ restApiId: api.id!, resourceId: parentId, httpMethod: 'ANY', authorizationType: 'NONE', requestParameters: sc.methodRequestParameters }));
       await ag.send(
         new AG.PutIntegrationCommand({
           restApiId: api.id!,
@@ -106,6 +108,7 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
           httpMethod: 'ANY',
           type: 'AWS_PROXY',
           integrationHttpMethod: sc.integrationHttpMethod ?? 'POST',
+          requestParameters: sc.integrationRequestParameters,
           uri: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${echoArn}/invocations`,
         }),
       );
