@@ -12,7 +12,7 @@ import * as AG from '@aws-sdk/client-api-gateway';
 import * as Lambda from '@aws-sdk/client-lambda';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
-import { compareRecorded, type Bindings } from '../conformance/apigateway/compare.js';
+import { compareRecorded, resolveRefs, type Bindings } from '../conformance/apigateway/compare.js';
 
 const DIR = join(import.meta.dirname, '..', 'conformance', 'apigateway', 'data-plane');
 const REGION = 'us-east-1';
@@ -38,10 +38,21 @@ interface Scenario {
   cases: Case[];
 }
 
-const scenarios: Scenario[] = readdirSync(DIR)
+/** A scenario told as the test ran it: control-plane calls and HTTP requests in order. */
+interface StepScenario {
+  test: string;
+  steps: (
+    | { call: string; input: Record<string, unknown>; save?: string }
+    | { http: { method: string; path: string; headers?: Record<string, string>; body?: string }; status: number; snapshot?: string; body?: unknown }
+  )[];
+}
+
+const all = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .flatMap((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Scenario[]);
+  .flatMap((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as (Scenario | StepScenario)[]);
+const scenarios = all.filter((s): s is Scenario => 'cases' in s);
+const stepScenarios = all.filter((s): s is StepScenario => 'steps' in s);
 
 /** The recorded event of a case: the scenario's base with the case's members (requestContext merged). */
 function expected(sc: Scenario, event: Record<string, unknown>): Record<string, unknown> {
@@ -154,6 +165,50 @@ describe('API Gateway data plane, recorded Lambda proxy events', () => {
         }
       } finally {
         await ag.send(new AG.DeleteRestApiCommand({ restApiId: api.id! }));
+      }
+      expect(failed, sc.test).toEqual({});
+    }, 60_000);
+  }
+});
+
+describe('API Gateway data plane, recorded answers on the wire', () => {
+  for (const sc of stepScenarios) {
+    it(sc.test, async () => {
+      const saved: Record<string, unknown> = { fn: { arn: echoArn } };
+      const port = Number(new URL(nimbus.endpoint).port);
+      const failed: Record<string, string[]> = {};
+      let n = 0;
+      try {
+        for (const step of sc.steps) {
+          n++;
+          if ('call' in step) {
+            const Command = (AG as unknown as Record<string, new (i: unknown) => unknown>)[`${step.call}Command`]!;
+            const out = (await ag.send(new Command(resolveRefs(step.input, saved)) as never)) as Record<string, unknown>;
+            if (step.save) saved[step.save] = out;
+            continue;
+          }
+          const api = saved['api'] as { id: string };
+          const h = step.http;
+          const r = await send(port, `${api.id}.execute-api.localhost:${port}`, h.method, h.path, h.headers ?? {}, h.body);
+          if (!step.snapshot) {
+            // An unrecorded request whose status the test asserted.
+            if (r.status !== step.status) failed[`step ${n} ${h.method}`] = [`status: expected ${step.status}, got ${r.status}: ${r.text}`];
+            continue;
+          }
+          tally.checked++;
+          let output: Record<string, unknown> = {};
+          try {
+            output = JSON.parse(r.text) as Record<string, unknown>;
+          } catch {
+            output = { text: r.text };
+          }
+          const diffs = compareRecorded({ status: step.status, body: step.body }, { status: r.status, output }, new Map());
+          if (diffs.length) failed[step.snapshot] = diffs;
+          else tally.passed++;
+        }
+      } finally {
+        const api = saved['api'] as { id?: string } | undefined;
+        if (api?.id) await ag.send(new AG.DeleteRestApiCommand({ restApiId: api.id }));
       }
       expect(failed, sc.test).toEqual({});
     }, 60_000);

@@ -421,7 +421,8 @@ export function deleteMethodResponse(state: ApiGatewayState, scope: Scope, apiId
 // Integrations
 
 const AWS_INTEGRATION_ARN = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+):([a-z0-9.-]+):(path|action)\/(.+)$/;
-const LAMBDA_PATH = /^2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(?::[a-zA-Z0-9_$-]+)?)\/invocations$/;
+// Leading slashes are accepted (recorded: `lambda:path//2015-03-31/functions/…` is stored as given).
+const LAMBDA_PATH = /^\/*2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+(?::[a-zA-Z0-9_$-]+)?)\/invocations$/;
 const INTEGRATION_TARGET = /^integration\.request\.(path|querystring|header|multivalueheader|multivaluequerystring)\.[^\s]+$/;
 const METHOD_SOURCE = /^method\.request\.(path|querystring|header|multivalueheader|multivaluequerystring)\.([^\s]+)$/;
 

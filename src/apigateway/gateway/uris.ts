@@ -10,7 +10,7 @@ export function substituteStageVariables(s: string, vars: Readonly<Record<string
   return s.replace(STAGE_VAR, (_, name: string) => vars[name] ?? '');
 }
 
-const LAMBDA_URI = /^arn:aws[a-z-]*:apigateway:[^:]+:lambda:path\/\d{4}-\d{2}-\d{2}\/functions\/(.+)\/invocations$/;
+const LAMBDA_URI = /^arn:aws[a-z-]*:apigateway:[^:]+:lambda:path\/+\d{4}-\d{2}-\d{2}\/functions\/(.+)\/invocations$/;
 
 /** The function name or ARN of a Lambda integration/authorizer URI (or a bare function ARN). */
 export function functionFromUri(uri: string): string | undefined {
