@@ -2,6 +2,7 @@
 // the core, shape the reply. No business rules here; those live in ../core.
 import { Input, Router } from '../../apigateway/index.js';
 import * as apis from '../core/apis.js';
+import * as authorizers from '../core/authorizers.js';
 import type { CoreContext } from '../core/context.js';
 import * as deployments from '../core/deployments.js';
 import { BadRequest } from '../core/errors.js';
@@ -63,6 +64,14 @@ export function buildRouter(): Router<Handler> {
   r.add('GET', integ, 'GetIntegration', (x, c) => ok(integrations.getIntegration(x, id(c), integId(c))));
   r.add('PATCH', integ, 'UpdateIntegration', (x, c) => ok(integrations.updateIntegration(x, id(c), integId(c), input('UpdateIntegration', c))));
   r.add('DELETE', integ, 'DeleteIntegration', (x, c) => (integrations.deleteIntegration(x, id(c), integId(c)), noContent));
+
+  const auth = `${api}/authorizers/{authorizerId}`;
+  const authId = (c: Call) => P(c, 'authorizerId');
+  r.add('POST', `${api}/authorizers`, 'CreateAuthorizer', (x, c) => created(authorizers.createAuthorizer(x, id(c), input('CreateAuthorizer', c))));
+  r.add('GET', `${api}/authorizers`, 'GetAuthorizers', (x, c) => ok(authorizers.getAuthorizers(x, id(c), ...page(c))));
+  r.add('GET', auth, 'GetAuthorizer', (x, c) => ok(authorizers.getAuthorizer(x, id(c), authId(c))));
+  r.add('PATCH', auth, 'UpdateAuthorizer', (x, c) => ok(authorizers.updateAuthorizer(x, id(c), authId(c), input('UpdateAuthorizer', c))));
+  r.add('DELETE', auth, 'DeleteAuthorizer', (x, c) => (authorizers.deleteAuthorizer(x, id(c), authId(c)), noContent));
 
   const stage = `${api}/stages/{stageName}`;
   const name = (c: Call) => P(c, 'stageName');

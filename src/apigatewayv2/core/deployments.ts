@@ -1,4 +1,4 @@
-// Deployments freeze an API's routes, integrations and CORS rules; stages point at one. A stage
+// Deployments freeze an API's routes, integrations, authorizers and CORS rules; stages point at one. A stage
 // with AutoDeploy gets a fresh deployment after every change, as AWS does.
 import { newId } from '../../apigateway/index.js';
 import { type CoreContext, now, paginate, requireApi } from './context.js';
@@ -11,6 +11,7 @@ function snapshotOf(ctx: CoreContext, apiId: string): Snapshot {
   return {
     routes: ctx.repo.list(apiId, 'route'),
     integrations: ctx.repo.list(apiId, 'integration'),
+    authorizers: ctx.repo.list(apiId, 'authorizer'),
     ...(api.corsConfiguration ? { cors: api.corsConfiguration } : {}),
   };
 }
@@ -49,10 +50,10 @@ export function autoDeploy(ctx: CoreContext, apiId: string): void {
 }
 
 /**
- * Writes a route or integration, after `check` (run inside the transaction, so it sees what it
+ * Writes a route, integration or authorizer, after `check` (run inside the transaction, so it sees what it
  * writes against), and redeploys the auto-deploying stages: one transaction for all of it.
  */
-export function saveAndDeploy<K extends 'route' | 'integration'>(
+export function saveAndDeploy<K extends 'route' | 'integration' | 'authorizer'>(
   ctx: CoreContext,
   apiId: string,
   kind: K,

@@ -34,7 +34,9 @@ export interface Route {
   routeId: string;
   routeKey: string;
   target?: string;
-  authorizationType: 'NONE';
+  authorizationType: 'NONE' | 'CUSTOM';
+  /** Set with authorizationType CUSTOM: the Lambda authorizer that guards the route. */
+  authorizerId?: string;
   apiKeyRequired: boolean;
   apiGatewayManaged?: boolean;
   operationName?: string;
@@ -52,6 +54,22 @@ export interface Integration {
   connectionType: 'INTERNET';
   description?: string;
   apiGatewayManaged?: boolean;
+}
+
+/** A Lambda (REQUEST) authorizer of an HTTP API. */
+export interface Authorizer {
+  authorizerId: string;
+  name: string;
+  authorizerType: 'REQUEST';
+  /** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`. */
+  authorizerUri: string;
+  authorizerPayloadFormatVersion: '1.0' | '2.0';
+  /** Payload format 2.0 only: the function answers `{isAuthorized, context}` instead of a policy. */
+  enableSimpleResponses?: boolean;
+  /** Selection expressions (`$request.header.Authorization`…) that must all be present. */
+  identitySource: string[];
+  /** 0 disables caching. */
+  authorizerResultTtlInSeconds: number;
 }
 
 export interface RouteSettings {
@@ -76,10 +94,12 @@ export interface Stage {
   tags: Record<string, string>;
 }
 
-/** What a deployment froze: the routes and integrations as they were, and the CORS rules. */
+/** What a deployment froze: the routes, integrations and authorizers as they were, and the CORS rules. */
 export interface Snapshot {
   readonly routes: readonly Route[];
   readonly integrations: readonly Integration[];
+  /** Absent in deployments made before authorizers existed. */
+  readonly authorizers?: readonly Authorizer[];
   readonly cors?: Cors;
 }
 

@@ -1,8 +1,8 @@
-// HTTP APIs in SQLite: one row per API and one per child (route, integration, stage, deployment),
+// HTTP APIs in SQLite: one row per API and one per child (route, integration, authorizer, stage, deployment),
 // each a JSON document of the wire shape. Every mutation is one transaction; a revision counter per
 // API (in memory: one process owns the store) lets the data plane cache compiled route tables.
 import type { Store } from '../../store/database.js';
-import type { DeploymentRecord, HttpApi, Integration, Route, Scope, Stage } from './model.js';
+import type { Authorizer, DeploymentRecord, HttpApi, Integration, Route, Scope, Stage } from './model.js';
 
 const MIGRATIONS = [
   {
@@ -28,6 +28,7 @@ const MIGRATIONS = [
 export interface Kinds {
   route: Route;
   integration: Integration;
+  authorizer: Authorizer;
   stage: Stage;
   deployment: DeploymentRecord;
 }

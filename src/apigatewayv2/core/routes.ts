@@ -1,5 +1,5 @@
 // Routes of HTTP APIs: a unique route key per API and an optional target `integrations/{id}`.
-// Authorizers are not served by Nimbus yet, so only authorizationType NONE is accepted.
+// A route is open (NONE) or guarded by a Lambda authorizer of the API (CUSTOM + authorizerId).
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
@@ -16,11 +16,26 @@ function checkTarget(ctx: CoreContext, apiId: string, target: string | undefined
   if (!ctx.repo.get(apiId, 'integration', m[1]!)) throw notFound('Integration', ctx.scope.accountId, m[1]!);
 }
 
-function checkAuthorization(input: Input): void {
-  const type = input.str('authorizationType');
-  if (type !== undefined && type !== 'NONE') throw BadRequest(`Authorization type ${type} is not supported by Nimbus for HTTP APIs; use NONE`);
+type Authorization = Pick<Route, 'authorizationType' | 'authorizerId'>;
+
+/** The route's authorization after this input, over `current` (a new route: NONE). */
+function readAuthorization(input: Input, current: Authorization): Authorization {
   if (input.bool('apiKeyRequired') === true) throw BadRequest('API keys are not supported for HTTP APIs');
-  if (input.has('authorizerId')) throw BadRequest('Authorizers are not supported by Nimbus for HTTP APIs');
+  const type = input.str('authorizationType') ?? current.authorizationType;
+  if (type !== 'NONE' && type !== 'CUSTOM') {
+    throw BadRequest(`Authorization type ${type} is not supported by Nimbus for HTTP APIs; use NONE or CUSTOM (Lambda authorizer)`);
+  }
+  if (type === 'NONE') {
+    if (input.has('authorizerId')) throw BadRequest('AuthorizerId can only be set with AuthorizationType CUSTOM');
+    return { authorizationType: 'NONE' };
+  }
+  const authorizerId = input.str('authorizerId') ?? current.authorizerId;
+  if (authorizerId === undefined) throw BadRequest('AuthorizerId is required for AuthorizationType CUSTOM');
+  return { authorizationType: 'CUSTOM', authorizerId };
+}
+
+function checkAuthorizer(ctx: CoreContext, apiId: string, authorizerId: string | undefined): void {
+  if (authorizerId !== undefined && !ctx.repo.get(apiId, 'authorizer', authorizerId)) throw notFound('Authorizer', ctx.scope.accountId, authorizerId);
 }
 
 function checkUnique(ctx: CoreContext, apiId: string, routeKey: string, except?: string): void {
@@ -43,10 +58,11 @@ export function newRoute(routeKey: string, target: string | undefined, operation
 
 export function createRoute(ctx: CoreContext, apiId: string, input: Input): Route {
   requireApi(ctx, apiId);
-  checkAuthorization(input);
-  const route = newRoute(input.reqStr('routeKey'), input.str('target'), input.str('operationName'));
+  const auth = readAuthorization(input, { authorizationType: 'NONE' });
+  const route: Route = { ...newRoute(input.reqStr('routeKey'), input.str('target'), input.str('operationName')), ...auth };
   return saveAndDeploy(ctx, apiId, 'route', route.routeId, route, () => {
     checkTarget(ctx, apiId, route.target);
+    checkAuthorizer(ctx, apiId, route.authorizerId);
     checkUnique(ctx, apiId, route.routeKey);
   });
 }
@@ -65,19 +81,22 @@ export function getRoutes(ctx: CoreContext, apiId: string, maxResults?: number, 
 
 export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, input: Input): Route {
   const current = getRoute(ctx, apiId, routeId);
-  checkAuthorization(input);
+  const auth = readAuthorization(input, current);
   const routeKey = input.str('routeKey') ?? current.routeKey;
   parseRouteKey(routeKey);
   const target = input.str('target') ?? current.target;
   const operationName = input.str('operationName') ?? current.operationName;
+  const { authorizerId: _previous, ...rest } = current;
   const updated: Route = {
-    ...current,
+    ...rest,
+    ...auth,
     routeKey,
     ...(target !== undefined ? { target } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
   };
   return saveAndDeploy(ctx, apiId, 'route', routeId, updated, () => {
     checkTarget(ctx, apiId, updated.target);
+    checkAuthorizer(ctx, apiId, updated.authorizerId);
     checkUnique(ctx, apiId, routeKey, routeId);
   });
 }

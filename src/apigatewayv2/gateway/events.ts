@@ -92,12 +92,33 @@ function parts(req: HttpApiRequest, splitCookies: boolean) {
 }
 
 export function eventV2(req: HttpApiRequest): string {
+  return JSON.stringify(documentV2(req));
+}
+
+export function eventV1(req: HttpApiRequest): string {
+  return JSON.stringify(documentV1(req));
+}
+
+/** The payload 2.0 authorizer event: the request as the integration would see it, without body, plus what identifies the route. */
+export function authorizerEventV2(req: HttpApiRequest, routeArn: string, identitySource: string[]): string {
+  const { body: _body, isBase64Encoded: _b64, ...rest } = documentV2(req);
+  return JSON.stringify({ ...rest, type: 'REQUEST', routeArn, identitySource });
+}
+
+/** The payload 1.0 authorizer event: REST's REQUEST-authorizer shape, `methodArn` and the identity values joined by commas. */
+export function authorizerEventV1(req: HttpApiRequest, methodArn: string, identitySource: string[]): string {
+  const { body: _body, isBase64Encoded: _b64, ...rest } = documentV1(req);
+  const joined = identitySource.join(',');
+  return JSON.stringify({ ...rest, type: 'REQUEST', methodArn, identitySource: joined, authorizationToken: joined });
+}
+
+function documentV2(req: HttpApiRequest) {
   const { served, stage, match } = req;
   const { h, q, body, vars } = parts(req, true);
   const routeKey = match.compiled.route.routeKey;
   // rawPath and http.path carry the decoded path; rawQueryString stays as sent.
   const path = decodeOrKeep(req.rawPath);
-  return JSON.stringify({
+  return {
     version: '2.0',
     routeKey,
     rawPath: path,
@@ -108,6 +129,7 @@ export function eventV2(req: HttpApiRequest): string {
     requestContext: {
       accountId: served.scope.accountId,
       apiId: served.api.apiId,
+      ...(req.authorizer ? { authorizer: req.authorizer } : {}),
       domainName: req.host,
       domainPrefix: domainPrefix(req.host),
       http: {
@@ -127,10 +149,10 @@ export function eventV2(req: HttpApiRequest): string {
     ...(vars ? { stageVariables: vars } : {}),
     ...(body ? { body: body.body } : {}),
     isBase64Encoded: body?.isBase64Encoded ?? false,
-  });
+  };
 }
 
-export function eventV1(req: HttpApiRequest): string {
+function documentV1(req: HttpApiRequest) {
   const { served, stage, match } = req;
   const { h, q, body, vars } = parts(req, false);
   const route = match.compiled.route;
@@ -138,7 +160,7 @@ export function eventV1(req: HttpApiRequest): string {
   const space = route.routeKey.indexOf(' ');
   const resource = space === -1 ? route.routeKey : route.routeKey.slice(space + 1);
   const userAgent = h.single['user-agent'] ?? '';
-  return JSON.stringify({
+  return {
     version: '1.0',
     resource,
     path: decodeOrKeep(req.rawPath),
@@ -150,6 +172,7 @@ export function eventV1(req: HttpApiRequest): string {
     requestContext: {
       accountId: served.scope.accountId,
       apiId: served.api.apiId,
+      ...(req.authorizer ? { authorizer: req.authorizer } : {}),
       domainName: req.host,
       domainPrefix: domainPrefix(req.host),
       extendedRequestId: req.requestId,
@@ -181,5 +204,5 @@ export function eventV1(req: HttpApiRequest): string {
     stageVariables: vars ?? null,
     body: body ? body.body : null,
     isBase64Encoded: body?.isBase64Encoded ?? false,
-  });
+  };
 }

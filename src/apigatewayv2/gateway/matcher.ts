@@ -2,13 +2,15 @@
 // routes without a greedy variable before greedy ones, literal segments before variables, longer
 // greedy prefixes before shorter ones, a named method before ANY; `$default` catches the rest.
 import { decodeOrKeep } from '../../protocol/http.js';
-import type { Integration, Route, Snapshot } from '../core/model.js';
+import type { Authorizer, Integration, Route, Snapshot } from '../core/model.js';
 import { parseRouteKey, type Segment } from '../core/route-keys.js';
 
 export interface CompiledRoute {
   readonly route: Route;
   /** Undefined when the route has no target (AWS answers 404 for it… as for no route). */
   readonly integration: Integration | undefined;
+  /** The Lambda authorizer of a CUSTOM route; undefined for an open route. */
+  readonly authorizer: Authorizer | undefined;
   readonly method: string;
   readonly segments: readonly Segment[];
   readonly greedy: boolean;
@@ -61,6 +63,9 @@ function matchPath(c: CompiledRoute, parts: readonly string[]): Record<string, s
 
 export function compileRoutes(snapshot: Snapshot): RouteTable {
   const integrations = new Map(snapshot.integrations.map((i) => [i.integrationId, i]));
+  const authorizers = new Map((snapshot.authorizers ?? []).map((a) => [a.authorizerId, a]));
+  const authorizerOf = (route: Route) =>
+    route.authorizationType === 'CUSTOM' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
   const integrationOf = (route: Route) =>
     route.target?.startsWith('integrations/') ? integrations.get(route.target.slice('integrations/'.length)) : undefined;
   let fallback: CompiledRoute | undefined;
@@ -68,12 +73,13 @@ export function compileRoutes(snapshot: Snapshot): RouteTable {
   for (const route of snapshot.routes) {
     const parsed = parseRouteKey(route.routeKey);
     const integration = integrationOf(route);
+    const authorizer = authorizerOf(route);
     if (!parsed) {
-      fallback = { route, integration, method: 'ANY', segments: [], greedy: false };
+      fallback = { route, integration, authorizer, method: 'ANY', segments: [], greedy: false };
       continue;
     }
     const greedy = parsed.segments.length > 0 && parsed.segments[parsed.segments.length - 1]!.kind === 'greedy';
-    routes.push({ route, integration, method: parsed.method, segments: parsed.segments, greedy });
+    routes.push({ route, integration, authorizer, method: parsed.method, segments: parsed.segments, greedy });
   }
   routes.sort(compare);
   return {

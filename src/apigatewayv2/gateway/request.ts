@@ -25,6 +25,8 @@ export interface HttpApiRequest {
   readonly served: ServedApi;
   readonly stage: DeployedStage;
   readonly match: RouteMatch;
+  /** `requestContext.authorizer` of the integration's event, once a Lambda authorizer allowed the request. */
+  readonly authorizer?: Record<string, unknown>;
 }
 
 /** Header value by lower-case name (the last one wins, as for a single-valued header). */

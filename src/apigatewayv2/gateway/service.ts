@@ -9,6 +9,7 @@ import type { RequestContext, Service } from '../../server/context.js';
 import { BucketSet } from '../../apigateway/index.js';
 import type { HttpApiCatalog, ServedApi, DeployedStage } from '../core/model.js';
 import { DEFAULT_STAGE } from '../core/stages.js';
+import { Authorizers } from './authorizer.js';
 import { callHttpProxy, callLambda } from './backends.js';
 import { applyCors, isPreflight, preflightHeaders } from './cors.js';
 import { compileRoutes, type RouteTable } from './matcher.js';
@@ -124,6 +125,7 @@ async function readPayload(ctx: RequestContext): Promise<Buffer | undefined> {
 export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
   const cache = new Map<string, Compiled>();
   const buckets = new BucketSet();
+  const authorizers = new Authorizers(() => deps.invoker());
 
   /** The API's served form, rebuilt only when its revision moved since it was compiled. */
   function compiled(apiId: string): Compiled {
@@ -132,7 +134,10 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     if (hit && hit.revision === revision) return hit;
     if (cache.size >= MAX_CACHED_APIS) cache.clear();
     // Buckets start afresh with a changed API (and go with a deleted one).
-    if (hit) buckets.clear(`${apiId}/`);
+    if (hit) {
+      buckets.clear(`${apiId}/`);
+      authorizers.forget(apiId);
+    }
     const served = deps.catalog.load(apiId);
     const tables = new Map<string, RouteTable>();
     if (served) for (const [name, s] of served.stages) tables.set(name, compileRoutes(s.snapshot));
@@ -141,13 +146,13 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     return entry;
   }
 
-  /** Runs the route's integration for a request whose route, throttle and body passed. */
+  /** Runs the route's authorizer (if it has one), then its integration, for a request whose route, throttle and body passed. */
   async function integrate(ctx: RequestContext, r: Routed): Promise<Outcome> {
     const req = ctx.req;
     const q = req.url?.indexOf('?') ?? -1;
     const peer = peerOf(req.socket);
     const trace = req.headers['x-amzn-trace-id'];
-    const request: HttpApiRequest = {
+    let request: HttpApiRequest = {
       ...r,
       rawQuery: q === -1 ? '' : req.url!.slice(q + 1),
       rawHeaders: req.rawHeaders,
@@ -156,6 +161,12 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
       traceId: typeof trace === 'string' ? trace : traceId(r.receivedAt),
       protocol: `HTTP/${req.httpVersion}`,
     };
+    const authorizer = r.match.compiled.authorizer;
+    if (authorizer) {
+      const verdict = await authorizers.authorize(request, authorizer);
+      if (!verdict.allowed) return { answer: verdict.answer };
+      request = { ...request, authorizer: verdict.authorizer };
+    }
     const integration = r.match.compiled.integration!;
     const started = Date.now();
     const answer =
