@@ -131,7 +131,7 @@ describe('control plane', () => {
   });
 
   it('refuses invalid authorizers and routes with AWS errors', async () => {
-    const base = { ApiId: apiId, Name: 'bad', AuthorizerType: 'REQUEST' as const, AuthorizerUri: uriOf(authArn), AuthorizerPayloadFormatVersion: '2.0' };
+    const base = { ApiId: apiId, Name: 'bad', AuthorizerType: 'REQUEST' as const, AuthorizerUri: uriOf(authArn), AuthorizerPayloadFormatVersion: '2.0', IdentitySource: [] as string[] };
     await rejects(gw.send(new V2.CreateAuthorizerCommand({ ...base, AuthorizerUri: authArn })), 'BadRequestException', 400);
     await rejects(gw.send(new V2.CreateAuthorizerCommand({ ...base, AuthorizerPayloadFormatVersion: undefined })), 'BadRequestException', 400);
     await rejects(gw.send(new V2.CreateAuthorizerCommand({ ...base, AuthorizerPayloadFormatVersion: '1.0', EnableSimpleResponses: true })), 'BadRequestException', 400);

@@ -1,8 +1,8 @@
-// CloudFormation's HTTP API types (`AWS::ApiGatewayV2::Api/Integration/Route/Stage`), mapped onto
+// CloudFormation's HTTP API types (`AWS::ApiGatewayV2::Api/Integration/Authorizer/Route/Stage`), mapped onto
 // the apigatewayv2 control plane with the Ref and GetAtt values CloudFormation documents: the API's
-// Ref is its id, an integration's and route's Ref their ids, a stage's Ref its name.
+// Ref is its id, an integration's, authorizer's and route's Ref their ids, a stage's Ref its name.
 import {
-  CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand, DeleteApiCommand, DeleteCorsConfigurationCommand,
+  CreateApiCommand, CreateAuthorizerCommand, CreateIntegrationCommand, DeleteAuthorizerCommand, UpdateAuthorizerCommand, CreateRouteCommand, CreateStageCommand, DeleteApiCommand, DeleteCorsConfigurationCommand,
   DeleteIntegrationCommand, DeleteRouteCommand, DeleteStageCommand, UpdateApiCommand, UpdateIntegrationCommand, UpdateRouteCommand,
   UpdateStageCommand, type Cors, type IntegrationType,
 } from '@aws-sdk/client-apigatewayv2';
@@ -103,8 +103,34 @@ export const httpIntegration = apiChild('IntegrationId', {
   remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteIntegrationCommand({ ApiId: p.ApiId, IntegrationId: id })),
 });
 
+function authorizerFields(props: Props) {
+  return {
+    Name: props.Name,
+    AuthorizerUri: props.AuthorizerUri,
+    AuthorizerPayloadFormatVersion: props.AuthorizerPayloadFormatVersion,
+    EnableSimpleResponses: bool(props.EnableSimpleResponses),
+    IdentitySource: props.IdentitySource,
+    AuthorizerResultTtlInSeconds: num(props.AuthorizerResultTtlInSeconds),
+  };
+}
+
+export const httpAuthorizer = apiChild('AuthorizerId', {
+  create: async (ctx, p) =>
+    (await ctx.clients.apigwv2.send(new CreateAuthorizerCommand({ ApiId: p.ApiId, AuthorizerType: p.AuthorizerType, JwtConfiguration: p.JwtConfiguration, ...authorizerFields(p) })))
+      .AuthorizerId!,
+  update: (ctx, p, id) => ctx.clients.apigwv2.send(new UpdateAuthorizerCommand({ ApiId: p.ApiId, AuthorizerId: id, AuthorizerType: p.AuthorizerType, ...authorizerFields(p) })),
+  remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteAuthorizerCommand({ ApiId: p.ApiId, AuthorizerId: id })),
+});
+
 function routeFields(props: Props) {
-  return { RouteKey: props.RouteKey, Target: props.Target, AuthorizationType: props.AuthorizationType, OperationName: props.OperationName };
+  return {
+    RouteKey: props.RouteKey,
+    Target: props.Target,
+    // Without it an update would keep the route's former authorizer.
+    AuthorizationType: props.AuthorizationType ?? 'NONE',
+    AuthorizerId: props.AuthorizerId,
+    OperationName: props.OperationName,
+  };
 }
 
 export const httpRoute = apiChild('RouteId', {

@@ -36,7 +36,7 @@ import {
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
 import { authorizer, gatewayResponse, model, requestValidator } from './apigw-provisioners.js';
-import { httpApi, httpIntegration, httpRoute, httpStage } from './apigwv2-provisioners.js';
+import { httpApi, httpAuthorizer, httpIntegration, httpRoute, httpStage } from './apigwv2-provisioners.js';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -865,6 +865,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::GatewayResponse': gatewayResponse,
   'AWS::ApiGatewayV2::Api': httpApi,
   'AWS::ApiGatewayV2::Integration': httpIntegration,
+  'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
   'AWS::ApiGatewayV2::Route': httpRoute,
   'AWS::ApiGatewayV2::Stage': httpStage,
   'AWS::IAM::Role': iamRole,

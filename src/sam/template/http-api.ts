@@ -3,6 +3,8 @@
 // Lambda proxy integration and route per event, and an auto-deployed stage (`$default` unless
 // StageName says otherwise) named `<Api>ApiGatewayDefaultStage` as SAM names it. `!Ref` of the
 // API is its id, so `https://${ServerlessHttpApi}.execute-api…` outputs work unchanged.
+// `Auth.Authorizers` with a FunctionArn become Lambda (REQUEST) authorizers `<Api><Name>Authorizer`;
+// routes take an event's `Auth.Authorizer` (`NONE` for none) or the API's `Auth.DefaultAuthorizer`.
 import { TemplateError, joinPath } from './errors.js';
 import type { Json } from './yaml.js';
 
@@ -17,7 +19,6 @@ const HTTP_API_PROPS = new Set([
   'DefinitionBody', 'DefinitionUri', 'Domain',
 ]);
 const UNSUPPORTED: Record<string, string> = {
-  Auth: 'authorizers (JWT, Lambda) for HTTP APIs are not supported by Nimbus',
   DefinitionBody: 'OpenAPI definitions for HTTP APIs are not supported by Nimbus; declare HttpApi events instead',
   DefinitionUri: 'OpenAPI definitions for HTTP APIs are not supported by Nimbus; declare HttpApi events instead',
   Domain: 'custom domains are not supported by Nimbus',
@@ -25,6 +26,34 @@ const UNSUPPORTED: Record<string, string> = {
 const EVENT_PROPS = new Set(['ApiId', 'Path', 'Method', 'PayloadFormatVersion', 'TimeoutInMillis', 'Auth', 'RouteSettings']);
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const AUTH_PROPS = new Set(['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer']);
+const AUTHORIZER_PROPS = new Set(['FunctionArn', 'FunctionInvokeRole', 'AuthorizerPayloadFormatVersion', 'EnableSimpleResponses', 'Identity', 'EnableFunctionDefaultPermissions']);
+const IDENTITY_PROPS = new Set(['Headers', 'QueryStrings', 'StageVariables', 'ReauthorizeEvery']);
+
+/** `Identity` of a SAM Lambda authorizer as IdentitySource expressions and the cache TTL. */
+function identityOf(identity: Json | undefined, path: string, errors: TemplateError[]): { sources: string[]; ttl: Json | undefined } {
+  if (identity === undefined) return { sources: [], ttl: undefined };
+  if (!isObj(identity)) {
+    errors.push(new TemplateError(path, 'must be a mapping (Headers, QueryStrings, StageVariables, ReauthorizeEvery)'));
+    return { sources: [], ttl: undefined };
+  }
+  const sources: string[] = [];
+  for (const [k, v] of Object.entries(identity)) {
+    if (!IDENTITY_PROPS.has(k)) {
+      errors.push(new TemplateError(joinPath(path, k), k === 'Context' ? 'context identity sources are not supported by Nimbus' : 'unknown property of an HttpApi authorizer Identity'));
+      continue;
+    }
+    if (k === 'ReauthorizeEvery') continue;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      errors.push(new TemplateError(joinPath(path, k), 'must be a list of names'));
+      continue;
+    }
+    const prefix = k === 'Headers' ? '$request.header.' : k === 'QueryStrings' ? '$request.querystring.' : '$stageVariables.';
+    for (const name of v as string[]) sources.push(prefix + name);
+  }
+  return { sources, ttl: identity.ReauthorizeEvery };
+}
 
 /** `CorsConfiguration: true` allows every origin, header and method, as SAM expands it. */
 function corsOf(value: Json | undefined): Json | undefined {
@@ -45,13 +74,95 @@ export class HttpApiBuild {
       if (!HTTP_API_PROPS.has(k)) errors.push(new TemplateError(joinPath(path, k), 'unknown property of AWS::Serverless::HttpApi'));
       else if (UNSUPPORTED[k]) errors.push(new TemplateError(joinPath(path, k), UNSUPPORTED[k]!));
     }
+    if (props.Auth !== undefined) this.readAuth(props.Auth, joinPath(path, 'Auth'));
+  }
+
+  /** Authorizer name → its `AWS::ApiGatewayV2::Authorizer` properties and the function it calls. */
+  private readonly authorizers = new Map<string, { logicalId: string; props: Obj; functionArn: Json }>();
+  private defaultAuthorizer: string | undefined;
+
+  private readAuth(auth: Json, path: string): void {
+    if (!isObj(auth)) {
+      this.errors.push(new TemplateError(path, 'must be a mapping (Authorizers, DefaultAuthorizer)'));
+      return;
+    }
+    for (const k of Object.keys(auth)) {
+      if (!AUTH_PROPS.has(k)) this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi Auth'));
+      else if (k === 'EnableIamAuthorizer' && auth[k] === true) this.errors.push(new TemplateError(joinPath(path, k), 'IAM authorization of HTTP APIs is not supported by Nimbus'));
+    }
+    const list = auth.Authorizers;
+    if (list !== undefined && !isObj(list)) this.errors.push(new TemplateError(joinPath(path, 'Authorizers'), 'must be a mapping of authorizer name to its definition'));
+    else if (list) {
+      for (const [name, def] of Object.entries(list)) {
+        const ap = joinPath(joinPath(path, 'Authorizers'), name);
+        if (!isObj(def)) {
+          this.errors.push(new TemplateError(ap, 'must be a mapping'));
+          continue;
+        }
+        if (def.JwtConfiguration !== undefined || def.IdentitySource !== undefined) {
+          this.errors.push(new TemplateError(ap, 'JWT authorizers for HTTP APIs are not supported by Nimbus; use a Lambda authorizer (FunctionArn)'));
+          continue;
+        }
+        for (const k of Object.keys(def)) if (!AUTHORIZER_PROPS.has(k)) this.errors.push(new TemplateError(joinPath(ap, k), 'unknown property of an HttpApi Lambda authorizer'));
+        if (def.FunctionArn === undefined) {
+          this.errors.push(new TemplateError(joinPath(ap, 'FunctionArn'), 'is required'));
+          continue;
+        }
+        if (def.AuthorizerPayloadFormatVersion === undefined) {
+          this.errors.push(new TemplateError(joinPath(ap, 'AuthorizerPayloadFormatVersion'), 'is required for Lambda authorizers (1.0 or 2.0)'));
+          continue;
+        }
+        const { sources, ttl } = identityOf(def.Identity, joinPath(ap, 'Identity'), this.errors);
+        const props: Obj = {
+          ApiId: { Ref: this.id },
+          Name: name,
+          AuthorizerType: 'REQUEST',
+          AuthorizerUri: {
+            'Fn::Sub': ['arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations', { __FunctionArn__: def.FunctionArn }],
+          },
+          AuthorizerPayloadFormatVersion: def.AuthorizerPayloadFormatVersion,
+          ...(def.EnableSimpleResponses !== undefined ? { EnableSimpleResponses: def.EnableSimpleResponses } : {}),
+          ...(sources.length > 0 ? { IdentitySource: sources } : {}),
+          ...(ttl !== undefined ? { AuthorizerResultTtlInSeconds: ttl } : {}),
+        };
+        this.authorizers.set(name, { logicalId: `${this.id}${name.replace(/[^A-Za-z0-9]/g, '')}Authorizer`, props, functionArn: def.FunctionArn });
+      }
+    }
+    const def = auth.DefaultAuthorizer;
+    if (def !== undefined) {
+      if (typeof def !== 'string' || !this.authorizers.has(def)) {
+        this.errors.push(new TemplateError(joinPath(path, 'DefaultAuthorizer'), 'must name one of Auth.Authorizers'));
+      } else this.defaultAuthorizer = def;
+    }
+  }
+
+  /** The route's authorization: the event's `Auth.Authorizer` (`NONE`: none), else the API's default. */
+  private routeAuth(evAuth: Json | undefined, path: string): Obj {
+    let name = this.defaultAuthorizer;
+    if (evAuth !== undefined) {
+      if (!isObj(evAuth)) {
+        this.errors.push(new TemplateError(path, 'must be a mapping (Authorizer)'));
+        return {};
+      }
+      for (const k of Object.keys(evAuth)) if (k !== 'Authorizer') this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event Auth'));
+      const chosen = evAuth.Authorizer;
+      if (chosen === 'NONE') return {};
+      if (chosen !== undefined) {
+        if (typeof chosen !== 'string' || !this.authorizers.has(chosen)) {
+          this.errors.push(new TemplateError(joinPath(path, 'Authorizer'), 'must be NONE or name one of the API\'s Auth.Authorizers'));
+          return {};
+        }
+        name = chosen;
+      }
+    }
+    if (name === undefined) return {};
+    return { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: this.authorizers.get(name)!.logicalId } };
   }
 
   /** One `HttpApi` event: a Lambda proxy integration to `target` (a function or alias ARN) and its route. */
   addLambdaRoute(fnId: string, evId: string, target: Json, evProps: Obj, path: string, add: Add): void {
     for (const k of Object.keys(evProps)) {
       if (!EVENT_PROPS.has(k)) this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event'));
-      else if (k === 'Auth') this.errors.push(new TemplateError(joinPath(path, k), UNSUPPORTED.Auth!));
     }
     const method = evProps.Method;
     const apiPath = evProps.Path;
@@ -82,7 +193,12 @@ export class HttpApiBuild {
     }, path);
     add(`${fnId}${evId}Route`, {
       Type: 'AWS::ApiGatewayV2::Route',
-      Properties: { ApiId: { Ref: this.id }, RouteKey: routeKey, Target: { 'Fn::Join': ['/', ['integrations', { Ref: integrationId }]] } },
+      Properties: {
+        ApiId: { Ref: this.id },
+        RouteKey: routeKey,
+        Target: { 'Fn::Join': ['/', ['integrations', { Ref: integrationId }]] },
+        ...this.routeAuth(evProps.Auth, joinPath(path, 'Auth')),
+      },
     }, path);
     const source = verb === undefined ? '*' : `*/${verb === 'ANY' ? '*' : verb}${(apiPath as string).replace(/\{[^}]+\}/g, '*')}`;
     add(`${fnId}${evId}Permission`, {
@@ -112,6 +228,19 @@ export class HttpApiBuild {
     if (p.StageVariables !== undefined) stage.StageVariables = p.StageVariables;
     if (p.DefaultRouteSettings !== undefined) stage.DefaultRouteSettings = p.DefaultRouteSettings;
     add(`${this.id}ApiGatewayDefaultStage`, { Type: 'AWS::ApiGatewayV2::Stage', Properties: stage }, this.path);
+    for (const { logicalId, props, functionArn } of this.authorizers.values()) {
+      add(logicalId, { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: props }, this.path);
+      // As SAM does: API Gateway may call the authorizer function (FunctionInvokeRole is ignored).
+      add(`${logicalId}Permission`, {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: functionArn,
+          Principal: 'apigateway.amazonaws.com',
+          SourceArn: { 'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*', { __ApiId__: { Ref: this.id } }] },
+        },
+      }, this.path);
+    }
   }
 }
 

@@ -93,9 +93,15 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['IntegrationId'],
     replaceOn: ['ApiId'],
   },
+  'AWS::ApiGatewayV2::Authorizer': {
+    required: ['ApiId', 'AuthorizerType', 'Name'],
+    known: ['ApiId', 'AuthorizerType', 'Name', 'AuthorizerUri', 'AuthorizerPayloadFormatVersion', 'EnableSimpleResponses', 'IdentitySource', 'AuthorizerResultTtlInSeconds', 'JwtConfiguration'],
+    attributes: ['AuthorizerId'],
+    replaceOn: ['ApiId'],
+  },
   'AWS::ApiGatewayV2::Route': {
     required: ['ApiId', 'RouteKey'],
-    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'ApiKeyRequired', 'OperationName'],
+    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'OperationName'],
     attributes: ['RouteId'],
     replaceOn: ['ApiId'],
   },
