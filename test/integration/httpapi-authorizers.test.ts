@@ -5,9 +5,9 @@ import { request } from 'undici';
 import * as V2 from '@aws-sdk/client-apigatewayv2';
 import * as Lambda from '@aws-sdk/client-lambda';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
-import { zip } from '../helpers/zip.js';
+import { failure } from '../helpers/failure.js';
+import { nodeFunction } from '../helpers/functions.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/role';
 const REGION = 'us-east-1';
 
 let nimbus: TestNimbus;
@@ -40,13 +40,7 @@ export const handler = async (event) => {
   return { isAuthorized: false };
 };`;
 
-async function fn(name: string, code: string): Promise<string> {
-  const out = await lambda.send(
-    new Lambda.CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip({ 'index.mjs': code }) } }),
-  );
-  await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 20 }, { FunctionName: name });
-  return out.FunctionArn!;
-}
+const fn = (name: string, code: string) => nodeFunction(lambda, name, code);
 
 const uriOf = (arn: string) => `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`;
 
@@ -56,15 +50,10 @@ async function http(url: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, text, json: () => JSON.parse(text) as Record<string, any> };
 }
 
-async function rejects(p: Promise<unknown>, name: string, status: number): Promise<Error> {
-  const err = (await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as (Error & { $metadata: { httpStatusCode: number } }) | undefined;
-  expect(err, 'expected a rejection').toBeDefined();
-  expect(err!.name).toBe(name);
-  expect(err!.$metadata.httpStatusCode).toBe(status);
-  return err!;
+async function rejects(p: Promise<unknown>, name: string, status: number) {
+  const f = await failure(p);
+  expect(f).toMatchObject({ name, status });
+  return f;
 }
 
 /** An API with the echo integration behind `GET /open`, and `route` guarded by a new authorizer. */

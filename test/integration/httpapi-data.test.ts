@@ -7,10 +7,9 @@ import { request } from 'undici';
 import * as V2 from '@aws-sdk/client-apigatewayv2';
 import * as Lambda from '@aws-sdk/client-lambda';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
-import { zip } from '../helpers/zip.js';
+import { nodeFunction } from '../helpers/functions.js';
 import { metricReader } from '../helpers/metrics.js';
 
-const ROLE = 'arn:aws:iam::000000000000:role/role';
 
 let nimbus: TestNimbus;
 let gw: V2.ApiGatewayV2Client;
@@ -32,13 +31,7 @@ export const handler = async (event) => {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) };
 };`;
 
-async function fn(name: string, code: string): Promise<string> {
-  const out = await lambda.send(
-    new Lambda.CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip({ 'index.mjs': code }) } }),
-  );
-  await Lambda.waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 20 }, { FunctionName: name });
-  return out.FunctionArn!;
-}
+const fn = (name: string, code: string) => nodeFunction(lambda, name, code);
 
 async function http(url: string, opts: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer } = {}) {
   const res = await request(url, { method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body });

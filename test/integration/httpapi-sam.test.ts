@@ -1,12 +1,13 @@
 // SAM HttpApi: a function's HttpApi events on the implicit ServerlessHttpApi ($default stage) and
 // on an explicit AWS::Serverless::HttpApi with a named stage, deployed through the AWS SDK against
-// a real Nimbus, answering real HTTP; then updated and deleted.
+// a real Nimbus, answering real HTTP; then updated and deleted. Lambda authorizers (Auth.Authorizers,
+// DefaultAuthorizer, an event's `Auth.Authorizer: NONE`) guard an HttpApi's routes.
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { GetApiCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
+import { GetApiCommand, GetAuthorizersCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
@@ -85,10 +86,67 @@ const HANDLER = `exports.handler = async (event) => {
   return event.version === '1.0' ? { statusCode: 200, body: JSON.stringify(out) } : out;
 };`;
 
+// Authorizer: the first identity value decides; the second comes back as context.
+const AUTH_TEMPLATE = `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: index.auth
+      Runtime: nodejs20.x
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Gate
+        Authorizers:
+          Gate:
+            FunctionArn: !GetAtt AuthFunction.Arn
+            FunctionInvokeRole: arn:aws:iam::000000000000:role/ignored
+            AuthorizerPayloadFormatVersion: '2.0'
+            EnableSimpleResponses: true
+            Identity:
+              Headers: [Authorization]
+              QueryStrings: [app]
+              ReauthorizeEvery: 60
+  AppFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: index.app
+      Runtime: nodejs20.x
+      Events:
+        Secret:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /secret
+            Method: get
+        Public:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /public
+            Method: get
+            Auth:
+              Authorizer: NONE
+Outputs:
+  ApiId:
+    Value: !Ref Api
+`;
+
+const AUTH_CODE = `
+exports.auth = async (event) => ({ isAuthorized: event.identitySource[0] === 'letmein', context: { who: event.identitySource[1] } });
+exports.app = async (event) => ({ authorizer: event.requestContext.authorizer ?? null });
+`;
+
 const output = (outs: Array<{ OutputKey: string; OutputValue: string }>, key: string) => outs.find((o) => o.OutputKey === key)!.OutputValue;
 
-async function get(url: string) {
-  const res = await request(url);
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await request(url, { headers });
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
@@ -200,5 +258,45 @@ describe('examples/http-api as its README walks through it', () => {
 
     expect(await deleteCommand({ cwd: app, stackName: 'notes', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
     expect((await request(`${api}/notes`)).statusCode).toBe(403);
+  });
+});
+
+describe('sam deploy with HttpApi Lambda authorizers', () => {
+  let authDir = '';
+  beforeAll(() => {
+    authDir = mkdtempSync(join(scratch, 'auth-'));
+    mkdirSync(join(authDir, 'app'));
+    writeFileSync(join(authDir, 'app', 'index.js'), AUTH_CODE);
+    writeFileSync(join(authDir, 'template.yaml'), AUTH_TEMPLATE);
+  });
+
+  it('guards routes with the default authorizer, leaves NONE routes open, and deletes cleanly', async () => {
+    const res = await deployStack({ templatePath: join(authDir, 'template.yaml'), stackName: 'authz', overrides: new Map(), clients, log });
+    expect(res.status).toBe('CREATE_COMPLETE');
+    const apiId = output(res.outputs, 'ApiId');
+
+    const authorizers = (await clients.apigwv2.send(new GetAuthorizersCommand({ ApiId: apiId }))).Items!;
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]).toMatchObject({
+      Name: 'Gate',
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization', '$request.querystring.app'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    const routes = (await clients.apigwv2.send(new GetRoutesCommand({ ApiId: apiId }))).Items!;
+    const byKey = Object.fromEntries(routes.map((r) => [r.RouteKey, r]));
+    expect(byKey['GET /secret']).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: authorizers[0]!.AuthorizerId });
+    expect(byKey['GET /public']!.AuthorizationType).toBe('NONE');
+
+    const base = `${nimbus.endpoint}/_aws/execute-api/${apiId}`;
+    expect(await get(`${base}/public`)).toEqual({ status: 200, body: { authorizer: null } });
+    expect((await get(`${base}/secret?app=web`)).status).toBe(401);
+    expect((await get(`${base}/secret?app=web`, { authorization: 'nope' })).status).toBe(403);
+    expect(await get(`${base}/secret?app=web`, { authorization: 'letmein' })).toEqual({ status: 200, body: { authorizer: { lambda: { who: 'web' } } } });
+
+    await deleteStack({ project: authDir, stackName: 'authz', clients, log });
+    await expect(clients.apigwv2.send(new GetAuthorizersCommand({ ApiId: apiId }))).rejects.toMatchObject({ name: 'NotFoundException' });
   });
 });

@@ -6,6 +6,7 @@ import type { LambdaInvoker } from '../../lambda/invoker.js';
 import { decodeOrKeep } from '../../protocol/http.js';
 import { authorizerFunctionOf, parseIdentitySource } from '../core/authorizers.js';
 import type { Authorizer } from '../core/model.js';
+import { withTimeout } from './backends.js';
 import { authorizerEventV1, authorizerEventV2 } from './events.js';
 import type { HttpApiRequest } from './request.js';
 import { forbidden, internalError, type GatewayAnswer } from './responses.js';
@@ -132,16 +133,6 @@ function identityValues(req: HttpApiRequest, authorizer: Authorizer): string[] |
     values.push(v);
   }
   return values;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('authorizer timed out')), ms);
-    p.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }
 
 /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}{path}`. */

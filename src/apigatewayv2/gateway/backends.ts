@@ -9,9 +9,10 @@ import { eventV1, eventV2 } from './events.js';
 import type { HttpApiRequest } from './request.js';
 import { fromLambdaV1, fromLambdaV2, internalError, serviceUnavailable, type GatewayAnswer } from './responses.js';
 
-class Timeout extends Error {}
+export class Timeout extends Error {}
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** `p`, or a Timeout rejection once `ms` passed. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Timeout()), ms);
     p.then(
