@@ -183,7 +183,7 @@ describe('API Gateway data plane, recorded answers on the wire', () => {
           n++;
           if ('call' in step) {
             const Command = (AG as unknown as Record<string, new (i: unknown) => unknown>)[`${step.call}Command`]!;
-            const out = (await ag.send(new Command(resolveRefs(step.input, saved)) as never)) as Record<string, unknown>;
+            const out = (await ag.send(new Command(resolveRefs(step.input, saved)) as never)) as unknown as Record<string, unknown>;
             if (step.save) saved[step.save] = out;
             continue;
           }
