@@ -16,7 +16,8 @@ export type { HttpApiCatalog, ServedApi, DeployedStage, Cors } from './core/mode
 // Lambda's function URLs answer with the same payload 2.0 contract and CORS rules.
 export { fromLambdaV2 } from './gateway/responses.js';
 export { applyCors, preflightHeaders } from './gateway/cors.js';
-export { isTextBody, requestTime } from './gateway/request.js';
+export { requestTime } from './gateway/request.js';
+export { bodyOf, collectHeaders, collectQuery } from './gateway/events.js';
 
 export interface HttpApisOptions {
   readonly platform: Pick<Platform, 'store' | 'endpoint'>;

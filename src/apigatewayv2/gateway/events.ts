@@ -13,7 +13,10 @@ interface Collected {
   cookies: string[];
 }
 
-function collectHeaders(req: HttpApiRequest, splitCookies: boolean): Collected {
+/** What header collection reads of a request (Lambda function URLs build the same 2.0 members). */
+export type HeaderSource = Pick<HttpApiRequest, 'rawHeaders' | 'traceId' | 'sourceIp' | 'port'>;
+
+export function collectHeaders(req: HeaderSource, splitCookies: boolean): Collected {
   const joined: Record<string, string> = {};
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
@@ -48,7 +51,7 @@ function collectHeaders(req: HttpApiRequest, splitCookies: boolean): Collected {
   return { joined, single, multi, cookies };
 }
 
-function collectQuery(raw: string): { joined: Record<string, string>; single: Record<string, string>; multi: Record<string, string[]> } | undefined {
+export function collectQuery(raw: string): { joined: Record<string, string>; single: Record<string, string>; multi: Record<string, string[]> } | undefined {
   if (raw.length === 0) return undefined;
   const joined: Record<string, string> = {};
   const single: Record<string, string> = {};
@@ -67,7 +70,7 @@ function collectQuery(raw: string): { joined: Record<string, string>; single: Re
   return any ? { joined, single, multi } : undefined;
 }
 
-function bodyOf(req: HttpApiRequest, contentType: string | undefined): { body: string; isBase64Encoded: boolean } | undefined {
+export function bodyOf(req: Pick<HttpApiRequest, 'body'>, contentType: string | undefined): { body: string; isBase64Encoded: boolean } | undefined {
   if (req.body.length === 0) return undefined;
   return isTextBody(contentType)
     ? { body: req.body.toString('utf8'), isBase64Encoded: false }

@@ -2,7 +2,7 @@
 // function URLs use (`$default` route and stage, the url id as apiId, `anonymous` account without
 // IAM auth), headers and query parameters joined with commas, cookies apart.
 import { decodeOrKeep } from '../../protocol/http.js';
-import { isTextBody, requestTime } from '../../apigatewayv2/index.js';
+import { bodyOf, collectHeaders, collectQuery, requestTime } from '../../apigatewayv2/index.js';
 
 export interface UrlRequest {
   readonly urlId: string;
@@ -25,34 +25,13 @@ export interface UrlRequest {
 }
 
 export function urlEvent(r: UrlRequest): string {
-  const headers: Record<string, string> = {};
-  const cookies: string[] = [];
-  for (let i = 0; i + 1 < r.rawHeaders.length; i += 2) {
-    const name = r.rawHeaders[i]!.toLowerCase();
-    const value = r.rawHeaders[i + 1]!;
-    if (name === 'cookie') {
-      for (const c of value.split(';')) if (c.trim()) cookies.push(c.trim());
-      continue;
-    }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
-  headers['x-amzn-trace-id'] ??= r.traceId;
-  headers['x-forwarded-for'] ??= r.sourceIp;
-  headers['x-forwarded-port'] ??= r.port;
-  headers['x-forwarded-proto'] ??= 'http';
-
-  let query: Record<string, string> | undefined;
-  for (const part of r.rawQuery.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const name = decodeOrKeep((eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
-    const value = eq === -1 ? '' : decodeOrKeep(part.slice(eq + 1).replace(/\+/g, ' '));
-    query ??= {};
-    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-  }
+  const h = collectHeaders(r, true);
+  const query = collectQuery(r.rawQuery)?.joined;
+  const body = bodyOf(r, h.single['content-type']);
+  const headers = h.joined;
+  const cookies = h.cookies;
   const domainName = `${r.urlId}.lambda-url.${r.region}.on.aws`;
   const path = decodeOrKeep(r.rawPath);
-  const text = isTextBody(headers['content-type']);
   return JSON.stringify({
     version: '2.0',
     routeKey: '$default',
@@ -94,7 +73,7 @@ export function urlEvent(r: UrlRequest): string {
       time: requestTime(r.receivedAt),
       timeEpoch: r.receivedAt,
     },
-    ...(r.body.length ? { body: r.body.toString(text ? 'utf8' : 'base64') } : {}),
-    isBase64Encoded: r.body.length > 0 && !text,
+    ...(body ? { body: body.body } : {}),
+    isBase64Encoded: body?.isBase64Encoded ?? false,
   });
 }
