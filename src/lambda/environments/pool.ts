@@ -46,6 +46,8 @@ const SPARE_DECAY_MS = 60_000;
 
 /** Provisioned concurrency of one configuration (a version or alias): its environments and how they fare. */
 interface Provision {
+  /** The configuration it serves (the key of `provisions`). */
+  readonly owner: string;
   readonly image: FunctionImage;
   count: number;
   readonly envs: Set<Environment>;
@@ -221,7 +223,7 @@ export class Pool implements EnvironmentPool {
       p = undefined;
     }
     if (!image || count <= 0) return { allocated: 0, available: 0 };
-    if (!p) this.provisions.set(owner, (p = { image, count, envs: new Set() }));
+    if (!p) this.provisions.set(owner, (p = { owner, image, count, envs: new Set() }));
     p.count = count;
     if (retry) delete p.failure;
     for (const env of p.envs) {
@@ -266,7 +268,7 @@ export class Pool implements EnvironmentPool {
       onDead?.(e);
       p.envs.delete(e);
       if (!e.initialized) p.failure = 'FUNCTION_ERROR_INIT_FAILURE';
-      else if (e.provisioned && this.provisions.get(this.ownerOf(p)) === p) this.provision(this.ownerOf(p), p.image, p.count);
+      else if (e.provisioned && this.provisions.get(p.owner) === p) this.provision(p.owner, p.image, p.count);
     };
     env.start(p.image).catch((err: Error) => {
       p.failure = `could not start the execution environment: ${err.message}`;
@@ -275,10 +277,6 @@ export class Pool implements EnvironmentPool {
     return true;
   }
 
-  private ownerOf(p: Provision): string {
-    for (const [owner, q] of this.provisions) if (q === p) return owner;
-    return '';
-  }
 
   // ---- internals -----------------------------------------------------------------------------
 
