@@ -124,14 +124,17 @@ export class FunctionUrls {
   get(scope: Scope, ref: FunctionRef): FunctionUrl {
     const qualifier = qualifierOf(ref);
     if (!this.functionExists(scope, ref.name)) throw notFound();
-    return this.find(scope, ref.name, qualifier) ?? throwError(notFound());
+    const found = this.find(scope, ref.name, qualifier);
+    if (!found) throw notFound();
+    return found;
   }
 
   /** Unlike Get, Update names a missing function or alias as such (as Create does). */
   update(scope: Scope, ref: FunctionRef, settings: UrlSettings): FunctionUrl {
     const qualifier = qualifierOf(ref);
     this.requireTarget(scope, ref, qualifier);
-    const current = this.find(scope, ref.name, qualifier) ?? throwError(notFound());
+    const current = this.find(scope, ref.name, qualifier);
+    if (!current) throw notFound();
     const updated: FunctionUrl = {
       ...current,
       ...(settings.authType !== undefined ? { authType: authTypeOf(settings.authType) } : {}),
@@ -207,10 +210,6 @@ export class FunctionUrls {
 /** The configuration's qualifier: `$LATEST` when none is given (an ARN may still name `$LATEST`). */
 function qualifierOf(ref: FunctionRef): string {
   return ref.qualifier ?? LATEST;
-}
-
-function throwError(err: Error): never {
-  throw err;
 }
 
 /** 32 lower-case letters and digits, like AWS's url ids. */
