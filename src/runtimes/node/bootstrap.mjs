@@ -69,9 +69,7 @@ function readFrame() {
   return true;
 }
 
-/** One Runtime API request; with `answered`, resolves with { status, headers, body }. */
-function request(head, body, answered) {
-  const headText = JSON.stringify(answered && head.op !== 'next' && head.op !== 'claim' ? { ...head, reply: true } : head);
+function encodeFrame(headText, body) {
   const headLength = Buffer.byteLength(headText);
   const text = typeof body === 'string';
   const bodyLength = body === undefined ? 0 : text ? Buffer.byteLength(body) : body.length;
@@ -81,10 +79,38 @@ function request(head, body, answered) {
   frame.write(headText, 8, 'utf8');
   if (text) frame.write(body, 8 + headLength, 'utf8');
   else if (body !== undefined) body.copy(frame, 8 + headLength);
-  // Requests made in one turn leave in one write (a result and the next poll wake Nimbus once).
-  channel.cork();
-  channel.write(frame);
-  process.nextTick(() => channel.uncork());
+  return frame;
+}
+
+const NEXT_FRAME = encodeFrame(JSON.stringify({ op: 'next' }));
+const outbox = [];
+let outboxBytes = 0;
+
+/** Requests made in one turn leave in one write: a result and the next poll wake Nimbus once. */
+function send(frame) {
+  if (outbox.length === 0) process.nextTick(flushOutbox);
+  outbox.push(frame);
+  outboxBytes += frame.length;
+}
+
+function flushOutbox() {
+  // Small frames are joined (one write(2)); a large result is not copied again (one writev(2)).
+  if (outbox.length === 1) {
+    channel.write(outbox[0]);
+  } else if (outboxBytes > 65536) {
+    channel.cork();
+    for (const frame of outbox) channel.write(frame);
+    channel.uncork();
+  } else {
+    channel.write(Buffer.concat(outbox, outboxBytes));
+  }
+  outbox.length = 0;
+  outboxBytes = 0;
+}
+
+/** One Runtime API request; with `answered`, resolves with { status, headers, body }. */
+function request(head, body, answered) {
+  send(head.op === 'next' ? NEXT_FRAME : encodeFrame(JSON.stringify(answered && head.op !== 'claim' ? { ...head, reply: true } : head), body));
   if (!answered) return undefined;
   return new Promise((resolve, reject) => {
     pending.push({ resolve, reject });
@@ -277,19 +303,33 @@ function classifyLoadError(err, moduleName) {
 }
 
 // ---- one invocation ----------------------------------------------------------------------------
-function makeContext(headers, deadlineMs) {
+// The environment's identity, read at the first invocation: each process.env read is a call into
+// native code (behind the trace proxy above), five of them per invocation on the warm path.
+let identity;
+function environmentIdentity() {
   const env = process.env;
+  return {
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+  };
+}
+
+function makeContext(headers, deadlineMs) {
+  identity ??= environmentIdentity();
   const clientContextRaw = headers['lambda-runtime-client-context'];
   const identityRaw = headers['lambda-runtime-cognito-identity'];
   return {
     callbackWaitsForEmptyEventLoop: true,
-    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
-    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    functionName: identity.functionName,
+    functionVersion: identity.functionVersion,
     invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    memoryLimitInMB: identity.memoryLimitInMB,
     awsRequestId: headers['lambda-runtime-aws-request-id'],
-    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
-    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    logGroupName: identity.logGroupName,
+    logStreamName: identity.logStreamName,
     clientContext: clientContextRaw ? safeParse(clientContextRaw) : undefined,
     identity: identityRaw ? safeParse(identityRaw) : undefined,
     getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
