@@ -4,7 +4,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Platform } from '../server/compose.js';
 import type { RequestContext, Service } from '../server/context.js';
 import { ServiceError } from '../protocol/errors.js';
-import { createEnvironmentPool, runtimeAvailability } from './environments/index.js';
+import { createEnvironmentPool, installRuntime, runtimeAvailability } from './environments/index.js';
 import type { EnvironmentPool, LogSink } from './environments/types.js';
 import type { LambdaInvoker } from './invoker.js';
 import { dispatchLambda } from './api/dispatch.js';
@@ -50,10 +50,18 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
   const code = new CodeStore(platform.dataDir);
   const layers = new LayerRegistry(new LayerRepository(platform.store), code);
   let pool: EnvironmentPool | undefined;
+  const announced = new WeakSet<Promise<void>>(); // runtime installs already logged
   const registry = new FunctionRegistry(repo, code, platform.options.accountConcurrency, {
-    checkRuntime(runtime) {
+    prepareRuntime(runtime) {
       const availability = runtimeAvailability(runtime, platform.dataDir);
-      if (!availability.ok) throw InvalidParameterValue(availability.reason);
+      if (availability.ok) return undefined;
+      const install = installRuntime(runtime, platform.dataDir);
+      if (!install) throw InvalidParameterValue(availability.reason);
+      if (!announced.has(install)) {
+        announced.add(install);
+        platform.log(`lambda: fetching a Node.js binary for ${runtime} from npm; its functions stay Pending until then`);
+      }
+      return install;
     },
     retire(scope, name) {
       void pool?.retire(scope.accountId, scope.region, name);

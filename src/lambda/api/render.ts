@@ -72,6 +72,10 @@ function renderState(v: FunctionVersion): Record<string, unknown> {
   if (v.state === 'Pending') {
     return { State: v.state, StateReason: 'The function is being created.', StateReasonCode: 'Creating' };
   }
+  if (v.failure) {
+    const failed = v.state === 'Failed' ? { StateReason: v.failure.reason, StateReasonCode: v.failure.code } : {};
+    return { State: v.state, ...failed, LastUpdateStatus: v.lastUpdateStatus, LastUpdateStatusReason: v.failure.reason, LastUpdateStatusReasonCode: v.failure.code };
+  }
   return {
     State: v.state,
     LastUpdateStatus: v.lastUpdateStatus,

@@ -76,8 +76,11 @@ export interface ResolvedFunction {
 }
 
 export interface RegistryHooks {
-  /** Whether the runtime can run here; throws InvalidParameterValue when not. */
-  checkRuntime(runtime: string): void;
+  /**
+   * Readies the runtime: throws InvalidParameterValue when it cannot run here, returns a promise
+   * when it must be fetched first (the function stays Pending or InProgress until then).
+   */
+  prepareRuntime(runtime: string): Promise<void> | undefined;
   /** A function's environments should stop (code or configuration changed, or it was deleted). */
   retire(scope: Scope, functionName: string): void;
 }
@@ -96,15 +99,11 @@ export class FunctionRegistry {
     private readonly hooks: RegistryHooks,
     private readonly layerRegistry: LayerRegistry,
   ) {
-    // Anything left Pending/InProgress by a stop finished its work before it was acknowledged.
+    // Anything a stop left Pending/InProgress had its package in place before it was acknowledged;
+    // only a runtime still being fetched may be missing, and is fetched again.
     for (const key of repo.listFunctionKeys()) {
-      const record = repo.load(key);
-      if (!record) continue;
-      for (const v of record.versions.values()) {
-        if (v.state !== 'Active' || v.lastUpdateStatus !== 'Successful') {
-          repo.saveVersion({ ...v, state: 'Active', lastUpdateStatus: 'Successful' });
-        }
-      }
+      const latest = repo.load(key)?.versions.get(LATEST);
+      if (latest && (latest.state === 'Pending' || latest.lastUpdateStatus === 'InProgress')) this.settle(key, key.functionName);
     }
   }
 
@@ -259,7 +258,7 @@ export class FunctionRegistry {
 
   /** Creates the function; `published` is version 1 when the request asked to publish. */
   async create(scope: Scope, input: CreateFunctionInput): Promise<{ latest: FunctionVersion; published?: FunctionVersion }> {
-    this.hooks.checkRuntime(input.runtime);
+    this.hooks.prepareRuntime(input.runtime); // refuses a runtime that cannot run here
     if (this.record(scope, input.functionName)) {
       throw ResourceConflict(`Function already exist: ${input.functionName}`);
     }
@@ -369,7 +368,7 @@ export class FunctionRegistry {
     const current = record.versions.get(LATEST)!;
     this.checkRevision(current.revisionId, input.revisionId);
     this.checkUpdatable(current, scope);
-    if (input.runtime !== undefined) this.hooks.checkRuntime(input.runtime);
+    if (input.runtime !== undefined) this.hooks.prepareRuntime(input.runtime); // refuses a runtime that cannot run here
     const { revisionId: _ignored, layers: _arns, ...changes } = input;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Omit<ConfigurationInput, 'layers'>;
     const { applicationLogLevel: _a, systemLogLevel: _s, ...kept } = current;
@@ -697,33 +696,55 @@ export class FunctionRegistry {
     this.cache.delete(this.cacheKey(scope, name));
   }
 
+  /** The hook's answer as a promise, a refusal included (for settling at start-up). */
+  private prepareRuntime(runtime: string): Promise<void> | undefined {
+    try {
+      return this.hooks.prepareRuntime(runtime);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
   /**
    * Creation and updates are acknowledged as Pending / InProgress, as Lambda does; the package is
-   * already extracted by then, so the function becomes Active / Successful on the next turn.
+   * already extracted by then, so the function becomes Active / Successful on the next turn, or
+   * once its runtime has been fetched (Failed, with the reason, when it cannot be).
    */
   private settle(scope: Scope, name: string): void {
-    setImmediate(() => {
-      const record = this.record(scope, name);
-      if (!record) return;
-      const settled = new Map<string, FunctionVersion>();
-      for (const v of record.versions.values()) {
-        if (v.state === 'Active' && v.lastUpdateStatus === 'Successful') continue;
-        // $LATEST's revision id changes when it settles; a published version's never does.
-        const revisionId = v.version === LATEST ? randomUUID() : v.revisionId;
-        settled.set(v.version, { ...v, state: 'Active', lastUpdateStatus: 'Successful', revisionId });
-      }
-      const before = record.versions.get(LATEST);
-      const after = settled.get(LATEST);
-      const newestKey = String(record.meta.lastVersion);
-      const newest = settled.get(newestKey) ?? record.versions.get(newestKey);
-      // A version published from the unsettled $LATEST still matches it (publishing again is a no-op).
-      if (before && after && newest?.publishedFromRevisionId === before.revisionId) {
-        settled.set(newestKey, { ...newest, publishedFromRevisionId: after.revisionId });
-      }
-      if (settled.size === 0) return;
-      this.repo.transaction(() => settled.forEach((v) => this.repo.saveVersion(v)));
-      this.invalidate(scope, name);
-    });
+    const latest = this.record(scope, name)?.versions.get(LATEST);
+    const runtimeReady = latest && this.prepareRuntime(latest.runtime);
+    if (runtimeReady) runtimeReady.then(() => this.settleNow(scope, name), (err: Error) => this.settleNow(scope, name, err.message));
+    else setImmediate(() => this.settleNow(scope, name));
+  }
+
+  private settleNow(scope: Scope, name: string, failure?: string): void {
+    const record = this.record(scope, name);
+    if (!record) return;
+    const settled = new Map<string, FunctionVersion>();
+    for (const v of record.versions.values()) {
+      if (v.state === 'Active' && v.lastUpdateStatus === 'Successful') continue;
+      if (failure && v.state === 'Failed') continue;
+      // $LATEST's revision id changes when it settles; a published version's never does.
+      const revisionId = v.version === LATEST ? randomUUID() : v.revisionId;
+      const { failure: _previous, ...rest } = v;
+      settled.set(
+        v.version,
+        failure
+          ? { ...rest, state: v.state === 'Pending' ? 'Failed' : v.state, lastUpdateStatus: 'Failed', failure: { reason: failure, code: 'InvalidRuntime' }, revisionId }
+          : { ...rest, state: 'Active', lastUpdateStatus: 'Successful', revisionId },
+      );
+    }
+    const before = record.versions.get(LATEST);
+    const after = settled.get(LATEST);
+    const newestKey = String(record.meta.lastVersion);
+    const newest = settled.get(newestKey) ?? record.versions.get(newestKey);
+    // A version published from the unsettled $LATEST still matches it (publishing again is a no-op).
+    if (before && after && newest?.publishedFromRevisionId === before.revisionId) {
+      settled.set(newestKey, { ...newest, publishedFromRevisionId: after.revisionId });
+    }
+    if (settled.size === 0) return;
+    this.repo.transaction(() => settled.forEach((v) => this.repo.saveVersion(v)));
+    this.invalidate(scope, name);
   }
 
   private checkRevision(current: string, given: string | undefined): void {

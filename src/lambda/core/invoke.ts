@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EnvironmentPool, FunctionImage, InvokeResult } from '../environments/types.js';
 import type { LambdaInvokeInput, LambdaInvokeOutput, LambdaInvoker } from '../invoker.js';
-import { InvalidParameterValue, InvalidRequestContent, RequestTooLarge, TooManyRequests } from '../errors.js';
+import { InvalidParameterValue, InvalidRequestContent, RequestTooLarge, ResourceConflict, TooManyRequests } from '../errors.js';
 import type { CodeStore } from './code-store.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionRegistry, ResolvedFunction } from './functions.js';
@@ -98,6 +98,7 @@ export class InvokeCore implements LambdaInvoker {
     tailLogs: boolean,
   ): Promise<InvocationRecord> {
     const version = this.registry.pickVersion(resolved, this.random());
+    if (version.state !== 'Active') throw notReady(version, invokedFunctionArn);
     const reserved = resolved.meta.reservedConcurrency;
     const reason = this.limiter.tryAcquire(version, reserved);
     if (reason) {
@@ -181,6 +182,14 @@ function qualifierOf(arn: string): string | undefined {
   if (fn === -1) return undefined;
   const colon = arn.indexOf(':', fn + ':function:'.length);
   return colon === -1 ? undefined : arn.slice(colon + 1);
+}
+
+/** Invoking a function that is still being created (or failed to be) is a conflict, as on AWS. */
+function notReady(v: FunctionVersion, invokedFunctionArn: string) {
+  const code = v.state === 'Pending' ? 'Creating' : (v.failure?.code ?? v.state);
+  return ResourceConflict(
+    `The operation cannot be performed at this time. The resource ${invokedFunctionArn} is currently in the following state: '${v.state}'. StateReasonCode: '${code}'`,
+  );
 }
 
 /** Lambda accepts only JSON payloads (an empty one included). */

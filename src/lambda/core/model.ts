@@ -49,6 +49,8 @@ export interface FunctionVersion {
   readonly revisionId: string;
   readonly state: FunctionState;
   readonly lastUpdateStatus: LastUpdateStatus;
+  /** Why the last creation or update failed (StateReason / LastUpdateStatusReason and their codes). */
+  readonly failure?: { readonly reason: string; readonly code: string };
   /** For a published version: the $LATEST revision it was made from (a publish without changes is a no-op). */
   readonly publishedFromRevisionId?: string;
 }

@@ -70,6 +70,11 @@ export function runtimeAvailability(runtime: string, dataDir = catalogDataDir ??
   return catalogFor({ dataDir }).availability(runtime);
 }
 
+/** Fetches what `runtime` lacks on this machine (see RuntimeCatalog.install); undefined when nothing can be. */
+export function installRuntime(runtime: string, dataDir = catalogDataDir ?? '.nimbus'): Promise<void> | undefined {
+  return catalogFor({ dataDir }).install(runtime);
+}
+
 export function createEnvironmentPool(options: EnvironmentPoolOptions): EnvironmentPool & { stats(): ReturnType<Pool['stats']> } {
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => {});

