@@ -218,7 +218,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   }
 
   await reachable(opts.clients);
-  const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir };
+  const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir, timeScale: opts.timeScale ?? 1, log: opts.log };
   type Step = { kind: 'create'; id: string } | { kind: 'update'; id: string; before: ResourceRecord } | { kind: 'replace'; id: string; before: ResourceRecord };
   const journal: Step[] = [];
   let seq = Math.max(0, ...Object.values(baseline).map((r) => (r as ResourceRecord & { seq?: number }).seq ?? 0));
@@ -423,7 +423,8 @@ export async function deleteStack(opts: DeleteOptions): Promise<void> {
   const entries = Object.entries(record.resources).sort(([, a], [, b]) => ((b as { seq?: number }).seq ?? 0) - ((a as { seq?: number }).seq ?? 0));
   let failed = false;
   for (const [id, rec] of entries) {
-    if (rec.deletionPolicy === 'Retain' && rec.type !== 'AWS::Lambda::Version') {
+    // Versions go with their function or state machine whatever their policy, as on AWS.
+    if (rec.deletionPolicy === 'Retain' && rec.type !== 'AWS::Lambda::Version' && rec.type !== 'AWS::StepFunctions::StateMachineVersion') {
       opts.log(eventLine('DELETE_SKIPPED', rec.type, id));
       delete record.resources[id];
       continue;

@@ -24,6 +24,7 @@ import {
 import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clients } from './clients.js';
+import { stateMachineAlias, stateMachineVersion } from './state-machine-alias.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 import {
   CreateEventBusCommand,
@@ -54,6 +55,10 @@ export interface ProvisionContext {
   accountId: string;
   region: string;
   artifactsDir: string;
+  /** Multiplies the waits of gradual deployments (see `nimbus deploy --time-scale`). */
+  timeScale?: number;
+  /** Progress lines of long operations (gradual deployments). */
+  log?: (line: string) => void;
 }
 
 export interface Provisioner {
@@ -347,14 +352,15 @@ const stateMachine: Provisioner = {
     return { physicalId: out.stateMachineArn!, ref: out.stateMachineArn!, attributes: { Arn: out.stateMachineArn, Name: name, StateMachineRevisionId: out.stateMachineVersionArn ?? out.stateMachineArn } };
   },
   async update(ctx, _logicalId, current, props) {
-    await ctx.clients.sfn.send(new UpdateStateMachineCommand({
+    const out = await ctx.clients.sfn.send(new UpdateStateMachineCommand({
       stateMachineArn: current.physicalId,
       definition: definitionString(props),
       roleArn: props.RoleArn,
       loggingConfiguration: lowerKeys(props.LoggingConfiguration),
       tracingConfiguration: lowerKeys(props.TracingConfiguration),
     }));
-    return current;
+    // A new revision is what makes a StateMachineVersion that names it publish again.
+    return { ...current, attributes: { ...current.attributes, StateMachineRevisionId: out.revisionId ?? current.attributes.StateMachineRevisionId } };
   },
   async delete(ctx, current) {
     await ignoreMissing(ctx.clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: current.physicalId })));
@@ -868,6 +874,8 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::StepFunctions::StateMachineVersion': stateMachineVersion,
+  'AWS::StepFunctions::StateMachineAlias': stateMachineAlias,
   'AWS::ApiGateway::RestApi': restApi,
   'AWS::ApiGateway::Resource': apiResource,
   'AWS::ApiGateway::Method': apiMethod,

@@ -77,14 +77,10 @@ export async function shiftTraffic(req: ShiftRequest): Promise<void> {
   for (const step of shiftSteps(req.type)) {
     await setAlias(req.fromVersion, step.percent / 100);
     req.log(`  ${req.aliasName}: ${step.percent}% of traffic on version ${req.toVersion}`);
-    const until = Date.now() + step.waitMinutes * 60_000 * req.timeScale;
-    do {
-      const breached = await firstAlarm(req);
-      if (breached) await fail(`alarm ${breached} is in ALARM`);
-      await sleep(Math.max(10, Math.min(1000, until - Date.now())));
-    } while (Date.now() < until);
+    const breached = await watchAlarms(req.clients, req.alarms, step.waitMinutes, req.timeScale);
+    if (breached) await fail(`alarm ${breached} is in ALARM`);
   }
-  const breached = await firstAlarm(req);
+  const breached = await firstAlarm(req.clients, req.alarms);
   if (breached) await fail(`alarm ${breached} is in ALARM`);
   await setAlias(req.toVersion);
   req.log(`  ${req.aliasName}: 100% of traffic on version ${req.toVersion}`);
@@ -132,8 +128,19 @@ async function runHook(req: ShiftRequest, cd: CodeDeployClient, deploymentId: st
 
 /** The first of the deployment's alarms CloudWatch has in ALARM (alarms are evaluated by Nimbus
  * over its metrics store; CodeDeploy stops a deployment the same way). */
-async function firstAlarm(req: ShiftRequest): Promise<string | undefined> {
-  if (!req.alarms.length) return undefined;
-  const out = await req.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: req.alarms, StateValue: 'ALARM' }));
+async function firstAlarm(clients: Clients, alarms: string[]): Promise<string | undefined> {
+  if (!alarms.length) return undefined;
+  const out = await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: alarms, StateValue: 'ALARM' }));
   return out.MetricAlarms?.[0]?.AlarmName ?? out.CompositeAlarms?.[0]?.AlarmName;
+}
+
+/** Holds a traffic step for `minutes` (times `timeScale`); answers the first alarm that went to ALARM meanwhile. */
+export async function watchAlarms(clients: Clients, alarms: string[], minutes: number, timeScale: number): Promise<string | undefined> {
+  const until = Date.now() + minutes * 60_000 * timeScale;
+  do {
+    const breached = await firstAlarm(clients, alarms);
+    if (breached) return breached;
+    await sleep(Math.max(10, Math.min(1000, until - Date.now())));
+  } while (Date.now() < until);
+  return undefined;
 }

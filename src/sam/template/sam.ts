@@ -522,7 +522,6 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
   const p = joinPath(base, 'Properties');
   for (const k of Object.keys(props)) {
     if (!SM_PROPS.has(k)) errors.push(new TemplateError(joinPath(p, k), 'unknown property of AWS::Serverless::StateMachine'));
-    else if (k === 'AutoPublishAlias' || k === 'DeploymentPreference') errors.push(new TemplateError(joinPath(p, k), 'state machine aliases are not supported by Nimbus'));
   }
   let definition: Json | undefined;
   if (props.Definition !== undefined) {
@@ -554,17 +553,55 @@ function transformStateMachine(id: string, props: Obj, res: Obj, base: string, i
     sp.RoleArn = { 'Fn::GetAtt': [`${id}Role`, 'Arn'] };
   }
   add(id, { Type: 'AWS::StepFunctions::StateMachine', Properties: sp, ...common(res) }, base);
+  const aliasId = stateMachineAlias(id, props, p, input, add);
+  // UseAliasAsEventTarget: events start executions of the alias rather than of the latest revision.
+  const target: Json = aliasId && props.UseAliasAsEventTarget === true ? { Ref: aliasId } : { Ref: id };
   forEachEvent(props, p, errors, {
     api(_evId, ep, path, method, evProps) {
-      apiFor(evProps, joinPath(ep, 'Properties'))?.addStatesRoute(path, method.toLowerCase(), { Ref: id }, joinPath(ep, 'Properties'));
+      apiFor(evProps, joinPath(ep, 'Properties'))?.addStatesRoute(path, method.toLowerCase(), target, joinPath(ep, 'Properties'));
     },
     httpApi(_evId, ep) {
       errors.push(new TemplateError(joinPath(ep, 'Type'), 'HttpApi events of state machines are not supported by Nimbus (functions take them)'));
     },
     rule(evId, ep, evProps) {
-      eventRule(`${id}${evId}`, evProps, ep, { Ref: id }, add, input, true);
+      eventRule(`${id}${evId}`, evProps, ep, target, add, input, true);
     },
   });
+}
+
+/**
+ * AutoPublishAlias of a state machine, as SAM expands it: `<Id>Version` publishes the machine's
+ * current revision (kept when a new revision replaces it) and `<Id>Alias<Name>` points to it,
+ * moved by DeploymentPreference (ALL_AT_ONCE unless given). Returns the alias's logical id.
+ */
+function stateMachineAlias(id: string, props: Obj, p: string, input: TransformInput, add: Add): string | undefined {
+  if (props.AutoPublishAlias === undefined) {
+    if (props.DeploymentPreference !== undefined) input.errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'needs AutoPublishAlias'));
+    if (props.UseAliasAsEventTarget !== undefined) input.errors.push(new TemplateError(joinPath(p, 'UseAliasAsEventTarget'), 'needs AutoPublishAlias'));
+    return undefined;
+  }
+  const alias = input.resolve(props.AutoPublishAlias, joinPath(p, 'AutoPublishAlias'));
+  if (typeof alias !== 'string' || !/^(?=.*[a-zA-Z_.-])[a-zA-Z0-9_.-]{1,80}$/.test(alias)) {
+    input.errors.push(new TemplateError(joinPath(p, 'AutoPublishAlias'), `must be an alias name (letters, digits, - and _; not only digits), got ${JSON.stringify(alias)}`));
+    return undefined;
+  }
+  const pref = props.DeploymentPreference === undefined ? { Type: 'ALL_AT_ONCE' } : props.DeploymentPreference;
+  if (!isObj(pref)) {
+    input.errors.push(new TemplateError(joinPath(p, 'DeploymentPreference'), 'must be a mapping with Type (ALL_AT_ONCE, CANARY or LINEAR), Percentage, Interval and Alarms'));
+    return undefined;
+  }
+  const versionId = `${id}Version`;
+  add(versionId, {
+    Type: 'AWS::StepFunctions::StateMachineVersion',
+    DeletionPolicy: 'Retain',
+    Properties: { StateMachineArn: { Ref: id }, StateMachineRevisionId: { 'Fn::GetAtt': [id, 'StateMachineRevisionId'] } },
+  }, joinPath(p, 'AutoPublishAlias'));
+  const aliasId = `${id}Alias${alias.replace(/[^A-Za-z0-9]/g, '')}`;
+  add(aliasId, {
+    Type: 'AWS::StepFunctions::StateMachineAlias',
+    Properties: { Name: alias, DeploymentPreference: { ...pref, StateMachineVersionArn: { Ref: versionId } } },
+  }, joinPath(p, 'AutoPublishAlias'));
+  return aliasId;
 }
 
 /** Checks a resource's `Events` and hands each supported event to its handler. */

@@ -48,6 +48,19 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['Arn', 'Name', 'StateMachineRevisionId'],
     replaceOn: ['StateMachineName', 'StateMachineType'],
   },
+  // A changed revision publishes a new version (the old one is kept: SAM sets DeletionPolicy Retain).
+  'AWS::StepFunctions::StateMachineVersion': {
+    required: ['StateMachineArn'],
+    known: ['StateMachineArn', 'StateMachineRevisionId', 'Description'],
+    attributes: ['Arn'],
+    replaceOn: ['*'],
+  },
+  'AWS::StepFunctions::StateMachineAlias': {
+    required: [],
+    known: ['Name', 'Description', 'DeploymentPreference', 'RoutingConfiguration', 'StateMachineArn'],
+    attributes: ['Arn'],
+    replaceOn: ['Name'],
+  },
   'AWS::ApiGateway::RestApi': {
     required: [],
     known: ['Name', 'Description', 'Body', 'BodyS3Location', 'BinaryMediaTypes', 'ApiKeySourceType', 'EndpointConfiguration', 'FailOnWarnings', 'Mode', 'Parameters', 'Policy', 'Tags', 'MinimumCompressionSize', 'DisableExecuteApiEndpoint', 'CloneFrom'],
