@@ -51,3 +51,5 @@ export { Router } from './api/router.js';
 export { createAgent, HOP_BY_HOP } from './gateway/backends.js';
 export { BucketSet } from './gateway/throttle.js';
 export { parseHeaders, parseQuery, type Multi } from './gateway/call.js';
+// OpenAPI reading shared with HTTP APIs' ImportApi: the same parser and `basepath` rules as ImportRestApi.
+export { parseDefinition as parseOpenApi, pathPrefix as openApiPathPrefix } from './openapi/import.js';

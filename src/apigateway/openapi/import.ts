@@ -25,7 +25,8 @@ const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'x-am
 
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function parseDefinition(raw: Buffer): Json {
+/** The definition as an object (JSON or YAML text), OpenAPI 3 or Swagger 2; HTTP APIs reuse it. */
+export function parseDefinition(raw: Buffer): Json {
   const text = raw.toString('utf8').trim();
   if (!text) throw BadRequest('Invalid OpenAPI input: the request body is empty');
   let doc: unknown;
@@ -430,7 +431,7 @@ function basePathOf(doc: Json): string {
 }
 
 /** `basepath` import parameter: ignore (default), prepend the base path, or prepend it minus its first segment. */
-function pathPrefix(doc: Json, parameters: URLSearchParams): string {
+export function pathPrefix(doc: Json, parameters: URLSearchParams): string {
   const mode = parameters.get('basepath') ?? 'ignore';
   if (mode !== 'ignore' && mode !== 'prepend' && mode !== 'split') throw BadRequest(`Invalid basepath parameter: ${mode}. Valid values are ignore, prepend, split`);
   if (mode === 'ignore') return '';

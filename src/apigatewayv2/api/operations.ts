@@ -7,6 +7,8 @@ import type { CoreContext } from '../core/context.js';
 import * as deployments from '../core/deployments.js';
 import { BadRequest } from '../core/errors.js';
 import * as integrations from '../core/integrations.js';
+import { exportApi } from '../core/openapi-export.js';
+import { importApi, reimportApi } from '../core/openapi-import.js';
 import * as routes from '../core/routes.js';
 import * as stages from '../core/stages.js';
 
@@ -20,6 +22,8 @@ export interface Call {
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
+  /** A document sent as it is (ExportApi's blob payload) instead of a JSON body. */
+  readonly raw?: { readonly data: Buffer; readonly contentType: string };
 }
 
 type Handler = (ctx: CoreContext, call: Call) => Reply;
@@ -49,6 +53,7 @@ export function buildRouter(): Router<Handler> {
   r.add('PATCH', api, 'UpdateApi', (x, c) => ok(apis.updateApi(x, id(c), input('UpdateApi', c))));
   r.add('DELETE', api, 'DeleteApi', (x, c) => (apis.deleteApi(x, id(c)), noContent));
   r.add('DELETE', `${api}/cors`, 'DeleteCorsConfiguration', (x, c) => (apis.deleteCorsConfiguration(x, id(c)), noContent));
+  addOpenApi(r);
 
   const route = `${api}/routes/{routeId}`;
   r.add('POST', `${api}/routes`, 'CreateRoute', (x, c) => created(routes.createRoute(x, id(c), input('CreateRoute', c))));
@@ -107,4 +112,37 @@ export function buildRouter(): Router<Handler> {
   });
   r.add('DELETE', tags, 'UntagResource', (x, c) => (apis.untagResource(x, arn(c), c.query.getAll('tagKeys')), noContent));
   return r;
+}
+
+/** `true`/`false` query flags (failOnWarnings, includeExtensions); anything else is the caller's error. */
+function flag(call: Call, name: string): boolean | undefined {
+  const raw = call.query.get(name);
+  if (raw === null) return undefined;
+  if (raw !== 'true' && raw !== 'false') throw BadRequest(`Invalid ${name} specified: ${raw}. Use true or false`);
+  return raw === 'true';
+}
+
+/** ImportApi, ReimportApi and ExportApi: OpenAPI in and out (../core/openapi-*.ts). */
+function addOpenApi(r: Router<Handler>): void {
+  const definition = (c: Call) => {
+    const i = input('ImportApi', c);
+    const basepath = c.query.get('basepath') ?? undefined;
+    const failOnWarnings = flag(c, 'failOnWarnings');
+    return [i.reqStr('body'), { ...(basepath !== undefined ? { basepath } : {}), ...(failOnWarnings !== undefined ? { failOnWarnings } : {}) }] as const;
+  };
+  r.add('PUT', '/v2/apis', 'ImportApi', (x, c) => created(importApi(x, ...definition(c))));
+  r.add('PUT', '/v2/apis/{apiId}', 'ReimportApi', (x, c) => created(reimportApi(x, P(c, 'apiId'), ...definition(c))));
+  r.add('GET', '/v2/apis/{apiId}/exports/{specification}', 'ExportApi', (x, c) => {
+    const stageName = c.query.get('stageName') ?? undefined;
+    const exportVersion = c.query.get('exportVersion') ?? undefined;
+    const includeExtensions = flag(c, 'includeExtensions');
+    const doc = exportApi(x, P(c, 'apiId'), {
+      specification: P(c, 'specification'),
+      outputType: c.query.get('outputType') ?? undefined,
+      ...(stageName !== undefined ? { stageName } : {}),
+      ...(exportVersion !== undefined ? { exportVersion } : {}),
+      ...(includeExtensions !== undefined ? { includeExtensions } : {}),
+    });
+    return { status: 200, raw: doc };
+  });
 }

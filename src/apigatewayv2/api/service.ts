@@ -8,8 +8,8 @@ import type { CoreContext } from '../core/context.js';
 import type { HttpApiRepository } from '../core/repository.js';
 import { buildRouter, type Call } from './operations.js';
 
-/** OpenAPI imports are not served; every other request body is small. */
-const MAX_BODY = 1024 * 1024;
+/** ImportApi's OpenAPI documents are the largest bodies (AWS takes up to 6 MB of request). */
+const MAX_BODY = 6 * 1024 * 1024;
 
 export function createControlPlaneService(repo: HttpApiRepository, endpointOf: (apiId: string) => string): Service {
   const router = buildRouter();
@@ -25,7 +25,10 @@ export function createControlPlaneService(repo: HttpApiRepository, endpointOf: (
       const core: CoreContext = { repo, scope: { accountId: ctx.accountId, region: ctx.region }, endpointOf };
       const call: Call = { params: match.params, query: ctx.query, body };
       const reply = match.handler(core, call);
-      if (reply.body === undefined) sendEmpty(ctx.res, reply.status);
+      if (reply.raw) {
+        ctx.res.writeHead(reply.status, { 'Content-Type': reply.raw.contentType, 'Content-Length': reply.raw.data.length });
+        ctx.res.end(reply.raw.data);
+      } else if (reply.body === undefined) sendEmpty(ctx.res, reply.status);
       else sendJson(ctx.res, reply.status, reply.body);
     },
   };

@@ -13,7 +13,7 @@ import { addStage, DEFAULT_STAGE } from './stages.js';
 const PROTOCOLS = ['HTTP', 'WEBSOCKET'] as const;
 const CORS_METHODS = new Set(['*', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
-function readCors(input: Input): Cors | undefined {
+export function readCors(input: Input): Cors | undefined {
   const c = input.obj('corsConfiguration');
   if (!c) return undefined;
   const cors: Cors = {};

@@ -74,6 +74,12 @@ function readIdentity(input: Input): string[] | undefined {
 
 export function createAuthorizer(ctx: CoreContext, apiId: string, input: Input): Authorizer {
   requireApi(ctx, apiId);
+  const authorizer = newAuthorizer(input);
+  return saveAndDeploy(ctx, apiId, 'authorizer', authorizer.authorizerId, authorizer);
+}
+
+/** Builds a new authorizer document with the same rules as CreateAuthorizer (ImportApi uses it too). */
+export function newAuthorizer(input: Input): Authorizer {
   const type = readType(input);
   if (type === undefined) throw BadRequest('AuthorizerType is required');
   if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
@@ -82,7 +88,7 @@ export function createAuthorizer(ctx: CoreContext, apiId: string, input: Input):
   const version = readVersion(input);
   if (version === undefined) throw BadRequest('AuthorizerPayloadFormatVersion is required for REQUEST authorizers: 1.0 or 2.0');
   const simple = input.bool('enableSimpleResponses');
-  const authorizer = validate({
+  return validate({
     authorizerId: newId(6),
     name: input.reqStr('name'),
     authorizerType: type,
@@ -92,7 +98,6 @@ export function createAuthorizer(ctx: CoreContext, apiId: string, input: Input):
     identitySource: readIdentity(input) ?? [],
     authorizerResultTtlInSeconds: input.int('authorizerResultTtlInSeconds') ?? 0,
   });
-  return saveAndDeploy(ctx, apiId, 'authorizer', authorizer.authorizerId, authorizer);
 }
 
 export function getAuthorizer(ctx: CoreContext, apiId: string, authorizerId: string): Authorizer {

@@ -44,7 +44,11 @@ export class HttpApiRepository {
     this.q = {
       api: db.prepare<[string], { account_id: string; region: string; doc: string }>('SELECT account_id, region, doc FROM apigwv2_apis WHERE api_id = ?'),
       apis: db.prepare<[string, string], { doc: string }>('SELECT doc FROM apigwv2_apis WHERE account_id = ? AND region = ? ORDER BY api_id'),
-      putApi: db.prepare('INSERT OR REPLACE INTO apigwv2_apis (api_id, account_id, region, doc) VALUES (?, ?, ?, ?)'),
+      // An upsert, not INSERT OR REPLACE: REPLACE deletes the row first, and the children's ON DELETE
+      // CASCADE would take every route, integration, stage and deployment of the API with it.
+      putApi: db.prepare(
+        'INSERT INTO apigwv2_apis (api_id, account_id, region, doc) VALUES (?, ?, ?, ?) ON CONFLICT (api_id) DO UPDATE SET account_id = excluded.account_id, region = excluded.region, doc = excluded.doc',
+      ),
       deleteApi: db.prepare('DELETE FROM apigwv2_apis WHERE api_id = ?'),
       child: db.prepare<[string, string, string], { doc: string }>('SELECT doc FROM apigwv2_children WHERE api_id = ? AND kind = ? AND id = ?'),
       children: db.prepare<[string, string], { doc: string }>('SELECT doc FROM apigwv2_children WHERE api_id = ? AND kind = ? ORDER BY id'),
