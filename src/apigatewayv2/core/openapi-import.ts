@@ -264,7 +264,8 @@ class Planner {
         this.warn(`Path '${path}' is not an object; skipped`);
         continue;
       }
-      if (!path.startsWith('/')) {
+      const isDefault = path === '/$default' || path === DEFAULT_ROUTE;
+      if (!path.startsWith('/') && !isDefault) {
         this.warn(`Path '${path}' does not start with '/'; skipped`);
         continue;
       }
@@ -275,8 +276,12 @@ class Planner {
           continue;
         }
         if (!isObj(op)) continue;
-        // AWS's spelling of the `$default` route: `/$default` with x-amazon-apigateway-any-method.
-        const routeKey = path === '/$default' && verb === 'ANY' ? DEFAULT_ROUTE : `${verb} ${this.prefix}${path}`;
+        // The `$default` route: `/$default` (AWS's exports) or `$default` (SAM's) with x-amazon-apigateway-any-method.
+        if (isDefault && verb !== 'ANY') {
+          this.warn(`Method '${member}' of path '${path}': the $default route takes x-amazon-apigateway-any-method only; skipped`);
+          continue;
+        }
+        const routeKey = isDefault ? DEFAULT_ROUTE : `${verb} ${this.prefix}${path}`;
         this.addRoute(routeKey, op);
       }
     }

@@ -1,7 +1,10 @@
 // CloudFormation's HTTP API types (`AWS::ApiGatewayV2::Api/Integration/Authorizer/Route/Stage`), mapped onto
 // the apigatewayv2 control plane with the Ref and GetAtt values CloudFormation documents: the API's
 // Ref is its id, an integration's, authorizer's and route's Ref their ids, a stage's Ref its name.
+// An API with a `Body` (an OpenAPI document, as SAM's DefinitionBody makes it) is imported with
+// ImportApi and updated with ReimportApi; its other properties are applied over the import.
 import {
+  ImportApiCommand, ReimportApiCommand, TagResourceCommand,
   CreateApiCommand, CreateAuthorizerCommand, CreateIntegrationCommand, DeleteAuthorizerCommand, UpdateAuthorizerCommand, CreateRouteCommand, CreateStageCommand, DeleteApiCommand, DeleteCorsConfigurationCommand,
   DeleteIntegrationCommand, DeleteRouteCommand, DeleteStageCommand, UpdateApiCommand, UpdateIntegrationCommand, UpdateRouteCommand,
   UpdateStageCommand, type Cors, type IntegrationType,
@@ -36,8 +39,31 @@ function apiFields(ctx: ProvisionContext, props: Props) {
   };
 }
 
+/** The document's text; an API named by neither `info.title` nor `Name` is named after the stack, as CloudFormation names it. */
+function bodyOf(ctx: ProvisionContext, props: Props): string {
+  if (typeof props.Body === 'string') return props.Body;
+  const doc = { ...(props.Body as Props) };
+  const info = (doc.info ?? {}) as Props;
+  if (typeof info.title !== 'string' || info.title === '') doc.info = { ...info, title: props.Name ?? ctx.stackName };
+  return JSON.stringify(doc);
+}
+
+/** What the template sets over the imported document (an unset property keeps the document's value). */
+function importedFields(props: Props) {
+  return {
+    Name: props.Name,
+    Description: props.Description,
+    Version: props.Version,
+    CorsConfiguration: cors(props.CorsConfiguration),
+    DisableExecuteApiEndpoint: bool(props.DisableExecuteApiEndpoint),
+  };
+}
+
+const importOptions = (props: Props) => ({ FailOnWarnings: bool(props.FailOnWarnings), Basepath: props.BasePath });
+
 export const httpApi: Provisioner = {
-  async create(ctx, _logicalId, props) {
+  async create(ctx, logicalId, props) {
+    if (props.Body !== undefined) return importHttpApi(ctx, logicalId, props);
     const out = await ctx.clients.apigwv2.send(
       new CreateApiCommand({
         ...apiFields(ctx, props),
@@ -51,6 +77,11 @@ export const httpApi: Provisioner = {
     return { physicalId: out.ApiId!, ref: out.ApiId!, attributes: { ApiId: out.ApiId, ApiEndpoint: out.ApiEndpoint } };
   },
   async update(ctx, _logicalId, current, props, old) {
+    if (props.Body !== undefined) {
+      await ctx.clients.apigwv2.send(new ReimportApiCommand({ ApiId: current.physicalId, Body: bodyOf(ctx, props), ...importOptions(props) }));
+      await ctx.clients.apigwv2.send(new UpdateApiCommand({ ApiId: current.physicalId, ...importedFields(props) }));
+      return current;
+    }
     await ctx.clients.apigwv2.send(new UpdateApiCommand({ ApiId: current.physicalId, ...apiFields(ctx, props) }));
     if (old.CorsConfiguration !== undefined && props.CorsConfiguration === undefined) {
       await ctx.clients.apigwv2.send(new DeleteCorsConfigurationCommand({ ApiId: current.physicalId }));
@@ -61,6 +92,18 @@ export const httpApi: Provisioner = {
     await ignoreMissing(ctx.clients.apigwv2.send(new DeleteApiCommand({ ApiId: current.physicalId })));
   },
 };
+
+async function importHttpApi(ctx: ProvisionContext, _logicalId: string, props: Props) {
+  const out = await ctx.clients.apigwv2.send(new ImportApiCommand({ Body: bodyOf(ctx, props), ...importOptions(props) }));
+  const id = out.ApiId!;
+  const fields = importedFields(props);
+  if (Object.values(fields).some((v) => v !== undefined)) await ctx.clients.apigwv2.send(new UpdateApiCommand({ ApiId: id, ...fields }));
+  if (props.Tags !== undefined) {
+    const arn = `arn:aws:apigateway:${ctx.region}::/apis/${id}`;
+    await ctx.clients.apigwv2.send(new TagResourceCommand({ ResourceArn: arn, Tags: props.Tags }));
+  }
+  return { physicalId: id, ref: id, attributes: { ApiId: id, ApiEndpoint: out.ApiEndpoint } };
+}
 
 function integrationFields(props: Props) {
   return {

@@ -5,7 +5,10 @@
 // API is its id, so `https://${ServerlessHttpApi}.execute-api…` outputs work unchanged.
 // `Auth.Authorizers` with a FunctionArn become Lambda (REQUEST) authorizers `<Api><Name>Authorizer`;
 // routes take an event's `Auth.Authorizer` (`NONE` for none) or the API's `Auth.DefaultAuthorizer`.
+// With DefinitionBody/DefinitionUri the API is its OpenAPI document instead (./http-api-definition.ts):
+// events, authorizers and CORS are merged into it and the API resource carries it as `Body`.
 import { TemplateError, joinPath } from './errors.js';
+import { HttpApiDefinition } from './http-api-definition.js';
 import type { Json } from './yaml.js';
 
 type Obj = Record<string, Json>;
@@ -19,8 +22,6 @@ const HTTP_API_PROPS = new Set([
   'DefinitionBody', 'DefinitionUri', 'Domain',
 ]);
 const UNSUPPORTED: Record<string, string> = {
-  DefinitionBody: 'OpenAPI definitions for HTTP APIs are not supported by Nimbus; declare HttpApi events instead',
-  DefinitionUri: 'OpenAPI definitions for HTTP APIs are not supported by Nimbus; declare HttpApi events instead',
   Domain: 'custom domains are not supported by Nimbus',
 };
 const EVENT_PROPS = new Set(['ApiId', 'Path', 'Method', 'PayloadFormatVersion', 'TimeoutInMillis', 'Auth', 'RouteSettings']);
@@ -69,12 +70,47 @@ export class HttpApiBuild {
     private readonly path: string,
     private readonly res: Obj | undefined,
     private readonly errors: TemplateError[],
+    /** Reads a DefinitionUri's document (a local file); throws TemplateError. */
+    readDefinition?: (uri: string, path: string) => Json,
   ) {
     for (const k of Object.keys(props)) {
       if (!HTTP_API_PROPS.has(k)) errors.push(new TemplateError(joinPath(path, k), 'unknown property of AWS::Serverless::HttpApi'));
       else if (UNSUPPORTED[k]) errors.push(new TemplateError(joinPath(path, k), UNSUPPORTED[k]!));
     }
+    this.definition = this.readDefinitionOf(readDefinition);
     if (props.Auth !== undefined) this.readAuth(props.Auth, joinPath(path, 'Auth'));
+  }
+
+  /** The API's OpenAPI document when it has DefinitionBody or DefinitionUri. */
+  private readonly definition: HttpApiDefinition | undefined;
+
+  private readDefinitionOf(read: ((uri: string, path: string) => Json) | undefined): HttpApiDefinition | undefined {
+    const { DefinitionBody: body, DefinitionUri: uri } = this.props;
+    if (body === undefined && uri === undefined) return undefined;
+    if (body !== undefined && uri !== undefined) {
+      this.errors.push(new TemplateError(this.path, 'specify either DefinitionBody or DefinitionUri, not both'));
+      return undefined;
+    }
+    let doc: Json | undefined = body;
+    const at = joinPath(this.path, body !== undefined ? 'DefinitionBody' : 'DefinitionUri');
+    if (uri !== undefined) {
+      if (typeof uri !== 'string' || !read) {
+        this.errors.push(new TemplateError(at, 'must be a local file path (S3 locations are not supported by Nimbus)'));
+        return undefined;
+      }
+      try {
+        doc = read(uri, at);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        this.errors.push(err);
+        return undefined;
+      }
+    }
+    if (!isObj(doc)) {
+      this.errors.push(new TemplateError(at, 'must be an OpenAPI 3.0 document (a mapping)'));
+      return undefined;
+    }
+    return new HttpApiDefinition(doc, this.path, this.errors);
   }
 
   /** Authorizer name → its `AWS::ApiGatewayV2::Authorizer` properties and the function it calls. */
@@ -136,25 +172,27 @@ export class HttpApiBuild {
     }
   }
 
-  /** The route's authorization: the event's `Auth.Authorizer` (`NONE`: none), else the API's default. */
-  private routeAuth(evAuth: Json | undefined, path: string): Obj {
-    let name = this.defaultAuthorizer;
-    if (evAuth !== undefined) {
-      if (!isObj(evAuth)) {
-        this.errors.push(new TemplateError(path, 'must be a mapping (Authorizer)'));
-        return {};
-      }
-      for (const k of Object.keys(evAuth)) if (k !== 'Authorizer') this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event Auth'));
-      const chosen = evAuth.Authorizer;
-      if (chosen === 'NONE') return {};
-      if (chosen !== undefined) {
-        if (typeof chosen !== 'string' || !this.authorizers.has(chosen)) {
-          this.errors.push(new TemplateError(joinPath(path, 'Authorizer'), 'must be NONE or name one of the API\'s Auth.Authorizers'));
-          return {};
-        }
-        name = chosen;
-      }
+  /** The route's authorizer: the event's `Auth.Authorizer` (`NONE`: undefined), else the API's default. */
+  private routeAuthorizer(evAuth: Json | undefined, path: string): string | undefined {
+    const name = this.defaultAuthorizer;
+    if (evAuth === undefined) return name;
+    if (!isObj(evAuth)) {
+      this.errors.push(new TemplateError(path, 'must be a mapping (Authorizer)'));
+      return undefined;
     }
+    for (const k of Object.keys(evAuth)) if (k !== 'Authorizer') this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event Auth'));
+    const chosen = evAuth.Authorizer;
+    if (chosen === 'NONE') return undefined;
+    if (chosen === undefined) return name;
+    if (typeof chosen !== 'string' || !this.authorizers.has(chosen)) {
+      this.errors.push(new TemplateError(joinPath(path, 'Authorizer'), 'must be NONE or name one of the API\'s Auth.Authorizers'));
+      return undefined;
+    }
+    return chosen;
+  }
+
+  private routeAuth(evAuth: Json | undefined, path: string): Obj {
+    const name = this.routeAuthorizer(evAuth, path);
     if (name === undefined) return {};
     return { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: this.authorizers.get(name)!.logicalId } };
   }
@@ -181,6 +219,21 @@ export class HttpApiBuild {
     const verb = typeof method === 'string' ? (method.toLowerCase() === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase()) : undefined;
     const routeKey = verb === undefined ? '$default' : `${verb} ${apiPath as string}`;
     const integrationId = `${fnId}${evId}Integration`;
+    const permission = () => this.addPermission(fnId, evId, target, verb, apiPath as string | undefined, path, add);
+    if (this.definition) {
+      const integration: Obj = {
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        uri: { 'Fn::Sub': ['arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__Target__}/invocations', { __Target__: target }] },
+        payloadFormatVersion: evProps.PayloadFormatVersion ?? '2.0',
+        ...(evProps.TimeoutInMillis !== undefined ? { timeoutInMillis: evProps.TimeoutInMillis } : {}),
+      };
+      // Events always say who guards them: the default authorizer is then left to the document's own operations.
+      const authorizer = this.routeAuthorizer(evProps.Auth, joinPath(path, 'Auth'));
+      this.definition.addLambdaRoute(verb, apiPath as string | undefined, integration, authorizer === undefined ? [] : [{ [authorizer]: [] }], path);
+      permission();
+      return;
+    }
     add(integrationId, {
         Type: 'AWS::ApiGatewayV2::Integration',
         Properties: {
@@ -200,7 +253,12 @@ export class HttpApiBuild {
         ...this.routeAuth(evProps.Auth, joinPath(path, 'Auth')),
       },
     }, path);
-    const source = verb === undefined ? '*' : `*/${verb === 'ANY' ? '*' : verb}${(apiPath as string).replace(/\{[^}]+\}/g, '*')}`;
+    permission();
+  }
+
+  /** API Gateway may invoke the event's function for its route. */
+  private addPermission(fnId: string, evId: string, target: Json, verb: string | undefined, apiPath: string | undefined, path: string, add: Add): void {
+    const source = verb === undefined ? '*' : `*/${verb === 'ANY' ? '*' : verb}${apiPath!.replace(/\{[^}]+\}/g, '*')}`;
     add(`${fnId}${evId}Permission`, {
       Type: 'AWS::Lambda::Permission',
       Properties: {
@@ -220,7 +278,13 @@ export class HttpApiBuild {
     if (p.Tags !== undefined) api.Tags = p.Tags;
     if (p.DisableExecuteApiEndpoint !== undefined) api.DisableExecuteApiEndpoint = p.DisableExecuteApiEndpoint;
     const cors = corsOf(p.CorsConfiguration);
-    if (cors !== undefined) api.CorsConfiguration = cors;
+    if (this.definition) {
+      for (const [name, { props }] of this.authorizers) this.definition.addAuthorizer(name, props);
+      if (this.defaultAuthorizer !== undefined) this.definition.applyDefaultAuthorizer(this.defaultAuthorizer);
+      if (cors !== undefined) this.definition.setCors(cors);
+      api.Body = this.definition.body;
+      if (p.FailOnWarnings !== undefined) api.FailOnWarnings = p.FailOnWarnings;
+    } else if (cors !== undefined) api.CorsConfiguration = cors;
     const common: Obj = {};
     for (const k of ['DependsOn', 'Condition', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy'] as const) if (this.res?.[k] !== undefined) common[k] = this.res[k]!;
     add(this.id, { Type: 'AWS::ApiGatewayV2::Api', Properties: api, ...common }, this.path);
@@ -229,7 +293,8 @@ export class HttpApiBuild {
     if (p.DefaultRouteSettings !== undefined) stage.DefaultRouteSettings = p.DefaultRouteSettings;
     add(`${this.id}ApiGatewayDefaultStage`, { Type: 'AWS::ApiGatewayV2::Stage', Properties: stage }, this.path);
     for (const { logicalId, props, functionArn } of this.authorizers.values()) {
-      add(logicalId, { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: props }, this.path);
+      // With a definition the authorizer is one of its security schemes, imported with it.
+      if (!this.definition) add(logicalId, { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: props }, this.path);
       // As SAM does: API Gateway may call the authorizer function (FunctionInvokeRole is ignored).
       add(`${logicalId}Permission`, {
         Type: 'AWS::Lambda::Permission',

@@ -82,7 +82,8 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
       apis.set(id, new ApiBuild(id, props, `Resources.${id}.Properties`, res, input));
     } else if (type === 'AWS::Serverless::HttpApi') {
       const props = mergeGlobals(globals.HttpApi, (res.Properties ?? {}) as Json) as Obj;
-      httpApis.set(id, new HttpApiBuild(id, props, `Resources.${id}.Properties`, res, errors));
+      const readDefinition = (uri: string, path: string) => input.files.readDocument(input.files.locate(uri, path, 'file'), path);
+      httpApis.set(id, new HttpApiBuild(id, props, `Resources.${id}.Properties`, res, errors, readDefinition));
     } else if (type === 'AWS::Lambda::LayerVersion' && isObj(res.Properties) && typeof res.Properties.Content === 'string') {
       // A local Content path, as `sam package` takes it for this type (CloudFormation needs S3).
       try {

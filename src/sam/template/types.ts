@@ -96,7 +96,7 @@ export const TYPES: Record<string, TypeSpec> = {
   // HTTP APIs (API Gateway v2, ProtocolType HTTP), as SAM's HttpApi resources and events generate them.
   'AWS::ApiGatewayV2::Api': {
     required: [],
-    known: ['Name', 'ProtocolType', 'Description', 'Version', 'CorsConfiguration', 'Tags', 'DisableExecuteApiEndpoint', 'Target', 'RouteKey', 'CredentialsArn', 'RouteSelectionExpression', 'ApiKeySelectionExpression', 'FailOnWarnings'],
+    known: ['Name', 'ProtocolType', 'Description', 'Version', 'CorsConfiguration', 'Tags', 'DisableExecuteApiEndpoint', 'Target', 'RouteKey', 'CredentialsArn', 'RouteSelectionExpression', 'ApiKeySelectionExpression', 'FailOnWarnings', 'Body', 'BasePath'],
     attributes: ['ApiId', 'ApiEndpoint'],
     replaceOn: ['ProtocolType'],
   },
