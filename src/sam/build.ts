@@ -84,7 +84,7 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
       io.out(`Building layer: ${source} metadata: ${JSON.stringify(r.Metadata ?? {})} layer: ${id}`);
       props.ContentUri = buildLayer(id, source, join(buildDir, id), method, io);
       r.Properties = props;
-    } else if (r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api') {
+    } else if (r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api' || r.Type === 'AWS::Serverless::HttpApi') {
       if (typeof props.DefinitionUri === 'string') props.DefinitionUri = rel(props.DefinitionUri);
     }
   }

@@ -38,7 +38,7 @@ export async function packageCommand(opts: { templateFile?: string; outputTempla
         const a = storeArtifact(artifacts, abs);
         props.CodeUri = relative(outDir, a.path);
         io.out(`Packaged ${id}: ${uri} → ${relative(process.cwd(), a.path)}`);
-      } else if ((r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api') && typeof props.DefinitionUri === 'string') {
+      } else if ((r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api' || r.Type === 'AWS::Serverless::HttpApi') && typeof props.DefinitionUri === 'string') {
         props.DefinitionUri = rebase(props.DefinitionUri);
       }
     }

@@ -43,7 +43,7 @@ const VERBS: Record<string, string> = {
   'x-amazon-apigateway-any-method': 'ANY',
 };
 /** Path item members that are not operations and need no warning. */
-const PATH_ITEM_OTHER = new Set(['summary', 'description', 'parameters', 'servers', '$ref']);
+const PATH_ITEM_OTHER = new Set(['summary', 'description', 'parameters', 'servers']);
 /** Root extensions HTTP APIs read; every other `x-amazon-apigateway-*` is reported as ignored. */
 const ROOT_EXTENSIONS = new Set([
   'x-amazon-apigateway-cors', 'x-amazon-apigateway-importexport-version', 'x-amazon-apigateway-endpoint-configuration',
@@ -269,7 +269,9 @@ class Planner {
         this.warn(`Path '${path}' does not start with '/'; skipped`);
         continue;
       }
+      if (typeof item.$ref === 'string') this.warn(`Path '${path}': path item references ($ref) are not followed; only the item's own operations are read`);
       for (const [member, op] of Object.entries(item)) {
+        if (member === '$ref') continue;
         const verb = VERBS[member];
         if (verb === undefined) {
           if (!PATH_ITEM_OTHER.has(member) && !member.startsWith('x-')) this.warn(`Method '${member}' of path '${path}' is not supported by HTTP APIs; skipped`);
@@ -365,15 +367,14 @@ export function importApi(ctx: CoreContext, body: string, options: ImportOptions
 export function reimportApi(ctx: CoreContext, apiId: string, body: string, options: ImportOptions): ImportedApi {
   const current = requireApi(ctx, apiId);
   const plan = planImport(body, options);
-  const { corsConfiguration: _old, description: _d, version: _v, ...rest } = current;
-  const description = plan.description ?? undefined;
-  const version = plan.version ?? undefined;
+  // Overwrite: what the document leaves out (CORS, description, version) is removed.
+  const { corsConfiguration: _cors, description: _description, version: _version, ...rest } = current;
   const updated: HttpApi = {
     ...rest,
     name: plan.title ?? current.name,
     disableExecuteApiEndpoint: plan.disableExecuteApiEndpoint ?? current.disableExecuteApiEndpoint,
-    ...(description !== undefined ? { description } : {}),
-    ...(version !== undefined ? { version } : {}),
+    ...(plan.description !== undefined ? { description: plan.description } : {}),
+    ...(plan.version !== undefined ? { version: plan.version } : {}),
     ...(plan.cors !== undefined ? { corsConfiguration: plan.cors } : {}),
   };
   ctx.repo.mutate(apiId, () => {
