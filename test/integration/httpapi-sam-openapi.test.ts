@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { GetApiCommand, GetAuthorizersCommand, GetRoutesCommand, GetStagesCommand } from '@aws-sdk/client-apigatewayv2';
+import { ExportApiCommand, GetApiCommand, GetAuthorizersCommand, GetRoutesCommand, GetStagesCommand } from '@aws-sdk/client-apigatewayv2';
+import { parse as parseYaml } from 'yaml';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
@@ -243,6 +244,49 @@ describe('sam deploy of HttpApis with DefinitionBody and DefinitionUri', () => {
     }
   });
 
+  it('moves an HttpApi from a definition to plain events and back on update', async () => {
+    const switching = mkdtempSync(join(scratch, 'switch-'));
+    mkdirSync(join(switching, 'app'));
+    writeFileSync(join(switching, 'app', 'index.js'), CODE);
+    const template = (definition: string) => `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+${definition}
+      StageName: s
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: index.app
+      Runtime: nodejs20.x
+      Events:
+        Get: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /thing, Method: get } }
+Outputs:
+  ApiId:
+    Value: !Ref Api
+`;
+    const withDefinition = template("      DefinitionBody: { openapi: 3.0.1, info: { title: switching, version: '1' }, paths: { /only-in-definition: { get: { x-amazon-apigateway-integration: { type: http_proxy, uri: 'http://127.0.0.1:1', payloadFormatVersion: '1.0' } } } } }");
+    const deploy = async (body: string) => {
+      writeFileSync(join(switching, 'template.yaml'), body);
+      const res = await deployStack({ templatePath: join(switching, 'template.yaml'), stackName: 'switch', overrides: new Map(), clients, log });
+      expect(res.status).toMatch(/_COMPLETE$/);
+      return output(res.outputs, 'ApiId');
+    };
+    const keys = async (id: string) => (await clients.apigwv2.send(new GetRoutesCommand({ ApiId: id }))).Items!.map((r) => r.RouteKey).sort();
+    const id = await deploy(withDefinition);
+    expect(await keys(id)).toEqual(['GET /only-in-definition', 'GET /thing']);
+    expect(await deploy(template(''))).toBe(id);
+    expect(await keys(id)).toEqual(['GET /thing']);
+    expect(await get(`${nimbus.endpoint}/_aws/execute-api/${id}/s/thing`)).toMatchObject({ status: 200, body: { routeKey: 'GET /thing' } });
+    expect(await deploy(withDefinition)).toBe(id);
+    expect(await keys(id)).toEqual(['GET /only-in-definition', 'GET /thing']);
+    expect(await get(`${nimbus.endpoint}/_aws/execute-api/${id}/s/thing`)).toMatchObject({ status: 200, body: { routeKey: 'GET /thing' } });
+    await deleteStack({ project: switching, stackName: 'switch', clients, log });
+  });
+
   it('reports template errors: both DefinitionBody and DefinitionUri, a missing file, an event clashing with the definition', async () => {
     const bad = mkdtempSync(join(scratch, 'bad-'));
     mkdirSync(join(bad, 'app'));
@@ -336,6 +380,12 @@ describe('examples/http-api-openapi as its README walks through it', () => {
     expect(await created.body.json()).toEqual({ id: '1', title: 'Dune', by: 'ada' });
     expect(await get(`${api}/books`)).toMatchObject({ status: 200, body: { books: [{ id: '1', title: 'Dune', by: 'ada' }] } });
     expect((await get(`${api}/books/7`)).status).toBe(404);
+    const apiId = /execute-api\/([A-Za-z0-9]+)/.exec(api)![1]!;
+    const exported = await clients.apigwv2.send(new ExportApiCommand({ ApiId: apiId, Specification: 'OAS30', OutputType: 'YAML' }));
+    const doc = parseYaml(Buffer.from(exported.body!).toString('utf8')) as Record<string, any>;
+    expect(doc.info.title).toBe('books');
+    expect(doc.paths['/books'].post.security).toEqual([{ TokenGate: [] }]);
+    expect(doc.paths['/books'].get['x-amazon-apigateway-integration']).toMatchObject({ type: 'aws_proxy', payloadFormatVersion: '2.0' });
     expect(await deleteCommand({ cwd: dir, stackName: 'books', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
   });
 });

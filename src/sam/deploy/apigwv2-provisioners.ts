@@ -82,6 +82,12 @@ export const httpApi: Provisioner = {
       await ctx.clients.apigwv2.send(new UpdateApiCommand({ ApiId: current.physicalId, ...importedFields(props) }));
       return current;
     }
+    if (old.Body !== undefined) {
+      // The API leaves its definition for Route/Integration resources: an empty document clears what
+      // the old one imported, so the new resources do not clash with it.
+      const empty = JSON.stringify({ openapi: '3.0.1', info: { title: props.Name ?? ctx.stackName, version: '1.0' }, paths: {} });
+      await ctx.clients.apigwv2.send(new ReimportApiCommand({ ApiId: current.physicalId, Body: empty }));
+    }
     await ctx.clients.apigwv2.send(new UpdateApiCommand({ ApiId: current.physicalId, ...apiFields(ctx, props) }));
     if (old.CorsConfiguration !== undefined && props.CorsConfiguration === undefined) {
       await ctx.clients.apigwv2.send(new DeleteCorsConfigurationCommand({ ApiId: current.physicalId }));
