@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ServiceError } from '../../protocol/errors.js';
 import { planImport } from './openapi-import.js';
 
 const lambda = 'arn:aws:lambda:us-east-1:000000000000:function:f';
@@ -55,5 +56,46 @@ describe('planImport', () => {
       /\$default: Route with key '\$default' is defined more than once/,
     );
     expect(() => planImport(doc({ 'x-amazon-apigateway-cors': { allowCredentials: true, allowOrigins: ['*'] } }), {})).toThrow(/x-amazon-apigateway-cors: allow-credentials/);
+  });
+
+  it('reads unquoted YAML format versions (2.0 parses as the number 2)', () => {
+    const plan = planImport(`openapi: 3.0.1\ninfo: { title: t, version: 1 }\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, uri: '${lambda}', payloadFormatVersion: 2.0 }\n`, {});
+    expect(plan.integrations[0]!.payloadFormatVersion).toBe('2.0');
+  });
+
+  it('answers any junk in any place with a 400 or a plan, never another error', () => {
+    const junk: unknown[] = [null, 7, -1.5, true, 'x', '', [], [1, 'a'], {}, { a: null }, { $ref: 7 }, { $ref: '#/nowhere' }];
+    const shapes = (v: unknown): Record<string, unknown>[] => [
+      { paths: v },
+      { paths: { '/a': v } },
+      { paths: { '/a': { get: v } } },
+      { paths: { '/a': { get: { 'x-amazon-apigateway-integration': v } } } },
+      { paths: { '/a': { get: { 'x-amazon-apigateway-integration': { type: 'aws_proxy', uri: v, payloadFormatVersion: v, timeoutInMillis: v, httpMethod: v } } } } },
+      { paths: { '/a': { get: { security: v } } } },
+      { paths: { '/a': { get: { security: [v] } } } },
+      { components: v },
+      { components: { securitySchemes: v } },
+      { components: { securitySchemes: { S: { 'x-amazon-apigateway-authorizer': v } } } },
+      { components: { securitySchemes: { S: { 'x-amazon-apigateway-authorizer': { type: 'request', authorizerUri: v, identitySource: v, authorizerPayloadFormatVersion: v, enableSimpleResponses: v, authorizerResultTtlInSeconds: v } } } } },
+      { 'x-amazon-apigateway-cors': v },
+      { 'x-amazon-apigateway-cors': { allowOrigins: v, maxAge: v, allowCredentials: v } },
+      { 'x-amazon-apigateway-endpoint-configuration': v },
+      { info: v },
+      { servers: v },
+    ];
+    let planned = 0;
+    for (const v of junk) {
+      for (const extra of shapes(v)) {
+        const text = JSON.stringify({ openapi: '3.0.1', info: { title: 't', version: '1' }, ...extra });
+        try {
+          planImport(text, { basepath: 'prepend' });
+          planned++;
+        } catch (err) {
+          expect(err, text).toBeInstanceOf(ServiceError);
+          expect((err as ServiceError).status, text).toBe(400);
+        }
+      }
+    }
+    expect(planned).toBeGreaterThan(0);
   });
 });

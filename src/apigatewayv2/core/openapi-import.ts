@@ -54,22 +54,21 @@ const INTEGRATION_FIELDS = new Set(['type', 'uri', 'httpMethod', 'payloadFormatV
 const INTEGRATION_TYPES = new Set(['AWS_PROXY', 'HTTP_PROXY']);
 const CORS_FIELDS = ['allowOrigins', 'allowCredentials', 'exposeHeaders', 'maxAge', 'allowMethods', 'allowHeaders'];
 
-/** Where in the document a failure is, AWS style: `Errors found during import:\n\t…`. */
-function importError(where: string, err: unknown): never {
-  if (err instanceof ServiceError && err.status === 400) throw BadRequest(`Errors found during import:\n\t${where}: ${err.message}`);
-  throw err;
-}
+/** A format version as text; YAML reads an unquoted `2.0` as the number 2, which still means "2.0". */
+const versionText = (v: unknown) => (v === undefined ? undefined : typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : String(v));
 
-/** An import error at `where`. */
+/** A failure at `where` in the document, as AWS reports import errors: `Errors found during import:\n\t…`. */
 function fail(where: string, message: string): never {
   throw BadRequest(`Errors found during import:\n\t${where}: ${message}`);
 }
 
+/** Runs a core builder for the part at `where`; its 400s (BadRequest, validation) become import errors. */
 function at<T>(where: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    importError(where, err);
+    if (err instanceof ServiceError && err.status === 400) fail(where, err.message);
+    throw err;
   }
 }
 
@@ -158,7 +157,7 @@ class Planner {
               name,
               authorizerType: 'REQUEST',
               authorizerUri: ext.authorizerUri,
-              authorizerPayloadFormatVersion: ext.authorizerPayloadFormatVersion === undefined ? undefined : String(ext.authorizerPayloadFormatVersion),
+              authorizerPayloadFormatVersion: versionText(ext.authorizerPayloadFormatVersion),
               enableSimpleResponses: ext.enableSimpleResponses,
               identitySource: typeof ext.identitySource === 'string' ? [ext.identitySource] : ext.identitySource,
               authorizerResultTtlInSeconds: ext.authorizerResultTtlInSeconds,
@@ -221,7 +220,7 @@ class Planner {
             integrationType: type,
             integrationUri: def.uri,
             integrationMethod: typeof def.httpMethod === 'string' ? def.httpMethod.toUpperCase() : def.httpMethod,
-            payloadFormatVersion: def.payloadFormatVersion === undefined ? undefined : String(def.payloadFormatVersion),
+            payloadFormatVersion: versionText(def.payloadFormatVersion),
             connectionType: connection,
             timeoutInMillis: def.timeoutInMillis === undefined ? undefined : Number(def.timeoutInMillis),
             description: def.description,
