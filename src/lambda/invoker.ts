@@ -24,6 +24,8 @@ export interface LambdaInvokeInput {
    * skips re-parsing it to check that it is JSON. Never set from client input.
    */
   readonly payloadIsJson?: boolean;
+  /** Takes a streaming function's chunks as they come, with the version that runs (see InvokeRequest.onChunk). */
+  readonly onChunk?: (chunk: Buffer, contentType: string, executedVersion: string) => void;
 }
 
 export interface LambdaInvokeOutput {
@@ -35,6 +37,8 @@ export interface LambdaInvokeOutput {
   readonly executedVersion?: string;
   /** Base64 log tail when `tailLogs` was set. */
   readonly logResult?: string;
+  /** Set when the function streamed its response: the content type it gave the stream. */
+  readonly streamContentType?: string;
 }
 
 /**

@@ -16,6 +16,8 @@ import type { FunctionRegistry, ConfigurationInput } from '../core/functions.js'
 import type { LayerRegistry } from '../core/layers.js';
 import { validateFunctionLayers } from '../core/layer-names.js';
 import type { InvokeCore } from '../core/invoke.js';
+import type { LambdaInvokeInput } from '../invoker.js';
+import { streamInvocation } from './stream-invoke.js';
 import { FunctionPolicies } from '../core/permissions.js';
 import type { ProvisionedConcurrency } from '../core/provisioned.js';
 import { awsUrl, urlFunctionArn, validateUrlQualifier, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
@@ -245,6 +247,44 @@ function ensureFunction(call: Call, ref: FunctionRef): void {
   call.deps.registry.meta(scopeOf(call.ctx), ref.name);
 }
 
+/** What Invoke and InvokeWithResponseStream read from the request, checked as AWS checks it. */
+async function invokeInput(call: Call, types: readonly string[] = ['RequestResponse', 'Event', 'DryRun']): Promise<LambdaInvokeInput> {
+  const { ctx, deps } = call;
+  const ref = fnRef(call);
+  deps.registry.checkScope(scopeOf(ctx), ref);
+  const typeHeader = ctx.req.headers['x-amz-invocation-type'];
+  const type = (typeof typeHeader === 'string' ? typeHeader : 'RequestResponse') as 'RequestResponse' | 'Event' | 'DryRun';
+  if (!types.includes(type)) throw constraintViolation(type, 'invocationType', `Member must satisfy enum value set: [${types.join(', ')}]`);
+  const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+  let payload: Buffer;
+  try {
+    payload = await ctx.body(limit);
+  } catch (err) {
+    if (isServiceError(err) && err.name === 'RequestEntityTooLargeException') {
+      throw RequestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    }
+    throw err;
+  }
+  const logType = ctx.req.headers['x-amz-log-type'];
+  if (logType !== undefined && logType !== 'None' && logType !== 'Tail') {
+    throw constraintViolation(logType, 'logType', 'Member must satisfy enum value set: [Tail, None]');
+  }
+  const clientContext = ctx.req.headers['x-amz-client-context'];
+  if (typeof clientContext === 'string' && clientContext.length > 3583) {
+    throw InvalidParameterValue('Client context must be 3583 bytes or less.');
+  }
+  return {
+    accountId: ctx.accountId,
+    region: ctx.region,
+    functionName: ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name,
+    payload,
+    invocationType: type,
+    ...(typeof clientContext === 'string' ? { clientContext } : {}),
+    tailLogs: logType === 'Tail' && type === 'RequestResponse',
+    requestId: ctx.requestId,
+  };
+}
+
 function invokeConfigFrom(body: Record<string, unknown>) {
   const retries = body.MaximumRetryAttempts;
   if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2)) {
@@ -441,38 +481,8 @@ export const ROUTES: Route[] = [
     writesRequestId: true,
     async handle(call) {
       const { ctx, deps } = call;
-      const ref = fnRef(call);
-      deps.registry.checkScope(scopeOf(ctx), ref);
-      const typeHeader = ctx.req.headers['x-amz-invocation-type'];
-      const type = (typeof typeHeader === 'string' ? typeHeader : 'RequestResponse') as 'RequestResponse' | 'Event' | 'DryRun';
-      const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
-      let payload: Buffer;
-      try {
-        payload = await ctx.body(limit);
-      } catch (err) {
-        if (isServiceError(err) && err.name === 'RequestEntityTooLargeException') {
-          throw RequestTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
-        }
-        throw err;
-      }
-      const logType = ctx.req.headers['x-amz-log-type'];
-      if (logType !== undefined && logType !== 'None' && logType !== 'Tail') {
-        throw constraintViolation(logType, 'logType', 'Member must satisfy enum value set: [Tail, None]');
-      }
-      const clientContext = ctx.req.headers['x-amz-client-context'];
-      if (typeof clientContext === 'string' && clientContext.length > 3583) {
-        throw InvalidParameterValue('Client context must be 3583 bytes or less.');
-      }
-      const out = await deps.core.invoke({
-        accountId: ctx.accountId,
-        region: ctx.region,
-        functionName: ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name,
-        payload,
-        invocationType: type,
-        ...(typeof clientContext === 'string' ? { clientContext } : {}),
-        tailLogs: logType === 'Tail' && type === 'RequestResponse',
-        requestId: ctx.requestId,
-      });
+      const input = await invokeInput(call);
+      const out = await deps.core.invoke(input);
       const headers: Record<string, string | number> = {
         'x-amzn-RequestId': ctx.requestId,
         'Content-Type': 'application/json',
@@ -483,6 +493,16 @@ export const ROUTES: Route[] = [
       if (out.logResult !== undefined) headers['X-Amz-Log-Result'] = out.logResult;
       ctx.res.writeHead(out.statusCode, headers);
       ctx.res.end(out.payload);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2021-11-15/functions/${FN}/response-streaming-invocations/?$`),
+    operation: 'InvokeWithResponseStream',
+    writesRequestId: true,
+    async handle(call) {
+      const input = await invokeInput(call, ['RequestResponse', 'DryRun']);
+      await streamInvocation(call.ctx, call.deps.core, input);
     },
   },
   {

@@ -78,10 +78,11 @@ export class InvokeCore implements LambdaInvoker {
     }
     const requestId = input.requestId ?? randomUUID();
     const invokedArn = functionArn(scope.region, scope.accountId, ref.name, ref.qualifier);
-    const record = await this.run(resolved, invokedArn, requestId, input.payload, input.clientContext, input.tailLogs ?? false);
+    const record = await this.run(resolved, invokedArn, requestId, input.payload, input.clientContext, input.tailLogs ?? false, input.onChunk);
     return {
       statusCode: 200,
       payload: record.result.payload,
+      ...(record.result.streamContentType !== undefined ? { streamContentType: record.result.streamContentType } : {}),
       ...(record.result.functionError ? { functionError: record.result.functionError } : {}),
       executedVersion: record.version.version,
       ...(record.result.logTail !== undefined ? { logResult: record.result.logTail } : {}),
@@ -96,6 +97,7 @@ export class InvokeCore implements LambdaInvoker {
     payload: Buffer,
     clientContext: string | undefined,
     tailLogs: boolean,
+    onChunk?: (chunk: Buffer, contentType: string, executedVersion: string) => void,
   ): Promise<InvocationRecord> {
     const version = this.registry.pickVersion(resolved, this.random());
     if (version.state !== 'Active') throw notReady(version, invokedFunctionArn);
@@ -116,6 +118,7 @@ export class InvokeCore implements LambdaInvoker {
         invokedFunctionArn,
         ...(clientContext !== undefined ? { clientContext } : {}),
         tailLogs,
+        ...(onChunk ? { onChunk: (chunk: Buffer, contentType: string) => onChunk(chunk, contentType, version.version) } : {}),
       });
       if (result.payload.length > MAX_RESPONSE_PAYLOAD) {
         result = {

@@ -79,6 +79,8 @@ interface Invocation {
   /** The runtime answered; only the log drain is pending. */
   answered?: boolean;
   startLogged?: boolean;
+  /** A streaming function's response so far: its content type, and the chunks no `onChunk` took. */
+  stream?: { contentType: string; parts: Buffer[]; bytes: number };
 }
 
 interface Outcome {
@@ -339,7 +341,22 @@ export class Environment implements RuntimeApiHandler {
   response(requestId: string, body: Buffer): ApiAnswer {
     const inv = this.delivered(requestId);
     if (!inv) return INVALID_REQUEST_ID;
-    this.answer(inv, { payload: body });
+    const stream = inv.stream;
+    if (!stream) this.answer(inv, { payload: body });
+    else if (stream.bytes > MAX_RESPONSE_BYTES && !inv.request.onChunk) this.responseTooLarge(requestId);
+    else this.answer(inv, { payload: Buffer.concat(stream.parts) });
+    return ACCEPTED;
+  }
+
+  chunk(requestId: string, body: Buffer, contentType: string | undefined): ApiAnswer {
+    const inv = this.delivered(requestId);
+    if (!inv) return INVALID_REQUEST_ID;
+    const stream = (inv.stream ??= { contentType: contentType ?? 'application/octet-stream', parts: [], bytes: 0 });
+    stream.bytes += body.length;
+    const onChunk = inv.request.onChunk;
+    if (onChunk) onChunk(body, stream.contentType);
+    // Collected for a caller that wants the whole answer, up to what it can take.
+    else if (stream.bytes <= MAX_RESPONSE_BYTES) stream.parts.push(body);
     return ACCEPTED;
   }
 
@@ -645,6 +662,7 @@ export class Environment implements RuntimeApiHandler {
     const result: InvokeResult = {
       payload: outcome.payload,
       ...(outcome.functionError ? { functionError: outcome.functionError } : {}),
+      ...(inv.stream ? { streamContentType: inv.stream.contentType } : {}),
       ...(logTail !== undefined ? { logTail } : {}),
       durationMs,
       billedDurationMs,

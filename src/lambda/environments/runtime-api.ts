@@ -25,6 +25,8 @@ export interface RuntimeApiHandler {
   /** Long-poll for the next event: answer `poll` when an invocation is available. */
   next(poll: PendingPoll): void;
   response(requestId: string, body: Buffer): ApiAnswer;
+  /** A part of a streaming function's response (Nimbus's own runtimes; the first names its content type). */
+  chunk(requestId: string, body: Buffer, contentType: string | undefined): ApiAnswer;
   /** The response body was larger than AWS allows. */
   responseTooLarge(requestId: string): ApiAnswer;
   error(requestId: string, body: Buffer, errorType: string | undefined): ApiAnswer;

@@ -5,8 +5,8 @@
 // the peer check (only the environment's own processes hold the descriptor).
 //
 // A frame is: u32 head length, u32 body length (big-endian), the head (JSON), the body (bytes).
-//   runtime → Nimbus head: { op: 'next' | 'response' | 'error' | 'init-error' | 'claim',
-//                            requestId?, errorType?, reply? }
+//   runtime → Nimbus head: { op: 'next' | 'response' | 'chunk' | 'error' | 'init-error' | 'claim',
+//                            requestId?, errorType?, contentType?, reply? }
 //   Nimbus → runtime head: { status, headers } (header names lower-case, as HTTP delivers them)
 // `next` and `claim` are answered when their answer is ready; `response`, `error` and
 // `init-error` only when the frame asks for a reply (a runtime about to exit waits for it).
@@ -23,6 +23,7 @@ interface RequestHead {
   readonly op?: unknown;
   readonly requestId?: unknown;
   readonly errorType?: unknown;
+  readonly contentType?: unknown;
   readonly reply?: unknown;
 }
 
@@ -91,7 +92,7 @@ export class RuntimeChannel {
       this.socket.destroy();
       return false;
     }
-    const limit = head.op === 'response' ? MAX_RESPONSE_BYTES : MAX_ERROR_BYTES;
+    const limit = head.op === 'response' || head.op === 'chunk' ? MAX_RESPONSE_BYTES : MAX_ERROR_BYTES;
     if (bodyLength > limit) {
       // Never buffer what cannot be accepted: drop the body as it streams by.
       this.consume(PREFIX_BYTES + headLength);
@@ -157,6 +158,11 @@ export class RuntimeChannel {
         return;
       case 'response':
         answer = body === undefined ? this.handler.responseTooLarge(requestId) : this.handler.response(requestId, body);
+        break;
+      case 'chunk':
+        answer = body === undefined
+          ? this.handler.responseTooLarge(requestId)
+          : this.handler.chunk(requestId, body, typeof head.contentType === 'string' ? head.contentType : undefined);
         break;
       case 'error':
         answer = this.handler.error(requestId, body ?? Buffer.alloc(0), errorType);

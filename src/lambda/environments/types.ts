@@ -44,6 +44,11 @@ export interface InvokeRequest {
   readonly clientContext?: string;
   /** When true the result carries the last 4 KB of this invocation's log, base64. */
   readonly tailLogs: boolean;
+  /**
+   * Takes a streaming function's chunks as they come (InvokeWithResponseStream, function URLs in
+   * RESPONSE_STREAM mode); without it they are collected into the payload.
+   */
+  readonly onChunk?: (chunk: Buffer, contentType: string) => void;
 }
 
 export interface InvokeResult {
@@ -53,6 +58,8 @@ export interface InvokeResult {
   readonly functionError?: 'Unhandled' | 'Handled';
   /** Base64 of the last 4 KB of log output when requested. */
   readonly logTail?: string;
+  /** A streaming function's content type (its payload is the chunks `onChunk` did not take). */
+  readonly streamContentType?: string;
   readonly durationMs: number;
   readonly billedDurationMs: number;
   readonly initDurationMs?: number;

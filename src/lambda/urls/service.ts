@@ -9,6 +9,7 @@ import { LATEST } from '../core/model.js';
 import { MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { urlEvent } from './event.js';
 import { fromFunction, corsPreflight, withCors, type HttpAnswer } from './response.js';
+import { UrlResponseStream } from './stream.js';
 import type { FunctionUrls } from './registry.js';
 
 const PATH_PREFIX = '/_aws/lambda-url/';
@@ -77,6 +78,10 @@ export function createFunctionUrlService(deps: { urls: FunctionUrls; invoker: ()
         ...(iam ? { iam } : {}),
         ownerAccountId: config.accountId,
       });
+      // RESPONSE_STREAM: a streaming function's chunks go out as they come; any other answer is buffered.
+      const stream = config.invokeMode === 'RESPONSE_STREAM'
+        ? new UrlResponseStream(ctx.res, (own) => ({ ...(cors ? withCors(cors, origin, own) : own), 'x-amzn-RequestId': ctx.requestId }))
+        : undefined;
       try {
         const out = await deps.invoker().invoke({
           accountId: config.accountId,
@@ -86,7 +91,14 @@ export function createFunctionUrlService(deps: { urls: FunctionUrls; invoker: ()
           payload: Buffer.from(event),
           payloadIsJson: true,
           requestId: ctx.requestId,
+          ...(stream ? { onChunk: (chunk: Buffer, contentType: string) => stream.chunk(chunk, contentType) } : {}),
         });
+        if (stream?.answered) return stream.end();
+        if (stream && out.streamContentType !== undefined && !out.functionError) {
+          // A stream that ended without a byte: its headers alone.
+          stream.chunk(Buffer.alloc(0), out.streamContentType);
+          return stream.end();
+        }
         send(ctx, out.functionError ? message(502, 'Internal Server Error') : fromFunction(out.payload), cors, origin);
       } catch (err) {
         if (isServiceError(err) && err.status === 429) return send(ctx, message(429, 'Rate Exceeded.'), cors, origin);

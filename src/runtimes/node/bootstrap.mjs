@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
 import { format } from 'node:util';
 
 // ---- Runtime API client ------------------------------------------------------------------------
@@ -413,10 +414,71 @@ async function invokeOnce(handler) {
     return;
   }
   try {
-    await handleEvent(handler, requestId, event, makeContext(h, deadline));
+    if (handler[STREAMING] === 'response') await streamEvent(handler, requestId, event, makeContext(h, deadline));
+    else await handleEvent(handler, requestId, event, makeContext(h, deadline));
   } finally {
     activeRequestId = undefined;
   }
+}
+
+// ---- response streaming ----------------------------------------------------------------------------
+// `awslambda.streamifyResponse(handler)` marks a handler that writes its answer to a stream, as on
+// AWS: `(event, responseStream, context)`. Each write leaves as a `chunk` frame (the first names the
+// content type); the end of the stream is the invocation's response. An error after the first
+// chunk ends the stream with that error, which the caller sees once the chunks are in.
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response';
+    return handler;
+  },
+  HttpResponseStream: class HttpResponseStream {
+    /** Writes the HTTP status, headers and cookies a function URL answers with, ahead of the body. */
+    static from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      stream.write(JSON.stringify(prelude ?? {}));
+      stream.write(new Uint8Array(8)); // eight zero bytes end the prelude
+      return stream;
+    }
+  },
+};
+
+function responseStream(requestId) {
+  let contentType = 'application/octet-stream';
+  let sent = false;
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      send(encodeFrame(JSON.stringify(sent ? { op: 'chunk', requestId } : { op: 'chunk', requestId, contentType }), chunk));
+      sent = true;
+      done();
+    },
+  });
+  stream.setContentType = (type) => {
+    if (sent) throw new Error('Content type cannot be set after the first write');
+    contentType = String(type);
+  };
+  return stream;
+}
+
+async function streamEvent(handler, requestId, event, context) {
+  const stream = responseStream(requestId);
+  const finished = new Promise((resolve) => stream.once('finish', resolve));
+  let failure;
+  try {
+    await handler(event, stream, context);
+  } catch (err) {
+    failure = err;
+  }
+  if (failure !== undefined) {
+    stream.destroy();
+    await postError(requestId, failure);
+    return;
+  }
+  if (!stream.writableEnded) stream.end();
+  await finished;
+  request({ op: 'response', requestId, streamed: true }, '', false);
 }
 
 async function handleEvent(handler, requestId, event, context) {
