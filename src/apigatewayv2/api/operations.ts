@@ -10,6 +10,7 @@ import * as integrations from '../core/integrations.js';
 import { exportApi } from '../core/openapi-export.js';
 import { importApi, reimportApi } from '../core/openapi-import.js';
 import * as routes from '../core/routes.js';
+import * as routeResponses from '../core/route-responses.js';
 import * as stages from '../core/stages.js';
 
 export interface Call {
@@ -61,6 +62,16 @@ export function buildRouter(): Router<Handler> {
   r.add('GET', route, 'GetRoute', (x, c) => ok(routes.getRoute(x, id(c), P(c, 'routeId'))));
   r.add('PATCH', route, 'UpdateRoute', (x, c) => ok(routes.updateRoute(x, id(c), P(c, 'routeId'), input('UpdateRoute', c))));
   r.add('DELETE', route, 'DeleteRoute', (x, c) => (routes.deleteRoute(x, id(c), P(c, 'routeId')), noContent));
+
+  // WebSocket APIs only: a route's `$default` route response makes it two-way.
+  const rr = `${route}/routeresponses/{routeResponseId}`;
+  const rId = (c: Call) => P(c, 'routeId');
+  const rrId = (c: Call) => P(c, 'routeResponseId');
+  r.add('POST', `${route}/routeresponses`, 'CreateRouteResponse', (x, c) => created(routeResponses.createRouteResponse(x, id(c), rId(c), input('CreateRouteResponse', c))));
+  r.add('GET', `${route}/routeresponses`, 'GetRouteResponses', (x, c) => ok(routeResponses.getRouteResponses(x, id(c), rId(c), ...page(c))));
+  r.add('GET', rr, 'GetRouteResponse', (x, c) => ok(routeResponses.getRouteResponse(x, id(c), rId(c), rrId(c))));
+  r.add('PATCH', rr, 'UpdateRouteResponse', (x, c) => ok(routeResponses.updateRouteResponse(x, id(c), rId(c), rrId(c), input('UpdateRouteResponse', c))));
+  r.add('DELETE', rr, 'DeleteRouteResponse', (x, c) => (routeResponses.deleteRouteResponse(x, id(c), rId(c), rrId(c)), noContent));
 
   const integ = `${api}/integrations/{integrationId}`;
   const integId = (c: Call) => P(c, 'integrationId');

@@ -9,6 +9,7 @@ import type { Cors, HttpApi } from './model.js';
 import { DEFAULT_ROUTE } from './route-keys.js';
 import { newRoute } from './routes.js';
 import { addStage, DEFAULT_STAGE } from './stages.js';
+import { checkWebSocketCreate, checkWebSocketUpdate, isWebSocket } from './websocket.js';
 
 const PROTOCOLS = ['HTTP', 'WEBSOCKET'] as const;
 const CORS_METHODS = new Set(['*', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -45,8 +46,8 @@ export function readCors(input: Input): Cors | undefined {
 export function createApi(ctx: CoreContext, input: Input): HttpApi {
   const name = input.reqStr('name');
   const protocol = input.reqEnum('protocolType', PROTOCOLS);
-  if (protocol === 'WEBSOCKET') throw BadRequest('WebSocket APIs are not supported by Nimbus; use ProtocolType HTTP');
   if (name.length === 0 || name.length > 128) throw BadRequest('API name must be between 1 and 128 characters');
+  if (protocol === 'WEBSOCKET') return createWebSocketApi(ctx, input, name);
   const target = input.str('target');
   const routeKey = input.str('routeKey');
   if (target === undefined && (routeKey !== undefined || input.has('credentialsArn'))) {
@@ -73,6 +74,27 @@ export function createApi(ctx: CoreContext, input: Input): HttpApi {
     ctx.repo.putApi(ctx.scope, api);
     if (target !== undefined) quickCreate(ctx, api.apiId, target, routeKey ?? DEFAULT_ROUTE);
   });
+  return presentApi(ctx, api);
+}
+
+/** A WebSocket API: no quick create and no CORS; routes, integrations and stages are added after. */
+function createWebSocketApi(ctx: CoreContext, input: Input, name: string): HttpApi {
+  const expressions = checkWebSocketCreate(input);
+  const description = input.str('description');
+  const version = input.str('version');
+  const api: HttpApi = {
+    apiId: newId(10),
+    name,
+    protocolType: 'WEBSOCKET',
+    apiEndpoint: '',
+    ...expressions,
+    createdDate: now(),
+    disableExecuteApiEndpoint: input.bool('disableExecuteApiEndpoint') ?? false,
+    tags: input.strMap('tags') ?? {},
+    ...(description !== undefined ? { description } : {}),
+    ...(version !== undefined ? { version } : {}),
+  };
+  ctx.repo.mutate(api.apiId, () => ctx.repo.putApi(ctx.scope, api));
   return presentApi(ctx, api);
 }
 
@@ -111,6 +133,7 @@ export function updateApi(ctx: CoreContext, apiId: string, input: Input): HttpAp
   if (input.has('target') || input.has('routeKey')) throw BadRequest('Updating a quick-created target or route key through UpdateApi is not supported by Nimbus');
   const name = input.str('name') ?? current.name;
   if (name.length === 0 || name.length > 128) throw BadRequest('API name must be between 1 and 128 characters');
+  const websocket = isWebSocket(current) ? checkWebSocketUpdate(input, current) : undefined;
   const cors = readCors(input) ?? current.corsConfiguration;
   const description = input.str('description') ?? current.description;
   const version = input.str('version') ?? current.version;
@@ -123,6 +146,7 @@ export function updateApi(ctx: CoreContext, apiId: string, input: Input): HttpAp
     ...(description !== undefined ? { description } : {}),
     ...(version !== undefined ? { version } : {}),
     ...(cors ? { corsConfiguration: cors } : {}),
+    ...websocket,
   };
   ctx.repo.mutate(apiId, () => {
     ctx.repo.putApi(ctx.scope, updated);
@@ -134,6 +158,7 @@ export function updateApi(ctx: CoreContext, apiId: string, input: Input): HttpAp
 /** DeleteCorsConfiguration: the API answers no preflight and adds no CORS headers any more. */
 export function deleteCorsConfiguration(ctx: CoreContext, apiId: string): void {
   const current = requireApi(ctx, apiId);
+  if (isWebSocket(current)) throw BadRequest('CORS configuration is not supported for WebSocket APIs');
   const { corsConfiguration: _removed, ...rest } = current;
   ctx.repo.mutate(apiId, () => {
     ctx.repo.putApi(ctx.scope, rest);

@@ -23,7 +23,9 @@ export function requireApi(ctx: CoreContext, apiId: string): HttpApi {
 
 /** The wire document: the stored API with its current invoke URL. */
 export function presentApi(ctx: CoreContext, api: HttpApi): HttpApi {
-  return { ...api, apiEndpoint: ctx.endpointOf(api.apiId) };
+  const endpoint = ctx.endpointOf(api.apiId);
+  // WebSocket APIs are reached with ws:// (wss:// on AWS) at the same host.
+  return { ...api, apiEndpoint: api.protocolType === 'WEBSOCKET' ? endpoint.replace(/^http/, 'ws') : endpoint };
 }
 
 export interface Page<T> {

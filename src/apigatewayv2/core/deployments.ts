@@ -13,6 +13,7 @@ function snapshotOf(ctx: CoreContext, apiId: string): Snapshot {
     integrations: ctx.repo.list(apiId, 'integration'),
     authorizers: ctx.repo.list(apiId, 'authorizer'),
     ...(api.corsConfiguration ? { cors: api.corsConfiguration } : {}),
+    ...(api.protocolType === 'WEBSOCKET' ? { routeResponses: ctx.repo.list(apiId, 'routeResponse') } : {}),
   };
 }
 
@@ -53,7 +54,7 @@ export function autoDeploy(ctx: CoreContext, apiId: string): void {
  * Writes a route, integration or authorizer, after `check` (run inside the transaction, so it sees what it
  * writes against), and redeploys the auto-deploying stages: one transaction for all of it.
  */
-export function saveAndDeploy<K extends 'route' | 'integration' | 'authorizer'>(
+export function saveAndDeploy<K extends 'route' | 'integration' | 'authorizer' | 'routeResponse'>(
   ctx: CoreContext,
   apiId: string,
   kind: K,
@@ -76,8 +77,12 @@ export function deployStageNow(ctx: CoreContext, apiId: string, stage: Stage): S
 }
 
 export function createDeployment(ctx: CoreContext, apiId: string, input: { description?: string; stageName?: string }): Deployment {
-  requireApi(ctx, apiId);
+  const api = requireApi(ctx, apiId);
   return ctx.repo.mutate(apiId, () => {
+    // A WebSocket API with nothing to route has nothing to deploy, AWS says so.
+    if (api.protocolType === 'WEBSOCKET' && ctx.repo.list(apiId, 'route').length === 0) {
+      throw BadRequest('At least one route is required before deploying the Api.');
+    }
     let stage: Stage | undefined;
     if (input.stageName !== undefined) {
       stage = ctx.repo.get(apiId, 'stage', input.stageName);

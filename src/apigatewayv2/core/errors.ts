@@ -9,7 +9,7 @@ export const TooManyRequests = errorType('TooManyRequestsException', 429);
 
 export const ALL_ERRORS = [NotFound, BadRequest, Conflict, TooManyRequests];
 
-export type ResourceType = 'Api' | 'Route' | 'Integration' | 'Authorizer' | 'Stage' | 'Deployment';
+export type ResourceType = 'Api' | 'Route' | 'Integration' | 'Authorizer' | 'Stage' | 'Deployment' | 'RouteResponse';
 
 /** AWS: `Invalid API identifier specified 000000000000:abc1234567`. */
 export const notFound = (type: ResourceType, accountId: string, id: string) => {

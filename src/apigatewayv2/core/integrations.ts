@@ -5,6 +5,7 @@ import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Integration, IntegrationType } from './model.js';
+import { checkWebSocketIntegration, isWebSocket, readContentHandling } from './websocket.js';
 
 const TYPES = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'] as const;
 const HTTP_METHODS = new Set(['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -59,8 +60,11 @@ function validate(i: Integration): Integration {
   return i;
 }
 
-function readType(input: Input): IntegrationType | undefined {
+function readType(input: Input, websocket = false): IntegrationType | undefined {
   const type = input.enumOf('integrationType', TYPES);
+  if (websocket && type !== undefined && type !== 'AWS_PROXY') {
+    throw BadRequest(`Integration type ${type} is not supported by Nimbus for WebSocket APIs; use AWS_PROXY (Lambda)`);
+  }
   if (type !== undefined && type !== 'AWS_PROXY' && type !== 'HTTP_PROXY') {
     throw BadRequest(`Integration type ${type} is not supported for HTTP APIs; use AWS_PROXY or HTTP_PROXY`);
   }
@@ -105,9 +109,32 @@ export function newIntegration(input: Input, managed = false): Integration {
   });
 }
 
+/** A WebSocket API's integration: Lambda proxy with payload format 1.0 (the only one WebSocket APIs have). */
+function newWebSocketIntegration(input: Input): Integration {
+  readUnsupported(input);
+  const type = readType(input, true);
+  if (type === undefined) throw BadRequest('IntegrationType is required');
+  const uri = input.str('integrationUri');
+  if (uri === undefined) throw BadRequest(`IntegrationUri is required for ${type} integrations`);
+  if (!lambdaFunctionOf(checkable(uri))) throw BadRequest(`Invalid integration URI specified: ${uri}. AWS_PROXY integrations take a Lambda function ARN`);
+  const description = input.str('description');
+  const contentHandling = readContentHandling(input);
+  return checkWebSocketIntegration({
+    integrationId: newId(7),
+    integrationType: type,
+    integrationUri: uri,
+    integrationMethod: input.str('integrationMethod') ?? 'POST',
+    payloadFormatVersion: payloadVersion(input) ?? '1.0',
+    timeoutInMillis: input.int('timeoutInMillis') ?? 29_000,
+    connectionType: 'INTERNET',
+    ...(description !== undefined ? { description } : {}),
+    ...(contentHandling !== undefined ? { contentHandlingStrategy: contentHandling } : {}),
+  });
+}
+
 export function createIntegration(ctx: CoreContext, apiId: string, input: Input): Integration {
-  requireApi(ctx, apiId);
-  const integration = newIntegration(input);
+  const api = requireApi(ctx, apiId);
+  const integration = isWebSocket(api) ? newWebSocketIntegration(input) : newIntegration(input);
   return saveAndDeploy(ctx, apiId, 'integration', integration.integrationId, integration);
 }
 
@@ -125,10 +152,12 @@ export function getIntegrations(ctx: CoreContext, apiId: string, maxResults?: nu
 
 export function updateIntegration(ctx: CoreContext, apiId: string, integrationId: string, input: Input): Integration {
   const current = getIntegration(ctx, apiId, integrationId);
+  const websocket = isWebSocket(requireApi(ctx, apiId));
   readUnsupported(input);
-  const type = readType(input) ?? current.integrationType;
+  const type = readType(input, websocket) ?? current.integrationType;
   const description = input.str('description') ?? current.description;
-  const updated = validate({
+  const contentHandling = websocket ? (readContentHandling(input) ?? current.contentHandlingStrategy) : undefined;
+  const updated = (websocket ? checkWebSocketIntegration : validate)({
     ...current,
     integrationType: type,
     integrationUri: input.str('integrationUri') ?? current.integrationUri,
@@ -136,7 +165,11 @@ export function updateIntegration(ctx: CoreContext, apiId: string, integrationId
     payloadFormatVersion: payloadVersion(input) ?? current.payloadFormatVersion,
     timeoutInMillis: input.int('timeoutInMillis') ?? current.timeoutInMillis,
     ...(description !== undefined ? { description } : {}),
+    ...(contentHandling !== undefined ? { contentHandlingStrategy: contentHandling } : {}),
   });
+  if (websocket && !lambdaFunctionOf(checkable(updated.integrationUri))) {
+    throw BadRequest(`Invalid integration URI specified: ${updated.integrationUri}. AWS_PROXY integrations take a Lambda function ARN`);
+  }
   return saveAndDeploy(ctx, apiId, 'integration', integrationId, updated);
 }
 

@@ -18,7 +18,8 @@ export interface Cors {
 export interface HttpApi {
   apiId: string;
   name: string;
-  protocolType: 'HTTP';
+  /** WEBSOCKET APIs route messages of a connection (see ./websocket.ts); HTTP APIs route requests. */
+  protocolType: 'HTTP' | 'WEBSOCKET';
   apiEndpoint: string;
   apiKeySelectionExpression: string;
   routeSelectionExpression: string;
@@ -40,6 +41,22 @@ export interface Route {
   apiKeyRequired: boolean;
   apiGatewayManaged?: boolean;
   operationName?: string;
+  /** WebSocket routes: `$default` once the route answers the client (with a `$default` route response). */
+  routeResponseSelectionExpression?: string;
+}
+
+/** A WebSocket route's response: its `$default` key makes the route two-way. */
+export interface RouteResponse {
+  routeResponseId: string;
+  routeResponseKey: string;
+  modelSelectionExpression?: string;
+  responseModels?: Record<string, string>;
+}
+
+/** A route response as stored: with the route it belongs to (not on the wire). */
+export interface RouteResponseRecord {
+  readonly routeId: string;
+  readonly response: RouteResponse;
 }
 
 export type IntegrationType = 'AWS_PROXY' | 'HTTP_PROXY';
@@ -54,6 +71,8 @@ export interface Integration {
   connectionType: 'INTERNET';
   description?: string;
   apiGatewayManaged?: boolean;
+  /** WebSocket integrations: how binary and text bodies are converted (recorded, not applied). */
+  contentHandlingStrategy?: 'CONVERT_TO_BINARY' | 'CONVERT_TO_TEXT';
 }
 
 /** A Lambda (REQUEST) authorizer of an HTTP API. */
@@ -101,6 +120,8 @@ export interface Snapshot {
   /** Absent in deployments made before authorizers existed. */
   readonly authorizers?: readonly Authorizer[];
   readonly cors?: Cors;
+  /** WebSocket APIs: the route responses (absent for HTTP APIs and older deployments). */
+  readonly routeResponses?: readonly RouteResponseRecord[];
 }
 
 export interface Deployment {

@@ -2,7 +2,7 @@
 // each a JSON document of the wire shape. Every mutation is one transaction; a revision counter per
 // API (in memory: one process owns the store) lets the data plane cache compiled route tables.
 import type { Store } from '../../store/database.js';
-import type { Authorizer, DeploymentRecord, HttpApi, Integration, Route, Scope, Stage } from './model.js';
+import type { Authorizer, DeploymentRecord, HttpApi, Integration, Route, RouteResponseRecord, Scope, Stage } from './model.js';
 
 const MIGRATIONS = [
   {
@@ -31,6 +31,8 @@ export interface Kinds {
   authorizer: Authorizer;
   stage: Stage;
   deployment: DeploymentRecord;
+  /** WebSocket route responses, keyed by routeResponseId. */
+  routeResponse: RouteResponseRecord;
 }
 export type Kind = keyof Kinds;
 

@@ -6,6 +6,7 @@ import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Route } from './model.js';
 import { parseRouteKey } from './route-keys.js';
+import { checkWebSocketRoute, checkWebSocketRouteKey, isWebSocket } from './websocket.js';
 
 const TARGET = /^integrations\/([A-Za-z0-9]+)$/;
 
@@ -43,8 +44,9 @@ function checkUnique(ctx: CoreContext, apiId: string, routeKey: string, except?:
   if (clash) throw Conflict(`Unable to create Route. Route with key '${routeKey}' already exists for this API`);
 }
 
-export function newRoute(routeKey: string, target: string | undefined, operationName?: string, managed = false): Route {
-  parseRouteKey(routeKey);
+export function newRoute(routeKey: string, target: string | undefined, operationName?: string, managed = false, websocket = false): Route {
+  if (websocket) checkWebSocketRouteKey(routeKey);
+  else parseRouteKey(routeKey);
   return {
     routeId: newId(7),
     routeKey,
@@ -57,9 +59,16 @@ export function newRoute(routeKey: string, target: string | undefined, operation
 }
 
 export function createRoute(ctx: CoreContext, apiId: string, input: Input): Route {
-  requireApi(ctx, apiId);
+  const websocket = isWebSocket(requireApi(ctx, apiId));
+  const routeKey = input.reqStr('routeKey');
+  if (websocket) checkWebSocketRoute(input, routeKey);
   const auth = readAuthorization(input, { authorizationType: 'NONE' });
-  const route: Route = { ...newRoute(input.reqStr('routeKey'), input.str('target'), input.str('operationName')), ...auth };
+  const rrse = input.str('routeResponseSelectionExpression');
+  const route: Route = {
+    ...newRoute(routeKey, input.str('target'), input.str('operationName'), false, websocket),
+    ...auth,
+    ...(rrse !== undefined ? { routeResponseSelectionExpression: rrse } : {}),
+  };
   return saveAndDeploy(ctx, apiId, 'route', route.routeId, route, () => {
     checkTarget(ctx, apiId, route.target);
     checkAuthorizer(ctx, apiId, route.authorizerId);
@@ -81,9 +90,14 @@ export function getRoutes(ctx: CoreContext, apiId: string, maxResults?: number, 
 
 export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, input: Input): Route {
   const current = getRoute(ctx, apiId, routeId);
-  const auth = readAuthorization(input, current);
+  const websocket = isWebSocket(requireApi(ctx, apiId));
   const routeKey = input.str('routeKey') ?? current.routeKey;
-  parseRouteKey(routeKey);
+  if (websocket) {
+    checkWebSocketRoute(input, routeKey);
+    checkWebSocketRouteKey(routeKey);
+  } else parseRouteKey(routeKey);
+  const auth = readAuthorization(input, current);
+  const rrse = input.str('routeResponseSelectionExpression') ?? current.routeResponseSelectionExpression;
   const target = input.str('target') ?? current.target;
   const operationName = input.str('operationName') ?? current.operationName;
   const { authorizerId: _previous, ...rest } = current;
@@ -93,6 +107,7 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
     routeKey,
     ...(target !== undefined ? { target } : {}),
     ...(operationName !== undefined ? { operationName } : {}),
+    ...(rrse !== undefined ? { routeResponseSelectionExpression: rrse } : {}),
   };
   return saveAndDeploy(ctx, apiId, 'route', routeId, updated, () => {
     checkTarget(ctx, apiId, updated.target);
@@ -105,6 +120,8 @@ export function deleteRoute(ctx: CoreContext, apiId: string, routeId: string): v
   getRoute(ctx, apiId, routeId);
   ctx.repo.mutate(apiId, () => {
     ctx.repo.delete(apiId, 'route', routeId);
+    // A WebSocket route's responses go with it.
+    for (const r of ctx.repo.list(apiId, 'routeResponse')) if (r.routeId === routeId) ctx.repo.delete(apiId, 'routeResponse', r.response.routeResponseId);
     autoDeploy(ctx, apiId);
   });
 }

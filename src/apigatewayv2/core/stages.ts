@@ -60,6 +60,10 @@ function checkDeployment(ctx: CoreContext, apiId: string, deploymentId: string |
 /** Builds and stores a stage inside the caller's mutation (also used by quick create). */
 export function addStage(ctx: CoreContext, apiId: string, input: Input, managed = false): Stage {
   const stageName = input.reqStr('stageName');
+  // WebSocket URLs always carry the stage: AWS keeps `$default` stages for HTTP APIs.
+  if (stageName === DEFAULT_STAGE && requireApi(ctx, apiId).protocolType === 'WEBSOCKET') {
+    throw BadRequest(`Stage name '${stageName}' is invalid for WebSocket APIs: use letters, digits, '-' and '_' (at most 128)`);
+  }
   if (stageName !== DEFAULT_STAGE && !STAGE_NAME.test(stageName)) {
     throw BadRequest(`Stage name '${stageName}' is invalid: use $default or letters, digits, '-' and '_' (at most 128)`);
   }
