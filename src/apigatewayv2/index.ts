@@ -1,7 +1,8 @@
-// API Gateway v2 HTTP APIs (`apigatewayv2`, ProtocolType HTTP): the only entry point the
+// API Gateway v2 HTTP and WebSocket APIs (`apigatewayv2`): the only entry point the
 // composition root uses. The control plane (core/ + api/) owns the model and the store; the data
 // plane (gateway/) reads deployed stages through `HttpApiCatalog` and shares the `execute-api`
-// front-door service with the REST API data plane, which serves every other API id.
+// front-door service with the REST API data plane, which serves every other API id. WebSocket APIs'
+// handshakes, connections and @connections are served by gateway/websocket/.
 import type { Platform } from '../server/compose.js';
 import type { Service } from '../server/context.js';
 import type { LambdaInvoker } from '../lambda/invoker.js';
@@ -11,6 +12,9 @@ import { RepositoryCatalog } from './core/catalog.js';
 import { HttpApiRepository } from './core/repository.js';
 import { createHttpApiDataPlane } from './gateway/service.js';
 import { httpApiMetrics, type MetricSink } from './gateway/metrics.js';
+import { WebSocketGateway, type WebSocketLimits } from './gateway/websocket/gateway.js';
+
+export type { WebSocketLimits } from './gateway/websocket/gateway.js';
 
 export type { HttpApiCatalog, ServedApi, DeployedStage, Cors } from './core/model.js';
 // Lambda's function URLs answer with the same payload 2.0 contract and CORS rules.
@@ -26,6 +30,8 @@ export interface HttpApisOptions {
   /** The REST API data plane: it answers every `execute-api` request that is not for an HTTP API. */
   readonly restDataPlane: Service;
   readonly metrics?: MetricSink;
+  /** WebSocket APIs' idle timeout and connection lifetime, AWS's (10 min, 2 h) unless set. */
+  readonly websocketLimits?: Partial<WebSocketLimits>;
 }
 
 export interface HttpApis {
@@ -48,6 +54,11 @@ export function createHttpApis(options: HttpApisOptions): HttpApis {
     invoker: options.invoker,
     agent: createAgent(),
     rest: options.restDataPlane,
+    websocket: new WebSocketGateway({
+      invoker: options.invoker,
+      endpoint: () => platform.endpoint,
+      ...(options.websocketLimits ? { limits: options.websocketLimits } : {}),
+    }),
     ...(options.metrics ? { measure: httpApiMetrics(options.metrics) } : {}),
   });
   return {

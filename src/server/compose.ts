@@ -24,6 +24,8 @@ export interface NimbusOptions {
   lambda?: { asyncRetryBaseMs?: number; idleTimeoutMs?: number };
   /** API Gateway's account-level throttle, if raised above AWS's default (10,000 rps, burst 5,000). */
   apiGatewayAccountThrottle?: { rateLimit: number; burstLimit: number };
+  /** API Gateway WebSocket APIs' idle timeout and maximum connection duration (AWS: 10 min, 2 h), for tests and demos. */
+  websocket?: { idleTimeoutMs?: number; maxConnectionMs?: number };
   /** EventBridge knobs for tests and demos: `clockScale` compresses rate() intervals (600: 1 minute → 100 ms). */
   events?: { clockScale?: number };
 }
@@ -85,7 +87,7 @@ export async function composeServices(
   });
   apigateway.attachUsageMeter(executeApi.meter);
   // HTTP APIs take the `execute-api` requests for their ids and hand the rest to REST APIs.
-  const httpApis = createHttpApis({ platform, invoker: () => lambda.invoker, restDataPlane: executeApi.service, metrics: metrics.metrics });
+  const httpApis = createHttpApis({ platform, invoker: () => lambda.invoker, restDataPlane: executeApi.service, metrics: metrics.metrics, ...(options.websocket ? { websocketLimits: options.websocket } : {}) });
   services.push(httpApis.controlPlane, httpApis.dataPlane);
   services.push(createCodeDeployService(platform).service);
   const events = createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events });

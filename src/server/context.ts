@@ -1,5 +1,6 @@
 // What the front door hands every service for one request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Protocol } from '../protocol/render.js';
 import { readBody } from '../protocol/http.js';
 
@@ -29,6 +30,11 @@ export interface Service {
    */
   readonly writesRequestId?: boolean;
   handle(ctx: RequestContext): Promise<void>;
+  /**
+   * An HTTP `Upgrade` request (WebSocket handshake) for this service: the service owns `socket` from
+   * here on, answers or destroys it, and never throws. Services without it refuse upgrades.
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Called once after the server listens (start background work such as queues and timers). */
   start?(): Promise<void> | void;
   /** Stops background work and releases resources; called on shutdown in reverse order. */

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { makeContext, type Service } from './context.js';
 import { resolveRoute, type ServiceName } from './routing.js';
 import { renderError, toServiceError } from '../protocol/render.js';
@@ -31,6 +32,21 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
   });
   server.headersTimeout = 0;
   server.requestTimeout = 0;
+  // WebSocket handshakes (API Gateway WebSocket APIs) arrive as `upgrade` events, not requests.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const service = byName.get(resolveRoute(req, path).service as ServiceName);
+    if (service?.upgrade) {
+      try {
+        service.upgrade(req, socket, head);
+        return;
+      } catch (err) {
+        log(`upgrade of ${path} failed: ${String(err)}`);
+      }
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();

@@ -15,6 +15,7 @@ import { applyCors, isPreflight, preflightHeaders } from './cors.js';
 import { compileRoutes, type RouteTable } from './matcher.js';
 import type { Measured } from './metrics.js';
 import type { HttpApiRequest } from './request.js';
+import type { WebSocketGateway } from './websocket/gateway.js';
 import { forbidden, notFound, tooLarge, tooManyRequests, type GatewayAnswer } from './responses.js';
 
 /** AWS's HTTP API payload limit. */
@@ -37,6 +38,8 @@ export interface DataPlaneDeps {
   /** The REST API data plane, for every id that is not an HTTP API. */
   readonly rest: Service;
   readonly measure?: (m: Measured) => void;
+  /** WebSocket APIs' handshakes, connections and @connections (ids of WEBSOCKET APIs go there). */
+  readonly websocket?: WebSocketGateway;
 }
 
 /** API id and the path below it, from either URL shape. */
@@ -140,7 +143,8 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     }
     const served = deps.catalog.load(apiId);
     const tables = new Map<string, RouteTable>();
-    if (served) for (const [name, s] of served.stages) tables.set(name, compileRoutes(s.snapshot));
+    // WebSocket APIs route messages, not requests: their routes are compiled by the WebSocket gateway.
+    if (served && served.api.protocolType !== 'WEBSOCKET') for (const [name, s] of served.stages) tables.set(name, compileRoutes(s.snapshot));
     const entry = { revision, served, tables };
     cache.set(apiId, entry);
     return entry;
@@ -201,7 +205,15 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     protocol: 'rest-json',
     writesRequestId: true,
     start: () => deps.rest.start?.(),
+    upgrade(req, socket, head) {
+      const { apiId, rawPath } = splitTarget(req.headers.host ?? '', (req.url ?? '/').split('?', 1)[0]!);
+      const served = apiId ? compiled(apiId).served : undefined;
+      if (served?.api.protocolType === 'WEBSOCKET' && deps.websocket) return deps.websocket.upgrade(req, socket, head, { served, rawPath });
+      // REST and HTTP APIs take no WebSocket handshakes.
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n{"message":"Forbidden"}');
+    },
     close: async () => {
+      await deps.websocket?.closeAll();
       await deps.rest.close?.();
       await deps.agent.close().catch(() => undefined);
     },
@@ -212,6 +224,11 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
       const entry = apiId ? compiled(apiId) : undefined;
       const served = entry?.served;
       if (!served) return deps.rest.handle(ctx);
+      if (served.api.protocolType === 'WEBSOCKET') {
+        ctx.res.setHeader('x-amzn-RequestId', ctx.requestId);
+        if (deps.websocket) return deps.websocket.http(ctx, { served, rawPath });
+        return send(ctx, requestId(), forbidden());
+      }
 
       const receivedAt = Date.now();
       const id = requestId();
