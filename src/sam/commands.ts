@@ -113,10 +113,19 @@ export async function deployCommand(given: DeployCommandOptions, io: Io): Promis
         io.out(`API ${id}: ${clients.endpoint}/_aws/execute-api/${api}/${stage}/`);
       }
       // HTTP API stages: `$default` answers at the API's root, other stages under their name.
+      // WebSocket API stages: ws:// at the stage's path.
+      const websocketApis = new Set(
+        Object.values(res.record.resources).filter((r) => r.type === 'AWS::ApiGatewayV2::Api' && r.properties.ProtocolType === 'WEBSOCKET').map((r) => r.physicalId),
+      );
       for (const [id, rec] of Object.entries(res.record.resources)) {
         if (rec.type !== 'AWS::ApiGatewayV2::Stage') continue;
+        const apiId = String(rec.properties.ApiId);
+        if (websocketApis.has(apiId)) {
+          io.out(`WebSocket API ${id}: ${clients.endpoint.replace(/^http/, 'ws')}/_aws/execute-api/${apiId}/${rec.physicalId}`);
+          continue;
+        }
         const stage = rec.physicalId === '$default' ? '' : `${rec.physicalId}/`;
-        io.out(`HTTP API ${id}: ${clients.endpoint}/_aws/execute-api/${String(rec.properties.ApiId)}/${stage}`);
+        io.out(`HTTP API ${id}: ${clients.endpoint}/_aws/execute-api/${apiId}/${stage}`);
       }
       for (const [id, rec] of Object.entries(res.record.resources)) {
         const url = rec.type === 'AWS::Lambda::Url' ? /^https:\/\/([a-z0-9]+)\./.exec(String(rec.attributes.FunctionUrl))?.[1] : undefined;

@@ -86,9 +86,14 @@ async function routesOf(record: StackRecord, clients: Clients): Promise<Route[]>
 async function httpRoutesOf(record: StackRecord, clients: Clients): Promise<Route[]> {
   const routes: Route[] = [];
   const fallbacks: Route[] = [];
+  // WebSocket APIs route messages, not HTTP requests: they have nothing to serve here.
+  const websocketApis = new Set(
+    Object.values(record.resources).filter((r) => r.type === 'AWS::ApiGatewayV2::Api' && r.properties.ProtocolType === 'WEBSOCKET').map((r) => r.physicalId),
+  );
   for (const rec of Object.values(record.resources)) {
     if (rec.type !== 'AWS::ApiGatewayV2::Stage') continue;
     const apiId = String(rec.properties.ApiId);
+    if (websocketApis.has(apiId)) continue;
     const stage = rec.physicalId === '$default' ? '' : rec.physicalId;
     let token: string | undefined;
     do {

@@ -1,10 +1,12 @@
-// CloudFormation's HTTP API types (`AWS::ApiGatewayV2::Api/Integration/Authorizer/Route/Stage`), mapped onto
-// the apigatewayv2 control plane with the Ref and GetAtt values CloudFormation documents: the API's
-// Ref is its id, an integration's, authorizer's and route's Ref their ids, a stage's Ref its name.
+// CloudFormation's API Gateway v2 types (`AWS::ApiGatewayV2::Api/Integration/Authorizer/Route/Stage`, and
+// for WebSocket APIs `RouteResponse/Deployment`), mapped onto the apigatewayv2 control plane with the Ref
+// and GetAtt values CloudFormation documents: the API's Ref is its id, an integration's, authorizer's,
+// route's, route response's and deployment's Ref their ids, a stage's Ref its name.
 // An API with a `Body` (an OpenAPI document, as SAM's DefinitionBody makes it) is imported with
 // ImportApi and updated with ReimportApi; its other properties are applied over the import.
 import {
   ImportApiCommand, ReimportApiCommand, TagResourceCommand,
+  CreateDeploymentCommand, CreateRouteResponseCommand, DeleteDeploymentCommand, DeleteRouteResponseCommand, UpdateRouteResponseCommand,
   CreateApiCommand, CreateAuthorizerCommand, CreateIntegrationCommand, DeleteAuthorizerCommand, UpdateAuthorizerCommand, CreateRouteCommand, CreateStageCommand, DeleteApiCommand, DeleteCorsConfigurationCommand,
   DeleteIntegrationCommand, DeleteRouteCommand, DeleteStageCommand, UpdateApiCommand, UpdateIntegrationCommand, UpdateRouteCommand,
   UpdateStageCommand, type Cors, type IntegrationType,
@@ -36,6 +38,9 @@ function apiFields(ctx: ProvisionContext, props: Props) {
     Version: props.Version,
     CorsConfiguration: cors(props.CorsConfiguration),
     DisableExecuteApiEndpoint: bool(props.DisableExecuteApiEndpoint),
+    // WebSocket APIs require the first; HTTP APIs keep AWS's defaults when they are absent.
+    RouteSelectionExpression: props.RouteSelectionExpression,
+    ApiKeySelectionExpression: props.ApiKeySelectionExpression,
   };
 }
 
@@ -119,6 +124,7 @@ function integrationFields(props: Props) {
     PayloadFormatVersion: props.PayloadFormatVersion,
     TimeoutInMillis: num(props.TimeoutInMillis),
     Description: props.Description,
+    ContentHandlingStrategy: props.ContentHandlingStrategy,
   };
 }
 
@@ -179,6 +185,7 @@ function routeFields(props: Props) {
     AuthorizationType: props.AuthorizationType ?? 'NONE',
     AuthorizerId: props.AuthorizerId,
     OperationName: props.OperationName,
+    RouteResponseSelectionExpression: props.RouteResponseSelectionExpression,
   };
 }
 
@@ -187,6 +194,27 @@ export const httpRoute = apiChild('RouteId', {
     (await ctx.clients.apigwv2.send(new CreateRouteCommand({ ApiId: p.ApiId, ...routeFields(p), ApiKeyRequired: bool(p.ApiKeyRequired) }))).RouteId!,
   update: (ctx, p, id) => ctx.clients.apigwv2.send(new UpdateRouteCommand({ ApiId: p.ApiId, RouteId: id, ...routeFields(p) })),
   remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteRouteCommand({ ApiId: p.ApiId, RouteId: id })),
+});
+
+function routeResponseFields(props: Props) {
+  return { RouteResponseKey: props.RouteResponseKey, ModelSelectionExpression: props.ModelSelectionExpression, ResponseModels: props.ResponseModels };
+}
+
+export const httpRouteResponse = apiChild('RouteResponseId', {
+  create: async (ctx, p) => (await ctx.clients.apigwv2.send(new CreateRouteResponseCommand({ ApiId: p.ApiId, RouteId: p.RouteId, ...routeResponseFields(p) }))).RouteResponseId!,
+  update: (ctx, p, id) => ctx.clients.apigwv2.send(new UpdateRouteResponseCommand({ ApiId: p.ApiId, RouteId: p.RouteId, RouteResponseId: id, ...routeResponseFields(p) })),
+  remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteRouteResponseCommand({ ApiId: p.ApiId, RouteId: p.RouteId, RouteResponseId: id })),
+});
+
+/**
+ * A deployment freezes the API as it is when created (list the routes in DependsOn, as AWS's samples
+ * do); any change of its properties makes a new one (replaceOn `*`), and the stage follows its Ref.
+ */
+export const httpDeployment = apiChild('DeploymentId', {
+  create: async (ctx, p) =>
+    (await ctx.clients.apigwv2.send(new CreateDeploymentCommand({ ApiId: p.ApiId, Description: p.Description, StageName: p.StageName }))).DeploymentId!,
+  update: async () => undefined,
+  remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteDeploymentCommand({ ApiId: p.ApiId, DeploymentId: id })),
 });
 
 function stageFields(props: Props) {

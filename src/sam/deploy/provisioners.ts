@@ -37,7 +37,7 @@ import {
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
 import { authorizer, gatewayResponse, model, requestValidator } from './apigw-provisioners.js';
-import { httpApi, httpAuthorizer, httpIntegration, httpRoute, httpStage } from './apigwv2-provisioners.js';
+import { httpApi, httpAuthorizer, httpDeployment, httpIntegration, httpRoute, httpRouteResponse, httpStage } from './apigwv2-provisioners.js';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -893,6 +893,8 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGatewayV2::Authorizer': httpAuthorizer,
   'AWS::ApiGatewayV2::Route': httpRoute,
   'AWS::ApiGatewayV2::Stage': httpStage,
+  'AWS::ApiGatewayV2::RouteResponse': httpRouteResponse,
+  'AWS::ApiGatewayV2::Deployment': httpDeployment,
   'AWS::IAM::Role': iamRole,
   'AWS::IAM::ManagedPolicy': managedPolicy,
   'AWS::IAM::Policy': inlinePolicy,

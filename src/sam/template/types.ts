@@ -102,7 +102,7 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::ApiGatewayV2::Integration': {
     required: ['ApiId', 'IntegrationType'],
-    known: ['ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType'],
+    known: ['ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType', 'ContentHandlingStrategy'],
     attributes: ['IntegrationId'],
     replaceOn: ['ApiId'],
   },
@@ -114,10 +114,18 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::ApiGatewayV2::Route': {
     required: ['ApiId', 'RouteKey'],
-    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'OperationName'],
+    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'OperationName', 'RouteResponseSelectionExpression'],
     attributes: ['RouteId'],
     replaceOn: ['ApiId'],
   },
+  // WebSocket APIs (ProtocolType WEBSOCKET): route responses make routes two-way; deployments are explicit.
+  'AWS::ApiGatewayV2::RouteResponse': {
+    required: ['ApiId', 'RouteId', 'RouteResponseKey'],
+    known: ['ApiId', 'RouteId', 'RouteResponseKey', 'ModelSelectionExpression', 'ResponseModels'],
+    attributes: ['RouteResponseId'],
+    replaceOn: ['ApiId', 'RouteId'],
+  },
+  'AWS::ApiGatewayV2::Deployment': { required: ['ApiId'], known: ['ApiId', 'Description', 'StageName'], attributes: ['DeploymentId'], replaceOn: ['*'] },
   'AWS::ApiGatewayV2::Stage': {
     required: ['ApiId', 'StageName'],
     known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'Tags'],
