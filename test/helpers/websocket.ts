@@ -29,9 +29,9 @@ export interface TestSocket {
 }
 
 /** Connects, resolving once open; rejects with the handshake's HTTP status when refused. */
-export function connect(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+export function connect(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<TestSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     const queue = new Queue<string | Buffer>();
     const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString('utf8') })));
     ws.on('message', (data, isBinary) => queue.push(isBinary ? (data as Buffer) : data.toString()));

@@ -22,6 +22,7 @@ export const handler = async (event) => {
   if (rc.eventType === 'CONNECT') {
     const q = event.queryStringParameters ?? {};
     if (q.fail) throw new Error('no');
+    if (q.proto) return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': q.proto } };
     return { statusCode: q.reject ? Number(q.reject) : 200 };
   }
   if (rc.eventType === 'DISCONNECT') return { statusCode: 200 };
@@ -174,6 +175,17 @@ describe('connect, message, disconnect', () => {
     socket.send(JSON.stringify({ action: 'echo' }));
     expect(await socket.nextJson()).toMatchObject({ routeKey: 'echo' });
     socket.ws.close();
+  });
+});
+
+describe('subprotocols', () => {
+  it('echoes the subprotocol the $connect answer chose, and none otherwise', async () => {
+    const chosen = await connect(`${url}?proto=chat.v2`, {}, ['chat.v1', 'chat.v2']);
+    expect(chosen.ws.protocol).toBe('chat.v2');
+    chosen.ws.close();
+    // The client asked for a subprotocol nobody chose: the handshake has none, which `ws` refuses.
+    const none = await connect(url, {}, ['chat.v1']).catch((e: Error) => e);
+    expect((none as Error).message).toMatch(/no subprotocol/);
   });
 });
 

@@ -95,7 +95,18 @@ const CONNECTIONS_PATH = /^\/(?:@|%40)connections\/([^/]+)\/?$/i;
 export class WebSocketGateway {
   private readonly registry = new ConnectionRegistry();
   private readonly compiled = new WeakMap<DeployedStage, StageRoutes>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
+  /** The subprotocol a `$connect` answer chose (its `Sec-WebSocket-Protocol` header), by handshake. */
+  private readonly protocols = new WeakMap<IncomingMessage, string>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    clientTracking: false,
+    // As on AWS, only the `$connect` integration picks a subprotocol; without one none is echoed.
+    handleProtocols: (offered, req) => {
+      const chosen = this.protocols.get(req);
+      return chosen !== undefined && offered.has(chosen) ? chosen : false;
+    },
+  });
   private readonly limits: WebSocketLimits;
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -194,6 +205,8 @@ export class WebSocketGateway {
       // A proxy answer's statusCode decides: anything but 2xx refuses the connection with that status.
       const status = statusOf(out.result);
       if (status !== undefined && (status < 200 || status > 299)) return refuse(socket, status >= 400 && status <= 599 ? status : 500, status >= 400 && status <= 599 ? (STATUS_TEXT[status] ?? 'Error') : 'Internal server error');
+      const protocol = headerOf(out.result, 'sec-websocket-protocol');
+      if (protocol !== undefined) this.protocols.set(req, protocol);
     }
     if (socket.destroyed || !socket.writable) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open({ ...connection, socket: ws }, req.headers.host ?? ''));
@@ -347,6 +360,15 @@ function statusOf(result: unknown): number | undefined {
   if (typeof s === 'number' && Number.isInteger(s)) return s;
   if (typeof s === 'string' && /^\d{3}$/.test(s)) return Number(s);
   return s === undefined ? undefined : 500;
+}
+
+/** A header of a proxy answer's `headers`, by case-insensitive name. */
+function headerOf(result: unknown, lowerName: string): string | undefined {
+  if (result === null || typeof result !== 'object') return undefined;
+  const headers = (result as { headers?: unknown }).headers;
+  if (headers === null || typeof headers !== 'object') return undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === lowerName && typeof v === 'string') return v;
+  return undefined;
 }
 
 function toBuffer(data: RawData): Buffer {
