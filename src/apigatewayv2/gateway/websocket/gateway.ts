@@ -12,7 +12,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { ServiceError } from '../../../protocol/errors.js';
 import { peerOf, sendEmpty, sendJson } from '../../../protocol/http.js';
 import type { LambdaInvoker } from '../../../lambda/invoker.js';
 import type { RequestContext } from '../../../server/context.js';
@@ -21,6 +20,7 @@ import type { DeployedStage, Integration, Route, ServedApi } from '../../core/mo
 import { CONNECT_ROUTE, DEFAULT_ROUTE_KEY, DISCONNECT_ROUTE, routeSelectionPath } from '../../core/websocket.js';
 import { Timeout, withTimeout } from '../backends.js';
 import { awsId, type Connection, ConnectionRegistry } from './connections.js';
+import { Forbidden, Gone, PayloadTooLarge } from './errors.js';
 import { connectEvent, disconnectEvent, messageEvent } from './events.js';
 import { selectRouteKey } from './selection.js';
 
@@ -315,8 +315,8 @@ export class WebSocketGateway {
     const c = this.registry.get(connectionId);
     const live = c && c.served.api.apiId === served.api.apiId && c.socket.readyState === c.socket.OPEN ? c : undefined;
     const method = ctx.method.toUpperCase();
-    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') throw new ServiceError('ForbiddenException', 403, 'Forbidden');
-    if (!live) throw new ServiceError('GoneException', 410, `Connection ${connectionId} is gone`);
+    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') throw Forbidden('Forbidden');
+    if (!live) throw Gone(`Connection ${connectionId} is gone`);
     if (method === 'GET') {
       return sendJson(ctx.res, 200, {
         connectedAt: new Date(live.connectedAt).toISOString(),
@@ -332,10 +332,10 @@ export class WebSocketGateway {
     try {
       data = await ctx.body(MAX_MESSAGE_BYTES);
     } catch (err) {
-      if ((err as { status?: number }).status === 413) throw new ServiceError('PayloadTooLargeException', 413, `Message too long: the limit is ${MAX_MESSAGE_BYTES} bytes`);
+      if ((err as { status?: number }).status === 413) throw PayloadTooLarge(`Message too long: the limit is ${MAX_MESSAGE_BYTES} bytes`);
       throw err;
     }
-    if (!this.send(live, data, !isUtf8(data))) throw new ServiceError('GoneException', 410, `Connection ${connectionId} is gone`);
+    if (!this.send(live, data, !isUtf8(data))) throw Gone(`Connection ${connectionId} is gone`);
     sendEmpty(ctx.res, 200);
   }
 
