@@ -19,6 +19,9 @@ export interface Connection {
   closedBy?: { readonly code: number; readonly reason: string };
 }
 
+/** What a connection is before its socket exists (while `$connect` decides). */
+export type ConnectionInfo = Omit<Connection, 'socket'>;
+
 export class ConnectionRegistry {
   private readonly byId = new Map<string, Connection>();
 

@@ -3,11 +3,11 @@
 // reason. Header names keep the client's case (as in REST API events), values as sent.
 import { requestTime } from '../request.js';
 import { collectQuery } from '../events.js';
-import type { Connection } from './connections.js';
+import type { ConnectionInfo } from './connections.js';
 
 type EventType = 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
 
-function requestContext(c: Connection, routeKey: string, eventType: EventType, requestId: string, at: number, extra: Record<string, unknown> = {}) {
+function requestContext(c: ConnectionInfo, routeKey: string, eventType: EventType, requestId: string, at: number, extra: Record<string, unknown> = {}) {
   return {
     routeKey,
     ...extra,
@@ -51,7 +51,7 @@ export interface Handshake {
   readonly traceId: string;
 }
 
-export function connectEvent(c: Connection, h: Handshake, requestId: string, at: number): string {
+export function connectEvent(c: ConnectionInfo, h: Handshake, requestId: string, at: number): string {
   const q = collectQuery(h.rawQuery);
   return JSON.stringify({
     ...headersOf(h.rawHeaders, [
@@ -66,7 +66,7 @@ export function connectEvent(c: Connection, h: Handshake, requestId: string, at:
   });
 }
 
-export function messageEvent(c: Connection, routeKey: string, data: Buffer, isBinary: boolean, requestId: string, messageId: string, at: number): string {
+export function messageEvent(c: ConnectionInfo, routeKey: string, data: Buffer, isBinary: boolean, requestId: string, messageId: string, at: number): string {
   return JSON.stringify({
     requestContext: requestContext(c, routeKey, 'MESSAGE', requestId, at, { messageId }),
     body: isBinary ? data.toString('base64') : data.toString('utf8'),
@@ -74,7 +74,7 @@ export function messageEvent(c: Connection, routeKey: string, data: Buffer, isBi
   });
 }
 
-export function disconnectEvent(c: Connection, host: string, code: number, reason: string, requestId: string, at: number): string {
+export function disconnectEvent(c: ConnectionInfo, host: string, code: number, reason: string, requestId: string, at: number): string {
   return JSON.stringify({
     ...headersOf(['Host', host, 'X-Forwarded-For', c.sourceIp], []),
     requestContext: requestContext(c, '$disconnect', 'DISCONNECT', requestId, at, { disconnectStatusCode: code, disconnectReason: reason }),

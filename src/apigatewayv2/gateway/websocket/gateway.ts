@@ -11,6 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { peerOf, sendEmpty, sendJson } from '../../../protocol/http.js';
 import type { LambdaInvoker } from '../../../lambda/invoker.js';
@@ -19,7 +20,7 @@ import { lambdaFunctionOf, withStageVariables } from '../../core/integrations.js
 import type { DeployedStage, Integration, Route, ServedApi } from '../../core/model.js';
 import { CONNECT_ROUTE, DEFAULT_ROUTE_KEY, DISCONNECT_ROUTE, routeSelectionPath } from '../../core/websocket.js';
 import { Timeout, withTimeout } from '../backends.js';
-import { awsId, type Connection, ConnectionRegistry } from './connections.js';
+import { awsId, type Connection, type ConnectionInfo, ConnectionRegistry } from './connections.js';
 import { Forbidden, Gone, PayloadTooLarge } from './errors.js';
 import { connectEvent, disconnectEvent, messageEvent } from './events.js';
 import { selectRouteKey } from './selection.js';
@@ -180,7 +181,7 @@ export class WebSocketGateway {
     const at = Date.now();
     const peer = peerOf(req.socket);
     const ua = req.headers['user-agent'];
-    const connection: Omit<Connection, 'socket'> = {
+    const connection: ConnectionInfo = {
       connectionId: awsId(),
       served,
       stage,
@@ -194,12 +195,8 @@ export class WebSocketGateway {
     if (connect?.integration) {
       const q = req.url?.indexOf('?') ?? -1;
       const trace = req.headers['x-amzn-trace-id'];
-      const event = connectEvent(
-        connection as Connection,
-        { rawHeaders: req.rawHeaders, rawQuery: q === -1 ? '' : req.url!.slice(q + 1), port: peer.port, traceId: typeof trace === 'string' ? trace : `Root=1-${Math.floor(at / 1000).toString(16)}-${awsId().slice(0, 12)}` },
-        awsId(),
-        at,
-      );
+      const traceId = typeof trace === 'string' ? trace : `Root=1-${Math.floor(at / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+      const event = connectEvent(connection, { rawHeaders: req.rawHeaders, rawQuery: q === -1 ? '' : req.url!.slice(q + 1), port: peer.port, traceId }, awsId(), at);
       const out = await this.invoke(served, stage, connect.integration, event);
       if (!out.ok) return refuse(socket, out.timeout ? 504 : 500, out.timeout ? 'Endpoint request timed out' : 'Internal server error');
       // A proxy answer's statusCode decides: anything but 2xx refuses the connection with that status.
