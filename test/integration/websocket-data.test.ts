@@ -3,6 +3,7 @@
 // two-way routes answer, $connect refuses handshakes, and @connections (PostToConnection,
 // GetConnection, DeleteConnection) works from the test through the AWS SDK and from inside a function.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection } from 'node:net';
 import { request } from 'undici';
 import * as V2 from '@aws-sdk/client-apigatewayv2';
 import * as Lambda from '@aws-sdk/client-lambda';
@@ -285,5 +286,34 @@ describe('misbehaving clients', () => {
     expect(await ok.socket.nextJson()).toMatchObject({ routeKey: 'echo' });
     ok.socket.ws.close();
     expect(nimbus.logs.filter((l) => /Error|error/.test(l) && !/function/.test(l))).toEqual([]);
+  });
+
+  it('answers a malformed handshake with 400 and survives a client that leaves during $connect', async () => {
+    const { port, hostname } = new URL(nimbus.endpoint);
+    const raw = (request: string) =>
+      new Promise<{ socket: import('node:net').Socket; reply: Promise<string> }>((resolve) => {
+        const socket = createConnection({ host: hostname, port: Number(port) }, () => {
+          socket.write(request);
+          const reply = new Promise<string>((r) => {
+            let text = '';
+            socket.on('data', (c: Buffer) => (text += c.toString()));
+            socket.on('close', () => r(text));
+          });
+          resolve({ socket, reply });
+        });
+        socket.on('error', () => undefined);
+      });
+    const path = `/_aws/execute-api/${apiId}/prod`;
+    const bad = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    expect(await bad.reply).toMatch(/^HTTP\/1.1 400 /);
+    // A good handshake whose client is gone before $connect answers.
+    const key = Buffer.alloc(16, 7).toString('base64');
+    const leaving = await raw(`GET ${path}?tag=leaver HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    leaving.socket.destroy();
+    await events.wait((e) => e.requestContext?.eventType === 'CONNECT' && e.queryStringParameters?.tag === 'leaver');
+    const ok = await open('after-leaver');
+    ok.socket.send(JSON.stringify({ action: 'echo' }));
+    expect(await ok.socket.nextJson()).toMatchObject({ routeKey: 'echo' });
+    ok.socket.ws.close();
   });
 });
