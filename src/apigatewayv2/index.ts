@@ -13,6 +13,7 @@ import { HttpApiRepository } from './core/repository.js';
 import { createHttpApiDataPlane } from './gateway/service.js';
 import { httpApiMetrics, type MetricSink } from './gateway/metrics.js';
 import { WebSocketGateway, type WebSocketLimits } from './gateway/websocket/gateway.js';
+import { websocketMetrics } from './gateway/websocket/metrics.js';
 
 export type { WebSocketLimits } from './gateway/websocket/gateway.js';
 
@@ -58,6 +59,7 @@ export function createHttpApis(options: HttpApisOptions): HttpApis {
       invoker: options.invoker,
       endpoint: () => platform.endpoint,
       ...(options.websocketLimits ? { limits: options.websocketLimits } : {}),
+      ...(options.metrics ? { measure: websocketMetrics(options.metrics) } : {}),
     }),
     ...(options.metrics ? { measure: httpApiMetrics(options.metrics) } : {}),
   });

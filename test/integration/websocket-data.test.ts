@@ -11,6 +11,7 @@ import * as Mgmt from '@aws-sdk/client-apigatewaymanagementapi';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { zip } from '../helpers/zip.js';
 import { collector, connect, type Collector } from '../helpers/websocket.js';
+import { metricReader } from '../helpers/metrics.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/role';
 
@@ -166,6 +167,16 @@ describe('connect, message, disconnect', () => {
     expect(frame.requestId).toBeTypeOf('string');
     socket.send(JSON.stringify({ action: 'echo' }));
     expect(await socket.nextJson()).toMatchObject({ routeKey: 'echo' });
+    const strictMgmt = new Mgmt.ApiGatewayManagementApiClient(clientConfig(`${nimbus.endpoint}/_aws/execute-api/${api}/dev`));
+    await strictMgmt.send(new Mgmt.PostToConnectionCommand({ ConnectionId: frame.connectionId, Data: 'out' }));
+    expect(await socket.next()).toBe('out');
+    // AWS/ApiGateway's WebSocket metrics: messages both ways, the refused one a client error.
+    const sum = metricReader(nimbus.endpoint, 'AWS/ApiGateway', { ApiId: api, Stage: 'dev' });
+    expect(await sum('MessageCount', 'Sum')).toBe(3);
+    expect(await sum('ClientError', 'Sum')).toBe(1);
+    expect(await sum('IntegrationLatency', 'SampleCount')).toBe(1);
+    expect(await sum('ExecutionError', 'Sum')).toBe(0);
+    expect(await sum('ConnectCount', 'Sum')).toBe(0);
     socket.ws.close();
   });
 
@@ -196,6 +207,10 @@ describe('$connect refusals', () => {
     expect((refused as { status: number }).status).toBe(401);
     const failed = await connect(`${url}?fail=1`).catch((e: { status: number; body: string }) => e);
     expect((failed as { status: number }).status).toBe(500);
+    const sum = metricReader(nimbus.endpoint, 'AWS/ApiGateway', { ApiId: apiId });
+    expect(await sum('IntegrationError', 'Sum')).toBeGreaterThanOrEqual(1);
+    expect(await sum('ExecutionError', 'Sum')).toBeGreaterThanOrEqual(1);
+    expect(await sum('ConnectCount', 'Sum')).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses unknown stages and APIs that are not WebSocket APIs', async () => {

@@ -23,6 +23,7 @@ import { Timeout, withTimeout } from '../backends.js';
 import { awsId, type Connection, type ConnectionInfo, ConnectionRegistry } from './connections.js';
 import { Forbidden, Gone, PayloadTooLarge } from './errors.js';
 import { connectEvent, disconnectEvent, messageEvent } from './events.js';
+import type { WebSocketMeter, WebSocketMetric } from './metrics.js';
 import { selectRouteKey } from './selection.js';
 
 /** AWS's WebSocket limits (API Gateway quotas); the timeouts may be changed for tests and demos. */
@@ -47,6 +48,7 @@ export interface WebSocketGatewayDeps {
   /** Nimbus's listening address (`http://127.0.0.1:4566`), known once the server listens. */
   endpoint(): string;
   readonly limits?: Partial<WebSocketLimits>;
+  readonly measure?: WebSocketMeter;
 }
 
 /** The target a WebSocket request names below the API: the stage, and for @connections the connection id. */
@@ -123,6 +125,10 @@ export class WebSocketGateway {
     return r;
   }
 
+  private count(served: ServedApi, stage: DeployedStage, name: WebSocketMetric, value = 1): void {
+    this.deps.measure?.(served.scope, served.api.apiId, stage, name, value);
+  }
+
   private domainName(apiId: string): string {
     const host = this.deps.endpoint().replace(/^https?:\/\//, '');
     return `${host}/_aws/execute-api/${apiId}`;
@@ -139,13 +145,16 @@ export class WebSocketGateway {
   private async invoke(served: ServedApi, stage: DeployedStage, integration: Integration, event: string): Promise<{ ok: true; result: unknown } | { ok: false; timeout: boolean }> {
     const invoker = this.deps.invoker();
     const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri, stage.stage.stageVariables));
-    if (!invoker || !functionName) return { ok: false, timeout: false };
+    const failed = (timeout: boolean) => (this.count(served, stage, 'ExecutionError'), { ok: false as const, timeout });
+    if (!invoker || !functionName) return failed(false);
     try {
+      const started = Date.now();
       const out = await withTimeout(
         invoker.invoke({ accountId: served.scope.accountId, region: served.scope.region, functionName, payload: Buffer.from(event), payloadIsJson: true }),
         integration.timeoutInMillis,
       );
-      if (out.functionError) return { ok: false, timeout: false };
+      this.count(served, stage, 'IntegrationLatency', Date.now() - started);
+      if (out.functionError) return failed(false);
       const text = out.payload.toString('utf8');
       let result: unknown = null;
       if (text.length > 0) {
@@ -157,7 +166,7 @@ export class WebSocketGateway {
       }
       return { ok: true, result };
     } catch (err) {
-      return { ok: false, timeout: err instanceof Timeout };
+      return failed(err instanceof Timeout);
     }
   }
 
@@ -175,6 +184,7 @@ export class WebSocketGateway {
     // What `ws` would refuse anyway, refused before $connect runs for a request that cannot connect.
     const key = req.headers['sec-websocket-key'];
     if (req.method !== 'GET' || String(req.headers.upgrade).toLowerCase() !== 'websocket' || typeof key !== 'string' || !/^[+/0-9A-Za-z]{22}==$/.test(key) || req.headers['sec-websocket-version'] !== '13') {
+      this.count(served, stage, 'ClientError');
       return refuse(socket, 400, 'Bad Request');
     }
     const routes = this.routes(served, stage);
@@ -197,10 +207,12 @@ export class WebSocketGateway {
       const trace = req.headers['x-amzn-trace-id'];
       const traceId = typeof trace === 'string' ? trace : `Root=1-${Math.floor(at / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
       const event = connectEvent(connection, { rawHeaders: req.rawHeaders, rawQuery: q === -1 ? '' : req.url!.slice(q + 1), port: peer.port, traceId }, awsId(), at);
+      this.count(served, stage, 'ConnectCount');
       const out = await this.invoke(served, stage, connect.integration, event);
       if (!out.ok) return refuse(socket, out.timeout ? 504 : 500, out.timeout ? 'Endpoint request timed out' : 'Internal server error');
       // A proxy answer's statusCode decides: anything but 2xx refuses the connection with that status.
       const status = statusOf(out.result);
+      if (status !== undefined && status >= 400) this.count(served, stage, 'IntegrationError');
       if (status !== undefined && (status < 200 || status > 299)) return refuse(socket, status >= 400 && status <= 599 ? status : 500, status >= 400 && status <= 599 ? (STATUS_TEXT[status] ?? 'Error') : 'Internal server error');
       const protocol = headerOf(out.result, 'sec-websocket-protocol');
       if (protocol !== undefined) this.protocols.set(req, protocol);
@@ -260,7 +272,9 @@ export class WebSocketGateway {
     const own = selected !== undefined && selected !== CONNECT_ROUTE && selected !== DISCONNECT_ROUTE ? routes.byKey.get(selected) : undefined;
     const route = own ?? routes.byKey.get(DEFAULT_ROUTE_KEY);
     const error = (message: string) => this.send(c, JSON.stringify({ message, connectionId: c.connectionId, requestId }));
+    this.count(c.served, c.stage, 'MessageCount');
     if (!route?.integration) {
+      this.count(c.served, c.stage, 'ClientError');
       error('Forbidden');
       return;
     }
@@ -271,6 +285,8 @@ export class WebSocketGateway {
       error(out.timeout ? 'Endpoint request timed out' : 'Internal server error');
       return;
     }
+    const status = statusOf(out.result);
+    if (status !== undefined && status >= 400) this.count(c.served, c.stage, 'IntegrationError');
     if (!route.twoWay) return;
     // A two-way route answers with the proxy answer's body (a function's plain value is the body itself).
     const result = out.result;
@@ -333,6 +349,7 @@ export class WebSocketGateway {
       throw err;
     }
     if (!this.send(live, data, !isUtf8(data))) throw Gone(`Connection ${connectionId} is gone`);
+    this.count(live.served, live.stage, 'MessageCount');
     sendEmpty(ctx.res, 200);
   }
 
