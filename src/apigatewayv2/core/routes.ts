@@ -63,7 +63,8 @@ export function createRoute(ctx: CoreContext, apiId: string, input: Input): Rout
   const routeKey = input.reqStr('routeKey');
   if (websocket) checkWebSocketRoute(input, routeKey);
   const auth = readAuthorization(input, { authorizationType: 'NONE' });
-  const rrse = input.str('routeResponseSelectionExpression');
+  // Route responses belong to WebSocket APIs: HTTP APIs ignore the expression, as AWS does.
+  const rrse = websocket ? input.str('routeResponseSelectionExpression') : undefined;
   const route: Route = {
     ...newRoute(routeKey, input.str('target'), input.str('operationName'), false, websocket),
     ...auth,
@@ -97,7 +98,7 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
     checkWebSocketRouteKey(routeKey);
   } else parseRouteKey(routeKey);
   const auth = readAuthorization(input, current);
-  const rrse = input.str('routeResponseSelectionExpression') ?? current.routeResponseSelectionExpression;
+  const rrse = (websocket ? input.str('routeResponseSelectionExpression') : undefined) ?? current.routeResponseSelectionExpression;
   const target = input.str('target') ?? current.target;
   const operationName = input.str('operationName') ?? current.operationName;
   const { authorizerId: _previous, ...rest } = current;

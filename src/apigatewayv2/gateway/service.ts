@@ -1,7 +1,8 @@
 // The `execute-api` front-door service for HTTP APIs. Requests for an HTTP API's id are served
 // here (stage, route, CORS, integration); any other API id goes to the REST API data plane.
 // URL shapes: `{apiId}.execute-api.{host}/{stage}/{path}` and `/_aws/execute-api/{apiId}/{stage}/{path}`;
-// the `$default` stage has no stage segment.
+// the `$default` stage has no stage segment. A WebSocket API's handshakes (`upgrade`) and plain
+// requests (@connections) go to the WebSocket gateway (./websocket/).
 import { peerOf } from '../../protocol/http.js';
 import type { Agent } from 'undici';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
