@@ -1,11 +1,14 @@
 // Lambda (REQUEST) authorizers of HTTP APIs. The authorizer names a function through API Gateway's
 // invocation URI, reads its identity sources from the request, and answers either a simple
 // `{isAuthorized}` (payload 2.0 with simple responses) or an IAM policy. JWT authorizers are refused.
+// WebSocket APIs' authorizers (for `$connect`) take `route.request.*` identity sources, answer a policy,
+// and have no payload version, simple responses or cache.
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Authorizer } from './model.js';
+import { checkWebSocketAuthorizerInput, checkWebSocketIdentity, isWebSocket } from './websocket.js';
 
 const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[\w$-]+)?)\/invocations$/;
 /** Identity sources Nimbus reads: a header, a query parameter, or a stage variable. */
@@ -72,10 +75,37 @@ function readIdentity(input: Input): string[] | undefined {
   return list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** A WebSocket API's authorizer: REQUEST only, no payload version, simple responses or caching. */
+function checkWebSocket(a: Authorizer): Authorizer {
+  if (!authorizerFunctionOf(a.authorizerUri)) {
+    throw BadRequest(`Invalid Authorizer URI specified: ${a.authorizerUri}. Use arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`);
+  }
+  if (a.name.length === 0 || a.name.length > 128) throw BadRequest('Authorizer name must be between 1 and 128 characters');
+  checkWebSocketIdentity(a.identitySource);
+  return a;
+}
+
 export function createAuthorizer(ctx: CoreContext, apiId: string, input: Input): Authorizer {
-  requireApi(ctx, apiId);
-  const authorizer = newAuthorizer(input);
+  const api = requireApi(ctx, apiId);
+  const authorizer = isWebSocket(api) ? newWebSocketAuthorizer(input) : newAuthorizer(input);
   return saveAndDeploy(ctx, apiId, 'authorizer', authorizer.authorizerId, authorizer);
+}
+
+/** A WebSocket API's new authorizer (for `$connect`). */
+function newWebSocketAuthorizer(input: Input): Authorizer {
+  checkWebSocketAuthorizerInput(input);
+  if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
+  if (readType(input) === undefined) throw BadRequest('AuthorizerType is required');
+  const uri = input.str('authorizerUri');
+  if (uri === undefined) throw BadRequest('AuthorizerUri is required for REQUEST authorizers');
+  return checkWebSocket({
+    authorizerId: newId(6),
+    name: input.reqStr('name'),
+    authorizerType: 'REQUEST',
+    authorizerUri: uri,
+    identitySource: readIdentity(input) ?? [],
+    authorizerResultTtlInSeconds: 0,
+  });
 }
 
 /** Builds a new authorizer document with the same rules as CreateAuthorizer (ImportApi uses it too). */
@@ -116,6 +146,16 @@ export function updateAuthorizer(ctx: CoreContext, apiId: string, authorizerId: 
   const current = getAuthorizer(ctx, apiId, authorizerId);
   readType(input);
   if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
+  if (isWebSocket(requireApi(ctx, apiId))) {
+    checkWebSocketAuthorizerInput(input);
+    const updated = checkWebSocket({
+      ...current,
+      name: input.str('name') ?? current.name,
+      authorizerUri: input.str('authorizerUri') ?? current.authorizerUri,
+      identitySource: readIdentity(input) ?? current.identitySource,
+    });
+    return saveAndDeploy(ctx, apiId, 'authorizer', authorizerId, updated);
+  }
   const simple = input.bool('enableSimpleResponses') ?? current.enableSimpleResponses;
   const updated = validate({
     ...current,

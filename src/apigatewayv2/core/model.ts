@@ -82,7 +82,8 @@ export interface Authorizer {
   authorizerType: 'REQUEST';
   /** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`. */
   authorizerUri: string;
-  authorizerPayloadFormatVersion: '1.0' | '2.0';
+  /** HTTP APIs only (WebSocket APIs' authorizers have none). */
+  authorizerPayloadFormatVersion?: '1.0' | '2.0';
   /** Payload format 2.0 only: the function answers `{isAuthorized, context}` instead of a policy. */
   enableSimpleResponses?: boolean;
   /** Selection expressions (`$request.header.Authorization`…) that must all be present. */

@@ -94,7 +94,7 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
   const websocket = isWebSocket(requireApi(ctx, apiId));
   const routeKey = input.str('routeKey') ?? current.routeKey;
   if (websocket) {
-    checkWebSocketRoute(input, routeKey);
+    checkWebSocketRoute(input, routeKey, current.authorizationType);
     checkWebSocketRouteKey(routeKey);
   } else parseRouteKey(routeKey);
   const auth = readAuthorization(input, current);

@@ -71,11 +71,15 @@ export function checkWebSocketRouteKey(routeKey: string): void {
   }
 }
 
-/** WebSocket routes: NONE only (no authorizers or API keys in Nimbus yet), `$default` as the only route response selection expression. */
-export function checkWebSocketRoute(input: Input, routeKey: string): void {
+/**
+ * WebSocket routes: NONE, or CUSTOM (a Lambda REQUEST authorizer) on `$connect` only, as AWS
+ * restricts it; no API keys in Nimbus; `$default` as the only route response selection expression.
+ */
+export function checkWebSocketRoute(input: Input, routeKey: string, currentType: 'NONE' | 'CUSTOM' = 'NONE'): void {
   if (input.bool('apiKeyRequired') === true) throw BadRequest('API keys are not supported by Nimbus for WebSocket APIs');
-  const type = input.str('authorizationType');
-  if (type !== undefined && type !== 'NONE') throw BadRequest(`Authorization type ${type} is not supported by Nimbus for WebSocket APIs; use NONE`);
+  const type = input.str('authorizationType') ?? currentType;
+  if (type !== 'NONE' && type !== 'CUSTOM') throw BadRequest(`Authorization type ${type} is not supported by Nimbus for WebSocket APIs; use NONE or CUSTOM`);
+  if (type === 'CUSTOM' && routeKey !== CONNECT_ROUTE) throw BadRequest('Currently, authorization is restricted to the $connect route only');
   const rrse = input.str('routeResponseSelectionExpression');
   if (rrse !== undefined && rrse !== '$default') {
     throw BadRequest(`Invalid route response selection expression specified: ${rrse}. Only $default is supported for WebSocket APIs`);
@@ -100,4 +104,33 @@ export function checkWebSocketIntegration(i: Integration): Integration {
 
 export function readContentHandling(input: Input): Integration['contentHandlingStrategy'] {
   return input.enumOf('contentHandlingStrategy', ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const);
+}
+
+/**
+ * Identity sources of WebSocket authorizers, as AWS spells them for `$connect`:
+ * `route.request.header.{name}`, `route.request.querystring.{name}`, `stageVariables.{name}`.
+ */
+const WS_IDENTITY = /^(route\.request\.header|route\.request\.querystring|stageVariables)\.([^\s,]+)$/;
+
+export function parseWebSocketIdentity(source: string): { kind: 'header' | 'querystring' | 'stageVariables'; name: string } | undefined {
+  const m = WS_IDENTITY.exec(source);
+  if (!m) return undefined;
+  const kind = m[1] === 'route.request.header' ? 'header' : m[1] === 'route.request.querystring' ? 'querystring' : 'stageVariables';
+  return { kind, name: kind === 'header' ? m[2]!.toLowerCase() : m[2]! };
+}
+
+/** What WebSocket authorizers refuse: HTTP APIs' payload versions, simple responses and caching. */
+export function checkWebSocketAuthorizerInput(input: Input): void {
+  if (input.has('authorizerPayloadFormatVersion')) throw BadRequest('AuthorizerPayloadFormatVersion is supported only for HTTP APIs');
+  if (input.has('enableSimpleResponses')) throw BadRequest('EnableSimpleResponses is supported only for HTTP APIs');
+  const ttl = input.int('authorizerResultTtlInSeconds');
+  if (ttl !== undefined && ttl !== 0) throw BadRequest('AuthorizerResultTtlInSeconds is supported only for HTTP APIs; Nimbus does not cache WebSocket authorizer results');
+}
+
+export function checkWebSocketIdentity(sources: readonly string[]): void {
+  for (const s of sources) {
+    if (!parseWebSocketIdentity(s)) {
+      throw BadRequest(`Invalid identity source specified: ${s}. Use route.request.header.{name}, route.request.querystring.{name} or stageVariables.{name}`);
+    }
+  }
 }

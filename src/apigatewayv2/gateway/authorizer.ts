@@ -28,7 +28,7 @@ interface Statement {
 }
 
 /** What the function answered, checked once (and cached as such). */
-type Decision =
+export type Decision =
   | { readonly simple: true; readonly allowed: boolean; readonly context: Record<string, unknown> | undefined }
   | { readonly simple: false; readonly principalId: string | undefined; readonly statements: readonly Statement[]; readonly context: Record<string, unknown> | undefined };
 
@@ -58,7 +58,8 @@ function contextOf(r: Record<string, unknown>): Record<string, unknown> | undefi
   return c;
 }
 
-function parsePolicy(r: Record<string, unknown>): Decision {
+/** An IAM policy answer (WebSocket authorizers answer only these); throws on an unusable one. */
+export function parsePolicy(r: Record<string, unknown>): Decision {
   const principal = r['principalId'];
   if (principal !== undefined && principal !== null && typeof principal !== 'string') throw new Invalid();
   const doc = r['policyDocument'];
@@ -91,7 +92,7 @@ function parseDecision(authorizer: Authorizer, payload: Buffer): Decision {
 }
 
 /** Deny wins; otherwise an Allow of execute-api:Invoke on a resource matching the route's ARN is needed. */
-function permits(statements: readonly Statement[], arn: string): boolean {
+export function permits(statements: readonly Statement[], arn: string): boolean {
   let allowed = false;
   for (const s of statements) {
     if (!s.actions.some((a) => a.test('execute-api:Invoke')) || !s.resources.some((r) => r.test(arn))) continue;

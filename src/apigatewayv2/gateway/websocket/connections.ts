@@ -15,6 +15,8 @@ export interface Connection {
   readonly userAgent: string | undefined;
   readonly connectedAt: number;
   lastActiveAt: number;
+  /** `requestContext.authorizer` of every event once a `$connect` authorizer allowed the connection. */
+  authorizer?: Record<string, unknown>;
   /** Set when the gateway closes the connection itself (DeleteConnection, timeouts): reported on $disconnect. */
   closedBy?: { readonly code: number; readonly reason: string };
 }

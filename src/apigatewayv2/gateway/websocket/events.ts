@@ -19,6 +19,7 @@ function requestContext(c: ConnectionInfo, routeKey: string, eventType: EventTyp
     connectedAt: c.connectedAt,
     requestTimeEpoch: at,
     identity: { ...(c.userAgent !== undefined ? { userAgent: c.userAgent } : {}), sourceIp: c.sourceIp },
+    ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     requestId,
     domainName: c.domainName,
     connectionId: c.connectionId,
@@ -63,6 +64,28 @@ export function connectEvent(c: ConnectionInfo, h: Handshake, requestId: string,
     ...(q ? { queryStringParameters: q.single, multiValueQueryStringParameters: q.multi } : {}),
     requestContext: requestContext(c, '$connect', 'CONNECT', requestId, at),
     isBase64Encoded: false,
+  });
+}
+
+/**
+ * The `$connect` REQUEST authorizer's event: the CONNECT event's headers and query string, the
+ * stage variables, `type` and the `methodArn` the policy is judged against.
+ */
+export function authorizerEvent(c: ConnectionInfo, h: Handshake, methodArn: string, requestId: string, at: number): string {
+  const q = collectQuery(h.rawQuery);
+  const vars = c.stage.stage.stageVariables;
+  return JSON.stringify({
+    type: 'REQUEST',
+    methodArn,
+    ...headersOf(h.rawHeaders, [
+      ['X-Amzn-Trace-Id', h.traceId],
+      ['X-Forwarded-For', c.sourceIp],
+      ['X-Forwarded-Port', h.port],
+      ['X-Forwarded-Proto', 'http'],
+    ]),
+    ...(q ? { queryStringParameters: q.single, multiValueQueryStringParameters: q.multi } : {}),
+    ...(vars && Object.keys(vars).length > 0 ? { stageVariables: vars } : {}),
+    requestContext: requestContext(c, '$connect', 'CONNECT', requestId, at),
   });
 }
 

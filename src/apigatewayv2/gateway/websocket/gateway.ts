@@ -17,12 +17,15 @@ import { peerOf, sendEmpty, sendJson } from '../../../protocol/http.js';
 import type { LambdaInvoker } from '../../../lambda/invoker.js';
 import type { RequestContext } from '../../../server/context.js';
 import { lambdaFunctionOf, withStageVariables } from '../../core/integrations.js';
-import type { DeployedStage, Integration, Route, ServedApi } from '../../core/model.js';
-import { CONNECT_ROUTE, DEFAULT_ROUTE_KEY, DISCONNECT_ROUTE, routeSelectionPath } from '../../core/websocket.js';
+import { authorizerFunctionOf } from '../../core/authorizers.js';
+import type { Authorizer, DeployedStage, Integration, Route, ServedApi } from '../../core/model.js';
+import { CONNECT_ROUTE, DEFAULT_ROUTE_KEY, DISCONNECT_ROUTE, parseWebSocketIdentity, routeSelectionPath } from '../../core/websocket.js';
+import { parsePolicy, permits } from '../authorizer.js';
+import { collectQuery } from '../events.js';
 import { Timeout, withTimeout } from '../backends.js';
 import { awsId, type Connection, type ConnectionInfo, ConnectionRegistry } from './connections.js';
 import { Forbidden, Gone, PayloadTooLarge } from './errors.js';
-import { connectEvent, disconnectEvent, messageEvent } from './events.js';
+import { authorizerEvent, connectEvent, disconnectEvent, messageEvent, type Handshake } from './events.js';
 import type { WebSocketMeter, WebSocketMetric } from './metrics.js';
 import { selectRouteKey } from './selection.js';
 
@@ -34,12 +37,22 @@ export interface WebSocketLimits {
   readonly maxConnectionMs: number;
 }
 export const AWS_LIMITS: WebSocketLimits = { idleTimeoutMs: 10 * 60_000, maxConnectionMs: 2 * 60 * 60_000 };
+/** AWS gives a Lambda authorizer 10 seconds. */
+const AUTHORIZER_TIMEOUT_MS = 10_000;
 /** Message payload size: 128 KB. A bigger message closes the connection with 1009, as on AWS. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
 
 /** A stage's routes, compiled once per deployment. */
+interface CompiledRoute {
+  readonly route: Route;
+  readonly integration: Integration | undefined;
+  readonly twoWay: boolean;
+  /** `$connect` only: the Lambda authorizer of a CUSTOM route. */
+  readonly authorizer?: Authorizer;
+}
+
 interface StageRoutes {
-  readonly byKey: ReadonlyMap<string, { route: Route; integration: Integration | undefined; twoWay: boolean }>;
+  readonly byKey: ReadonlyMap<string, CompiledRoute>;
   readonly selection: string[] | undefined;
 }
 
@@ -61,15 +74,17 @@ export interface WebSocketTarget {
 function compileStage(served: ServedApi, stage: DeployedStage): StageRoutes {
   const integrations = new Map(stage.snapshot.integrations.map((i) => [i.integrationId, i]));
   const twoWay = new Set((stage.snapshot.routeResponses ?? []).filter((r) => r.response.routeResponseKey === '$default').map((r) => r.routeId));
-  const byKey = new Map<string, { route: Route; integration: Integration | undefined; twoWay: boolean }>();
+  const authorizers = new Map((stage.snapshot.authorizers ?? []).map((a) => [a.authorizerId, a]));
+  const byKey = new Map<string, CompiledRoute>();
   for (const route of stage.snapshot.routes) {
     const integration = route.target?.startsWith('integrations/') ? integrations.get(route.target.slice('integrations/'.length)) : undefined;
-    byKey.set(route.routeKey, { route, integration, twoWay: twoWay.has(route.routeId) });
+    const authorizer = route.authorizationType === 'CUSTOM' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
+    byKey.set(route.routeKey, { route, integration, twoWay: twoWay.has(route.routeId), ...(authorizer ? { authorizer } : {}) });
   }
   return { byKey, selection: routeSelectionPath(served.api.routeSelectionExpression) };
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
 
 /** Refuses a handshake with a plain HTTP answer and closes the socket. */
 function refuse(socket: Duplex, status: number, message: string, extra: Record<string, string> = {}): void {
@@ -202,11 +217,17 @@ export class WebSocketGateway {
       lastActiveAt: at,
     };
     const connect = routes.byKey.get(CONNECT_ROUTE);
+    const q = req.url?.indexOf('?') ?? -1;
+    const trace = req.headers['x-amzn-trace-id'];
+    const traceId = typeof trace === 'string' ? trace : `Root=1-${Math.floor(at / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    const handshake: Handshake = { rawHeaders: req.rawHeaders, rawQuery: q === -1 ? '' : req.url!.slice(q + 1), port: peer.port, traceId };
+    if (connect?.authorizer) {
+      const verdict = await this.authorize(connection, handshake, connect.authorizer, at);
+      if (!verdict.allowed) return refuse(socket, verdict.status, verdict.message);
+      connection.authorizer = verdict.context;
+    }
     if (connect?.integration) {
-      const q = req.url?.indexOf('?') ?? -1;
-      const trace = req.headers['x-amzn-trace-id'];
-      const traceId = typeof trace === 'string' ? trace : `Root=1-${Math.floor(at / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
-      const event = connectEvent(connection, { rawHeaders: req.rawHeaders, rawQuery: q === -1 ? '' : req.url!.slice(q + 1), port: peer.port, traceId }, awsId(), at);
+      const event = connectEvent(connection, handshake, awsId(), at);
       this.count(served, stage, 'ConnectCount');
       const out = await this.invoke(served, stage, connect.integration, event);
       if (!out.ok) return refuse(socket, out.timeout ? 504 : 500, out.timeout ? 'Endpoint request timed out' : 'Internal server error');
@@ -219,6 +240,55 @@ export class WebSocketGateway {
     }
     if (socket.destroyed || !socket.writable) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open({ ...connection, socket: ws }, req.headers.host ?? ''));
+  }
+
+  /**
+   * The `$connect` route's Lambda REQUEST authorizer: a missing identity source is a 401 without a
+   * call; the function's IAM policy must allow `execute-api:Invoke` on the route's ARN (403
+   * otherwise); a failing or unusable answer is a 500. Allowed, its principalId and context are the
+   * connection's `requestContext.authorizer` from then on, as on AWS.
+   */
+  private async authorize(c: ConnectionInfo, h: Handshake, authorizer: Authorizer, at: number): Promise<{ allowed: true; context: Record<string, unknown> } | { allowed: false; status: number; message: string }> {
+    const { served, stage } = c;
+    for (const source of authorizer.identitySource) {
+      const parsed = parseWebSocketIdentity(source);
+      const value = !parsed
+        ? undefined
+        : parsed.kind === 'header'
+          ? lastHeader(h.rawHeaders, parsed.name)
+          : parsed.kind === 'querystring'
+            ? collectQuery(h.rawQuery)?.single[parsed.name]
+            : stage.stage.stageVariables?.[parsed.name];
+      if (value === undefined || value === '') {
+        this.count(served, stage, 'ClientError');
+        return { allowed: false, status: 401, message: 'Unauthorized' };
+      }
+    }
+    const { scope, api } = served;
+    const methodArn = `arn:aws:execute-api:${scope.region}:${scope.accountId}:${api.apiId}/${stage.stage.stageName}/${CONNECT_ROUTE}`;
+    const invoker = this.deps.invoker();
+    const functionName = authorizerFunctionOf(authorizer.authorizerUri);
+    const failed = { allowed: false as const, status: 500, message: 'Internal server error' };
+    if (!invoker || !functionName) return failed;
+    const started = Date.now();
+    try {
+      const out = await withTimeout(
+        invoker.invoke({ accountId: scope.accountId, region: scope.region, functionName, payload: Buffer.from(authorizerEvent(c, h, methodArn, awsId(), at)), payloadIsJson: true }),
+        AUTHORIZER_TIMEOUT_MS,
+      );
+      if (out.functionError) return failed;
+      const answer: unknown = JSON.parse(out.payload.toString('utf8'));
+      if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return failed;
+      const decision = parsePolicy(answer as Record<string, unknown>);
+      if (decision.simple || !permits(decision.statements, methodArn)) return { allowed: false, status: 403, message: 'Forbidden' };
+      return {
+        allowed: true,
+        context: { ...decision.context, ...(decision.principalId !== undefined ? { principalId: decision.principalId } : {}), integrationLatency: Date.now() - started },
+      };
+    } catch {
+      // A timeout, a missing function, an answer that is no policy.
+      return failed;
+    }
   }
 
   private open(c: Connection, host: string): void {
@@ -366,6 +436,13 @@ export class WebSocketGateway {
     );
     await Promise.all([...this.pending]);
   }
+}
+
+/** A handshake header by lower-case name; the last one wins. */
+function lastHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === lowerName) found = rawHeaders[i + 1];
+  return found;
 }
 
 function statusOf(result: unknown): number | undefined {
