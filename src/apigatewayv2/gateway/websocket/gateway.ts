@@ -304,7 +304,8 @@ export class WebSocketGateway {
     };
     // `ws` closes the socket itself after a protocol error; $disconnect reports why, as AWS does.
     socket.on('error', (err: Error & { code?: string }) => {
-      c.closedBy ??= err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? { code: 1009, reason: 'Message too big' } : { code: 1002, reason: 'Protocol error' };
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') c.closedBy ??= { code: 1009, reason: 'Message too big' };
+      else if (err.code?.startsWith('WS_ERR_')) c.closedBy ??= { code: 1002, reason: 'Protocol error' };
     });
     socket.on('ping', touch);
     socket.on('message', (data: RawData, isBinary: boolean) => {
