@@ -291,7 +291,8 @@ describe('misbehaving clients', () => {
     raw.write(Buffer.from([0x8b, 0x03, 1, 2, 3]));
     const closed = await socket.closed;
     expect(closed.code).toBeGreaterThanOrEqual(1002);
-    await events.wait((e) => e.requestContext?.eventType === 'DISCONNECT' && e.requestContext.connectionId === connectionId);
+    const protocolError = await events.wait((e) => e.requestContext?.eventType === 'DISCONNECT' && e.requestContext.connectionId === connectionId);
+    expect(protocolError.requestContext).toMatchObject({ disconnectStatusCode: 1002, disconnectReason: 'Protocol error' });
     const abrupt = await open('abrupt');
     (abrupt.socket.ws as unknown as { _socket: import('node:net').Socket })._socket.destroy();
     const d = await events.wait((e) => e.requestContext?.eventType === 'DISCONNECT' && e.requestContext.connectionId === abrupt.connectionId);
