@@ -66,6 +66,16 @@ describe('CreateApi / GetApi / UpdateApi with ProtocolType WEBSOCKET', () => {
     const missing = await failure(gw.send(new V2.CreateApiCommand({ Name: 'x', ProtocolType: 'WEBSOCKET' })));
     expect(missing.message).toMatch(/RouteSelectionExpression/);
   });
+
+  it('has no OpenAPI form: ExportApi and ReimportApi are 400s', async () => {
+    const api = await wsApi('no-oas');
+    const exported = await failure(gw.send(new V2.ExportApiCommand({ ApiId: api.ApiId, Specification: 'OAS30', OutputType: 'JSON' })));
+    expect([exported.name, exported.status]).toEqual(['BadRequestException', 400]);
+    const body = JSON.stringify({ openapi: '3.0.1', info: { title: 't', version: '1' }, paths: {} });
+    const reimported = await failure(gw.send(new V2.ReimportApiCommand({ ApiId: api.ApiId, Body: body })));
+    expect([reimported.name, reimported.status]).toEqual(['BadRequestException', 400]);
+    expect((await gw.send(new V2.GetApiCommand({ ApiId: api.ApiId }))).ProtocolType).toBe('WEBSOCKET');
+  });
 });
 
 describe('routes, integrations and route responses', () => {

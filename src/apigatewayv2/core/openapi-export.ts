@@ -130,6 +130,8 @@ function operation(route: Route, integrations: Map<string, Integration>, authori
 /** ExportApi: checks the request as AWS does, then renders the document as JSON or YAML. */
 export function exportApi(ctx: CoreContext, apiId: string, request: ExportRequest): ExportedDocument {
   const api = requireApi(ctx, apiId);
+  // AWS exports HTTP APIs only: a WebSocket API has no OpenAPI form.
+  if (api.protocolType === 'WEBSOCKET') throw BadRequest('Export is supported only for HTTP APIs; this is a WebSocket API');
   if (request.specification !== 'OAS30') throw BadRequest(`Invalid specification: ${request.specification}. The only supported specification is OAS30`);
   const output = request.outputType;
   if (output === undefined) throw BadRequest('OutputType is required: YAML or JSON');

@@ -365,6 +365,7 @@ export function importApi(ctx: CoreContext, body: string, options: ImportOptions
  */
 export function reimportApi(ctx: CoreContext, apiId: string, body: string, options: ImportOptions): ImportedApi {
   const current = requireApi(ctx, apiId);
+  if (current.protocolType === 'WEBSOCKET') throw BadRequest('Reimport is supported only for HTTP APIs; this is a WebSocket API');
   const plan = planImport(body, options);
   // Overwrite: what the document leaves out (CORS, description, version) is removed.
   const { corsConfiguration: _cors, description: _description, version: _version, ...rest } = current;
