@@ -310,9 +310,9 @@ describe('ImportApi', () => {
           openapi: '3.0.1',
           info: { title: 'x' },
           paths: {},
-          components: { securitySchemes: { Jwt: { type: 'oauth2', 'x-amazon-apigateway-authorizer': { type: 'jwt', jwtConfiguration: { issuer: 'https://i', audience: ['a'] }, identitySource: '$request.header.Authorization' } } } },
+          components: { securitySchemes: { Jwt: { type: 'oauth2', 'x-amazon-apigateway-authorizer': { type: 'jwt', jwtConfiguration: { issuer: 'not a url', audience: ['a'] }, identitySource: '$request.header.Authorization' } } } },
         }),
-        /JWT authorizers are not supported by Nimbus/,
+        /Invalid issuer specified: not a url/,
       ],
     ];
     for (const [body, message] of bad) {

@@ -1,13 +1,14 @@
-// Lambda (REQUEST) authorizers of HTTP APIs. The authorizer names a function through API Gateway's
+// Authorizers of HTTP APIs. A Lambda (REQUEST) authorizer names a function through API Gateway's
 // invocation URI, reads its identity sources from the request, and answers either a simple
-// `{isAuthorized}` (payload 2.0 with simple responses) or an IAM policy. JWT authorizers are refused.
+// `{isAuthorized}` (payload 2.0 with simple responses) or an IAM policy. A JWT authorizer names an
+// OpenID issuer and the audiences its tokens must be for (checked on the data plane, gateway/jwt.ts).
 // WebSocket APIs' authorizers (for `$connect`) take `route.request.*` identity sources, answer a policy,
 // and have no payload version, simple responses or cache.
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
-import type { Authorizer } from './model.js';
+import type { Authorizer, JwtAuthorizer, LambdaAuthorizer } from './model.js';
 import { checkWebSocketAuthorizerInput, checkWebSocketIdentity, isWebSocket } from './websocket.js';
 
 const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[\w$-]+)?)\/invocations$/;
@@ -29,7 +30,7 @@ export function parseIdentitySource(source: string): { kind: IdentityKind; name:
   return { kind, name: kind === 'header' ? m[2]!.toLowerCase() : m[2]! };
 }
 
-function validate(a: Authorizer): Authorizer {
+function validate(a: LambdaAuthorizer): LambdaAuthorizer {
   if (!authorizerFunctionOf(a.authorizerUri)) {
     throw BadRequest(
       `Invalid Authorizer URI specified: ${a.authorizerUri}. Use arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`,
@@ -55,11 +56,55 @@ function validate(a: Authorizer): Authorizer {
   return a;
 }
 
-function readType(input: Input): 'REQUEST' | undefined {
+function readType(input: Input): 'REQUEST' | 'JWT' | undefined {
   const type = input.str('authorizerType');
-  if (type === undefined || type === 'REQUEST') return type;
-  if (type === 'JWT') throw BadRequest('JWT authorizers are not supported by Nimbus; use a REQUEST (Lambda) authorizer');
+  if (type === undefined || type === 'REQUEST' || type === 'JWT') return type;
   throw BadRequest(`Invalid authorizer type specified: ${type}. HTTP APIs support REQUEST and JWT`);
+}
+
+/** A JWT authorizer: an issuer URL, at least one audience, and one header or query identity source. */
+function validateJwt(a: JwtAuthorizer): JwtAuthorizer {
+  if (a.name.length === 0 || a.name.length > 128) throw BadRequest('Authorizer name must be between 1 and 128 characters');
+  let issuer: URL | undefined;
+  try {
+    issuer = new URL(a.jwtConfiguration.issuer);
+  } catch {
+    issuer = undefined;
+  }
+  if (!issuer || (issuer.protocol !== 'https:' && issuer.protocol !== 'http:')) {
+    throw BadRequest(`Invalid issuer specified: ${a.jwtConfiguration.issuer}. The issuer must be a URL`);
+  }
+  if (a.jwtConfiguration.audience.length === 0) throw BadRequest('JwtConfiguration.Audience must contain at least one audience');
+  if (a.identitySource.length !== 1 || !/^\$request\.(header|querystring)\.[^\s,]+$/.test(a.identitySource[0]!)) {
+    throw BadRequest(`Invalid identity source specified for a JWT authorizer: ${a.identitySource.join(',')}. Use one $request.header.{name} or $request.querystring.{name}`);
+  }
+  return a;
+}
+
+function readJwtConfiguration(input: Input, current?: JwtAuthorizer['jwtConfiguration']): JwtAuthorizer['jwtConfiguration'] {
+  const raw = input.has('jwtConfiguration') ? input.obj('jwtConfiguration') : undefined;
+  if (!raw) {
+    if (current) return current;
+    throw BadRequest('JwtConfiguration is required for JWT authorizers');
+  }
+  const issuer = raw.str('issuer') ?? current?.issuer;
+  if (issuer === undefined) throw BadRequest('JwtConfiguration.Issuer is required for JWT authorizers');
+  return { issuer, audience: raw.strList('audience') ?? current?.audience ?? [] };
+}
+
+function newJwtAuthorizer(input: Input): JwtAuthorizer {
+  for (const lambdaOnly of ['authorizerUri', 'authorizerPayloadFormatVersion', 'enableSimpleResponses', 'authorizerCredentialsArn']) {
+    if (input.has(lambdaOnly)) throw BadRequest(`${lambdaOnly[0]!.toUpperCase()}${lambdaOnly.slice(1)} is not supported for JWT authorizers`);
+  }
+  const ttl = input.int('authorizerResultTtlInSeconds');
+  if (ttl !== undefined && ttl !== 0) throw BadRequest('AuthorizerResultTtlInSeconds is not supported for JWT authorizers');
+  return validateJwt({
+    authorizerId: newId(6),
+    name: input.reqStr('name'),
+    authorizerType: 'JWT',
+    jwtConfiguration: readJwtConfiguration(input),
+    identitySource: readIdentity(input) ?? ['$request.header.Authorization'],
+  });
 }
 
 function readVersion(input: Input): '1.0' | '2.0' | undefined {
@@ -76,7 +121,7 @@ function readIdentity(input: Input): string[] | undefined {
 }
 
 /** A WebSocket API's authorizer: REQUEST only, no payload version, simple responses or caching. */
-function checkWebSocket(a: Authorizer): Authorizer {
+function checkWebSocket(a: LambdaAuthorizer): LambdaAuthorizer {
   if (!authorizerFunctionOf(a.authorizerUri)) {
     throw BadRequest(`Invalid Authorizer URI specified: ${a.authorizerUri}. Use arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`);
   }
@@ -95,7 +140,9 @@ export function createAuthorizer(ctx: CoreContext, apiId: string, input: Input):
 function newWebSocketAuthorizer(input: Input): Authorizer {
   checkWebSocketAuthorizerInput(input);
   if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
-  if (readType(input) === undefined) throw BadRequest('AuthorizerType is required');
+  const type = readType(input);
+  if (type === undefined) throw BadRequest('AuthorizerType is required');
+  if (type === 'JWT') throw BadRequest('JWT authorizers are supported only for HTTP APIs');
   const uri = input.str('authorizerUri');
   if (uri === undefined) throw BadRequest('AuthorizerUri is required for REQUEST authorizers');
   return checkWebSocket({
@@ -112,6 +159,7 @@ function newWebSocketAuthorizer(input: Input): Authorizer {
 export function newAuthorizer(input: Input): Authorizer {
   const type = readType(input);
   if (type === undefined) throw BadRequest('AuthorizerType is required');
+  if (type === 'JWT') return newJwtAuthorizer(input);
   if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
   const uri = input.str('authorizerUri');
   if (uri === undefined) throw BadRequest('AuthorizerUri is required for REQUEST authorizers');
@@ -144,7 +192,17 @@ export function getAuthorizers(ctx: CoreContext, apiId: string, maxResults?: num
 
 export function updateAuthorizer(ctx: CoreContext, apiId: string, authorizerId: string, input: Input): Authorizer {
   const current = getAuthorizer(ctx, apiId, authorizerId);
-  readType(input);
+  const type = readType(input) ?? current.authorizerType;
+  if (type !== current.authorizerType) throw BadRequest(`The type of authorizer '${authorizerId}' cannot be changed from ${current.authorizerType} to ${type}`);
+  if (current.authorizerType === 'JWT') {
+    const jwt = validateJwt({
+      ...current,
+      name: input.str('name') ?? current.name,
+      jwtConfiguration: readJwtConfiguration(input, current.jwtConfiguration),
+      identitySource: readIdentity(input) ?? current.identitySource,
+    });
+    return saveAndDeploy(ctx, apiId, 'authorizer', authorizerId, jwt);
+  }
   if (input.has('jwtConfiguration')) throw BadRequest('JwtConfiguration is only supported for JWT authorizers');
   if (isWebSocket(requireApi(ctx, apiId))) {
     checkWebSocketAuthorizerInput(input);

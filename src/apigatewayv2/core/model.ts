@@ -35,9 +35,11 @@ export interface Route {
   routeId: string;
   routeKey: string;
   target?: string;
-  authorizationType: 'NONE' | 'CUSTOM';
-  /** Set with authorizationType CUSTOM: the Lambda authorizer that guards the route. */
+  authorizationType: 'NONE' | 'CUSTOM' | 'JWT';
+  /** Set with authorizationType CUSTOM (a Lambda authorizer) or JWT (a JWT authorizer). */
   authorizerId?: string;
+  /** JWT only: a token needs one of these in its `scope` / `scp` claim. */
+  authorizationScopes?: string[];
   apiKeyRequired: boolean;
   apiGatewayManaged?: boolean;
   operationName?: string;
@@ -76,7 +78,19 @@ export interface Integration {
 }
 
 /** A Lambda (REQUEST) authorizer of an HTTP API. */
-export interface Authorizer {
+export type Authorizer = LambdaAuthorizer | JwtAuthorizer;
+
+export interface JwtAuthorizer {
+  authorizerId: string;
+  name: string;
+  authorizerType: 'JWT';
+  /** Tokens must come from `issuer` (its OpenID discovery document names the signing keys) for one of `audience`. */
+  jwtConfiguration: { issuer: string; audience: string[] };
+  /** One selection expression: where the token is. */
+  identitySource: string[];
+}
+
+export interface LambdaAuthorizer {
   authorizerId: string;
   name: string;
   authorizerType: 'REQUEST';

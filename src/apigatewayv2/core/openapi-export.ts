@@ -42,6 +42,15 @@ function exportIntegration(i: Integration): Json {
 }
 
 function exportAuthorizer(a: Authorizer, extensions: boolean): Json {
+  if (a.authorizerType === 'JWT') {
+    return {
+      type: 'oauth2',
+      flows: {},
+      ...(extensions
+        ? { 'x-amazon-apigateway-authorizer': { type: 'jwt', jwtConfiguration: { issuer: a.jwtConfiguration.issuer, audience: a.jwtConfiguration.audience }, identitySource: a.identitySource.join(', ') } }
+        : {}),
+    };
+  }
   // A header identity source names the header, as AWS's apiKey schemes do.
   const header = a.identitySource.map((s) => /^\$request\.header\.(.+)$/.exec(s)?.[1]).find((h) => h !== undefined);
   return {
@@ -120,7 +129,7 @@ function operation(route: Route, integrations: Map<string, Integration>, authori
   if (route.routeKey === DEFAULT_ROUTE) op.isDefaultRoute = true;
   op.responses = { default: { description: `Default response for ${route.routeKey}` } };
   const authorizer = route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
-  if (route.authorizationType === 'CUSTOM' && authorizer) op.security = [{ [authorizer.name]: [] }];
+  if (route.authorizationType !== 'NONE' && authorizer) op.security = [{ [authorizer.name]: route.authorizationScopes ?? [] }];
   const target = route.target !== undefined ? /^integrations\/(.+)$/.exec(route.target)?.[1] : undefined;
   const integration = target !== undefined ? integrations.get(target) : undefined;
   if (extensions && integration) op['x-amazon-apigateway-integration'] = exportIntegration(integration);

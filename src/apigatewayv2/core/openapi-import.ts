@@ -140,9 +140,20 @@ class Planner {
         continue;
       }
       const type = String(ext.type ?? '').toUpperCase();
-      // Nimbus refuses JWT authorizers everywhere (CreateAuthorizer too): importing the API without
-      // one would leave its routes open, so the import fails instead of warning.
-      if (type === 'JWT') fail(where, 'JWT authorizers are not supported by Nimbus; use a REQUEST (Lambda) authorizer');
+      if (type === 'JWT') {
+        const jwt = isObj(ext.jwtConfiguration) ? ext.jwtConfiguration : {};
+        const authorizer = at(where, () =>
+          newAuthorizer(new Input({
+            name,
+            authorizerType: 'JWT',
+            jwtConfiguration: { issuer: jwt.issuer, audience: typeof jwt.audience === 'string' ? [jwt.audience] : jwt.audience },
+            ...(ext.identitySource !== undefined ? { identitySource: typeof ext.identitySource === 'string' ? [ext.identitySource] : ext.identitySource } : {}),
+          }, 'importApiInput')),
+        );
+        this.schemes.set(name, { authorizer });
+        out.push(authorizer);
+        continue;
+      }
       if (type !== 'REQUEST') fail(where, `Invalid authorizer type specified: ${String(ext.type ?? '')}. HTTP APIs support request and jwt`);
       for (const k of Object.keys(ext)) {
         if (!['type', 'authorizerUri', 'authorizerPayloadFormatVersion', 'enableSimpleResponses', 'identitySource', 'authorizerResultTtlInSeconds', 'authorizerCredentials'].includes(k)) {
@@ -173,9 +184,10 @@ class Planner {
   }
 
   /** The route's authorization from the operation's `security` (or the document's). */
-  private authorization(op: Json, where: string): Pick<Route, 'authorizationType' | 'authorizerId'> {
+  private authorization(op: Json, where: string): Pick<Route, 'authorizationType' | 'authorizerId' | 'authorizationScopes'> {
     const requirements = Array.isArray(op.security) ? op.security : Array.isArray(this.doc.security) ? this.doc.security : [];
     let chosen: Authorizer | undefined;
+    let chosenScopes: string[] = [];
     for (const req of requirements as unknown[]) {
       if (!isObj(req)) continue;
       for (const [name, scopes] of Object.entries(req)) {
@@ -183,11 +195,15 @@ class Planner {
         if (!scheme) fail(where, `Security scheme '${name}' is not defined in components.securitySchemes`);
         if (!scheme.authorizer) fail(where, `Security scheme '${name}' cannot guard the route: ${scheme.unsupported!}`);
         if (chosen && chosen !== scheme.authorizer) fail(where, 'A route of an HTTP API takes one authorizer');
-        if (Array.isArray(scopes) && scopes.length > 0) this.warn(`${where}: authorization scopes are only used by JWT authorizers; ignored`);
+        const listed = Array.isArray(scopes) ? scopes.map(String) : [];
+        if (listed.length > 0 && scheme.authorizer.authorizerType !== 'JWT') this.warn(`${where}: authorization scopes are only used by JWT authorizers; ignored`);
         chosen = scheme.authorizer;
+        chosenScopes = listed;
       }
     }
-    return chosen ? { authorizationType: 'CUSTOM', authorizerId: chosen.authorizerId } : { authorizationType: 'NONE' };
+    if (!chosen) return { authorizationType: 'NONE' };
+    if (chosen.authorizerType === 'REQUEST') return { authorizationType: 'CUSTOM', authorizerId: chosen.authorizerId };
+    return { authorizationType: 'JWT', authorizerId: chosen.authorizerId, ...(chosenScopes.length > 0 ? { authorizationScopes: chosenScopes } : {}) };
   }
 
   /** Follows `$ref: '#/components/x-amazon-apigateway-integrations/{name}'`. */

@@ -1,5 +1,6 @@
 // Routes of HTTP APIs: a unique route key per API and an optional target `integrations/{id}`.
-// A route is open (NONE) or guarded by a Lambda authorizer of the API (CUSTOM + authorizerId).
+// A route is open (NONE) or guarded by an authorizer of the API: a Lambda one (CUSTOM) or a JWT one
+// (JWT, optionally with authorization scopes).
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
@@ -17,26 +18,42 @@ function checkTarget(ctx: CoreContext, apiId: string, target: string | undefined
   if (!ctx.repo.get(apiId, 'integration', m[1]!)) throw notFound('Integration', ctx.scope.accountId, m[1]!);
 }
 
-type Authorization = Pick<Route, 'authorizationType' | 'authorizerId'>;
+type Authorization = Pick<Route, 'authorizationType' | 'authorizerId' | 'authorizationScopes'>;
 
 /** The route's authorization after this input, over `current` (a new route: NONE). */
 function readAuthorization(input: Input, current: Authorization): Authorization {
   if (input.bool('apiKeyRequired') === true) throw BadRequest('API keys are not supported for HTTP APIs');
   const type = input.str('authorizationType') ?? current.authorizationType;
-  if (type !== 'NONE' && type !== 'CUSTOM') {
-    throw BadRequest(`Authorization type ${type} is not supported by Nimbus for HTTP APIs; use NONE or CUSTOM (Lambda authorizer)`);
+  if (type !== 'NONE' && type !== 'CUSTOM' && type !== 'JWT') {
+    throw BadRequest(`Authorization type ${type} is not supported by Nimbus for HTTP APIs; use NONE, CUSTOM (Lambda authorizer) or JWT`);
+  }
+  const scopes = input.strList('authorizationScopes') ?? (type === current.authorizationType ? current.authorizationScopes : undefined);
+  if (type !== 'JWT' && input.has('authorizationScopes') && (scopes?.length ?? 0) > 0) {
+    throw BadRequest('AuthorizationScopes are only supported with AuthorizationType JWT');
   }
   if (type === 'NONE') {
-    if (input.has('authorizerId')) throw BadRequest('AuthorizerId can only be set with AuthorizationType CUSTOM');
+    if (input.has('authorizerId')) throw BadRequest('AuthorizerId can only be set with AuthorizationType CUSTOM or JWT');
     return { authorizationType: 'NONE' };
   }
   const authorizerId = input.str('authorizerId') ?? current.authorizerId;
-  if (authorizerId === undefined) throw BadRequest('AuthorizerId is required for AuthorizationType CUSTOM');
-  return { authorizationType: 'CUSTOM', authorizerId };
+  if (authorizerId === undefined) throw BadRequest(`AuthorizerId is required for AuthorizationType ${type}`);
+  if (type === 'CUSTOM') return { authorizationType: 'CUSTOM', authorizerId };
+  return { authorizationType: 'JWT', authorizerId, ...(scopes && scopes.length > 0 ? { authorizationScopes: scopes } : {}) };
 }
 
-function checkAuthorizer(ctx: CoreContext, apiId: string, authorizerId: string | undefined): void {
-  if (authorizerId !== undefined && !ctx.repo.get(apiId, 'authorizer', authorizerId)) throw notFound('Authorizer', ctx.scope.accountId, authorizerId);
+/** The authorizer must exist and be of the route's kind, as AWS words it. */
+function checkAuthorizer(ctx: CoreContext, apiId: string, auth: Authorization): void {
+  if (auth.authorizerId === undefined) return;
+  const authorizer = ctx.repo.get(apiId, 'authorizer', auth.authorizerId);
+  // AWS answers an unknown JWT authorizer (e.g. another API's) with the mismatch message.
+  if (!authorizer && auth.authorizationType !== 'JWT') throw notFound('Authorizer', ctx.scope.accountId, auth.authorizerId);
+  if (authorizer?.authorizerType !== (auth.authorizationType === 'JWT' ? 'JWT' : 'REQUEST')) {
+    throw BadRequest(
+      auth.authorizationType === 'JWT'
+        ? 'Invalid authorizer ID specified. Setting the authorization type to JWT requires a valid JWT authorizer.'
+        : 'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.',
+    );
+  }
 }
 
 function checkUnique(ctx: CoreContext, apiId: string, routeKey: string, except?: string): void {
@@ -72,7 +89,7 @@ export function createRoute(ctx: CoreContext, apiId: string, input: Input): Rout
   };
   return saveAndDeploy(ctx, apiId, 'route', route.routeId, route, () => {
     checkTarget(ctx, apiId, route.target);
-    checkAuthorizer(ctx, apiId, route.authorizerId);
+    checkAuthorizer(ctx, apiId, route);
     checkUnique(ctx, apiId, route.routeKey);
   });
 }
@@ -101,7 +118,7 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
   const rrse = (websocket ? input.str('routeResponseSelectionExpression') : undefined) ?? current.routeResponseSelectionExpression;
   const target = input.str('target') ?? current.target;
   const operationName = input.str('operationName') ?? current.operationName;
-  const { authorizerId: _previous, ...rest } = current;
+  const { authorizerId: _previous, authorizationScopes: _scopes, ...rest } = current;
   const updated: Route = {
     ...rest,
     ...auth,
@@ -112,7 +129,7 @@ export function updateRoute(ctx: CoreContext, apiId: string, routeId: string, in
   };
   return saveAndDeploy(ctx, apiId, 'route', routeId, updated, () => {
     checkTarget(ctx, apiId, updated.target);
-    checkAuthorizer(ctx, apiId, updated.authorizerId);
+    checkAuthorizer(ctx, apiId, updated);
     checkUnique(ctx, apiId, routeKey, routeId);
   });
 }

@@ -75,7 +75,7 @@ export function checkWebSocketRouteKey(routeKey: string): void {
  * WebSocket routes: NONE, or CUSTOM (a Lambda REQUEST authorizer) on `$connect` only, as AWS
  * restricts it; no API keys in Nimbus; `$default` as the only route response selection expression.
  */
-export function checkWebSocketRoute(input: Input, routeKey: string, currentType: 'NONE' | 'CUSTOM' = 'NONE'): void {
+export function checkWebSocketRoute(input: Input, routeKey: string, currentType: 'NONE' | 'CUSTOM' | 'JWT' = 'NONE'): void {
   if (input.bool('apiKeyRequired') === true) throw BadRequest('API keys are not supported by Nimbus for WebSocket APIs');
   const type = input.str('authorizationType') ?? currentType;
   if (type !== 'NONE' && type !== 'CUSTOM') throw BadRequest(`Authorization type ${type} is not supported by Nimbus for WebSocket APIs; use NONE or CUSTOM`);

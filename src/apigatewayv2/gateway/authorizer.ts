@@ -5,7 +5,7 @@
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import { decodeOrKeep } from '../../protocol/http.js';
 import { authorizerFunctionOf, parseIdentitySource } from '../core/authorizers.js';
-import type { Authorizer } from '../core/model.js';
+import type { LambdaAuthorizer as Authorizer } from '../core/model.js';
 import { withTimeout } from './backends.js';
 import { authorizerEventV1, authorizerEventV2 } from './events.js';
 import type { HttpApiRequest } from './request.js';
@@ -15,7 +15,7 @@ import { forbidden, internalError, type GatewayAnswer } from './responses.js';
 const AUTHORIZER_TIMEOUT_MS = 10_000;
 const MAX_CACHED = 10_000;
 
-const unauthorized = (): GatewayAnswer => ({
+export const unauthorized = (): GatewayAnswer => ({
   status: 401,
   headers: { 'content-type': 'application/json' },
   body: Buffer.from('{"message":"Unauthorized"}'),
@@ -124,9 +124,9 @@ function headerValue(rawHeaders: readonly string[], lowerName: string): string |
 }
 
 /** The identity values in the authorizer's order, or undefined when one is missing or empty. */
-function identityValues(req: HttpApiRequest, authorizer: Authorizer): string[] | undefined {
+export function identityValues(req: HttpApiRequest, identitySource: readonly string[]): string[] | undefined {
   const values: string[] = [];
-  for (const source of authorizer.identitySource) {
+  for (const source of identitySource) {
     const { kind, name } = parseIdentitySource(source);
     const v =
       kind === 'header' ? headerValue(req.rawHeaders, name) : kind === 'querystring' ? queryValue(req.rawQuery, name) : req.stage.stage.stageVariables?.[name];
@@ -154,7 +154,7 @@ export class Authorizers {
   }
 
   async authorize(req: HttpApiRequest, authorizer: Authorizer): Promise<Verdict> {
-    const values = identityValues(req, authorizer);
+    const values = identityValues(req, authorizer.identitySource);
     if (!values) return { allowed: false, answer: unauthorized() };
     const arn = routeArnOf(req);
     const ttl = authorizer.authorizerResultTtlInSeconds;

@@ -9,7 +9,7 @@ export interface CompiledRoute {
   readonly route: Route;
   /** Undefined when the route has no target (AWS answers 404 for it… as for no route). */
   readonly integration: Integration | undefined;
-  /** The Lambda authorizer of a CUSTOM route; undefined for an open route. */
+  /** The authorizer of a CUSTOM (Lambda) or JWT route; undefined for an open route. */
   readonly authorizer: Authorizer | undefined;
   readonly method: string;
   readonly segments: readonly Segment[];
@@ -65,7 +65,7 @@ export function compileRoutes(snapshot: Snapshot): RouteTable {
   const integrations = new Map(snapshot.integrations.map((i) => [i.integrationId, i]));
   const authorizers = new Map((snapshot.authorizers ?? []).map((a) => [a.authorizerId, a]));
   const authorizerOf = (route: Route) =>
-    route.authorizationType === 'CUSTOM' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
+    route.authorizationType !== 'NONE' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
   const integrationOf = (route: Route) =>
     route.target?.startsWith('integrations/') ? integrations.get(route.target.slice('integrations/'.length)) : undefined;
   let fallback: CompiledRoute | undefined;

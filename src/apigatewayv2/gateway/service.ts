@@ -11,6 +11,7 @@ import { BucketSet } from '../../apigateway/index.js';
 import type { HttpApiCatalog, ServedApi, DeployedStage } from '../core/model.js';
 import { DEFAULT_STAGE } from '../core/stages.js';
 import { Authorizers } from './authorizer.js';
+import { JwtAuthorizers } from './jwt.js';
 import { callHttpProxy, callLambda } from './backends.js';
 import { applyCors, isPreflight, preflightHeaders } from './cors.js';
 import { compileRoutes, type RouteTable } from './matcher.js';
@@ -130,6 +131,7 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
   const cache = new Map<string, Compiled>();
   const buckets = new BucketSet();
   const authorizers = new Authorizers(() => deps.invoker());
+  const jwt = new JwtAuthorizers();
 
   /** The API's served form, rebuilt only when its revision moved since it was compiled. */
   function compiled(apiId: string): Compiled {
@@ -167,12 +169,16 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
       protocol: `HTTP/${req.httpVersion}`,
     };
     const authorizer = r.match.compiled.authorizer;
-    if (authorizer) {
-      const verdict = await authorizers.authorize(request, authorizer);
-      if (!verdict.allowed) return { answer: verdict.answer };
-      request = { ...request, authorizer: verdict.authorizer };
-    }
     const integration = r.match.compiled.integration!;
+    if (authorizer) {
+      const verdict = authorizer.authorizerType === 'JWT'
+        ? await jwt.authorize(request, authorizer, r.match.compiled.route.authorizationScopes)
+        : await authorizers.authorize(request, authorizer);
+      if (!verdict.allowed) return { answer: verdict.answer };
+      // A payload 1.0 integration sees a JWT's claims and scopes directly under `authorizer`.
+      const jwtIdentity = authorizer.authorizerType === 'JWT' && integration?.payloadFormatVersion === '1.0' ? verdict.authorizer['jwt'] : undefined;
+      request = { ...request, authorizer: (jwtIdentity as Record<string, unknown> | undefined) ?? verdict.authorizer };
+    }
     const started = Date.now();
     const answer =
       integration.integrationType === 'AWS_PROXY'

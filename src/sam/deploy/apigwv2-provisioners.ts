@@ -184,6 +184,8 @@ function routeFields(props: Props) {
     // Without it an update would keep the route's former authorizer.
     AuthorizationType: props.AuthorizationType ?? 'NONE',
     AuthorizerId: props.AuthorizerId,
+    // JWT routes only; an update without them clears them.
+    AuthorizationScopes: props.AuthorizationType === 'JWT' ? ((props.AuthorizationScopes as string[] | undefined) ?? []) : undefined,
     OperationName: props.OperationName,
     RouteResponseSelectionExpression: props.RouteResponseSelectionExpression,
   };

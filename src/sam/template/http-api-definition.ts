@@ -41,8 +41,21 @@ export class HttpApiDefinition {
     return components.securitySchemes as Obj;
   }
 
-  /** A Lambda authorizer from its `AWS::ApiGatewayV2::Authorizer` properties, as SAM writes it. */
+  /** An authorizer (Lambda or JWT) from its `AWS::ApiGatewayV2::Authorizer` properties, as SAM writes it. */
   addAuthorizer(name: string, props: Obj): void {
+    if (props.AuthorizerType === 'JWT') {
+      const jwt = props.JwtConfiguration as Obj;
+      this.schemes()[name] = {
+        type: 'oauth2',
+        flows: {},
+        'x-amazon-apigateway-authorizer': {
+          type: 'jwt',
+          jwtConfiguration: { issuer: jwt.Issuer!, audience: jwt.Audience! },
+          identitySource: (props.IdentitySource as Json[])[0]!,
+        },
+      };
+      return;
+    }
     const sources = Array.isArray(props.IdentitySource) ? (props.IdentitySource as Json[]) : [];
     this.schemes()[name] = {
       type: 'apiKey',

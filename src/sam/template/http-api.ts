@@ -30,6 +30,7 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 const AUTH_PROPS = new Set(['Authorizers', 'DefaultAuthorizer', 'EnableIamAuthorizer']);
 const AUTHORIZER_PROPS = new Set(['FunctionArn', 'FunctionInvokeRole', 'AuthorizerPayloadFormatVersion', 'EnableSimpleResponses', 'Identity', 'EnableFunctionDefaultPermissions']);
+const JWT_AUTHORIZER_PROPS = new Set(['JwtConfiguration', 'IdentitySource', 'AuthorizationScopes']);
 const IDENTITY_PROPS = new Set(['Headers', 'QueryStrings', 'StageVariables', 'ReauthorizeEvery']);
 
 /** `Identity` of a SAM Lambda authorizer as IdentitySource expressions and the cache TTL. */
@@ -114,7 +115,7 @@ export class HttpApiBuild {
   }
 
   /** Authorizer name → its `AWS::ApiGatewayV2::Authorizer` properties and the function it calls. */
-  private readonly authorizers = new Map<string, { logicalId: string; props: Obj; functionArn: Json }>();
+  private readonly authorizers = new Map<string, { logicalId: string; props: Obj; functionArn?: Json; scopes?: Json }>();
   private defaultAuthorizer: string | undefined;
 
   private readAuth(auth: Json, path: string): void {
@@ -135,8 +136,8 @@ export class HttpApiBuild {
           this.errors.push(new TemplateError(ap, 'must be a mapping'));
           continue;
         }
-        if (def.JwtConfiguration !== undefined || def.IdentitySource !== undefined) {
-          this.errors.push(new TemplateError(ap, 'JWT authorizers for HTTP APIs are not supported by Nimbus; use a Lambda authorizer (FunctionArn)'));
+        if (def.JwtConfiguration !== undefined) {
+          this.readJwtAuthorizer(name, def, ap);
           continue;
         }
         for (const k of Object.keys(def)) if (!AUTHORIZER_PROPS.has(k)) this.errors.push(new TemplateError(joinPath(ap, k), 'unknown property of an HttpApi Lambda authorizer'));
@@ -172,6 +173,29 @@ export class HttpApiBuild {
     }
   }
 
+  /** An OAuth 2.0 / OpenID authorizer (`JwtConfiguration` with `issuer` and `audience`, as SAM spells them). */
+  private readJwtAuthorizer(name: string, def: Obj, ap: string): void {
+    for (const k of Object.keys(def)) if (!JWT_AUTHORIZER_PROPS.has(k)) this.errors.push(new TemplateError(joinPath(ap, k), 'unknown property of an HttpApi JWT authorizer'));
+    const jwt = def.JwtConfiguration;
+    if (!isObj(jwt)) {
+      this.errors.push(new TemplateError(joinPath(ap, 'JwtConfiguration'), 'must be a mapping with issuer and audience'));
+      return;
+    }
+    const issuer = jwt.issuer ?? jwt.Issuer;
+    const audience = jwt.audience ?? jwt.Audience;
+    if (issuer === undefined) this.errors.push(new TemplateError(joinPath(ap, 'JwtConfiguration.issuer'), 'is required'));
+    if (audience === undefined) this.errors.push(new TemplateError(joinPath(ap, 'JwtConfiguration.audience'), 'is required'));
+    if (issuer === undefined || audience === undefined) return;
+    const props: Obj = {
+      ApiId: { Ref: this.id },
+      Name: name,
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: issuer, Audience: audience },
+      IdentitySource: [def.IdentitySource ?? '$request.header.Authorization'],
+    };
+    this.authorizers.set(name, { logicalId: `${this.id}${name.replace(/[^A-Za-z0-9]/g, '')}Authorizer`, props, ...(def.AuthorizationScopes !== undefined ? { scopes: def.AuthorizationScopes } : {}) });
+  }
+
   /** The route's authorizer: the event's `Auth.Authorizer` (`NONE`: undefined), else the API's default. */
   private routeAuthorizer(evAuth: Json | undefined, path: string): string | undefined {
     const name = this.defaultAuthorizer;
@@ -180,7 +204,7 @@ export class HttpApiBuild {
       this.errors.push(new TemplateError(path, 'must be a mapping (Authorizer)'));
       return undefined;
     }
-    for (const k of Object.keys(evAuth)) if (k !== 'Authorizer') this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event Auth'));
+    for (const k of Object.keys(evAuth)) if (k !== 'Authorizer' && k !== 'AuthorizationScopes') this.errors.push(new TemplateError(joinPath(path, k), 'unknown property of an HttpApi event Auth'));
     const chosen = evAuth.Authorizer;
     if (chosen === 'NONE') return undefined;
     if (chosen === undefined) return name;
@@ -194,7 +218,15 @@ export class HttpApiBuild {
   private routeAuth(evAuth: Json | undefined, path: string): Obj {
     const name = this.routeAuthorizer(evAuth, path);
     if (name === undefined) return {};
-    return { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: this.authorizers.get(name)!.logicalId } };
+    const authorizer = this.authorizers.get(name)!;
+    if (authorizer.props.AuthorizerType !== 'JWT') return { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer.logicalId } };
+    const scopes = this.routeScopes(name, evAuth);
+    return { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer.logicalId }, ...(scopes !== undefined ? { AuthorizationScopes: scopes } : {}) };
+  }
+
+  /** A JWT route's scopes: the event's `Auth.AuthorizationScopes`, else its authorizer's. */
+  private routeScopes(name: string, evAuth: Json | undefined): Json | undefined {
+    return (isObj(evAuth) ? evAuth.AuthorizationScopes : undefined) ?? this.authorizers.get(name)?.scopes;
   }
 
   /** One `HttpApi` event: a Lambda proxy integration to `target` (a function or alias ARN) and its route. */
@@ -230,7 +262,8 @@ export class HttpApiBuild {
       };
       // Events always say who guards them: the default authorizer is then left to the document's own operations.
       const authorizer = this.routeAuthorizer(evProps.Auth, joinPath(path, 'Auth'));
-      this.definition.addLambdaRoute(verb, apiPath as string | undefined, integration, authorizer === undefined ? [] : [{ [authorizer]: [] }], path);
+      const scopes = authorizer === undefined ? undefined : this.routeScopes(authorizer, evProps.Auth);
+      this.definition.addLambdaRoute(verb, apiPath as string | undefined, integration, authorizer === undefined ? [] : [{ [authorizer]: scopes ?? [] }], path);
       permission();
       return;
     }
@@ -295,6 +328,7 @@ export class HttpApiBuild {
     for (const { logicalId, props, functionArn } of this.authorizers.values()) {
       // With a definition the authorizer is one of its security schemes, imported with it.
       if (!this.definition) add(logicalId, { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: props }, this.path);
+      if (functionArn === undefined) continue; // a JWT authorizer calls no function
       // As SAM does: API Gateway may call the authorizer function (FunctionInvokeRole is ignored).
       add(`${logicalId}Permission`, {
         Type: 'AWS::Lambda::Permission',

@@ -114,7 +114,7 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::ApiGatewayV2::Route': {
     required: ['ApiId', 'RouteKey'],
-    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'AuthorizerId', 'ApiKeyRequired', 'OperationName', 'RouteResponseSelectionExpression'],
+    known: ['ApiId', 'RouteKey', 'Target', 'AuthorizationType', 'AuthorizerId', 'AuthorizationScopes', 'ApiKeyRequired', 'OperationName', 'RouteResponseSelectionExpression'],
     attributes: ['RouteId'],
     replaceOn: ['ApiId'],
   },

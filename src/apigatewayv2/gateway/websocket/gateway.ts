@@ -18,7 +18,7 @@ import type { LambdaInvoker } from '../../../lambda/invoker.js';
 import type { RequestContext } from '../../../server/context.js';
 import { lambdaFunctionOf, withStageVariables } from '../../core/integrations.js';
 import { authorizerFunctionOf } from '../../core/authorizers.js';
-import type { Authorizer, DeployedStage, Integration, Route, ServedApi } from '../../core/model.js';
+import type { DeployedStage, Integration, LambdaAuthorizer, Route, ServedApi } from '../../core/model.js';
 import { CONNECT_ROUTE, DEFAULT_ROUTE_KEY, DISCONNECT_ROUTE, parseWebSocketIdentity, routeSelectionPath } from '../../core/websocket.js';
 import { parsePolicy, permits } from '../authorizer.js';
 import { collectQuery } from '../events.js';
@@ -48,7 +48,7 @@ interface CompiledRoute {
   readonly integration: Integration | undefined;
   readonly twoWay: boolean;
   /** `$connect` only: the Lambda authorizer of a CUSTOM route. */
-  readonly authorizer?: Authorizer;
+  readonly authorizer?: LambdaAuthorizer;
 }
 
 interface StageRoutes {
@@ -78,7 +78,9 @@ function compileStage(served: ServedApi, stage: DeployedStage): StageRoutes {
   const byKey = new Map<string, CompiledRoute>();
   for (const route of stage.snapshot.routes) {
     const integration = route.target?.startsWith('integrations/') ? integrations.get(route.target.slice('integrations/'.length)) : undefined;
-    const authorizer = route.authorizationType === 'CUSTOM' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
+    // WebSocket APIs have Lambda authorizers only (a JWT one cannot be created for them).
+    const found = route.authorizationType === 'CUSTOM' && route.authorizerId !== undefined ? authorizers.get(route.authorizerId) : undefined;
+    const authorizer = found?.authorizerType === 'REQUEST' ? found : undefined;
     byKey.set(route.routeKey, { route, integration, twoWay: twoWay.has(route.routeId), ...(authorizer ? { authorizer } : {}) });
   }
   return { byKey, selection: routeSelectionPath(served.api.routeSelectionExpression) };
@@ -248,7 +250,7 @@ export class WebSocketGateway {
    * otherwise); a failing or unusable answer is a 500. Allowed, its principalId and context are the
    * connection's `requestContext.authorizer` from then on, as on AWS.
    */
-  private async authorize(c: ConnectionInfo, h: Handshake, authorizer: Authorizer, at: number): Promise<{ allowed: true; context: Record<string, unknown> } | { allowed: false; status: number; message: string }> {
+  private async authorize(c: ConnectionInfo, h: Handshake, authorizer: LambdaAuthorizer, at: number): Promise<{ allowed: true; context: Record<string, unknown> } | { allowed: false; status: number; message: string }> {
     const { served, stage } = c;
     for (const source of authorizer.identitySource) {
       const parsed = parseWebSocketIdentity(source);
