@@ -31,9 +31,8 @@ export const handler = async (event) => {
   if (rc.routeKey === 'boom') throw new Error('boom');
   if (rc.routeKey === 'slow') { await new Promise((r) => setTimeout(r, 2000)); return { statusCode: 200 }; }
   if (rc.routeKey === 'push') {
-    // As AWS's samples build it; Nimbus speaks http, which AWS_ENDPOINT_URL tells.
-    const scheme = (process.env.AWS_ENDPOINT_URL ?? '').startsWith('http:') ? 'http' : 'https';
-    const client = new ApiGatewayManagementApiClient({ endpoint: scheme + '://' + rc.domainName + '/' + rc.stage });
+    // As AWS's samples build it, https included (the Node runtime sends https to Nimbus's own address over http).
+    const client = new ApiGatewayManagementApiClient({ endpoint: 'https://' + rc.domainName + '/' + rc.stage });
     const info = await client.send(new GetConnectionCommand({ ConnectionId: rc.connectionId }));
     let gone = null;
     try { await client.send(new PostToConnectionCommand({ ConnectionId: 'AAAAAAAAAAAAAAA=', Data: 'x' })); } catch (e) { gone = e.name + ' ' + e.$metadata?.httpStatusCode; }

@@ -4,10 +4,6 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 
 const members = new Map(); // connectionId → name
 
-// AWS's samples use `https://${domainName}/${stage}`; Nimbus speaks plain http, which its
-// AWS_ENDPOINT_URL tells (unset on AWS, so this stays https there).
-const scheme = (process.env.AWS_ENDPOINT_URL ?? '').startsWith('http:') ? 'http' : 'https';
-
 export const handler = async (event) => {
   const { routeKey, connectionId, domainName, stage } = event.requestContext;
   if (routeKey === '$connect') {
@@ -20,7 +16,8 @@ export const handler = async (event) => {
   }
   if (routeKey === 'sendmessage') {
     const { message } = JSON.parse(event.body);
-    const api = new ApiGatewayManagementApiClient({ endpoint: `${scheme}://${domainName}/${stage}` });
+    // As on AWS (Nimbus's Node runtime sends https to Nimbus's own address over plain http).
+    const api = new ApiGatewayManagementApiClient({ endpoint: `https://${domainName}/${stage}` });
     const line = `${members.get(connectionId) ?? 'someone'}: ${message}`;
     await Promise.all(
       [...members.keys()].map(async (id) => {

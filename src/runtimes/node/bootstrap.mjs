@@ -519,6 +519,46 @@ async function crash(err, errorType) {
   }
 }
 
+// ---- HTTPS to Nimbus itself ----------------------------------------------------------------------
+// Nimbus serves plain HTTP, but AWS's samples build some endpoints from the event with https (a
+// WebSocket API's @connections: `https://${domainName}/${stage}`, where domainName is Nimbus's own
+// address here). Requests over https to Nimbus's host and port (AWS_ENDPOINT_URL) go over http;
+// every other https request is untouched.
+function plainHttpToNimbus() {
+  let endpoint;
+  try {
+    endpoint = new URL(process.env.AWS_ENDPOINT_URL ?? '');
+  } catch {
+    return;
+  }
+  if (endpoint.protocol !== 'http:') return;
+  const port = Number(endpoint.port || 80);
+  const require = createRequire(import.meta.url);
+  const https = require('node:https');
+  const http = require('node:http');
+  const toNimbus = (opts) => (opts.hostname ?? opts.host) === endpoint.hostname && Number(opts.port || 443) === port;
+  const redirect = (original) =>
+    function request(input, options, callback) {
+      let opts = input;
+      let cb = callback;
+      if (typeof input === 'string' || input instanceof URL) {
+        const url = new URL(input);
+        opts = { hostname: url.hostname, port: url.port, path: url.pathname + url.search, ...(typeof options === 'object' && options !== null ? options : {}) };
+        if (typeof options === 'function') cb = options;
+      } else if (typeof options === 'function') cb = options;
+      if (!opts || typeof opts !== 'object' || !toNimbus(opts)) return original.apply(this, arguments);
+      const { agent: _tlsAgent, protocol: _https, ...rest } = opts;
+      return http.request({ ...rest, protocol: 'http:', port }, cb);
+    };
+  https.request = redirect(https.request);
+  https.get = function get(...args) {
+    const req = https.request(...args);
+    req.end();
+    return req;
+  };
+  require('node:module').syncBuiltinESMExports();
+}
+
 // ---- main --------------------------------------------------------------------------------------
 async function claimConfiguration() {
   // Spare runtime: wait for Nimbus to hand over the function's environment.
@@ -538,6 +578,7 @@ async function main() {
   for (const stream of [process.stdout, process.stderr]) stream._handle?.setBlocking?.(true);
   if (!process.env._HANDLER) await claimConfiguration();
   patchConsole();
+  plainHttpToNimbus();
   process.on('uncaughtException', (err) => void crash(err));
   process.on('unhandledRejection', (reason) => void crash(reason, 'Runtime.UnhandledPromiseRejection'));
 
