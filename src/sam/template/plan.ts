@@ -209,6 +209,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
       },
       files: fileAccess(templateDir),
       errors,
+      accountId: opts.accountId,
     }, shortcuts);
     for (const [id, r] of Object.entries(declared)) declared[id] = applyShortcuts(r, shortcuts) as Obj;
     if (isObj(t.Outputs)) t.Outputs = applyShortcuts(t.Outputs, shortcuts) as Obj;

@@ -25,6 +25,8 @@ export interface TransformInput {
     readDocument(absPath: string, path: string): Json;
   };
   errors: TemplateError[];
+  /** The account the stack deploys to (layers of other accounts cannot be fetched). */
+  accountId: string;
 }
 
 const GLOBAL_SECTIONS = new Set(['Function', 'Api', 'StateMachine', 'HttpApi', 'SimpleTable', 'LayerVersion']);
@@ -32,6 +34,19 @@ const SUPPORTED_EVENTS = new Set(['Api', 'HttpApi', 'Schedule', 'ScheduleV2', 'E
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 10);
+
+/**
+ * A layer version of another account, named by a literal ARN or one built with `!Sub` around a
+ * literal account (`arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertools…:79`):
+ * Nimbus has only the layers published to it, under its own account.
+ */
+export function foreignLayer(entry: Json, accountId: string): { arn: string; account: string } | undefined {
+  const text = typeof entry === 'string' ? entry : isObj(entry) && 'Fn::Sub' in entry ? (Array.isArray(entry['Fn::Sub']) ? entry['Fn::Sub'][0] : entry['Fn::Sub']) : undefined;
+  if (typeof text !== 'string') return undefined;
+  const part = '(?:\\$\\{[^}]*\\}|[^:$])+'; // a segment, `${AWS::Region}` and the like included
+  const m = new RegExp(`^arn:${part}:lambda:${part}:(\\d{12}):layer:${part}:${part}$`).exec(text);
+  return m && m[1] !== accountId ? { arn: text, account: m[1]! } : undefined;
+}
 
 /** Globals merge as SAM merges them: maps merge recursively, lists concatenate, scalars override. */
 function mergeGlobals(global: Json | undefined, local: Json | undefined): Json | undefined {
@@ -294,6 +309,14 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   if (code) fp.Code = code;
   for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig'] as const) {
     if (props[k] !== undefined) fp[k] = props[k]!;
+  }
+  if (Array.isArray(fp.Layers)) {
+    for (const [i, layer] of fp.Layers.entries()) {
+      const foreign = foreignLayer(layer, input.accountId);
+      if (foreign) {
+        errors.push(new TemplateError(joinPath(joinPath(p, 'Layers'), String(i)), `layer ${foreign.arn} of account ${foreign.account} is not supported by Nimbus: layers of other accounts (AWS's public ones too) cannot be fetched; publish its content with PublishLayerVersion and name that version, or leave it out with --skip-unsupported`));
+      }
+    }
   }
   if (props.Tracing !== undefined) fp.TracingConfig = { Mode: props.Tracing };
   const tags: Json[] = [{ Key: 'lambda:createdBy', Value: 'SAM' }];

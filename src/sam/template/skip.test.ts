@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TemplateError } from './errors.js';
-import { unsupportedIn, withoutSkipped } from './skip.js';
+import { planTemplate } from './plan.js';
+import { describeSkipped, unsupportedIn, withoutSkipped } from './skip.js';
 
 const template = {
   Resources: {
@@ -81,5 +85,51 @@ describe('skipping a property Nimbus does not provide', () => {
     const out = withoutSkipped(t, [{ logicalId: 'Fn', type: 'EFS are not supported by Nimbus', property: 'FileSystemConfigs' }], 'us-east-1', '1') as typeof t;
     expect(out.Resources.Fn.Properties).toEqual({ Handler: 'i.h' });
     expect(out.Globals).toEqual({ Function: { Timeout: 5 } });
+  });
+});
+
+describe("skipping another account's layers", () => {
+  const POWERTOOLS = 'arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-x86_64:7';
+  const template = `
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Layers:
+      - !Sub ${POWERTOOLS}
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties: { ContentUri: layer/ }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Layers: [!Ref Shared, 'arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20']
+`;
+  const plan = (skipUnsupported: boolean) => {
+    const d = mkdtempSync(join(tmpdir(), 'sam-layers-'));
+    mkdirSync(join(d, 'src'));
+    mkdirSync(join(d, 'layer'));
+    writeFileSync(join(d, 'src', 'index.mjs'), 'export const handler = async () => 1;');
+    writeFileSync(join(d, 'layer', 'x.txt'), 'x');
+    writeFileSync(join(d, 'template.yaml'), template);
+    try {
+      return planTemplate({ templatePath: join(d, 'template.yaml'), stackName: 'st', region: 'us-east-1', accountId: '000000000000', overrides: new Map(), skipUnsupported });
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  };
+
+  it('refuses them with the way out, and leaves out just them when asked', () => {
+    expect(() => plan(false)).toThrow(/Layers\.0: layer arn:\$\{AWS::Partition\}:lambda:\$\{AWS::Region\}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-x86_64:7 of account 017000801446 is not supported by Nimbus[\s\S]*Layers\.2: layer arn:aws:lambda:us-east-1:094274105915/);
+    const p = plan(true);
+    const fn = p.resources.find((r) => r.logicalId === 'Fn')!;
+    expect(fn.properties.Layers).toEqual([{ Ref: 'Shared' }]);
+    expect(p.skipped.map(describeSkipped)).toEqual([
+      `Ignoring layer ${POWERTOOLS} of Fn: Nimbus cannot fetch layers of other accounts (its code must bring what the layer did)`,
+      'Ignoring layer arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20 of Fn: Nimbus cannot fetch layers of other accounts (its code must bring what the layer did)',
+    ]);
   });
 });

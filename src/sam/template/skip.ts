@@ -17,11 +17,14 @@ export interface Skipped {
   readonly event?: string;
   /** Set when only a property of the resource was left out (EFS, a custom Domain…); `type` says why. */
   readonly property?: string;
+  /** Set when only one of the function's layers was left out (another account's): its ARN as written. */
+  readonly layer?: string;
 }
 
 const RESOURCE_TYPE = /^Resources\.([A-Za-z0-9]+)\.Type$/;
 const EVENT_TYPE = /^Resources\.([A-Za-z0-9]+)\.Properties\.Events\.([A-Za-z0-9]+)\.Type$/;
 const PROPERTY = /^Resources\.([A-Za-z0-9]+)\.Properties\.([A-Za-z0-9]+)$/;
+const LAYER = /^Resources\.([A-Za-z0-9]+)\.Properties\.Layers\.\d+$/;
 /**
  * Properties a resource works without (as with SAM CLI locally). Not values such as an at()
  * schedule or an S3 CodeUri: without them the resource would not mean the same, so they stay errors.
@@ -47,6 +50,12 @@ export function unsupportedIn(errors: readonly TemplateError[], template: Obj): 
       if (isObj(event) && typeof event.Type === 'string') out.push({ logicalId: ev[1]!, type: event.Type, event: ev[2]! });
       continue;
     }
+    const layer = LAYER.exec(e.path);
+    const arn = /^layer (\S+) of account /.exec(e.detail)?.[1];
+    if (layer && arn) {
+      out.push({ logicalId: layer[1]!, type: e.detail, layer: arn });
+      continue;
+    }
     const prop = PROPERTY.exec(e.path);
     if (prop && OPTIONAL_FEATURES.has(prop[2]!) && prop[1]! in resources) out.push({ logicalId: prop[1]!, type: e.detail, property: prop[2]! });
   }
@@ -55,13 +64,15 @@ export function unsupportedIn(errors: readonly TemplateError[], template: Obj): 
 
 /** The template without the skipped resources and events, references to them replaced. */
 export function withoutSkipped(template: Obj, skipped: readonly Skipped[], region: string, accountId: string): Obj {
-  const gone = new Map(skipped.filter((s) => !s.event && !s.property).map((s) => [s.logicalId, s.type]));
+  const gone = new Map(skipped.filter((s) => !s.event && !s.property && !s.layer).map((s) => [s.logicalId, s.type]));
+  const layers = new Set(skipped.filter((s) => s.layer).map((s) => s.layer!));
   const resources: Obj = {};
   for (const [id, res] of Object.entries(isObj(template.Resources) ? template.Resources : {})) {
     if (gone.has(id)) continue;
     const events = skipped.filter((s) => s.event && s.logicalId === id).map((s) => s.event!);
     const properties = skipped.filter((s) => s.property && s.logicalId === id).map((s) => s.property!);
     resources[id] = isObj(res) && (events.length || properties.length) ? dropParts(res, events, properties) : res;
+    if (layers.size && isObj(resources[id])) resources[id] = withoutLayers(resources[id] as Obj, layers);
   }
   const standIn = (id: string, attribute?: string): string =>
     attribute === 'Arn' ? arnOf(gone.get(id)!, id, region, accountId) : id;
@@ -107,11 +118,27 @@ export function withoutSkipped(template: Obj, skipped: readonly Skipped[], regio
     }
     out.Globals = globals;
   }
+  if (layers.size && isObj(out.Globals) && isObj(out.Globals.Function)) {
+    out.Globals = { ...out.Globals, Function: (withoutLayers({ Properties: out.Globals.Function }, layers).Properties as Obj) };
+  }
   return out;
+}
+
+/** The resource without the layers (ARNs as written, a literal or an `!Sub` text) left out. */
+function withoutLayers(res: Obj, layers: ReadonlySet<string>): Obj {
+  const props = res.Properties;
+  if (!isObj(props) || !Array.isArray(props.Layers)) return res;
+  const text = (l: Json) => (typeof l === 'string' ? l : isObj(l) && 'Fn::Sub' in l ? (Array.isArray(l['Fn::Sub']) ? l['Fn::Sub'][0] : l['Fn::Sub']) : undefined);
+  const kept = props.Layers.filter((l) => {
+    const t = text(l);
+    return typeof t !== 'string' || !layers.has(t);
+  });
+  return { ...res, Properties: { ...props, Layers: kept } };
 }
 
 /** One line per skipped item, for the command's output. */
 export function describeSkipped(s: Skipped): string {
+  if (s.layer) return `Ignoring layer ${s.layer} of ${s.logicalId}: Nimbus cannot fetch layers of other accounts (its code must bring what the layer did)`;
   if (s.property) return `Ignoring ${s.property} of ${s.logicalId}: ${s.type}`;
   return s.event
     ? `Skipping event ${s.event} of ${s.logicalId}: Nimbus does not run ${s.type} event sources locally`
