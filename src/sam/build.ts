@@ -86,6 +86,9 @@ export async function buildTemplate(templatePath: string, io: Io): Promise<strin
       r.Properties = props;
     } else if (r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api' || r.Type === 'AWS::Serverless::HttpApi') {
       if (typeof props.DefinitionUri === 'string') props.DefinitionUri = rel(props.DefinitionUri);
+    } else if (r.Type === 'AWS::Serverless::Application' && typeof props.Location === 'string') {
+      // The nested template is deployed from its source (it is not built here).
+      props.Location = rel(props.Location);
     }
   }
   if (isObj(t.Globals) && isObj(t.Globals.Function) && typeof t.Globals.Function.CodeUri === 'string') delete t.Globals.Function.CodeUri;

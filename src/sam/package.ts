@@ -40,6 +40,8 @@ export async function packageCommand(opts: { templateFile?: string; outputTempla
         io.out(`Packaged ${id}: ${uri} → ${relative(process.cwd(), a.path)}`);
       } else if ((r.Type === 'AWS::Serverless::StateMachine' || r.Type === 'AWS::Serverless::Api' || r.Type === 'AWS::Serverless::HttpApi') && typeof props.DefinitionUri === 'string') {
         props.DefinitionUri = rebase(props.DefinitionUri);
+      } else if (r.Type === 'AWS::Serverless::Application' && typeof props.Location === 'string') {
+        props.Location = rebase(props.Location);
       }
     }
     if (isObj(t.Globals) && isObj(t.Globals.Function)) delete t.Globals.Function.CodeUri;

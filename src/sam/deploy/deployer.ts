@@ -4,12 +4,12 @@
 // replaced. Any failure rolls back: new resources are deleted, updated ones get their previous
 // properties back, so the stack returns to its previous state.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TemplateError, TemplateErrors } from '../template/errors.js';
 import { PLACEHOLDER, evaluate, type EvalContext } from '../template/intrinsics.js';
 import { planTemplate, type Plan, type ResourcePlan } from '../template/plan.js';
 import { describeSkipped } from '../template/skip.js';
-import { TYPES } from '../template/types.js';
+import { TYPES, hasAttribute } from '../template/types.js';
 import type { Json } from '../template/yaml.js';
 import type { Clients } from './clients.js';
 import { PROVISIONERS, splitFunction, type ProvisionContext, type Provisioned } from './provisioners.js';
@@ -75,7 +75,7 @@ function valuesFrom(records: Record<string, ResourceRecord>, plan: Plan) {
     ref: (id: string) => records[id]?.ref,
     attr: (id: string, name: string, path: string) => {
       const spec = TYPES[declared.get(id) ?? ''];
-      if (spec && !spec.attributes.includes(name)) throw new TemplateError(path, `${declared.get(id)} ${id} has no attribute ${name}`);
+      if (spec && !hasAttribute(spec, name)) throw new TemplateError(path, `${declared.get(id)} ${id} has no attribute ${name}`);
       return records[id]?.attributes[name];
     },
   };
@@ -218,7 +218,24 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   }
 
   await reachable(opts.clients);
-  const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir, timeScale: opts.timeScale ?? 1, log: opts.log };
+  const pctx: ProvisionContext = {
+    clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir, timeScale: opts.timeScale ?? 1, log: opts.log,
+    nested: {
+      async deploy(templateUrl, stackName, parameters) {
+        const res = await deployStack({
+          ...opts,
+          templatePath: resolve(dirname(plan.templatePath), templateUrl),
+          stackName,
+          overrides: parameters,
+          project,
+          only: undefined,
+          log: (line) => opts.log(`  ${stackName} | ${line}`),
+        });
+        return { stackId: res.record.stackId, outputs: res.outputs };
+      },
+      remove: (stackName) => deleteStack({ stackName, clients: opts.clients, project, log: (line) => opts.log(`  ${stackName} | ${line}`) }),
+    },
+  };
   type Step = { kind: 'create'; id: string } | { kind: 'update'; id: string; before: ResourceRecord } | { kind: 'replace'; id: string; before: ResourceRecord };
   const journal: Step[] = [];
   let seq = Math.max(0, ...Object.values(baseline).map((r) => (r as ResourceRecord & { seq?: number }).seq ?? 0));
@@ -416,7 +433,13 @@ export async function deleteStack(opts: DeleteOptions): Promise<void> {
   const record = store.get(opts.stackName);
   if (!record) throw new DeployError(`Stack ${opts.stackName} does not exist (no record in ${store.dir})`);
   await reachable(opts.clients);
-  const pctx: ProvisionContext = { clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: record.region, artifactsDir: join(opts.project, '.nimbus-sam', 'artifacts') };
+  const pctx: ProvisionContext = {
+    clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: record.region, artifactsDir: join(opts.project, '.nimbus-sam', 'artifacts'),
+    nested: {
+      deploy: () => Promise.reject(new Error('a stack being deleted deploys nothing')),
+      remove: (stackName) => deleteStack({ ...opts, stackName, log: (line) => opts.log(`  ${stackName} | ${line}`) }),
+    },
+  };
   record.status = 'DELETE_IN_PROGRESS';
   store.save(record);
   opts.log(eventLine('DELETE_IN_PROGRESS', 'AWS::CloudFormation::Stack', opts.stackName, 'User Initiated'));

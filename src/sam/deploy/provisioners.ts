@@ -25,6 +25,7 @@ import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-clou
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clients } from './clients.js';
 import { stateMachineAlias, stateMachineVersion } from './state-machine-alias.js';
+import { nestedStack, type NestedStacks } from './nested-stack.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
 import {
   CreateEventBusCommand,
@@ -59,6 +60,8 @@ export interface ProvisionContext {
   timeScale?: number;
   /** Progress lines of long operations (gradual deployments). */
   log?: (line: string) => void;
+  /** Deploys and deletes nested stacks (AWS::CloudFormation::Stack) with the parent's settings. */
+  nested?: NestedStacks;
 }
 
 export interface Provisioner {
@@ -874,6 +877,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::CloudFormation::Stack': nestedStack,
   'AWS::StepFunctions::StateMachineVersion': stateMachineVersion,
   'AWS::StepFunctions::StateMachineAlias': stateMachineAlias,
   'AWS::ApiGateway::RestApi': restApi,

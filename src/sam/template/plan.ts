@@ -9,7 +9,7 @@ import { PLACEHOLDER, conditionValue, evaluate, type EvalContext, type Pseudo, t
 import { resolveParameters } from './parameters.js';
 import { applyShortcuts, transformServerless, type RefShortcuts } from './sam.js';
 import { parseSchedule } from '../schedule.js';
-import { TYPES } from './types.js';
+import { TYPES, hasAttribute } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 import { TOOL_DIRS } from '../tool-dirs.js';
 import { expandIncludes } from './include.js';
@@ -174,7 +174,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
     attr: (id, name, path) => {
       const type = declared[id]?.Type as string;
       const spec = TYPES[type];
-      if (spec && !spec.attributes.includes(name)) throw new TemplateError(path, `${type} ${id} has no attribute ${name} (it has: ${spec.attributes.join(', ') || 'none'})`);
+      if (spec && !hasAttribute(spec, name)) throw new TemplateError(path, `${type} ${id} has no attribute ${name} (it has: ${spec.attributes.join(', ') || 'none'})`);
       return undefined;
     },
   });

@@ -3,6 +3,7 @@
 // `<Fn>Alias<alias>`, `<Fn><Event>Permission`…), so Outputs written for AWS work unchanged.
 // Pure: reads files only through the injected `files` callbacks.
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { TemplateError, joinPath } from './errors.js';
 import type { Json } from './yaml.js';
 import { HttpApiBuild, IMPLICIT_HTTP_API, httpApiFor } from './http-api.js';
@@ -157,16 +158,52 @@ export function transformServerless(input: TransformInput, shortcuts: RefShortcu
         continue;
       }
       transformStateMachine(id, props, res, base, input, add, (ev, evPath) => apiFor(ev, evPath));
+    } else if (type === 'AWS::Serverless::Application') {
+      transformApplication(id, res, base, input, add);
     } else if (type === 'AWS::Serverless::Api' || type === 'AWS::Serverless::HttpApi' || type === 'AWS::Serverless::LayerVersion') {
       // built below / above, after every event had its say
     } else if (typeof type === 'string' && type.startsWith('AWS::Serverless::')) {
-      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, HttpApi, StateMachine, LayerVersion)`));
+      errors.push(new TemplateError(joinPath(base, 'Type'), `${type} is not supported by Nimbus (supported: AWS::Serverless::Function, Api, HttpApi, StateMachine, LayerVersion, Application)`));
     }
   }
   for (const api of apis.values()) api.emit(add);
   for (const api of httpApis.values()) api.emit(add);
   if (codeDeployGroups.length) codeDeployResources(codeDeployGroups, add);
   return out;
+}
+
+const APPLICATION_PROPS = new Set(['Location', 'Parameters', 'Tags', 'TimeoutInMinutes', 'NotificationARNs']);
+
+/**
+ * A nested application, as SAM expands it: an AWS::CloudFormation::Stack of the template at
+ * `Location` (a local path; applications of the Serverless Application Repository cannot be
+ * fetched). The stack carries a hash of the template's folder, so a change there (code included)
+ * deploys the nested stack again.
+ */
+function transformApplication(id: string, res: Obj, base: string, input: TransformInput, add: Add): void {
+  const p = joinPath(base, 'Properties');
+  const props = isObj(res.Properties) ? res.Properties : {};
+  for (const k of Object.keys(props)) if (!APPLICATION_PROPS.has(k)) input.errors.push(new TemplateError(joinPath(p, k), 'unknown property of AWS::Serverless::Application'));
+  const location = props.Location;
+  if (typeof location !== 'string') {
+    input.errors.push(new TemplateError(joinPath(p, 'Location'), isObj(location) && location.ApplicationId !== undefined
+      ? 'applications of the Serverless Application Repository are not supported by Nimbus (they cannot be fetched); name a local template'
+      : 'must be the path of a local template'));
+    return;
+  }
+  let template: string;
+  try {
+    template = input.files.locate(location, joinPath(p, 'Location'), 'file');
+  } catch (err) {
+    if (err instanceof TemplateError) input.errors.push(err);
+    else throw err;
+    return;
+  }
+  const stack: Obj = { TemplateURL: template, 'Nimbus::ContentSha256': input.files.hash(dirname(template)) };
+  if (props.Parameters !== undefined) stack.Parameters = props.Parameters;
+  if (isObj(props.Tags)) stack.Tags = Object.entries(props.Tags).map(([Key, Value]) => ({ Key, Value }));
+  if (props.TimeoutInMinutes !== undefined) stack.TimeoutInMinutes = props.TimeoutInMinutes;
+  add(id, { Type: 'AWS::CloudFormation::Stack', Properties: stack, ...common(res) }, base);
 }
 
 /** The CodeDeploy resources SAM adds for gradual deployments, so templates that reference them

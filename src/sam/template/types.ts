@@ -9,7 +9,19 @@ export interface TypeSpec {
   replaceOn: readonly string[];
 }
 
+/** Whether `name` is one of the type's attributes (`Outputs.*` stands for any `Outputs.<Key>`). */
+export function hasAttribute(spec: TypeSpec, name: string): boolean {
+  return spec.attributes.some((a) => a === name || (a.endsWith('.*') && name.startsWith(a.slice(0, -1)) && name.length > a.length - 1));
+}
+
 export const TYPES: Record<string, TypeSpec> = {
+  // A nested stack (SAM's AWS::Serverless::Application): a local template, deployed as a stack of its own.
+  'AWS::CloudFormation::Stack': {
+    required: ['TemplateURL'],
+    known: ['TemplateURL', 'Parameters', 'Tags', 'TimeoutInMinutes', 'NotificationARNs', 'Nimbus::ContentSha256'],
+    attributes: ['Outputs.*'],
+    replaceOn: [],
+  },
   'AWS::Lambda::Function': {
     required: ['Code', 'Role'],
     known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig'],
