@@ -119,3 +119,45 @@ Resources:
     expect(gone).toBe('ResourceNotFoundException');
   });
 });
+
+describe('exports and Fn::ImportValue between stacks of a project', () => {
+  it('resolves an export of another stack, and names a missing one', async () => {
+    writeFileSync(join(dir, 'network.yaml'), `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shared:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: greeter/src/, Handler: index.handler, Runtime: nodejs20.x }
+Outputs:
+  SharedName:
+    Value: !Ref Shared
+    Export:
+      Name: !Sub \${AWS::StackName}-shared
+`);
+    writeFileSync(join(dir, 'app.yaml'), `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  App:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: greeter/src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Environment:
+        Variables:
+          GREETING: !ImportValue network-shared
+Outputs:
+  Imported:
+    Value: !ImportValue network-shared
+`);
+    const early = await deployStack({ templatePath: join(dir, 'app.yaml'), stackName: 'app', overrides: new Map(), clients, log }).catch((e: unknown) => e);
+    expect((early as Error).message).toContain('No export named network-shared found');
+    const network = await deployStack({ templatePath: join(dir, 'network.yaml'), stackName: 'network', overrides: new Map(), clients, log });
+    expect(network.outputs).toEqual([expect.objectContaining({ OutputKey: 'SharedName', ExportName: 'network-shared' })]);
+    const app = await deployStack({ templatePath: join(dir, 'app.yaml'), stackName: 'app', overrides: new Map(), clients, log });
+    const shared = network.outputs[0]!.OutputValue;
+    expect(app.outputs).toEqual([{ OutputKey: 'Imported', OutputValue: shared }]);
+    const fn = app.record.resources.App!.physicalId;
+    expect(await invoke(fn)).toBe(`${shared} v2`);
+  });
+});

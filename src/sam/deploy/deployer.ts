@@ -82,7 +82,7 @@ function valuesFrom(records: Record<string, ResourceRecord>, plan: Plan) {
 }
 
 function contextFor(plan: Plan, records: Record<string, ResourceRecord>, planning: boolean): EvalContext {
-  return { pseudo: plan.pseudo, parameters: plan.parameters, conditions: plan.conditions, mappings: plan.mappings, resources: valuesFrom(records, plan), planning };
+  return { pseudo: plan.pseudo, parameters: plan.parameters, conditions: plan.conditions, mappings: plan.mappings, resources: valuesFrom(records, plan), planning, ...(plan.imports ? { imports: plan.imports } : {}) };
 }
 
 /** A SAM-generated deployment is a snapshot of its API's resolved body: record the body's digest,
@@ -182,6 +182,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     accountId: ACCOUNT_ID,
     overrides: opts.overrides,
     skipUnsupported: opts.skipUnsupported ?? false,
+    imports: (name) => StackStore.forProject(opts.project ?? projectDir(resolve(opts.templatePath))).exported(name, opts.stackName),
   });
   for (const s of plan.skipped) (opts.notice ?? opts.log)(describeSkipped(s));
   const project = opts.project ?? projectDir(plan.templatePath);
@@ -332,7 +333,13 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   try {
     record.outputs = plan.outputs.map((o) => {
       const v = evaluate(o.value, `Outputs.${o.name}.Value`, contextFor(plan, record.resources, false));
-      return { OutputKey: o.name, OutputValue: Array.isArray(v) ? v.join(',') : String(v), ...(o.description ? { Description: o.description } : {}) };
+      const exportName = o.exportName === undefined ? undefined : evaluate(o.exportName, `Outputs.${o.name}.Export.Name`, contextFor(plan, record.resources, false));
+      return {
+        OutputKey: o.name,
+        OutputValue: Array.isArray(v) ? v.join(',') : String(v),
+        ...(o.description ? { Description: o.description } : {}),
+        ...(typeof exportName === 'string' ? { ExportName: exportName } : {}),
+      };
     });
   } catch (err) {
     record.outputs = [];

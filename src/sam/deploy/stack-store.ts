@@ -1,7 +1,7 @@
 // Stack records: what a stack deployed (physical ids, resolved properties, attributes, outputs),
 // kept as `.nimbus-sam/stacks/<name>.json` in the project folder. Written atomically (temp file +
 // rename + fsync) after every resource operation, so an interrupted deploy knows what exists.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface ResourceRecord {
@@ -30,7 +30,7 @@ export interface StackRecord {
   templatePath: string;
   parameters: Record<string, string | string[]>;
   resources: Record<string, ResourceRecord>;
-  outputs: Array<{ OutputKey: string; OutputValue: string; Description?: string }>;
+  outputs: Array<{ OutputKey: string; OutputValue: string; Description?: string; ExportName?: string }>;
   updatedAt: string;
 }
 
@@ -71,6 +71,18 @@ export class StackStore {
       closeSync(fd);
     }
     renameSync(tmp, f);
+  }
+
+  /** The value another stack of this project exports under `name` (Fn::ImportValue). */
+  exported(name: string, except: string): string | undefined {
+    if (!existsSync(this.dir)) return undefined;
+    for (const file of readdirSync(this.dir)) {
+      if (!file.endsWith('.json') || file === `${except}.json`) continue;
+      const record = this.get(file.slice(0, -'.json'.length));
+      const found = record?.outputs.find((o) => o.ExportName === name);
+      if (found) return found.OutputValue;
+    }
+    return undefined;
   }
 
   remove(name: string): void {

@@ -40,6 +40,8 @@ export interface EvalContext {
   planning: boolean;
   /** Logical ids this value depends on (filled while evaluating). */
   deps?: Set<string>;
+  /** The value other stacks export under a name (Fn::ImportValue); absent: imports are unknown yet. */
+  imports?: (name: string) => string | undefined;
 }
 
 type Value = unknown;
@@ -211,8 +213,13 @@ function call(fn: string, arg: Value, path: string, ctx: EvalContext): Value {
     case 'Fn::ToJsonString': return JSON.stringify(evaluate(arg, path, ctx));
     case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or': case 'Condition':
       return conditionValue({ [fn]: arg }, path.slice(0, path.length - fn.length - 1), ctx);
-    case 'Fn::ImportValue':
-      return fail(path, 'Fn::ImportValue is not supported by Nimbus (no cross-stack exports)');
+    case 'Fn::ImportValue': {
+      const name = evaluate(arg, path, ctx);
+      if (typeof name !== 'string') return fail(path, 'Fn::ImportValue takes the name of an export');
+      if (!ctx.imports) return ctx.planning ? PLACEHOLDER : fail(path, `No export named ${name} found`);
+      const value = ctx.imports(name);
+      return value ?? fail(path, `No export named ${name} found. Exports come from the Outputs (Export.Name) of stacks deployed from this project`);
+    }
     default:
       return fail(path, `${fn} is not supported by Nimbus`);
   }

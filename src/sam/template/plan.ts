@@ -43,6 +43,7 @@ export interface Plan {
   outputs: Array<{ name: string; value: Json; description: string | undefined; exportName: Json | undefined }>;
   /** What `skipUnsupported` left out. */
   skipped: Skipped[];
+  imports?: (name: string) => string | undefined;
 }
 
 export interface PlanOptions {
@@ -56,6 +57,8 @@ export interface PlanOptions {
    * local commands do (see ./skip.ts).
    */
   skipUnsupported?: boolean;
+  /** Values exported by other stacks, for Fn::ImportValue. */
+  imports?: (name: string) => string | undefined;
 }
 
 const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Globals']);
@@ -178,7 +181,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
       return undefined;
     },
   });
-  const ctxBase: EvalContext = { pseudo, parameters, conditions: new Map(), mappings, resources: resourceValues(), planning: true };
+  const ctxBase: EvalContext = { pseudo, parameters, conditions: new Map(), mappings, resources: resourceValues(), planning: true, ...(opts.imports ? { imports: opts.imports } : {}) };
   const ctx: EvalContext = { ...ctxBase, conditions: lazyConditions };
   const guard = <T>(fn: () => T): T | undefined => {
     try {
@@ -310,6 +313,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
     resources: order.map((id) => byId.get(id)!),
     outputs,
     skipped,
+    ...(opts.imports ? { imports: opts.imports } : {}),
   };
 }
 
