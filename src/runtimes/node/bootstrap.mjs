@@ -464,7 +464,11 @@ function responseStream(requestId) {
 
 async function streamEvent(handler, requestId, event, context) {
   const stream = responseStream(requestId);
-  const finished = new Promise((resolve) => stream.once('finish', resolve));
+  // Ended, or destroyed by the handler without ending: either way the response is complete.
+  const finished = new Promise((resolve) => {
+    stream.once('finish', resolve);
+    stream.once('close', resolve);
+  });
   let failure;
   try {
     await handler(event, stream, context);
