@@ -161,3 +161,18 @@ Outputs:
     expect(await invoke(fn)).toBe(`${shared} v2`);
   });
 });
+
+describe('a template that nests itself', () => {
+  it('is refused instead of nesting forever', async () => {
+    writeFileSync(join(dir, 'loop.yaml'), `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Again:
+    Type: AWS::Serverless::Application
+    Properties: { Location: loop.yaml }
+`);
+    const err = await deployStack({ templatePath: join(dir, 'loop.yaml'), stackName: 'loop', overrides: new Map(), clients, log }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/loop\.yaml nests itself/);
+    expect(StackStore.forProject(dir).get('loop')?.status).toBe('ROLLBACK_COMPLETE');
+  });
+});

@@ -43,6 +43,8 @@ export interface DeployOptions {
   skipUnsupported?: boolean;
   /** Where those notices go when `log` is not shown (local commands); default `log`. */
   notice?: (line: string) => void;
+  /** The templates of the stacks this one is nested in (a template may not nest itself). */
+  nestedIn?: readonly string[];
 }
 
 export interface DeployResult {
@@ -223,9 +225,13 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: opts.clients.region, artifactsDir, timeScale: opts.timeScale ?? 1, log: opts.log,
     nested: {
       async deploy(templateUrl, stackName, parameters) {
+        const templatePath = resolve(dirname(plan.templatePath), templateUrl);
+        const chain = [...(opts.nestedIn ?? []), plan.templatePath];
+        if (chain.includes(templatePath)) throw new DeployError(`${templateUrl} nests itself (through ${chain.join(' → ')})`);
         const res = await deployStack({
           ...opts,
-          templatePath: resolve(dirname(plan.templatePath), templateUrl),
+          templatePath,
+          nestedIn: chain,
           stackName,
           overrides: parameters,
           project,
