@@ -1,7 +1,7 @@
 // Nested applications (AWS::Serverless::Application with a local Location): the child template is a
 // stack of its own, its outputs are the parent's `Outputs.<Key>` attributes, a change inside the
 // child's folder deploys it again, and deleting the parent deletes it.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,21 @@ Outputs:
     expect(app.outputs).toEqual([{ OutputKey: 'Imported', OutputValue: shared }]);
     const fn = app.record.resources.App!.physicalId;
     expect(await invoke(fn)).toBe(`${shared} v2`);
+  });
+
+  it('keeps an export to one stack, and an imported export from being deleted', async () => {
+    // The same template under another stack name exports `other-shared`: no clash.
+    expect((await deployStack({ templatePath: join(dir, 'network.yaml'), stackName: 'other', overrides: new Map(), clients, log })).status).toBe('CREATE_COMPLETE');
+    await deleteStack({ stackName: 'other', clients, project: dir, log });
+    writeFileSync(join(dir, 'twin.yaml'), readFileSync(join(dir, 'network.yaml'), 'utf8').replace('${AWS::StackName}-shared', 'network-shared'));
+    const clash = await deployStack({ templatePath: join(dir, 'twin.yaml'), stackName: 'twin', overrides: new Map(), clients, log }).catch((e: unknown) => e);
+    expect((clash as Error).message).toBe('Export with name network-shared is already exported by stack network');
+    const inUse = await deleteStack({ stackName: 'network', clients, project: dir, log }).catch((e: unknown) => e);
+    expect((inUse as Error).message).toBe('Export network-shared cannot be deleted as it is in use by app');
+    expect(StackStore.forProject(dir).get('network')?.status).toBe('CREATE_COMPLETE');
+    await deleteStack({ stackName: 'app', clients, project: dir, log });
+    await deleteStack({ stackName: 'network', clients, project: dir, log });
+    expect(StackStore.forProject(dir).get('network')).toBeUndefined();
   });
 });
 

@@ -177,6 +177,8 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   if (!STACK_NAME.test(opts.stackName)) {
     throw new DeployError(`Stack name "${opts.stackName}" is invalid: it must start with a letter and contain only letters, digits and hyphens (at most 128 characters)`);
   }
+  const exports = StackStore.forProject(opts.project ?? projectDir(resolve(opts.templatePath)));
+  const imported = new Set<string>();
   const plan = planTemplate({
     templatePath: opts.templatePath,
     stackName: opts.stackName,
@@ -184,7 +186,10 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     accountId: ACCOUNT_ID,
     overrides: opts.overrides,
     skipUnsupported: opts.skipUnsupported ?? false,
-    imports: (name) => StackStore.forProject(opts.project ?? projectDir(resolve(opts.templatePath))).exported(name, opts.stackName),
+    imports: (name) => {
+      imported.add(name);
+      return exports.exported(name, opts.stackName)?.value;
+    },
   });
   for (const s of plan.skipped) (opts.notice ?? opts.log)(describeSkipped(s));
   const project = opts.project ?? projectDir(plan.templatePath);
@@ -212,8 +217,10 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     parameters: Object.fromEntries(plan.parameters),
     resources: structuredClone(baseline),
     outputs: previous?.outputs ?? [],
+    ...(imported.size ? { imports: [...imported].sort() } : {}),
     updatedAt: '',
   };
+  checkExportNames(plan, exports, opts.stackName);
   if (opts.noExecute) return { status: previous?.status ?? 'CREATE_COMPLETE', outputs: record.outputs, changes, record };
   if (!changes.length && previous && /COMPLETE$/.test(previous.status) && !/ROLLBACK/.test(previous.status)) {
     opts.log(`No changes to deploy. Stack ${opts.stackName} is up to date`);
@@ -440,11 +447,31 @@ export interface DeleteOptions {
   log: (line: string) => void;
 }
 
+/** An export name belongs to one stack (AWS refuses a second exporter). Names known only once the
+ * stack's resources exist are checked by AWS later; here only those known before deploying are. */
+function checkExportNames(plan: Plan, store: StackStore, stackName: string): void {
+  for (const o of plan.outputs) {
+    if (o.exportName === undefined) continue;
+    let name: unknown;
+    try {
+      name = evaluate(o.exportName, `Outputs.${o.name}.Export.Name`, { pseudo: plan.pseudo, parameters: plan.parameters, conditions: plan.conditions, mappings: plan.mappings, resources: { has: () => true, type: () => undefined, ref: () => undefined, attr: () => undefined }, planning: true });
+    } catch {
+      continue;
+    }
+    const owner = typeof name === 'string' ? store.exported(name, stackName)?.stack : undefined;
+    if (owner) throw new DeployError(`Export with name ${name as string} is already exported by stack ${owner}`);
+  }
+}
+
 /** Deletes every resource of a stack in reverse creation order, then its record. */
 export async function deleteStack(opts: DeleteOptions): Promise<void> {
   const store = StackStore.forProject(opts.project);
   const record = store.get(opts.stackName);
   if (!record) throw new DeployError(`Stack ${opts.stackName} does not exist (no record in ${store.dir})`);
+  for (const o of record.outputs) {
+    const user = o.ExportName === undefined ? undefined : store.importer(o.ExportName, opts.stackName);
+    if (user) throw new DeployError(`Export ${o.ExportName} cannot be deleted as it is in use by ${user}`);
+  }
   await reachable(opts.clients);
   const pctx: ProvisionContext = {
     clients: opts.clients, stackName: opts.stackName, accountId: ACCOUNT_ID, region: record.region, artifactsDir: join(opts.project, '.nimbus-sam', 'artifacts'),

@@ -31,6 +31,8 @@ export interface StackRecord {
   parameters: Record<string, string | string[]>;
   resources: Record<string, ResourceRecord>;
   outputs: Array<{ OutputKey: string; OutputValue: string; Description?: string; ExportName?: string }>;
+  /** Export names the stack imports (Fn::ImportValue): their exporters cannot be deleted. */
+  imports?: string[];
   updatedAt: string;
 }
 
@@ -73,16 +75,27 @@ export class StackStore {
     renameSync(tmp, f);
   }
 
-  /** The value another stack of this project exports under `name` (Fn::ImportValue). */
-  exported(name: string, except: string): string | undefined {
-    if (!existsSync(this.dir)) return undefined;
-    for (const file of readdirSync(this.dir)) {
-      if (!file.endsWith('.json') || file === `${except}.json`) continue;
-      const record = this.get(file.slice(0, -'.json'.length));
-      const found = record?.outputs.find((o) => o.ExportName === name);
-      if (found) return found.OutputValue;
+  /** The other stacks of this project. */
+  private others(except: string): StackRecord[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((file) => file.endsWith('.json') && file !== `${except}.json`)
+      .map((file) => this.get(file.slice(0, -'.json'.length)))
+      .filter((r): r is StackRecord => r !== undefined);
+  }
+
+  /** The value another stack of this project exports under `name` (Fn::ImportValue), and that stack. */
+  exported(name: string, except: string): { value: string; stack: string } | undefined {
+    for (const record of this.others(except)) {
+      const found = record.outputs.find((o) => o.ExportName === name);
+      if (found) return { value: found.OutputValue, stack: record.stackName };
     }
     return undefined;
+  }
+
+  /** Another stack of this project importing `name`, if any. */
+  importer(name: string, except: string): string | undefined {
+    return this.others(except).find((r) => r.imports?.includes(name))?.stackName;
   }
 
   remove(name: string): void {
