@@ -10,7 +10,8 @@ import {
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
   CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand,
-  type Cors, type FunctionUrlAuthType, type InvokeMode,
+  PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand,
+  type Cors, type FunctionUrlAuthType, type InvokeMode, type DeadLetterConfig, type DestinationConfig, type SnapStart,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
@@ -126,6 +127,35 @@ function functionConfig(props: Props) {
     TracingConfig: props.TracingConfig as TracingConfig | undefined,
     Layers: props.Layers === undefined ? undefined : (props.Layers as unknown[]).map(String),
     VpcConfig: props.VpcConfig as VpcConfig | undefined,
+    KMSKeyArn: props.KmsKeyArn as string | undefined,
+    SnapStart: props.SnapStart as SnapStart | undefined,
+    DeadLetterConfig: props.DeadLetterConfig as DeadLetterConfig | undefined,
+  };
+}
+
+/** Async invocation settings of a function or alias (SAM's EventInvokeConfig). */
+const eventInvokeConfig: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    await ctx.clients.lambda.send(new PutFunctionEventInvokeConfigCommand(invokeConfigOf(props)));
+    const id = `${String(props.FunctionName)}$${String(props.Qualifier)}`;
+    return { physicalId: id, ref: id, attributes: {} };
+  },
+  async update(ctx, _logicalId, current, props) {
+    await ctx.clients.lambda.send(new PutFunctionEventInvokeConfigCommand(invokeConfigOf(props)));
+    return current;
+  },
+  async delete(ctx, _current, props) {
+    await ignoreMissing(ctx.clients.lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: String(props.FunctionName), Qualifier: String(props.Qualifier) })));
+  },
+};
+
+function invokeConfigOf(props: Props) {
+  return {
+    FunctionName: String(props.FunctionName),
+    Qualifier: String(props.Qualifier),
+    MaximumEventAgeInSeconds: props.MaximumEventAgeInSeconds === undefined ? undefined : Number(props.MaximumEventAgeInSeconds),
+    MaximumRetryAttempts: props.MaximumRetryAttempts === undefined ? undefined : Number(props.MaximumRetryAttempts),
+    DestinationConfig: props.DestinationConfig as DestinationConfig | undefined,
   };
 }
 
@@ -874,6 +904,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Version': lambdaVersion,
   'AWS::Lambda::LayerVersion': lambdaLayerVersion,
   'AWS::Lambda::Alias': lambdaAlias,
+  'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
   'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,

@@ -267,6 +267,35 @@ function withCondition(add: Add, res: Obj | undefined): Add {
 }
 
 /**
+ * EventInvokeConfig, as SAM expands it: `<Fn>EventInvokeConfig` (AWS::Lambda::EventInvokeConfig) on
+ * the function's AutoPublishAlias, else on $LATEST. Destinations must be named: SAM would create an
+ * SQS queue or SNS topic for one without `Destination`, which Nimbus does not provide.
+ */
+function eventInvokeConfig(id: string, config: Json, alias: { aliasId: string; name: string } | undefined, path: string, add: Add, errors: TemplateError[]): void {
+  if (!isObj(config)) {
+    errors.push(new TemplateError(path, 'must be a mapping (MaximumEventAgeInSeconds, MaximumRetryAttempts, DestinationConfig)'));
+    return;
+  }
+  const props: Obj = { FunctionName: { Ref: id }, Qualifier: alias?.name ?? '$LATEST' };
+  for (const k of ['MaximumEventAgeInSeconds', 'MaximumRetryAttempts'] as const) if (config[k] !== undefined) props[k] = config[k]!;
+  const destinations = config.DestinationConfig;
+  if (isObj(destinations)) {
+    const out: Obj = {};
+    for (const when of ['OnSuccess', 'OnFailure'] as const) {
+      const d = destinations[when];
+      if (d === undefined) continue;
+      if (!isObj(d) || d.Destination === undefined) {
+        errors.push(new TemplateError(joinPath(joinPath(path, 'DestinationConfig'), when), 'a destination without Destination (SAM creates an SQS queue or SNS topic for it) is not supported by Nimbus; name the destination\'s ARN'));
+        continue;
+      }
+      out[when] = { Destination: d.Destination };
+    }
+    props.DestinationConfig = out;
+  }
+  add(`${id}EventInvokeConfig`, { Type: 'AWS::Lambda::EventInvokeConfig', Properties: props, ...(alias ? { DependsOn: [alias.aliasId] } : {}) }, path);
+}
+
+/**
  * FunctionUrlConfig, as SAM expands it: an AWS::Lambda::Url on the function (its AutoPublishAlias
  * when it has one) and, for AuthType NONE, the public lambda:InvokeFunctionUrl permission.
  */
@@ -344,9 +373,10 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   };
   const fp = fn.Properties as Obj;
   if (code) fp.Code = code;
-  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig'] as const) {
+  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart'] as const) {
     if (props[k] !== undefined) fp[k] = props[k]!;
   }
+  if (isObj(props.DeadLetterQueue)) fp.DeadLetterConfig = { TargetArn: props.DeadLetterQueue.TargetArn ?? null };
   if (Array.isArray(fp.Layers)) {
     for (const [i, layer] of fp.Layers.entries()) {
       const foreign = foreignLayer(layer, input.accountId);
@@ -419,6 +449,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
     errors.push(new TemplateError(joinPath(p, 'ProvisionedConcurrencyConfig'), 'needs AutoPublishAlias (provisioned concurrency applies to the alias)'));
   }
   if (props.FunctionUrlConfig !== undefined) functionUrl(id, props.FunctionUrlConfig, urlQualifier, joinPath(p, 'FunctionUrlConfig'), add, errors);
+  if (props.EventInvokeConfig !== undefined) eventInvokeConfig(id, props.EventInvokeConfig, urlQualifier, joinPath(p, 'EventInvokeConfig'), add, errors);
 
   forEachEvent(props, p, errors, {
     api(evId, ep, path, method, evProps) {

@@ -24,9 +24,15 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::Lambda::Function': {
     required: ['Code', 'Role'],
-    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig'],
+    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart', 'DeadLetterConfig'],
     attributes: ['Arn'],
     replaceOn: ['FunctionName'],
+  },
+  'AWS::Lambda::EventInvokeConfig': {
+    required: ['FunctionName', 'Qualifier'],
+    known: ['FunctionName', 'Qualifier', 'MaximumEventAgeInSeconds', 'MaximumRetryAttempts', 'DestinationConfig'],
+    attributes: [],
+    replaceOn: ['FunctionName', 'Qualifier'],
   },
   // Layer versions are immutable: any change publishes a new version (Ref is its LayerVersionArn).
   'AWS::Lambda::LayerVersion': {
