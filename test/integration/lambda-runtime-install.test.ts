@@ -3,7 +3,7 @@
 // package holds a script that reports the wanted version and runs this machine's node.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,8 @@ describe.skipIf(!lacksBoth)('runtimes fetched on demand', () => {
     // npm, started by Nimbus, reads its registry from here (and gives up at once on failures).
     process.env.npm_config_registry = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
     process.env.npm_config_fetch_retries = '0';
+    // Fetched binaries go to the user's cache (shared by every Nimbus): here a scratch one.
+    process.env.NIMBUS_CACHE_DIR = join(work, 'cache');
     nimbus = await startNimbus();
     lambda = new Lambda.LambdaClient(clientConfig(nimbus.endpoint));
   });
@@ -82,6 +84,7 @@ describe.skipIf(!lacksBoth)('runtimes fetched on demand', () => {
     if (savedRegistry === undefined) delete process.env.npm_config_registry;
     else process.env.npm_config_registry = savedRegistry;
     delete process.env.npm_config_fetch_retries;
+    delete process.env.NIMBUS_CACHE_DIR;
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -104,6 +107,7 @@ describe.skipIf(!lacksBoth)('runtimes fetched on demand', () => {
       expect(out.FunctionError, Buffer.from(out.Payload ?? []).toString()).toBeUndefined();
       expect(JSON.parse(Buffer.from(out.Payload!).toString())).toBe(`AWS_Lambda_nodejs${MAJOR}.x`);
     }
+    expect(existsSync(join(work, 'cache', 'runtimes', `node${MAJOR}`, 'node_modules', NODE_BINARY_PACKAGE, 'bin', 'node'))).toBe(true);
     const nimbusLog = nimbus.logs.filter((l) => l.includes(`fetching a Node.js binary for nodejs${MAJOR}.x`));
     expect(nimbusLog).toHaveLength(1);
   }, 180_000);

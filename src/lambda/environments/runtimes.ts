@@ -1,7 +1,8 @@
 // Runtime catalog: which Lambda runtime names Nimbus can run on this machine and how to start
 // each (interpreter binary, bootstrap file). Binary discovery is done once per binary and cached,
 // so `runtimeAvailability` is cheap enough to call on every CreateFunction.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runtimesDir } from '../../paths.js';
@@ -32,6 +33,15 @@ export interface RuntimeCatalogOptions {
   readonly pythonBinary?: string;
   /** PATH to search (defaults to Nimbus's own PATH). */
   readonly searchPath?: string;
+  /**
+   * Where Node binaries fetched from npm go, shared by every Nimbus of the user (a local command's
+   * throwaway data dir too): `$NIMBUS_CACHE_DIR`, else `$XDG_CACHE_HOME/nimbus`, else `~/.cache/nimbus`.
+   */
+  readonly cacheDir?: string;
+}
+
+function defaultCacheDir(): string {
+  return process.env.NIMBUS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'nimbus');
 }
 
 const NODE_RUNTIME = /^nodejs(\d+)\.x$/;
@@ -60,6 +70,18 @@ export class RuntimeCatalog {
     return join(this.options.dataDir, 'runtimes', `node${major}`);
   }
 
+  /** Where a Node N that Nimbus fetches goes: the user's cache, else (not writable) the data dir. */
+  private nodeCacheDir(major: number): string {
+    const cache = this.options.cacheDir ?? defaultCacheDir();
+    try {
+      mkdirSync(cache, { recursive: true });
+      accessSync(cache, constants.W_OK);
+      return join(cache, 'runtimes', `node${major}`);
+    } catch {
+      return this.nodeInstallDir(major);
+    }
+  }
+
   /**
    * For a nodejs*.x runtime whose binary this machine lacks: fetches it (once per major, however
    * many functions ask) and resolves when it runs. Undefined when there is nothing to install.
@@ -71,7 +93,7 @@ export class RuntimeCatalog {
     if (this.findNode(major).binary) return undefined;
     let pending = this.installs.get(major);
     if (!pending) {
-      const dir = this.nodeInstallDir(major);
+      const dir = this.nodeCacheDir(major);
       pending = installNodeBinary(major, dir)
         .then(() => {
           this.nodeByMajor.delete(major);
@@ -145,9 +167,10 @@ export class RuntimeCatalog {
     if (explicit) candidates.push(explicit);
     // Nimbus's own node first: it is already known to work and costs no probe.
     if (Number(process.versions.node.split('.')[0]) === major) candidates.push(process.execPath);
-    const installDir = this.nodeInstallDir(major);
-    candidates.push(join(installDir, 'node_modules', NODE_BINARY_PACKAGE, 'bin', 'node'));
-    candidates.push(join(installDir, 'node_modules', 'node', 'bin', 'node'));
+    for (const installDir of [this.nodeInstallDir(major), join(this.options.cacheDir ?? defaultCacheDir(), 'runtimes', `node${major}`)]) {
+      candidates.push(join(installDir, 'node_modules', NODE_BINARY_PACKAGE, 'bin', 'node'));
+      candidates.push(join(installDir, 'node_modules', 'node', 'bin', 'node'));
+    }
     for (const dir of this.pathDirs()) {
       candidates.push(join(dir, `node${major}`), join(dir, `node-${major}`), join(dir, 'node'));
     }

@@ -92,16 +92,16 @@ export class BwrapSandbox implements Sandbox {
     return '/opt';
   }
   binary(m: SandboxMounts): string | undefined {
-    // An interpreter installed inside a hidden dir (a Node from npm under the data dir) is mounted
-    // at /var/lang, where AWS keeps its runtimes' interpreters.
+    // An interpreter the sandbox would not show (a Node from npm under the data dir or a cache in
+    // /tmp) is mounted at /var/lang, where AWS keeps its runtimes' interpreters.
     const lang = this.langDir(m);
     return lang && m.binary ? `/var/lang/bin/${basename(m.binary)}` : m.binary;
   }
 
   private langDir(m: SandboxMounts): string | undefined {
     if (!m.binary) return undefined;
-    const hidden = this.hidden.some((dir) => m.binary!.startsWith(dir.endsWith('/') ? dir : dir + '/'));
-    return hidden ? dirname(dirname(m.binary)) : undefined;
+    const unseen = [...this.hidden, '/tmp', '/var'].some((dir) => m.binary!.startsWith(dir.endsWith('/') ? dir : dir + '/'));
+    return unseen ? dirname(dirname(m.binary)) : undefined;
   }
 
   wrap(argv: readonly string[], m: SandboxMounts): string[] {
