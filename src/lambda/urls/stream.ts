@@ -7,6 +7,7 @@ export const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration
 const PRELUDE_END = Buffer.alloc(8);
 /** A prelude is a small JSON document; past this, the stream is not one. */
 const MAX_PRELUDE_BYTES = 64 * 1024;
+const INTERNAL_ERROR = '{"Message":"Internal Server Error"}';
 
 interface Prelude {
   statusCode?: unknown;
@@ -45,13 +46,13 @@ export class UrlResponseStream {
     const head = Buffer.concat(this.pending, this.pendingBytes);
     const end = head.indexOf(PRELUDE_END);
     if (end === -1) {
-      if (this.pendingBytes > MAX_PRELUDE_BYTES) this.begin(500, { 'content-type': 'application/json' }, Buffer.from('{"Message":"Internal Server Error"}'));
+      if (this.pendingBytes > MAX_PRELUDE_BYTES) this.failed();
       return;
     }
     this.pending = [];
     const prelude = parsePrelude(head.subarray(0, end));
     if (!prelude) {
-      this.begin(500, { 'content-type': 'application/json' }, Buffer.from('{"Message":"Internal Server Error"}'));
+      this.failed();
       return;
     }
     const headers: Record<string, string | string[]> = {};
@@ -66,8 +67,13 @@ export class UrlResponseStream {
   /** Ends the answer once the function is done. */
   end(): void {
     if (this.res.writableEnded) return;
-    if (!this.started && this.pendingBytes > 0) this.begin(500, { 'content-type': 'application/json' }, Buffer.from('{"Message":"Internal Server Error"}'));
+    if (!this.started && this.pendingBytes > 0) this.failed();
     this.res.end();
+  }
+
+  /** A stream that is not what it claims (an unended or malformed prelude): AWS's 500. */
+  private failed(): void {
+    this.begin(500, { 'content-type': 'application/json' }, Buffer.from(INTERNAL_ERROR));
   }
 
   private begin(status: number, own: Record<string, string | string[]>, first: Buffer): void {
@@ -80,7 +86,7 @@ export class UrlResponseStream {
       this.res.writeHead(status, headers);
     } catch {
       this.res.writeHead(502, { 'content-type': 'application/json' });
-      this.res.end('{"Message":"Internal Server Error"}');
+      this.res.end(INTERNAL_ERROR);
       return;
     }
     if (first.length > 0) this.res.write(first);

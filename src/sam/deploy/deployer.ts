@@ -178,7 +178,8 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     throw new DeployError(`Stack name "${opts.stackName}" is invalid: it must start with a letter and contain only letters, digits and hyphens (at most 128 characters)`);
   }
   const exports = StackStore.forProject(opts.project ?? projectDir(resolve(opts.templatePath)));
-  const imported = new Set<string>();
+  // Export name → the value another stack exports (read once per deploy: planning asks repeatedly).
+  const imported = new Map<string, string | undefined>();
   const plan = planTemplate({
     templatePath: opts.templatePath,
     stackName: opts.stackName,
@@ -187,8 +188,8 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     overrides: opts.overrides,
     skipUnsupported: opts.skipUnsupported ?? false,
     imports: (name) => {
-      imported.add(name);
-      return exports.exported(name, opts.stackName)?.value;
+      if (!imported.has(name)) imported.set(name, exports.exported(name, opts.stackName)?.value);
+      return imported.get(name);
     },
   });
   for (const s of plan.skipped) (opts.notice ?? opts.log)(describeSkipped(s));
@@ -217,7 +218,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     parameters: Object.fromEntries(plan.parameters),
     resources: structuredClone(baseline),
     outputs: previous?.outputs ?? [],
-    ...(imported.size ? { imports: [...imported].sort() } : {}),
+    ...(imported.size ? { imports: [...imported.keys()].sort() } : {}),
     updatedAt: '',
   };
   checkExportNames(plan, exports, opts.stackName);
@@ -452,12 +453,8 @@ export interface DeleteOptions {
 function checkExportNames(plan: Plan, store: StackStore, stackName: string): void {
   for (const o of plan.outputs) {
     if (o.exportName === undefined) continue;
-    let name: unknown;
-    try {
-      name = evaluate(o.exportName, `Outputs.${o.name}.Export.Name`, { pseudo: plan.pseudo, parameters: plan.parameters, conditions: plan.conditions, mappings: plan.mappings, resources: { has: () => true, type: () => undefined, ref: () => undefined, attr: () => undefined }, planning: true });
-    } catch {
-      continue;
-    }
+    // With no resources deployed yet, a name that depends on one evaluates to a placeholder: no owner.
+    const name = evaluate(o.exportName, `Outputs.${o.name}.Export.Name`, contextFor(plan, {}, true));
     const owner = typeof name === 'string' ? store.exported(name, stackName)?.stack : undefined;
     if (owner) throw new DeployError(`Export with name ${name as string} is already exported by stack ${owner}`);
   }

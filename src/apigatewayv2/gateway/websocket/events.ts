@@ -52,15 +52,20 @@ export interface Handshake {
   readonly traceId: string;
 }
 
+/** The handshake's headers with those API Gateway adds before the integration sees them. */
+function handshakeHeaders(c: ConnectionInfo, h: Handshake) {
+  return headersOf(h.rawHeaders, [
+    ['X-Amzn-Trace-Id', h.traceId],
+    ['X-Forwarded-For', c.sourceIp],
+    ['X-Forwarded-Port', h.port],
+    ['X-Forwarded-Proto', 'http'],
+  ]);
+}
+
 export function connectEvent(c: ConnectionInfo, h: Handshake, requestId: string, at: number): string {
   const q = collectQuery(h.rawQuery);
   return JSON.stringify({
-    ...headersOf(h.rawHeaders, [
-      ['X-Amzn-Trace-Id', h.traceId],
-      ['X-Forwarded-For', c.sourceIp],
-      ['X-Forwarded-Port', h.port],
-      ['X-Forwarded-Proto', 'http'],
-    ]),
+    ...handshakeHeaders(c, h),
     ...(q ? { queryStringParameters: q.single, multiValueQueryStringParameters: q.multi } : {}),
     requestContext: requestContext(c, '$connect', 'CONNECT', requestId, at),
     isBase64Encoded: false,
@@ -77,12 +82,7 @@ export function authorizerEvent(c: ConnectionInfo, h: Handshake, methodArn: stri
   return JSON.stringify({
     type: 'REQUEST',
     methodArn,
-    ...headersOf(h.rawHeaders, [
-      ['X-Amzn-Trace-Id', h.traceId],
-      ['X-Forwarded-For', c.sourceIp],
-      ['X-Forwarded-Port', h.port],
-      ['X-Forwarded-Proto', 'http'],
-    ]),
+    ...handshakeHeaders(c, h),
     ...(q ? { queryStringParameters: q.single, multiValueQueryStringParameters: q.multi } : {}),
     ...(vars && Object.keys(vars).length > 0 ? { stageVariables: vars } : {}),
     requestContext: requestContext(c, '$connect', 'CONNECT', requestId, at),
