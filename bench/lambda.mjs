@@ -68,9 +68,11 @@ export async function main({ seconds = 3 } = {}) {
   const floor = await spawnFloor(20);
   const echo = await floorServer('echo');
   const relay = await floorServer('relay');
+  const runtime = await floorServer('runtime');
   const body = '{"hello":"world"}';
   const echoTarget = { pool: pool(echo.origin), request: () => ({ path: '/', method: 'POST', body }) };
   const relayTarget = { pool: pool(relay.origin), request: echoTarget.request };
+  const runtimeTarget = { pool: pool(runtime.origin), request: echoTarget.request };
 
   const nimbus = await startNimbusProcess();
   const client = new LambdaClient({ endpoint: nimbus.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -99,7 +101,7 @@ export async function main({ seconds = 3 } = {}) {
   await latencies(nimbusPool, invokeReq('warm'), 10);
   await new Promise((r) => setTimeout(r, 1000));
   const warmTarget = { pool: nimbusPool, request: invokeReq('warm') };
-  const [echoLat, relayLat, warmLat] = await interleavedLatencies([echoTarget, relayTarget, warmTarget], { warmUp: WARM_UP, samples: SAMPLES });
+  const [echoLat, relayLat, runtimeLat, warmLat] = await interleavedLatencies([echoTarget, relayTarget, runtimeTarget, warmTarget], { warmUp: WARM_UP, samples: SAMPLES });
 
   const echo1 = await throughput(echoTarget.pool, echoTarget.request, 1, seconds * 1000);
   const echo32 = await throughput(echoTarget.pool, echoTarget.request, 32, seconds * 1000);
@@ -107,9 +109,9 @@ export async function main({ seconds = 3 } = {}) {
   await scaleOut(nimbusPool, invokeReq('warm'), 32); // 32 warm environments before measuring
   const warm32 = await throughput(nimbusPool, invokeReq('warm'), 32, seconds * 1000);
 
-  await Promise.all([nimbusPool.close(), echoTarget.pool.close(), relayTarget.pool.close()]);
+  await Promise.all([nimbusPool.close(), echoTarget.pool.close(), relayTarget.pool.close(), runtimeTarget.pool.close()]);
   await nimbus.stop();
-  await Promise.all([echo.close(), relay.close()]);
+  await Promise.all([echo.close(), relay.close(), runtime.close()]);
 
   const p50 = (list) => percentile(list, 50);
   const pair = (list) => `${fmt(p50(list))} / ${fmt(percentile(list, 99))}`;
@@ -118,6 +120,7 @@ export async function main({ seconds = 3 } = {}) {
   rows.push(['cold starts back to back (p50 ms)', fmt(p50(burst)), `${fmt(p50(burst) / p50(floor))}× floor`]);
   rows.push(['bare node:http echo (p50 / p99 ms)', pair(echoLat), '']);
   rows.push(['relay to a child process (p50 / p99 ms)', pair(relayLat), `${fmt(p50(relayLat) / p50(echoLat))}× echo: the floor of process isolation`]);
+  rows.push(['relay to Nimbus\'s Node runtime (p50 / p99 ms)', pair(runtimeLat), `${fmt(p50(runtimeLat) / p50(echoLat))}× echo: the floor with this runtime`]);
   rows.push(['warm invoke (p50 / p99 ms)', pair(warmLat), `${fmt(p50(warmLat) / p50(echoLat))}× echo p50 (target ≤ 2×), ${fmt(p50(warmLat) / p50(relayLat))}× relay`]);
   rows.push(['echo throughput, 1 / 32 clients (req/s)', `${fmt(echo1, 0)} / ${fmt(echo32, 0)}`, '']);
   rows.push(['warm invoke throughput, 1 / 32 clients (req/s)', `${fmt(warm1, 0)} / ${fmt(warm32, 0)}`, `${fmt(warm1 / echo1)}× / ${fmt(warm32 / echo32)}× echo`]);
