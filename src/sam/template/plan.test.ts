@@ -196,6 +196,14 @@ Resources:
     expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt Nope.Arn\n`)).toMatch(/Resources\.F\.Properties\.Description\.Fn::GetAtt: Fn::GetAtt refers to "Nope"/);
     expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt F.Nope\n`)).toMatch(/AWS::Lambda::Function F has no attribute Nope/);
   });
+  it('an unknown attribute beside Type is dropped on SAM resources (as the transform does) and refused on others', () => {
+    const p = plan(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Description: Invoked by EventBridge rule\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n`);
+    const fn = p.resources.find((r) => r.logicalId === 'F')!;
+    expect(fn.type).toBe('AWS::Lambda::Function');
+    expect(JSON.stringify(fn)).not.toContain('Invoked by EventBridge rule');
+    expect(planError(`Resources:\n  G:\n    Type: AWS::Logs::LogGroup\n    Description: x\n`)).toMatch(/Resources\.G\.Description: is not a valid resource attribute/);
+  });
+
   it('reports dependency cycles', () => {
     const msg = planError(`
 Resources:

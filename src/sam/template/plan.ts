@@ -124,7 +124,12 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
       err(p, 'must be a mapping with a Type');
       continue;
     }
-    for (const k of Object.keys(r)) if (!RESOURCE_KEYS.has(k)) err(joinPath(p, k), 'is not a valid resource attribute');
+    // The SAM transform reads only the attributes it knows on its own resources and drops the rest
+    // (samtranslator's Resource.from_dict), so `Description:` beside `Type:` — as published patterns
+    // write it — deploys on AWS; CloudFormation itself checks the resources it receives.
+    if (typeof r.Type !== 'string' || !r.Type.startsWith('AWS::Serverless::')) {
+      for (const k of Object.keys(r)) if (!RESOURCE_KEYS.has(k)) err(joinPath(p, k), 'is not a valid resource attribute');
+    }
     if (typeof r.Type !== 'string') {
       err(joinPath(p, 'Type'), 'is required');
       continue;
