@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
-  DeleteLayerVersionCommand, PublishLayerVersionCommand,
+  DeleteLayerVersionCommand, PublishLayerVersionCommand, AddLayerVersionPermissionCommand, RemoveLayerVersionPermissionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
@@ -260,6 +260,34 @@ const lambdaLayerVersion: Provisioner = {
   async delete(ctx, current) {
     const m = /^(.*):(\d+)$/.exec(current.physicalId);
     if (m) await ignoreMissing(ctx.clients.lambda.send(new DeleteLayerVersionCommand({ LayerName: m[1]!, VersionNumber: Number(m[2]) })));
+  },
+};
+
+/** `arn:…:layer:name:N` → the layer (name or ARN) and its version number. */
+function splitLayerVersion(arn: string): { LayerName: string; VersionNumber: number } {
+  const m = /^(.*):(\d+)$/.exec(arn);
+  if (!m) throw new Error(`LayerVersionArn ${arn} does not name a layer version (…:layer:<name>:<version>)`);
+  return { LayerName: m[1]!, VersionNumber: Number(m[2]) };
+}
+
+/**
+ * A statement in a layer version's policy (as layer-publishing templates grant `lambda:GetLayerVersion`
+ * to `*` or other accounts). Every property replaces it; its id, and so its Ref, is CloudFormation's
+ * `<LayerVersionArn>#<StatementId>`.
+ */
+const lambdaLayerVersionPermission: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const sid = physicalName(ctx.stackName, logicalId, 100);
+    const arn = String(props.LayerVersionArn);
+    await ctx.clients.lambda.send(new AddLayerVersionPermissionCommand({
+      ...splitLayerVersion(arn), StatementId: sid, Action: props.Action, Principal: String(props.Principal), OrganizationId: props.OrganizationId,
+    }));
+    const id = `${arn}#${sid}`;
+    return { physicalId: id, ref: id, attributes: { Id: id } };
+  },
+  async delete(ctx, current, props) {
+    const sid = current.physicalId.slice(current.physicalId.lastIndexOf('#') + 1);
+    await ignoreMissing(ctx.clients.lambda.send(new RemoveLayerVersionPermissionCommand({ ...splitLayerVersion(String(props.LayerVersionArn)), StatementId: sid })));
   },
 };
 
@@ -907,6 +935,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
   'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::Lambda::LayerVersionPermission': lambdaLayerVersionPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::CloudFormation::Stack': nestedStack,
   'AWS::StepFunctions::StateMachineVersion': stateMachineVersion,

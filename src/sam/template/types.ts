@@ -41,6 +41,12 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['LayerVersionArn'],
     replaceOn: ['*'],
   },
+  'AWS::Lambda::LayerVersionPermission': {
+    required: ['Action', 'LayerVersionArn', 'Principal'],
+    known: ['Action', 'LayerVersionArn', 'Principal', 'OrganizationId'],
+    attributes: ['Id'],
+    replaceOn: ['*'],
+  },
   'AWS::Lambda::Version': { required: ['FunctionName'], known: ['FunctionName', 'Description', 'CodeSha256'], attributes: ['Version', 'FunctionArn'], replaceOn: ['*'] },
   'AWS::Lambda::Alias': {
     required: ['FunctionName', 'FunctionVersion', 'Name'],
