@@ -28,6 +28,7 @@ import type { Clients } from './clients.js';
 import { stateMachineAlias, stateMachineVersion } from './state-machine-alias.js';
 import { nestedStack, type NestedStacks } from './nested-stack.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
+import { schedulerExpressionForRule } from '../template/scheduler-expr.js';
 import {
   CreateEventBusCommand,
   DeleteEventBusCommand,
@@ -823,6 +824,41 @@ const eventsRule: Provisioner = {
   },
 };
 
+// ---- EventBridge Scheduler --------------------------------------------------------------------------
+
+/**
+ * AWS::Scheduler::Schedule as an EventBridge rule named after the schedule on the default bus (there
+ * is no Scheduler service here): a recurring UTC schedule fires its target the same way, with the
+ * target's Input. The plan refuses what a rule cannot do (at(), other time zones, start/end dates);
+ * FlexibleTimeWindow, RetryPolicy, DeadLetterConfig and KmsKeyArn are recorded. Differences: the rule
+ * shows in ListRules; a rate schedule first fires one period after it is created (Scheduler fires at
+ * once when there is no StartDate); without Input the target gets the rule's Scheduled Event.
+ */
+function scheduleAsRule(props: Props): Props {
+  const target = (props.Target ?? {}) as Props;
+  return {
+    ScheduleExpression: schedulerExpressionForRule(String(props.ScheduleExpression)),
+    State: props.State ?? 'ENABLED',
+    Description: props.Description,
+    Targets: [{ Id: 'SchedulerTarget', Arn: target.Arn, Input: target.Input }],
+  };
+}
+
+const schedulerSchedule: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = String(props.Name ?? physicalName(ctx.stackName, logicalId, 64));
+    await putEventsRule(ctx, name, scheduleAsRule(props));
+    const arn = `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule/${props.GroupName ?? 'default'}/${name}`;
+    return { physicalId: name, ref: name, attributes: { Arn: arn } };
+  },
+  async update(ctx, logicalId, current, props, old) {
+    return { ...(await eventsRule.update!(ctx, logicalId, current, scheduleAsRule(props), scheduleAsRule(old))), attributes: current.attributes };
+  },
+  async delete(ctx, current) {
+    await eventsRule.delete(ctx, current, {});
+  },
+};
+
 // ---- EventBridge event buses ----------------------------------------------------------------------
 
 /** AWS::Events::EventBus: a custom bus (Ref and GetAtt Name are its name, GetAtt Arn its ARN). Policy is
@@ -969,6 +1005,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::CodeDeploy::DeploymentGroup': recordedName('DeploymentGroupName'),
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
+  'AWS::Scheduler::Schedule': schedulerSchedule,
   'AWS::Events::EventBus': eventBus,
   'AWS::CloudWatch::Alarm': alarm,
 };
