@@ -88,6 +88,37 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(sync.payload.toString()).toBe('null');
   });
 
+  it('nodejs24.x refuses callback-style handlers at init, as AWS\'s Node.js 24 runtime does; async and streaming ones run', async () => {
+    // The check is the runtime's, by its AWS_EXECUTION_ENV: the host's Node stands in for Node 24 here.
+    const node24 = setup({ isolation, nodeBinaries: { 24: process.execPath } });
+    try {
+      const code = writeCode(node24.dataDir, {
+        'index.js': `
+          exports.callback = (event, context, callback) => callback(null, 'called back');
+          exports.unused = async (event, context, callback) => 'never';
+          exports.modern = async (event, context) => 'async ok';
+          exports.stream = awslambda.streamifyResponse(async (event, stream, context) => { stream.write('streamed'); stream.end(); });
+        `,
+      });
+      const img = (handler: string) => image(code, { runtime: 'nodejs24.x', handler: `index.${handler}` });
+      for (const handler of ['callback', 'unused']) {
+        const refused = await node24.pool.invoke(request(img(handler), {}, { tailLogs: true }));
+        expect(refused.functionError).toBe('Unhandled');
+        expect(json(refused.payload)).toMatchObject({
+          errorType: 'Runtime.CallbackHandlerDeprecated',
+          errorMessage: expect.stringMatching(/^ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node\.js 24\. /),
+        });
+        expect(Buffer.from(refused.logTail!, 'base64').toString()).toMatch(/\tERROR\tInit Error \t\{"errorType":"Runtime\.CallbackHandlerDeprecated"/);
+      }
+      expect(json((await node24.pool.invoke(request(img('modern')))).payload)).toBe('async ok');
+      expect((await node24.pool.invoke(request(img('stream')))).payload.toString()).toBe('streamed');
+      // nodejs20.x keeps callback handlers.
+      expect(json((await env.pool.invoke(request(image(code, { handler: 'index.callback' })))).payload)).toBe('called back');
+    } finally {
+      await node24.dispose();
+    }
+  });
+
   it('reports handler errors in AWS shape', async () => {
     const code = writeCode(env.dataDir, {
       'index.mjs': `class ValidationError extends Error { constructor(m) { super(m); this.name = 'ValidationError'; } }

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeAvailability } from '../../src/lambda/environments/index.js';
+import { probeBwrap } from '../../src/lambda/environments/sandbox.js';
 import { image, json, makeDataDir, request, setup, writeCode } from './lambda-env-fixtures.js';
 
 describe('python3.x environments', () => {
@@ -141,6 +142,30 @@ describe('custom runtimes (provided.al2023)', () => {
     const failed = await env.pool.invoke(request(img, 'fail'));
     expect(failed.functionError).toBe('Unhandled');
     expect(json(failed.payload)).toEqual({ errorMessage: 'shell says no', errorType: 'Custom.Failure' });
+  });
+
+  // AWS's custom runtime tutorial: `#!/bin/sh` with `set -euo pipefail` and `function handler ()`,
+  // bash syntax that works because Amazon Linux's /bin/sh is bash (Debian's dash refuses both).
+  const hasCurl = existsSync('/usr/bin/curl') || existsSync('/bin/curl');
+  it.skipIf(!hasCurl || !probeBwrap())('/bin/sh is bash, as on Amazon Linux: the tutorial\'s bootstrap runs', async () => {
+    const code = writeCode(env.dataDir, {
+      bootstrap: [
+        '#!/bin/sh',
+        'set -euo pipefail',
+        '. "$LAMBDA_TASK_ROOT/$(echo "$_HANDLER" | cut -d. -f1).sh"',
+        'while true; do',
+        '  HEADERS="$(mktemp)"',
+        '  EVENT=$(curl -sS -LD "$HEADERS" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")',
+        '  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d "[:space:]" | cut -d: -f2)',
+        '  OUT=$($(echo "$_HANDLER" | cut -d. -f2) "$EVENT")',
+        '  curl -sS -X POST "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$ID/response" -d "$OUT"',
+        'done',
+      ].join('\n'),
+      'function.sh': 'function handler () {\n  echo "{\\"got\\":$1,\\"shell\\":\\"${BASH_VERSION:+bash}\\"}"\n}\n',
+    });
+    const result = await env.pool.invoke(request(image(code, { runtime: 'provided.al2023', handler: 'function.handler' }), { text: 'Hello' }));
+    expect(result.functionError, result.payload.toString()).toBeUndefined();
+    expect(json(result.payload)).toEqual({ got: { text: 'Hello' }, shell: 'bash' });
   });
 
   it.skipIf(!hasWget)('times out an invocation a warm custom runtime never asks for', async () => {

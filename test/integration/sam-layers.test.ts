@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetAliasCommand, GetFunctionConfigurationCommand, GetLayerVersionByArnCommand, InvokeCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionConfigurationCommand, GetLayerVersionByArnCommand, GetLayerVersionPolicyCommand, InvokeCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { deployStack, deleteStack } from '../../src/sam/deploy/deployer.js';
@@ -203,4 +203,47 @@ Resources:
       await api.stop();
     }
   }, 60_000);
+});
+
+describe('AWS::Lambda::LayerVersionPermission (layer-sharing templates)', () => {
+  it('adds the statement to the layer version\'s policy, replaces it on change and removes it with the stack', async () => {
+    const app = mkdtempSync(join(scratch, 'perm-'));
+    mkdirSync(join(app, 'layer/python'), { recursive: true });
+    writeFileSync(join(app, 'layer/python/shared.py'), 'X = 1\n');
+    const template = (principal: string) => `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Lib:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      LayerName: shared-lib
+      ContentUri: layer/
+  LibPermission:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties:
+      Action: lambda:GetLayerVersion
+      LayerVersionArn: !Ref Lib
+      Principal: '${principal}'
+Outputs:
+  PermissionId:
+    Value: !Ref LibPermission
+`;
+    writeFileSync(join(app, 'template.yaml'), template('*'));
+    const deploy = () => deployStack({ templatePath: join(app, 'template.yaml'), stackName: 'layer-perm', overrides: new Map(), clients, log: () => {} });
+    const res = await deploy();
+    expect(res.status).toBe('CREATE_COMPLETE');
+    const id = output(res.outputs, 'PermissionId');
+    expect(id).toMatch(/^arn:aws:lambda:us-east-1:000000000000:layer:shared-lib:1#layer-perm-LibPermission-[A-Z0-9]{12}$/);
+    const policy = async () => JSON.parse((await clients.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: 'shared-lib', VersionNumber: 1 }))).Policy!);
+    expect((await policy()).Statement).toEqual([expect.objectContaining({ Sid: id.split('#')[1], Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion' })]);
+
+    writeFileSync(join(app, 'template.yaml'), template('111122223333'));
+    expect((await deploy()).status).toBe('UPDATE_COMPLETE');
+    const statements = (await policy()).Statement as Array<{ Principal: unknown }>;
+    expect(statements.map((st) => st.Principal)).toEqual([{ AWS: 'arn:aws:iam::111122223333:root' }]);
+
+    await deleteStack({ project: app, stackName: 'layer-perm', clients, log: () => {} });
+    // The layer version is retained (SAM's default); its statement went with the stack.
+    await expect(policy()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
 });

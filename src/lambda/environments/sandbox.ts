@@ -3,13 +3,31 @@
 // Nimbus's data dir hidden). The pool asks the sandbox where things appear inside the
 // environment (task root, runtime dir, /tmp) and how to wrap the command line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { SANDBOX_SDK_MODULES } from './runtime-sdk.js';
 
 /** bwrap can mount over /opt only where the read-only root has one. */
 const HOST_HAS_OPT = existsSync('/opt');
+
+/**
+ * `[bash, what /bin/sh really is]` when the host's /bin/sh is another shell (Debian's dash).
+ * Every Lambda runtime runs on Amazon Linux, whose /bin/sh is bash: scripts written for Lambda
+ * (the custom runtime tutorial's `#!/bin/sh` bootstrap with `set -o pipefail` and `function f ()`,
+ * `child_process.exec`, `os.system`) fail under dash. The sandbox mounts bash over it.
+ */
+export function shellSwap(sh = '/bin/sh', bashCandidates = ['/bin/bash', '/usr/bin/bash']): [string, string] | undefined {
+  try {
+    const real = realpathSync(sh);
+    if (basename(real) === 'bash') return undefined;
+    const bash = bashCandidates.find((b) => existsSync(b));
+    return bash ? [realpathSync(bash), real] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const SHELL_SWAP = shellSwap();
 
 /** Host paths of one environment. */
 export interface SandboxMounts {
@@ -123,6 +141,7 @@ export class BwrapSandbox implements Sandbox {
     // Hide first: later binds take their sources from the host, so they still work.
     for (const dir of this.hidden) args.push('--tmpfs', dir);
     args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/var');
+    if (SHELL_SWAP) args.push('--ro-bind', SHELL_SWAP[0], SHELL_SWAP[1]);
     args.push('--ro-bind', m.codeDir, '/var/task');
     // /opt holds the layers and nothing else, as on AWS; the host's /opt stays only when the
     // interpreter itself lives there.

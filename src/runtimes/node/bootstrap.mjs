@@ -288,6 +288,18 @@ async function loadHandler(taskRoot, handlerString) {
   return handler;
 }
 
+// AWS's Node.js 24+ runtime refuses callback-style handlers at init: a handler declaring three or
+// more parameters that is not a streaming one (whose third parameter is the context). Its wording.
+const CALLBACK_REMOVED =
+  'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+
+function refuseCallbackHandler(handler) {
+  const major = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1];
+  if (major !== undefined && Number(major) >= 24 && handler.length >= 3 && handler[STREAMING] !== 'response') {
+    throw new RuntimeError('Runtime.CallbackHandlerDeprecated', CALLBACK_REMOVED);
+  }
+}
+
 function classifyLoadError(err, moduleName) {
   if (err instanceof SyntaxError) {
     return new RuntimeError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`);
@@ -590,10 +602,12 @@ async function main() {
   let handler;
   try {
     handler = await loadHandler(taskRoot, process.env._HANDLER ?? '');
+    refuseCallbackHandler(handler);
   } catch (err) {
     const response = toErrorResponse(err);
     const body = JSON.stringify(response);
-    logFailure('Uncaught Exception', response);
+    // AWS's Node.js 24 runtime logs this refusal as an "Init Error".
+    logFailure(response.errorType === 'Runtime.CallbackHandlerDeprecated' ? 'Init Error' : 'Uncaught Exception', response);
     await request({ op: 'init-error', errorType: response.errorType }, body, true);
     process.exit(1);
   }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
-  DeleteLayerVersionCommand, PublishLayerVersionCommand,
+  DeleteLayerVersionCommand, PublishLayerVersionCommand, AddLayerVersionPermissionCommand, RemoveLayerVersionPermissionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
@@ -28,6 +28,7 @@ import type { Clients } from './clients.js';
 import { stateMachineAlias, stateMachineVersion } from './state-machine-alias.js';
 import { nestedStack, type NestedStacks } from './nested-stack.js';
 import { storeArtifact, storeBytes, zipInline } from './artifacts.js';
+import { schedulerExpressionForRule } from '../template/scheduler-expr.js';
 import {
   CreateEventBusCommand,
   DeleteEventBusCommand,
@@ -260,6 +261,34 @@ const lambdaLayerVersion: Provisioner = {
   async delete(ctx, current) {
     const m = /^(.*):(\d+)$/.exec(current.physicalId);
     if (m) await ignoreMissing(ctx.clients.lambda.send(new DeleteLayerVersionCommand({ LayerName: m[1]!, VersionNumber: Number(m[2]) })));
+  },
+};
+
+/** `arn:…:layer:name:N` → the layer (name or ARN) and its version number. */
+function splitLayerVersion(arn: string): { LayerName: string; VersionNumber: number } {
+  const m = /^(.*):(\d+)$/.exec(arn);
+  if (!m) throw new Error(`LayerVersionArn ${arn} does not name a layer version (…:layer:<name>:<version>)`);
+  return { LayerName: m[1]!, VersionNumber: Number(m[2]) };
+}
+
+/**
+ * A statement in a layer version's policy (as layer-publishing templates grant `lambda:GetLayerVersion`
+ * to `*` or other accounts). Every property replaces it; its id, and so its Ref, is CloudFormation's
+ * `<LayerVersionArn>#<StatementId>`.
+ */
+const lambdaLayerVersionPermission: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const sid = physicalName(ctx.stackName, logicalId, 100);
+    const arn = String(props.LayerVersionArn);
+    await ctx.clients.lambda.send(new AddLayerVersionPermissionCommand({
+      ...splitLayerVersion(arn), StatementId: sid, Action: props.Action, Principal: String(props.Principal), OrganizationId: props.OrganizationId,
+    }));
+    const id = `${arn}#${sid}`;
+    return { physicalId: id, ref: id, attributes: { Id: id } };
+  },
+  async delete(ctx, current, props) {
+    const sid = current.physicalId.slice(current.physicalId.lastIndexOf('#') + 1);
+    await ignoreMissing(ctx.clients.lambda.send(new RemoveLayerVersionPermissionCommand({ ...splitLayerVersion(String(props.LayerVersionArn)), StatementId: sid })));
   },
 };
 
@@ -795,6 +824,41 @@ const eventsRule: Provisioner = {
   },
 };
 
+// ---- EventBridge Scheduler --------------------------------------------------------------------------
+
+/**
+ * AWS::Scheduler::Schedule as an EventBridge rule named after the schedule on the default bus (there
+ * is no Scheduler service here): a recurring UTC schedule fires its target the same way, with the
+ * target's Input. The plan refuses what a rule cannot do (at(), other time zones, start/end dates);
+ * FlexibleTimeWindow, RetryPolicy, DeadLetterConfig and KmsKeyArn are recorded. Differences: the rule
+ * shows in ListRules; a rate schedule first fires one period after it is created (Scheduler fires at
+ * once when there is no StartDate); without Input the target gets the rule's Scheduled Event.
+ */
+function scheduleAsRule(props: Props): Props {
+  const target = (props.Target ?? {}) as Props;
+  return {
+    ScheduleExpression: schedulerExpressionForRule(String(props.ScheduleExpression)),
+    State: props.State ?? 'ENABLED',
+    Description: props.Description,
+    Targets: [{ Id: 'SchedulerTarget', Arn: target.Arn, Input: target.Input }],
+  };
+}
+
+const schedulerSchedule: Provisioner = {
+  async create(ctx, logicalId, props) {
+    const name = String(props.Name ?? physicalName(ctx.stackName, logicalId, 64));
+    await putEventsRule(ctx, name, scheduleAsRule(props));
+    const arn = `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule/${props.GroupName ?? 'default'}/${name}`;
+    return { physicalId: name, ref: name, attributes: { Arn: arn } };
+  },
+  async update(ctx, logicalId, current, props, old) {
+    return { ...(await eventsRule.update!(ctx, logicalId, current, scheduleAsRule(props), scheduleAsRule(old))), attributes: current.attributes };
+  },
+  async delete(ctx, current) {
+    await eventsRule.delete(ctx, current, {});
+  },
+};
+
 // ---- EventBridge event buses ----------------------------------------------------------------------
 
 /** AWS::Events::EventBus: a custom bus (Ref and GetAtt Name are its name, GetAtt Arn its ARN). Policy is
@@ -907,6 +971,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
   'AWS::Lambda::Url': lambdaUrl,
   'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::Lambda::LayerVersionPermission': lambdaLayerVersionPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::CloudFormation::Stack': nestedStack,
   'AWS::StepFunctions::StateMachineVersion': stateMachineVersion,
@@ -940,6 +1005,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::CodeDeploy::DeploymentGroup': recordedName('DeploymentGroupName'),
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
+  'AWS::Scheduler::Schedule': schedulerSchedule,
   'AWS::Events::EventBus': eventBus,
   'AWS::CloudWatch::Alarm': alarm,
 };

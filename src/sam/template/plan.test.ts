@@ -196,6 +196,27 @@ Resources:
     expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt Nope.Arn\n`)).toMatch(/Resources\.F\.Properties\.Description\.Fn::GetAtt: Fn::GetAtt refers to "Nope"/);
     expect(planError(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n      Description: !GetAtt F.Nope\n`)).toMatch(/AWS::Lambda::Function F has no attribute Nope/);
   });
+  it('an unknown attribute beside Type is dropped on SAM resources (as the transform does) and refused on others', () => {
+    const p = plan(`${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Description: Invoked by EventBridge rule\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n`);
+    const fn = p.resources.find((r) => r.logicalId === 'F')!;
+    expect(fn.type).toBe('AWS::Lambda::Function');
+    expect(JSON.stringify(fn)).not.toContain('Invoked by EventBridge rule');
+    expect(planError(`Resources:\n  G:\n    Type: AWS::Logs::LogGroup\n    Description: x\n`)).toMatch(/Resources\.G\.Description: is not a valid resource attribute/);
+  });
+
+  it('EventBridge Scheduler expressions take any rate unit (rate(5 minute)), as Scheduler does, for ScheduleV2 and AWS::Scheduler::Schedule', () => {
+    const fn = `${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n`;
+    const v2 = plan(`${fn}      Events:\n        Tick:\n          Type: ScheduleV2\n          Properties:\n            ScheduleExpression: rate(5 minute)\n`);
+    expect(v2.resources.find((r) => r.logicalId === 'FTick')!.properties.ScheduleExpression).toBe('rate(5 minutes)');
+    const raw = (expr: string, extra = '') => `${fn}  S:\n    Type: AWS::Scheduler::Schedule\n    Properties:\n      Name: MySchedule\n      ScheduleExpression: '${expr}'\n      FlexibleTimeWindow: {Mode: 'OFF'}\n      Target:\n        Arn: !GetAtt F.Arn\n        RoleArn: arn:aws:iam::000000000000:role/r\n${extra}`;
+    const s = plan(raw('rate(5 minute)')).resources.find((r) => r.logicalId === 'S')!;
+    expect(s.type).toBe('AWS::Scheduler::Schedule');
+    expect(s.dependsOn).toContain('F');
+    expect(planError(raw('rate(five minutes)'))).toMatch(/Resources\.S\.Properties\.ScheduleExpression: Parameter ScheduleExpression is not valid/);
+    expect(planError(raw('at(2030-01-01T00:00:00)'))).toMatch(/Resources\.S\.Properties\.ScheduleExpression: one-time at\(\) schedules are not supported/);
+    expect(planError(raw('cron(0 8 * * ? *)', '      ScheduleExpressionTimezone: Europe/Paris\n'))).toMatch(/Resources\.S\.Properties\.ScheduleExpressionTimezone: only UTC/);
+  });
+
   it('reports dependency cycles', () => {
     const msg = planError(`
 Resources:

@@ -9,6 +9,7 @@ import { PLACEHOLDER, conditionValue, evaluate, type EvalContext, type Pseudo, t
 import { resolveParameters } from './parameters.js';
 import { applyShortcuts, transformServerless, type RefShortcuts } from './sam.js';
 import { parseSchedule } from '../schedule.js';
+import { schedulerExpressionForRule, schedulerLimits } from './scheduler-expr.js';
 import { TYPES, hasAttribute } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 import { TOOL_DIRS } from '../tool-dirs.js';
@@ -124,7 +125,12 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
       err(p, 'must be a mapping with a Type');
       continue;
     }
-    for (const k of Object.keys(r)) if (!RESOURCE_KEYS.has(k)) err(joinPath(p, k), 'is not a valid resource attribute');
+    // The SAM transform reads only the attributes it knows on its own resources and drops the rest
+    // (samtranslator's Resource.from_dict), so `Description:` beside `Type:` — as published patterns
+    // write it — deploys on AWS; CloudFormation itself checks the resources it receives.
+    if (typeof r.Type !== 'string' || !r.Type.startsWith('AWS::Serverless::')) {
+      for (const k of Object.keys(r)) if (!RESOURCE_KEYS.has(k)) err(joinPath(p, k), 'is not a valid resource attribute');
+    }
     if (typeof r.Type !== 'string') {
       err(joinPath(p, 'Type'), 'is required');
       continue;
@@ -246,10 +252,15 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
     for (const k of Object.keys(props)) if (!spec.known.includes(k) && !k.startsWith('Nimbus::')) err(joinPath(joinPath(p, 'Properties'), k), `is not a property of ${type}`);
     const d = new Set<string>();
     const resolved = guard(() => evaluate(props, joinPath(p, 'Properties'), { ...ctx, deps: d })) as Obj | undefined;
-    if (type === 'AWS::Events::Rule' && typeof resolved?.ScheduleExpression === 'string' && !resolved.ScheduleExpression.includes(PLACEHOLDER)) {
+    if (type === 'AWS::Scheduler::Schedule' && resolved) {
+      for (const [k, why] of schedulerLimits(resolved)) err(joinPath(joinPath(p, 'Properties'), k), why);
+    }
+    const scheduled = type === 'AWS::Events::Rule' || type === 'AWS::Scheduler::Schedule';
+    if (scheduled && typeof resolved?.ScheduleExpression === 'string' && !resolved.ScheduleExpression.includes(PLACEHOLDER) && !resolved.ScheduleExpression.trim().startsWith('at(')) {
       guard(() => {
         try {
-          parseSchedule(resolved.ScheduleExpression as string);
+          const expr = resolved.ScheduleExpression as string;
+          parseSchedule(type === 'AWS::Scheduler::Schedule' ? schedulerExpressionForRule(expr) : expr);
         } catch (e) {
           throw new TemplateError(joinPath(joinPath(p, 'Properties'), 'ScheduleExpression'), (e as Error).message);
         }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { TemplateError, joinPath } from './errors.js';
+import { schedulerExpressionForRule, schedulerLimits } from './scheduler-expr.js';
 import type { Json } from './yaml.js';
 import { HttpApiBuild, IMPLICIT_HTTP_API, httpApiFor } from './http-api.js';
 
@@ -752,19 +753,9 @@ function forEachEvent(
  */
 function scheduleV2AsRule(props: Obj, path: string, errors: TemplateError[]): Obj | undefined {
   const expr = props.ScheduleExpression;
-  if (typeof expr === 'string' && expr.startsWith('at(')) {
-    errors.push(new TemplateError(joinPath(path, 'ScheduleExpression'), 'one-time at() schedules are not supported by Nimbus (rate() and cron() are)'));
-    return undefined;
-  }
-  const zone = props.ScheduleExpressionTimezone;
-  if (zone !== undefined && zone !== 'UTC' && zone !== 'Etc/UTC') {
-    errors.push(new TemplateError(joinPath(path, 'ScheduleExpressionTimezone'), 'only UTC is supported by Nimbus'));
-    return undefined;
-  }
-  for (const k of ['StartDate', 'EndDate']) {
-    if (props[k] !== undefined) errors.push(new TemplateError(joinPath(path, k), 'is not supported by Nimbus'));
-  }
-  if (props.StartDate !== undefined || props.EndDate !== undefined) return undefined;
+  const limits = schedulerLimits(props);
+  for (const [k, why] of limits) errors.push(new TemplateError(joinPath(path, k), why));
+  if (limits.length) return undefined;
   if (expr === undefined) {
     errors.push(new TemplateError(joinPath(path, 'ScheduleExpression'), 'is required (rate(...) or cron(...))'));
     return undefined;
@@ -772,7 +763,7 @@ function scheduleV2AsRule(props: Obj, path: string, errors: TemplateError[]): Ob
   // FlexibleTimeWindow, RetryPolicy, DeadLetterConfig, GroupName, KmsKeyArn, RoleArn and the like
   // change nothing here: a schedule fires on time, once.
   return {
-    Schedule: expr,
+    Schedule: typeof expr === 'string' ? schedulerExpressionForRule(expr) : expr,
     ...(props.State !== undefined ? { State: props.State } : {}),
     ...(props.Input !== undefined ? { Input: props.Input } : {}),
     ...(props.Name !== undefined ? { Name: props.Name } : {}),

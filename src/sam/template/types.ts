@@ -41,6 +41,12 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['LayerVersionArn'],
     replaceOn: ['*'],
   },
+  'AWS::Lambda::LayerVersionPermission': {
+    required: ['Action', 'LayerVersionArn', 'Principal'],
+    known: ['Action', 'LayerVersionArn', 'Principal', 'OrganizationId'],
+    attributes: ['Id'],
+    replaceOn: ['*'],
+  },
   'AWS::Lambda::Version': { required: ['FunctionName'], known: ['FunctionName', 'Description', 'CodeSha256'], attributes: ['Version', 'FunctionArn'], replaceOn: ['*'] },
   'AWS::Lambda::Alias': {
     required: ['FunctionName', 'FunctionVersion', 'Name'],
@@ -180,6 +186,14 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::IAM::Role': { required: [], known: ['AssumeRolePolicyDocument', 'Policies', 'ManagedPolicyArns', 'RoleName', 'Path', 'Description', 'PermissionsBoundary', 'Tags', 'MaxSessionDuration'], attributes: ['Arn', 'RoleId'], replaceOn: ['RoleName', 'Path'] },
   'AWS::Logs::LogGroup': { required: [], known: ['LogGroupName', 'RetentionInDays', 'Tags', 'KmsKeyId', 'LogGroupClass', 'DataProtectionPolicy'], attributes: ['Arn'], replaceOn: ['LogGroupName'] },
   // Schedule events: EventBridge rules in Nimbus (Lambda targets); state-machine targets fire client side (src/sam/scheduler.ts).
+  // An EventBridge Scheduler schedule, carried out by an EventBridge rule of the same name on the
+  // default bus (see provisioners.ts); Ref is its Name, Arn the scheduler ARN.
+  'AWS::Scheduler::Schedule': {
+    required: ['FlexibleTimeWindow', 'ScheduleExpression', 'Target'],
+    known: ['FlexibleTimeWindow', 'ScheduleExpression', 'Target', 'Name', 'Description', 'GroupName', 'ScheduleExpressionTimezone', 'StartDate', 'EndDate', 'State', 'KmsKeyArn'],
+    attributes: ['Arn'],
+    replaceOn: ['Name', 'GroupName'],
+  },
   'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name', 'EventBusName'] },
   // Custom event buses in Nimbus's EventBridge; Policy is accepted, not applied (no resource policies).
   'AWS::Events::EventBus': {
