@@ -5,10 +5,8 @@
 // An environment is born either for a function (cold start: spawned with the full environment) or
 // as a *spare*: a runtime process started ahead of need with only the generic variables, which a
 // function later claims; the claim hands over the function's variables through the Runtime API.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { existsSync, promises as fsp, readFileSync, rmSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { baseEnvironment, functionEnvironment, spawnEnvironment, type Credentials } from './env-vars.js';
 import {
@@ -24,6 +22,7 @@ import type { Limiter, LimitCell } from './limits.js';
 import { LogWriter, logStreamName } from './log-writer.js';
 import { ACCEPTED, INVALID_REQUEST_ID, INVALID_STATE, MAX_RESPONSE_BYTES, RuntimeApiServer, type ApiAnswer, type PendingPoll, type RuntimeApiHandler } from './runtime-api.js';
 import { CHANNEL_FD, RuntimeChannel } from './runtime-channel.js';
+import { killGroup, type LaunchedProcess, type Launcher } from './launcher.js';
 import type { RuntimeSpec } from './runtimes.js';
 import type { Sandbox, SandboxMounts } from './sandbox.js';
 import type { FunctionImage, InvokeRequest, InvokeResult, LogSink } from './types.js';
@@ -60,6 +59,8 @@ export interface EnvironmentDeps {
   readonly checkPeers: boolean;
   /** Merges a function's layers into the folder that is its /opt. */
   readonly layers: LayerMerger;
+  /** Starts the runtime processes (off Nimbus's event loop). */
+  readonly launcher: Launcher;
 }
 
 export type EnvironmentState = 'starting' | 'spare' | 'idle' | 'busy' | 'dead';
@@ -126,7 +127,7 @@ export class Environment implements RuntimeApiHandler {
   private readonly api: RuntimeApiServer;
   private readonly logs: LogWriter;
   private cell?: LimitCell;
-  private child?: ChildProcess;
+  private child?: LaunchedProcess;
   private exited?: Promise<void>;
   private channel?: RuntimeChannel;
   private parkedNext?: PendingPoll;
@@ -201,18 +202,21 @@ export class Environment implements RuntimeApiHandler {
       : [wrapped[0]!, wrapped.slice(1)];
 
     this.initStartedAt = now();
-    const child = spawn(command, args, {
+    const child = await this.deps.launcher.spawn(command, args, {
       env,
       cwd: sandbox.name === 'bwrap' || !image ? this.dir : insideTaskRoot,
-      detached: true, // own process group: one kill reaches every process it started
       // Nimbus's own bootstraps get the Runtime API channel as fd 3 (see runtime-channel.ts).
-      stdio: this.spec.family === 'provided' ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'],
+      channel: this.spec.family !== 'provided',
     });
+    if (this.stopping) {
+      // Stopped while its process was being started: that process is not wanted any more.
+      if (child.pid !== undefined) killGroup(child.pid);
+      return;
+    }
     this.child = child;
-    const channelSocket = child.stdio[CHANNEL_FD] as Socket | null | undefined;
-    if (channelSocket) this.channel = new RuntimeChannel(channelSocket, this);
-    this.logs.attach(child.stdout!);
-    this.logs.attach(child.stderr!);
+    if (child.channel) this.channel = new RuntimeChannel(child.channel, this);
+    this.logs.attach(child.stdout);
+    this.logs.attach(child.stderr);
     this.exited = new Promise((resolve) => {
       let done = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -743,14 +747,8 @@ export class Environment implements RuntimeApiHandler {
 
   private kill(): void {
     clearTimeout(this.initTimer);
-    const pid = this.child?.pid;
-    if (pid && this.child?.exitCode === null && this.child.signalCode === null) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* group already gone */
-      }
-    }
+    const child = this.child;
+    if (child?.running) killGroup(child.pid!);
     this.cell?.killAll();
   }
 }

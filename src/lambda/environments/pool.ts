@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from './env-vars.js';
 import { needsFreshProcess } from './env-vars.js';
+import { Launcher } from './launcher.js';
 import { Environment, RETRY_ELSEWHERE, RUNTIME_NICENESS, STORAGE_CHECK_MS, type EnvironmentDeps } from './environment.js';
 import { invalidEntrypointFault, unavailableRuntimeFault } from './faults.js';
 import { LayerMerger } from './layers.js';
@@ -95,6 +96,7 @@ export class Pool implements EnvironmentPool {
       log: settings.log,
       checkPeers: peerCheckAvailable(),
       layers: new LayerMerger(settings.layersDir),
+      launcher: new Launcher(),
     };
     this.maxColdStarts = settings.maxColdStarts ?? Math.max(2, availableParallelism());
     const every = Math.max(250, Math.min(30_000, Math.floor(settings.idleTimeoutMs / 2)));
@@ -185,6 +187,7 @@ export class Pool implements EnvironmentPool {
     clearInterval(this.reaper);
     clearInterval(this.storageChecks);
     await Promise.all([...this.all].map((env) => env.stop()));
+    this.deps.launcher.close();
     this.all.clear();
     this.idle.clear();
     this.spares.clear();
