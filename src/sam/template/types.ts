@@ -126,7 +126,10 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::ApiGatewayV2::Integration': {
     required: ['ApiId', 'IntegrationType'],
-    known: ['ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType', 'ContentHandlingStrategy'],
+    known: [
+      'ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType', 'ContentHandlingStrategy',
+      'IntegrationSubtype', 'RequestParameters', 'CredentialsArn',
+    ],
     attributes: ['IntegrationId'],
     replaceOn: ['ApiId'],
   },
