@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
@@ -45,13 +45,14 @@ interface Deployed {
   httpApi: string | undefined;
 }
 
-async function buildAndDeploy(app: string, stackName: string): Promise<Deployed> {
+async function buildAndDeploy(app: string, stackName: string, extra: { parameterOverrides?: string[]; skipUnsupported?: boolean } = {}): Promise<Deployed> {
   const built = capture();
+  // As the READMEs run it: `sam build` without the parameters `sam deploy --guided` asks for.
   expect(await buildCommand({ cwd: app, templateFile: join(app, 'template.yaml') }, built), built.stderr.join('\n')).toBe(0);
   const io = capture();
-  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint }, io);
-  expect(io.stderr, io.stdout.join('\n')).toEqual([]);
-  expect(code).toBe(0);
+  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, ...extra }, io);
+  if (!extra.skipUnsupported) expect(io.stderr, io.stdout.join('\n')).toEqual([]);
+  expect(code, io.stderr.join('\n')).toBe(0);
   const lines = io.stdout;
   return {
     stdout: lines,
@@ -155,5 +156,37 @@ describe('EventBridge Scheduler schedule starting a workflow (serverless-pattern
     const io = capture();
     expect(await deleteCommand({ cwd: dir, stackName: 'schedule-sfn', endpointUrl: nimbus.endpoint }, io), io.stderr.join('\n')).toBe(0);
     expect((await clients.events.send(new ListRulesCommand({ NamePrefix: 'schedule-sfn-' }))).Rules ?? []).toEqual([]);
+  });
+});
+
+describe('JSONata workflow listing Lambda functions through aws-sdk:lambda (serverless-patterns eventbridge-stepfunction-lambda-getfunctionstatus)', () => {
+  it('builds without the EmailAddress value, deploys with it, leaving out the SNS topic and subscription', async () => {
+    const app = await buildAndDeploy(checkout('eventbridge-sfn-getfunctionstatus'), 'getfunctionstatus', {
+      parameterOverrides: ['EmailAddress=ops@example.com'],
+      skipUnsupported: true,
+    });
+    expect(app.output('LambdaFunction')).toBe('arn:aws:lambda:us-east-1:000000000000:function:GetFunction');
+    const rule = await clients.events.send(new DescribeRuleCommand({ Name: app.output('EventRuleName') }));
+    expect(rule).toMatchObject({ ScheduleExpression: 'cron(0 0 * * ? *)', State: 'ENABLED' });
+    const [target] = (await clients.events.send(new ListTargetsByRuleCommand({ Rule: app.output('EventRuleName') }))).Targets!;
+    expect(target!.Arn).toBe(app.output('StepFunctionArn'));
+
+    // The rule's payload, as the README shows it: the daily run, started by hand.
+    const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: app.output('StepFunctionArn'), input: target!.Input }));
+    const done = await finished(executionArn!);
+    const events = (await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events!;
+    const scheduled = events.filter((e) => e.type === 'TaskScheduled').map((e) => e.taskScheduledEventDetails!);
+    expect(scheduled.map((t) => `${t.resourceType}:${t.resource}`)).toEqual([
+      'aws-sdk:lambda:listFunctions', 'lambda:invoke', 'aws-sdk:lambda:getFunction', 'unsupported:arn:aws:states:::sns:publish',
+    ]);
+    // Marker null is left out of ListFunctions; GetFunction answers the function's Configuration.
+    expect(JSON.parse(scheduled[0]!.parameters!)).toEqual({ Marker: null });
+    const listed = events.find((e) => e.type === 'TaskSucceeded')!.taskSucceededEventDetails!;
+    expect(JSON.parse(listed.output!).Functions.map((f: { FunctionName: string }) => f.FunctionName)).toContain('GetFunction');
+    const mapped = events.find((e) => e.type === 'MapStateExited')!.stateExitedEventDetails!;
+    expect(JSON.parse(mapped.output!)).toEqual([{ FunctionConfig: { ARN: 'arn:aws:lambda:us-east-1:000000000000:function:GetFunction', State: 'Active' } }]);
+    expect(JSON.parse(scheduled[3]!.parameters!)).toMatchObject({ Message: ' No Inactive Functions', Subject: 'Inactive Lambda functions List' });
+    // Nimbus has no SNS: only the last state fails.
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });

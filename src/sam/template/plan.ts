@@ -60,6 +60,8 @@ export interface PlanOptions {
   skipUnsupported?: boolean;
   /** Values exported by other stacks, for Fn::ImportValue. */
   imports?: (name: string) => string | undefined;
+  /** Parameters without Default or value stand for unknown values instead of failing (`nimbus build`). */
+  allowUnsetParameters?: boolean;
 }
 
 const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Globals']);
@@ -144,7 +146,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
     if (!isObj(m) || Object.values(m).some((v) => !isObj(v))) err(joinPath('Mappings', name), 'must be a two-level mapping (TopLevelKey → SecondLevelKey → value)');
   }
 
-  const parameters = resolveParameters(isObj(t.Parameters) ? t.Parameters : undefined, opts.overrides, errors);
+  const parameters = resolveParameters(isObj(t.Parameters) ? t.Parameters : undefined, opts.overrides, errors, opts.allowUnsetParameters ? PLACEHOLDER : undefined);
   const noEcho = new Set(Object.entries(isObj(t.Parameters) ? t.Parameters : {}).filter(([, d]) => isObj(d) && (d.NoEcho === true || d.NoEcho === 'true')).map(([k]) => k));
   const pseudo: Pseudo = {
     region: opts.region,
