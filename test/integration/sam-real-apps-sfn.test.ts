@@ -190,3 +190,28 @@ describe('JSONata workflow listing Lambda functions through aws-sdk:lambda (serv
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });
+
+describe('nested workflows with SAM connectors (step-functions-workflows-collection workflow-within-a-workflow)', () => {
+  it('deploys with embedded Connectors; the main workflow starts the nested one three ways and gets both results', async () => {
+    const app = await buildAndDeploy(checkout('workflow-within-a-workflow'), 'workflow-within-a-workflow');
+    const stateMachineArn = app.output('StateMachineArn');
+    const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, input: app.output('ExecutionInput') }));
+    const done = await finished(executionArn!);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual([
+      'The whole execution is completed including both long-running jobs',
+      'Callback right after the first long-running job is completed',
+    ]);
+    const events = (await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events!;
+    const nested = JSON.parse(events.find((e) => e.type === 'TaskScheduled')!.taskScheduledEventDetails!.parameters!).StateMachineArn as string;
+    expect(nested).toMatch(/:stateMachine:NestingPatternAnotherStateMachine-/);
+    const started = (await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: nested }))).executions!;
+    expect(started).toHaveLength(3);
+    // The nested executions: each one started by the main execution.
+    for (const child of started) {
+      const d = await finished(child.executionArn!);
+      expect(d.status).toBe('SUCCEEDED');
+      expect(JSON.parse(d.input!).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID).toBe(executionArn);
+    }
+  });
+});
