@@ -1,4 +1,4 @@
-// AWS SDK integrations of Step Functions on Nimbus's own services (`arn:aws:states:::aws-sdk:lambda:*`):
+// AWS SDK integrations of Step Functions on Nimbus's own services (`aws-sdk:lambda:*`, `aws-sdk:sfn:*`):
 // PascalCase parameters become Lambda API calls, the answer is the task result, a service error is
 // `Lambda.<Name>Exception` (Retry/Catch can name it); actions Nimbus does not serve stay States.Runtime.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,50 @@ describe('aws-sdk:lambda', () => {
     const out = await run({ StartAt: 'Delete', States: { Delete: task('deleteFunction', { FunctionName: 'sdk-target' }, { End: true }) } });
     expect(out).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     await expect(lambda.send(new Lambda.GetFunctionCommand({ FunctionName: 'sdk-target' }))).resolves.toBeTruthy();
+  });
+});
+
+describe('aws-sdk:sfn', () => {
+  it('listExecutions pages with NextToken (the pagination-loop pattern); members are PascalCase both ways', async () => {
+    const definition = {
+      StartAt: 'List',
+      States: {
+        List: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions', Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'SUCCEEDED', MaxResults: 1 }, ResultPath: '$.executions', Next: 'More?' },
+        Next: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions', Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', StatusFilter: 'SUCCEEDED', MaxResults: 1, 'NextToken.$': '$.executions.NextToken' }, ResultPath: '$.executions', Next: 'Count' },
+        Count: { Type: 'Pass', Parameters: { 'pages.$': 'States.MathAdd($.pages, 1)', 'executions.$': '$.executions' }, Next: 'More?' },
+        'More?': { Type: 'Choice', Choices: [{ Variable: '$.executions.NextToken', IsPresent: true, Next: 'Next' }], Default: 'Done' },
+        Done: { Type: 'Pass', Parameters: { 'pages.$': '$.pages', 'executions.$': '$.executions' }, End: true },
+      },
+    };
+    const name = 'sdk-pages';
+    const { stateMachineArn } = await sfn.send(new SFN.CreateStateMachineCommand({ name, roleArn: ROLE, definition: JSON.stringify(definition) }));
+    const runOnce = async () => {
+      const { executionArn } = await sfn.send(new SFN.StartExecutionCommand({ stateMachineArn, input: '{"pages":1}' }));
+      for (;;) {
+        const d = await sfn.send(new SFN.DescribeExecutionCommand({ executionArn }));
+        if (d.status !== 'RUNNING') return d;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    const first = await runOnce();
+    expect(first.status, first.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(first.output!)).toEqual({ pages: 1, executions: { Executions: [] } });
+    expect((await runOnce()).status).toBe('SUCCEEDED');
+    const third = await runOnce();
+    expect(third.status, third.cause).toBe('SUCCEEDED');
+    // Two earlier SUCCEEDED executions, one per page.
+    const out = JSON.parse(third.output!);
+    expect(out.pages).toBe(2);
+    expect(out.executions.NextToken).toBeUndefined();
+    expect(out.executions.Executions).toHaveLength(1);
+    expect(out.executions.Executions[0]).toMatchObject({ ExecutionArn: expect.stringContaining(':execution:sdk-pages:'), StateMachineArn: stateMachineArn, Status: 'SUCCEEDED' });
+  });
+
+  it('a Step Functions error is Sfn.<Name>Exception', async () => {
+    const out = await run({
+      StartAt: 'Describe',
+      States: { Describe: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:describeExecution', Parameters: { ExecutionArn: 'arn:aws:states:us-east-1:000000000000:execution:nope:nope' }, End: true } },
+    });
+    expect(out).toMatchObject({ status: 'FAILED', error: 'Sfn.ExecutionDoesNotExistException' });
   });
 });

@@ -66,6 +66,8 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: [],
     replaceOn: ['*'],
   },
+  // Activities in Nimbus's Step Functions (CreateActivity / DeleteActivity).
+  'AWS::StepFunctions::Activity': { required: ['Name'], known: ['Name', 'Tags', 'EncryptionConfiguration'], attributes: ['Arn', 'Name'], replaceOn: ['Name', 'EncryptionConfiguration'] },
   'AWS::StepFunctions::StateMachine': {
     required: ['RoleArn'],
     known: ['Definition', 'DefinitionString', 'DefinitionS3Location', 'DefinitionSubstitutions', 'RoleArn', 'StateMachineName', 'StateMachineType', 'LoggingConfiguration', 'TracingConfiguration', 'Tags'],

@@ -3,7 +3,9 @@
 // request on Nimbus's own endpoint in the service's wire protocol, so the result is exactly what the
 // service answers; a service error becomes `<Service>.<ErrorName>` (PascalCase, with the Exception
 // suffix, as AWS names SDK integration errors). Served: Lambda's read actions (what workflows use to
-// inspect functions); any other SDK action is refused at run time with States.Runtime, as before.
+// inspect functions) and every Step Functions action (awsJson: PascalCase members become the wire's
+// camelCase and the answer's members PascalCase again); any other SDK action is refused at run time
+// with States.Runtime, as before.
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { StatesError, type Json, type JsonObject } from '../asl/index.js';
@@ -27,9 +29,21 @@ const LAMBDA: Readonly<Record<string, RestAction>> = {
   getAlias: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}', query: [] },
 };
 
+/** awsJson services by SDK service name: their X-Amz-Target prefix, and whether the wire is camelCase. */
+const JSON_SERVICES: Readonly<Record<string, { name: string; signingName: string; target: string; contentType: string }>> = {
+  sfn: { name: 'Sfn', signingName: 'states', target: 'AWSStepFunctions', contentType: 'application/x-amz-json-1.0' },
+};
+
 /** The SDK integration for `service:action`, or undefined when Nimbus does not serve it. */
 export function awsSdkIntegration(service: string, action: string, pattern: Pattern): Integration | undefined {
   if (pattern !== 'request') return undefined;
+  const json = JSON_SERVICES[service];
+  if (json) {
+    return {
+      family: 'Task', resourceType: `aws-sdk:${service}`, resource: action, pattern,
+      invoke: (call) => callJson(call, json, action[0]!.toUpperCase() + action.slice(1)),
+    };
+  }
   const route = service === 'lambda' ? LAMBDA[action] : undefined;
   if (!route) return undefined;
   return {
@@ -94,4 +108,58 @@ async function callRest(call: TaskCall, serviceName: string, signingName: string
   const name = bare.endsWith('Exception') ? bare : `${bare}Exception`;
   const message = typeof fromBody.message === 'string' ? fromBody.message : typeof fromBody.Message === 'string' ? fromBody.Message : text;
   throw new StatesError(`${serviceName}.${name}`, `${message} (Service: ${serviceName}, Status Code: ${status}, Request ID: ${randomUUID()})`);
+}
+
+/** Maps whose keys are data (state names), not members: their keys are kept as they are. */
+const DATA_MAPS = new Set(['variableReferences', 'VariableReferences']);
+
+/** Member names recased (first letter) through nested objects and lists; absent and null members dropped. */
+function recase(v: Json, first: (c: string) => string): Json {
+  if (Array.isArray(v)) return v.map((x) => recase(x, first));
+  if (v === null || typeof v !== 'object') return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null || x === undefined) continue;
+    const key = first(k[0] ?? '') + k.slice(1);
+    out[key] = DATA_MAPS.has(k) ? x : recase(x, first);
+  }
+  return out;
+}
+
+async function callJson(call: TaskCall, svc: { name: string; signingName: string; target: string; contentType: string }, operation: string): Promise<Json> {
+  const endpoint = call.host.endpoint;
+  if (!endpoint) throw new StatesError('States.Runtime', `The ${svc.name} API is not reachable from this Nimbus.`);
+  const params = call.payload && typeof call.payload === 'object' && !Array.isArray(call.payload) ? call.payload : {};
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  let status: number;
+  let text: string;
+  try {
+    const res = await request(`${endpoint}/`, {
+      method: 'POST',
+      headers: {
+        authorization: `AWS4-HMAC-SHA256 Credential=states/${day}/${call.exec.region}/${svc.signingName}/aws4_request, SignedHeaders=host, Signature=0`,
+        'content-type': svc.contentType,
+        'x-amz-target': `${svc.target}.${operation}`,
+      },
+      body: JSON.stringify(recase(params, (c) => c.toLowerCase())),
+      signal: call.signal,
+    });
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (err) {
+    if (call.signal.aborted) throw err;
+    throw new StatesError(`${svc.name}.SdkClientException`, err instanceof Error ? err.message : String(err));
+  }
+  let body: Json;
+  try {
+    body = text.length > 0 ? (JSON.parse(text) as Json) : {};
+  } catch {
+    body = text;
+  }
+  if (status < 300) return recase(body, (c) => c.toUpperCase());
+  const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : {};
+  const bare = String(fields.__type ?? 'ServiceException').split('#').pop()!;
+  const name = bare.endsWith('Exception') ? bare : `${bare}Exception`;
+  const message = typeof fields.message === 'string' ? fields.message : text;
+  throw new StatesError(`${svc.name}.${name}`, `${message} (Service: ${svc.name}, Status Code: ${status}, Request ID: ${randomUUID()})`);
 }
