@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListActivitiesCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
@@ -213,5 +214,48 @@ describe('nested workflows with SAM connectors (step-functions-workflows-collect
       expect(d.status).toBe('SUCCEEDED');
       expect(JSON.parse(d.input!).AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID).toBe(executionArn);
     }
+  });
+});
+
+describe('activity worker in Lambda (step-functions-workflows-collection activity-state-machine)', () => {
+  it('deploys the AWS::StepFunctions::Activity; the execution waits on it until the worker function takes and completes the task', async () => {
+    const dir = checkout('activity-state-machine');
+    const app = await buildAndDeploy(dir, 'activity-state-machine');
+    const activities = (await clients.sfn.send(new ListActivitiesCommand({}))).activities!;
+    expect(activities.map((a) => a.name)).toContain('TestActivity');
+    expect(app.output('ActivityStateMachineRoleArn')).toMatch(/^arn:aws:iam::000000000000:role\/activity-state-machine-ActivityStateMachineRole-/);
+
+    const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: app.output('ActivityStateMachineArn'), input: '{"any":"json"}' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await clients.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    const worker = (await clients.lambda.send(new ListFunctionsCommand({}))).Functions!.find((f) => f.FunctionName!.startsWith('activity-state-machine-WorkerFunction-'))!;
+    const invoked = await clients.lambda.send(new InvokeCommand({ FunctionName: worker.FunctionName, Payload: Buffer.from('{}') }));
+    expect(invoked.FunctionError, Buffer.from(invoked.Payload ?? []).toString()).toBeUndefined();
+    expect(JSON.parse(Buffer.from(invoked.Payload!).toString())).toEqual({ statusCode: 200, body: '"Worker implementaion successfully completed!"' });
+    const done = await finished(executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ Result: 'value' });
+
+    // sam delete takes the activity with the stack.
+    const io = capture();
+    expect(await deleteCommand({ cwd: dir, stackName: 'activity-state-machine', endpointUrl: nimbus.endpoint }, io), io.stderr.join('\n')).toBe(0);
+    expect((await clients.sfn.send(new ListActivitiesCommand({}))).activities!.map((a) => a.name)).not.toContain('TestActivity');
+  });
+});
+
+describe('listing its own executions with aws-sdk:sfn (step-functions-workflows-collection pagination-loop)', () => {
+  it('each execution lists the earlier SUCCEEDED ones, with PascalCase members', async () => {
+    const app = await buildAndDeploy(checkout('pagination-loop'), 'pagination-loop');
+    const stateMachineArn = app.output('StateMachineArn');
+    const outputs: Array<{ executions: { Executions: Array<Record<string, unknown>> } }> = [];
+    for (let i = 0; i < 3; i++) {
+      const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name: `run-${i}`, input: '{}' }));
+      const done = await finished(executionArn!);
+      expect(done.status, done.cause).toBe('SUCCEEDED');
+      outputs.push(JSON.parse(done.output!));
+    }
+    expect(outputs.map((o) => o.executions.Executions.length)).toEqual([0, 1, 2]);
+    expect(outputs[2]!.executions.Executions.map((e) => e.Name).sort()).toEqual(['run-0', 'run-1']);
+    expect(outputs[2]!.executions.Executions[0]).toMatchObject({ StateMachineArn: stateMachineArn, Status: 'SUCCEEDED', ExecutionArn: expect.any(String) });
   });
 });
