@@ -54,6 +54,7 @@ export function createHttpApis(options: HttpApisOptions): HttpApis {
     catalog: new RepositoryCatalog(repo),
     invoker: options.invoker,
     agent: createAgent(),
+    endpoint: () => platform.endpoint,
     rest: options.restDataPlane,
     websocket: new WebSocketGateway({
       invoker: options.invoker,

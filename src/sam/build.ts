@@ -38,8 +38,12 @@ export async function buildCommand(opts: BuildOptions, io: Io): Promise<number> 
   return guarded(io, async () => {
     const templatePath = templateOption(opts.templateFile, opts.cwd, false);
     // Validate first: a broken template fails before any build work. What Nimbus does not provide
-    // (a table, a queue) is not built anyway: as with sam build, it does not stop the build.
-    planTemplate({ templatePath, stackName: 'build', region: 'us-east-1', accountId: '000000000000', overrides: overridesOption(opts.parameterOverrides), skipUnsupported: true });
+    // (a table, a queue) is not built anyway: as with sam build, it does not stop the build; nor does
+    // a parameter whose value only `deploy` is given.
+    planTemplate({
+      templatePath, stackName: 'build', region: 'us-east-1', accountId: '000000000000', overrides: overridesOption(opts.parameterOverrides),
+      skipUnsupported: true, allowUnsetParameters: true,
+    });
     const built = await buildTemplate(templatePath, io);
     io.out('');
     io.out('Build Succeeded');

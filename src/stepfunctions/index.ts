@@ -26,6 +26,8 @@ export interface StepFunctionsDeps {
   lambda?: LambdaInvoker | (() => LambdaInvoker | undefined);
   /** EventBridge for the events:putEvents integration (wired by the integrator). */
   events?: () => EventPublisher | undefined;
+  /** Nimbus's own endpoint, for AWS SDK integrations (`aws-sdk:lambda:*`); the platform's when absent. */
+  endpoint?: () => string;
   /** CloudWatch Logs sink for loggingConfiguration. */
   logSink?: LogSink | (() => LogSink | undefined);
   clock?: Clock;
@@ -50,6 +52,7 @@ export function createStepFunctionsService(platform: Platform, deps: StepFunctio
   const tokens = new Tokens(repo, db, gc, clock);
   const executions = new Executions({
     repo, db, gc, machines, tokens, clock, randomness, lambda, events: deps.events, logSink, log: platform.log,
+    endpoint: deps.endpoint ?? (() => platform.endpoint),
   });
   const core: SfnCore = { machines, executions, tokens };
   return {

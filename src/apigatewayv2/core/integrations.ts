@@ -1,10 +1,12 @@
-// Integrations of HTTP APIs: Lambda proxy (AWS_PROXY, payload format 1.0 or 2.0) and HTTP proxy
+// Integrations of HTTP APIs: Lambda proxy (AWS_PROXY, payload format 1.0 or 2.0), AWS service
+// integrations (AWS_PROXY with an integrationSubtype, ./service-integrations.ts) and HTTP proxy
 // (HTTP_PROXY to a public URL). Other types belong to WebSocket APIs or are not served by Nimbus.
 import { type Input, newId } from '../../apigateway/index.js';
 import { type CoreContext, paginate, requireApi } from './context.js';
 import { autoDeploy, saveAndDeploy } from './deployments.js';
 import { BadRequest, Conflict, notFound } from './errors.js';
 import type { Integration, IntegrationType } from './model.js';
+import { checkSubtype } from './service-integrations.js';
 import { checkWebSocketIntegration, isWebSocket, readContentHandling } from './websocket.js';
 
 const TYPES = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'] as const;
@@ -42,11 +44,15 @@ function isHttpUrl(uri: string): boolean {
 
 /** Checks the whole integration as it would be stored; the same rules for create and update. */
 function validate(i: Integration): Integration {
-  if (i.integrationType === 'AWS_PROXY') {
+  if (i.integrationSubtype !== undefined) {
+    if (i.integrationType !== 'AWS_PROXY') throw BadRequest('Integration subtypes are supported only for AWS_PROXY integrations');
+    checkSubtype(i.integrationSubtype, i.payloadFormatVersion, i.requestParameters);
+  } else if (i.integrationType === 'AWS_PROXY') {
+    if (i.integrationUri === undefined) throw BadRequest('IntegrationUri is required for AWS_PROXY integrations without an integration subtype');
     if (!lambdaFunctionOf(checkable(i.integrationUri))) {
       throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. AWS_PROXY integrations take a Lambda function ARN`);
     }
-  } else if (!isHttpUrl(checkable(i.integrationUri))) {
+  } else if (i.integrationUri === undefined || !isHttpUrl(checkable(i.integrationUri))) {
     throw BadRequest(`Invalid integration URI specified: ${i.integrationUri}. HTTP_PROXY integrations take an http(s) URL`);
   } else if (i.payloadFormatVersion !== '1.0') {
     throw BadRequest('HTTP_PROXY integrations support payload format version 1.0 only');
@@ -74,7 +80,6 @@ function readType(input: Input, websocket = false): IntegrationType | undefined 
 function readUnsupported(input: Input): void {
   const connection = input.str('connectionType');
   if (connection !== undefined && connection !== 'INTERNET') throw BadRequest(`Connection type ${connection} is not supported by Nimbus`);
-  if (input.has('integrationSubtype')) throw BadRequest('AWS service integrations (integrationSubtype) are not supported by Nimbus');
 }
 
 function payloadVersion(input: Input): '1.0' | '2.0' | undefined {
@@ -89,21 +94,29 @@ export function newIntegration(input: Input, managed = false): Integration {
   readUnsupported(input);
   const type = readType(input);
   if (type === undefined) throw BadRequest('IntegrationType is required');
+  const subtype = input.str('integrationSubtype');
   const uri = input.str('integrationUri');
-  if (uri === undefined) throw BadRequest(`IntegrationUri is required for ${type} integrations`);
-  const version = payloadVersion(input) ?? (type === 'HTTP_PROXY' ? '1.0' : undefined);
+  if (uri === undefined && subtype === undefined) throw BadRequest(`IntegrationUri is required for ${type} integrations`);
+  const version = payloadVersion(input) ?? (type === 'HTTP_PROXY' || subtype !== undefined ? '1.0' : undefined);
   // AWS requires the version for Lambda integrations made through the API, CloudFormation or CLI.
   if (version === undefined) throw BadRequest('PayloadFormatVersion is required for AWS_PROXY integrations of HTTP APIs: 1.0 or 2.0');
-  const method = input.str('integrationMethod') ?? (type === 'HTTP_PROXY' ? 'ANY' : 'POST');
+  // A service integration has no method of its own (AWS's GetIntegration shows none).
+  const method = input.str('integrationMethod') ?? (subtype !== undefined ? undefined : type === 'HTTP_PROXY' ? 'ANY' : 'POST');
   const description = input.str('description');
+  // Only a service integration's parameters are stored: other integrations' parameter mappings are not applied by Nimbus.
+  const requestParameters = subtype !== undefined ? input.strMap('requestParameters') : undefined;
+  const credentialsArn = input.str('credentialsArn');
   return validate({
     integrationId: newId(7),
     integrationType: type,
-    integrationUri: uri,
-    integrationMethod: method,
+    ...(uri !== undefined ? { integrationUri: uri } : {}),
+    ...(subtype !== undefined ? { integrationSubtype: subtype } : {}),
+    ...(method !== undefined ? { integrationMethod: method } : {}),
     payloadFormatVersion: version,
     timeoutInMillis: input.int('timeoutInMillis') ?? DEFAULT_TIMEOUT_MS,
     connectionType: 'INTERNET',
+    ...(requestParameters !== undefined ? { requestParameters } : {}),
+    ...(credentialsArn !== undefined ? { credentialsArn } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(managed ? { apiGatewayManaged: true } : {}),
   });
@@ -112,6 +125,7 @@ export function newIntegration(input: Input, managed = false): Integration {
 /** A WebSocket API's integration: Lambda proxy with payload format 1.0 (the only one WebSocket APIs have). */
 function newWebSocketIntegration(input: Input): Integration {
   readUnsupported(input);
+  if (input.has('integrationSubtype')) throw BadRequest('AWS service integrations (integrationSubtype) are not supported by Nimbus for WebSocket APIs');
   const type = readType(input, true);
   if (type === undefined) throw BadRequest('IntegrationType is required');
   const uri = input.str('integrationUri');
@@ -155,7 +169,11 @@ export function updateIntegration(ctx: CoreContext, apiId: string, integrationId
   const websocket = isWebSocket(requireApi(ctx, apiId));
   readUnsupported(input);
   const type = readType(input, websocket) ?? current.integrationType;
+  if (websocket && input.has('integrationSubtype')) throw BadRequest('AWS service integrations (integrationSubtype) are not supported by Nimbus for WebSocket APIs');
   const description = input.str('description') ?? current.description;
+  const subtype = input.str('integrationSubtype') ?? current.integrationSubtype;
+  const requestParameters = subtype !== undefined ? (input.strMap('requestParameters') ?? current.requestParameters) : undefined;
+  const credentialsArn = input.str('credentialsArn') ?? current.credentialsArn;
   const contentHandling = websocket ? (readContentHandling(input) ?? current.contentHandlingStrategy) : undefined;
   const updated = (websocket ? checkWebSocketIntegration : validate)({
     ...current,
@@ -164,10 +182,13 @@ export function updateIntegration(ctx: CoreContext, apiId: string, integrationId
     integrationMethod: input.str('integrationMethod') ?? current.integrationMethod,
     payloadFormatVersion: payloadVersion(input) ?? current.payloadFormatVersion,
     timeoutInMillis: input.int('timeoutInMillis') ?? current.timeoutInMillis,
+    ...(subtype !== undefined ? { integrationSubtype: subtype } : {}),
+    ...(requestParameters !== undefined ? { requestParameters } : {}),
+    ...(credentialsArn !== undefined ? { credentialsArn } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(contentHandling !== undefined ? { contentHandlingStrategy: contentHandling } : {}),
   });
-  if (websocket && !lambdaFunctionOf(checkable(updated.integrationUri))) {
+  if (websocket && !lambdaFunctionOf(checkable(updated.integrationUri ?? ''))) {
     throw BadRequest(`Invalid integration URI specified: ${updated.integrationUri}. AWS_PROXY integrations take a Lambda function ARN`);
   }
   return saveAndDeploy(ctx, apiId, 'integration', integrationId, updated);

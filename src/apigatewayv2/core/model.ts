@@ -66,7 +66,14 @@ export type IntegrationType = 'AWS_PROXY' | 'HTTP_PROXY';
 export interface Integration {
   integrationId: string;
   integrationType: IntegrationType;
-  integrationUri: string;
+  /** Absent for AWS service integrations (those with an `integrationSubtype`). */
+  integrationUri?: string;
+  /** AWS service integrations (./service-integrations.ts): the action called, e.g. `StepFunctions-StartExecution`. */
+  integrationSubtype?: string;
+  /** AWS service integrations: the action's parameters, static or mapped from the request. */
+  requestParameters?: Record<string, string>;
+  /** The role API Gateway assumes for an AWS service integration (recorded: IAM is not enforced). */
+  credentialsArn?: string;
   integrationMethod?: string;
   payloadFormatVersion: '1.0' | '2.0';
   timeoutInMillis: number;

@@ -33,7 +33,10 @@ function exportIntegration(i: Integration): Json {
   return {
     type: i.integrationType.toLowerCase(),
     ...(i.integrationMethod !== undefined ? { httpMethod: i.integrationMethod } : {}),
-    uri: i.integrationUri,
+    ...(i.integrationUri !== undefined ? { uri: i.integrationUri } : {}),
+    ...(i.integrationSubtype !== undefined ? { integrationSubtype: i.integrationSubtype } : {}),
+    ...(i.requestParameters !== undefined ? { requestParameters: i.requestParameters } : {}),
+    ...(i.credentialsArn !== undefined ? { credentials: i.credentialsArn } : {}),
     payloadFormatVersion: i.payloadFormatVersion,
     connectionType: i.connectionType,
     ...(i.timeoutInMillis !== DEFAULT_TIMEOUT_MS ? { timeoutInMillis: i.timeoutInMillis } : {}),

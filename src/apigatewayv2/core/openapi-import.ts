@@ -50,7 +50,11 @@ const ROOT_EXTENSIONS = new Set([
   'x-amazon-apigateway-integrations',
 ]);
 /** Members of `x-amazon-apigateway-integration` Nimbus serves; the others are ignored with a warning. */
-const INTEGRATION_FIELDS = new Set(['type', 'uri', 'httpMethod', 'payloadFormatVersion', 'connectionType', 'timeoutInMillis', 'description']);
+const INTEGRATION_FIELDS = new Set([
+  'type', 'uri', 'httpMethod', 'payloadFormatVersion', 'connectionType', 'timeoutInMillis', 'description',
+  // AWS service integrations (./service-integrations.ts).
+  'integrationSubtype', 'requestParameters', 'credentials',
+]);
 const INTEGRATION_TYPES = new Set(['AWS_PROXY', 'HTTP_PROXY']);
 const CORS_FIELDS = ['allowOrigins', 'allowCredentials', 'exposeHeaders', 'maxAge', 'allowMethods', 'allowHeaders'];
 
@@ -221,20 +225,29 @@ class Planner {
 
   private buildIntegration(def: Json, where: string): Integration {
     for (const k of Object.keys(def)) {
-      if (!INTEGRATION_FIELDS.has(k)) this.warn(`${where}: x-amazon-apigateway-integration.${k} is not supported by Nimbus; ignored`);
+      // requestParameters are the action's parameters for a service integration; for the others they
+      // are parameter mappings (`append:header.x`…), which Nimbus does not apply.
+      const served = INTEGRATION_FIELDS.has(k) && (k !== 'requestParameters' || def.integrationSubtype !== undefined);
+      if (!served) this.warn(`${where}: x-amazon-apigateway-integration.${k} is not supported by Nimbus; ignored`);
     }
     const type = String(def.type ?? '').toUpperCase();
     return at(where, () => {
       if (!INTEGRATION_TYPES.has(type)) {
         throw BadRequest(def.type === undefined ? 'x-amazon-apigateway-integration.type is required' : `Integration type ${String(def.type)} is not supported for HTTP APIs; use aws_proxy or http_proxy`);
       }
-      if (typeof def.uri !== 'string') throw BadRequest(`Invalid integration URI specified: ${def.uri === undefined ? 'none' : JSON.stringify(def.uri)}`);
+      const subtype = def.integrationSubtype;
+      if (subtype === undefined && typeof def.uri !== 'string') {
+        throw BadRequest(`Invalid integration URI specified: ${def.uri === undefined ? 'none' : JSON.stringify(def.uri)}`);
+      }
       const connection = def.connectionType === undefined ? undefined : String(def.connectionType).toUpperCase();
       return newIntegration(
         new Input(
           {
             integrationType: type,
             integrationUri: def.uri,
+            integrationSubtype: subtype,
+            requestParameters: subtype !== undefined ? def.requestParameters : undefined,
+            credentialsArn: def.credentials,
             integrationMethod: typeof def.httpMethod === 'string' ? def.httpMethod.toUpperCase() : def.httpMethod,
             payloadFormatVersion: versionText(def.payloadFormatVersion),
             connectionType: connection,

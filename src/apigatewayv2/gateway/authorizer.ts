@@ -102,8 +102,8 @@ export function permits(statements: readonly Statement[], arn: string): boolean 
   return allowed;
 }
 
-/** A query parameter's values joined by commas, or undefined. */
-function queryValue(rawQuery: string, name: string): string | undefined {
+/** A query parameter's values joined by commas, or undefined (also read by service integrations' mappings). */
+export function queryValue(rawQuery: string, name: string): string | undefined {
   let out: string | undefined;
   for (const part of rawQuery.split('&')) {
     const eq = part.indexOf('=');
@@ -114,7 +114,7 @@ function queryValue(rawQuery: string, name: string): string | undefined {
   return out;
 }
 
-function headerValue(rawHeaders: readonly string[], lowerName: string): string | undefined {
+export function headerValue(rawHeaders: readonly string[], lowerName: string): string | undefined {
   let out: string | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() !== lowerName) continue;

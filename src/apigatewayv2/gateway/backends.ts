@@ -23,7 +23,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export async function callLambda(invoker: LambdaInvoker | undefined, req: HttpApiRequest, integration: Integration): Promise<GatewayAnswer> {
-  const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri, req.stage.stage.stageVariables));
+  const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri ?? '', req.stage.stage.stageVariables));
   if (!invoker || !functionName) return internalError();
   const v2 = integration.payloadFormatVersion === '2.0';
   const payload = Buffer.from(v2 ? eventV2(req) : eventV1(req));
@@ -67,7 +67,7 @@ export async function callHttpProxy(agent: Agent, req: HttpApiRequest, integrati
   const method = integration.integrationMethod && integration.integrationMethod !== 'ANY' ? integration.integrationMethod : req.method;
   const signal = AbortSignal.timeout(integration.timeoutInMillis);
   try {
-    const res = await request(targetUrl(req, integration.integrationUri), {
+    const res = await request(targetUrl(req, integration.integrationUri ?? ''), {
       method: method as 'GET',
       headers,
       body: req.body.length > 0 ? req.body : null,

@@ -12,6 +12,7 @@ import type { HttpApiCatalog, ServedApi, DeployedStage } from '../core/model.js'
 import { DEFAULT_STAGE } from '../core/stages.js';
 import { Authorizers } from './authorizer.js';
 import { JwtAuthorizers } from './jwt.js';
+import { callAwsService } from './aws-services.js';
 import { callHttpProxy, callLambda } from './backends.js';
 import { applyCors, isPreflight, preflightHeaders } from './cors.js';
 import { compileRoutes, type RouteTable } from './matcher.js';
@@ -35,8 +36,10 @@ interface Compiled {
 export interface DataPlaneDeps {
   readonly catalog: HttpApiCatalog;
   invoker(): LambdaInvoker | undefined;
-  /** The keep-alive pool of HTTP_PROXY integrations; closed with the service. */
+  /** The keep-alive pool of HTTP_PROXY and AWS service integrations; closed with the service. */
   readonly agent: Agent;
+  /** Nimbus's own endpoint: AWS service integrations call the services there, as API Gateway calls AWS's. */
+  endpoint?(): string;
   /** The REST API data plane, for every id that is not an HTTP API. */
   readonly rest: Service;
   readonly measure?: (m: Measured) => void;
@@ -181,9 +184,11 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
     }
     const started = Date.now();
     const answer =
-      integration.integrationType === 'AWS_PROXY'
-        ? await callLambda(deps.invoker(), request, integration)
-        : await callHttpProxy(deps.agent, request, integration);
+      integration.integrationSubtype !== undefined
+        ? await callAwsService(deps.agent, deps.endpoint?.() ?? '', request, integration)
+        : integration.integrationType === 'AWS_PROXY'
+          ? await callLambda(deps.invoker(), request, integration)
+          : await callHttpProxy(deps.agent, request, integration);
     return { answer, integrationLatencyMs: Date.now() - started, bytes: r.body.length + answer.body.length };
   }
 

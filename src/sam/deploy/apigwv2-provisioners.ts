@@ -125,6 +125,9 @@ function integrationFields(props: Props) {
     TimeoutInMillis: num(props.TimeoutInMillis),
     Description: props.Description,
     ContentHandlingStrategy: props.ContentHandlingStrategy,
+    IntegrationSubtype: props.IntegrationSubtype,
+    RequestParameters: props.RequestParameters,
+    CredentialsArn: props.CredentialsArn,
   };
 }
 

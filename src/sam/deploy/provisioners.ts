@@ -14,7 +14,10 @@ import {
   type Cors, type FunctionUrlAuthType, type InvokeMode, type DeadLetterConfig, type DestinationConfig, type SnapStart,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
-import { CreateStateMachineCommand, DeleteStateMachineCommand, UpdateStateMachineCommand, type StateMachineType } from '@aws-sdk/client-sfn';
+import {
+  CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DeleteStateMachineCommand, TagResourceCommand, UntagResourceCommand,
+  UpdateStateMachineCommand, type StateMachineType,
+} from '@aws-sdk/client-sfn';
 import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand,
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, DeleteDeploymentCommand, DeleteMethodCommand,
@@ -824,6 +827,30 @@ const eventsRule: Provisioner = {
   },
 };
 
+// ---- Step Functions activities -------------------------------------------------------------------
+
+type Tag = { Key: string; Value: string };
+const tagList = (t: unknown) => ((t ?? []) as Tag[]).map((x) => ({ key: String(x.Key), value: String(x.Value) }));
+
+/** AWS::StepFunctions::Activity: Ref is the activity's ARN, GetAtt Name its name; Tags change in place. */
+const activity: Provisioner = {
+  async create(ctx, _logicalId, props) {
+    const out = await ctx.clients.sfn.send(new CreateActivityCommand({ name: String(props.Name), tags: tagList(props.Tags), encryptionConfiguration: props.EncryptionConfiguration }));
+    const arn = out.activityArn!;
+    return { physicalId: arn, ref: arn, attributes: { Arn: arn, Name: String(props.Name) } };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    const now = new Set(tagList(props.Tags).map((t) => t.key));
+    const gone = tagList(old.Tags).map((t) => t.key).filter((k) => !now.has(k));
+    if (gone.length) await ctx.clients.sfn.send(new UntagResourceCommand({ resourceArn: current.physicalId, tagKeys: gone }));
+    if (now.size) await ctx.clients.sfn.send(new TagResourceCommand({ resourceArn: current.physicalId, tags: tagList(props.Tags) }));
+    return current;
+  },
+  async delete(ctx, current) {
+    await ignoreMissing(ctx.clients.sfn.send(new DeleteActivityCommand({ activityArn: current.physicalId })));
+  },
+};
+
 // ---- EventBridge Scheduler --------------------------------------------------------------------------
 
 /**
@@ -973,6 +1000,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::Lambda::LayerVersionPermission': lambdaLayerVersionPermission,
   'AWS::StepFunctions::StateMachine': stateMachine,
+  'AWS::StepFunctions::Activity': activity,
   'AWS::CloudFormation::Stack': nestedStack,
   'AWS::StepFunctions::StateMachineVersion': stateMachineVersion,
   'AWS::StepFunctions::StateMachineAlias': stateMachineAlias,

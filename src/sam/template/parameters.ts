@@ -48,11 +48,16 @@ function unquote(v: string): string {
 
 const LIST_TYPES = new Set(['CommaDelimitedList', 'List<Number>', 'List<String>']);
 
-/** Resolves every declared parameter to its value (string, or list for list types). */
+/**
+ * Resolves every declared parameter to its value (string, or list for list types). With `unset`, a
+ * parameter without Default or value takes that stand-in instead of being an error (`nimbus build`:
+ * SAM CLI builds such templates, the values come with `sam deploy`).
+ */
 export function resolveParameters(
   decls: Record<string, Json> | undefined,
   overrides: ReadonlyMap<string, string>,
   errors: TemplateError[],
+  unset?: string,
 ): Map<string, string | string[]> {
   const out = new Map<string, string | string[]>();
   const declared = decls ?? {};
@@ -79,6 +84,10 @@ export function resolveParameters(
     const given = overrides.get(name);
     const dflt = decl.Default;
     let raw: string | undefined = given ?? (dflt === undefined || dflt === null ? undefined : Array.isArray(dflt) ? dflt.join(',') : String(dflt));
+    if (raw === undefined && unset !== undefined) {
+      out.set(name, unset);
+      continue;
+    }
     if (raw === undefined) {
       errors.push(new TemplateError(path, `parameter ${name} has no Default and no value was given (--parameter-overrides ${name}=...)`));
       continue;

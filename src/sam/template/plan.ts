@@ -14,6 +14,7 @@ import { TYPES, hasAttribute } from './types.js';
 import { parseTemplateText, type Json } from './yaml.js';
 import { TOOL_DIRS } from '../tool-dirs.js';
 import { expandIncludes } from './include.js';
+import { withoutConnectors } from './connectors.js';
 import { unsupportedIn, withoutSkipped, type Skipped } from './skip.js';
 
 type Obj = Record<string, Json>;
@@ -60,6 +61,8 @@ export interface PlanOptions {
   skipUnsupported?: boolean;
   /** Values exported by other stacks, for Fn::ImportValue. */
   imports?: (name: string) => string | undefined;
+  /** Parameters without Default or value stand for unknown values instead of failing (`nimbus build`). */
+  allowUnsetParameters?: boolean;
 }
 
 const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs', 'Globals']);
@@ -118,7 +121,8 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
   if (t.Globals !== undefined && !sam) err('Globals', `needs Transform: ${SAM_TRANSFORM}`);
   if (!isObj(t.Resources) || Object.keys(t.Resources).length === 0) err('Resources', 'is required and must declare at least one resource');
   const rawResources: Record<string, Obj> = {};
-  for (const [id, r] of Object.entries(isObj(t.Resources) ? t.Resources : {})) {
+  const declaredResources = isObj(t.Resources) ? t.Resources : {};
+  for (const [id, r] of Object.entries(sam ? withoutConnectors(declaredResources, errors) : declaredResources)) {
     const p = joinPath('Resources', id);
     if (!LOGICAL_ID.test(id)) err(p, 'logical ids must be alphanumeric (A-Za-z0-9)');
     if (!isObj(r)) {
@@ -144,7 +148,7 @@ function planOnce(opts: PlanOptions, skipped: Skipped[]): Plan {
     if (!isObj(m) || Object.values(m).some((v) => !isObj(v))) err(joinPath('Mappings', name), 'must be a two-level mapping (TopLevelKey → SecondLevelKey → value)');
   }
 
-  const parameters = resolveParameters(isObj(t.Parameters) ? t.Parameters : undefined, opts.overrides, errors);
+  const parameters = resolveParameters(isObj(t.Parameters) ? t.Parameters : undefined, opts.overrides, errors, opts.allowUnsetParameters ? PLACEHOLDER : undefined);
   const noEcho = new Set(Object.entries(isObj(t.Parameters) ? t.Parameters : {}).filter(([, d]) => isObj(d) && (d.NoEcho === true || d.NoEcho === 'true')).map(([k]) => k));
   const pseudo: Pseudo = {
     region: opts.region,

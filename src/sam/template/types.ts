@@ -66,6 +66,8 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: [],
     replaceOn: ['*'],
   },
+  // Activities in Nimbus's Step Functions (CreateActivity / DeleteActivity).
+  'AWS::StepFunctions::Activity': { required: ['Name'], known: ['Name', 'Tags', 'EncryptionConfiguration'], attributes: ['Arn', 'Name'], replaceOn: ['Name', 'EncryptionConfiguration'] },
   'AWS::StepFunctions::StateMachine': {
     required: ['RoleArn'],
     known: ['Definition', 'DefinitionString', 'DefinitionS3Location', 'DefinitionSubstitutions', 'RoleArn', 'StateMachineName', 'StateMachineType', 'LoggingConfiguration', 'TracingConfiguration', 'Tags'],
@@ -126,7 +128,10 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::ApiGatewayV2::Integration': {
     required: ['ApiId', 'IntegrationType'],
-    known: ['ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType', 'ContentHandlingStrategy'],
+    known: [
+      'ApiId', 'IntegrationType', 'IntegrationUri', 'IntegrationMethod', 'PayloadFormatVersion', 'TimeoutInMillis', 'Description', 'ConnectionType', 'ContentHandlingStrategy',
+      'IntegrationSubtype', 'RequestParameters', 'CredentialsArn',
+    ],
     attributes: ['IntegrationId'],
     replaceOn: ['ApiId'],
   },

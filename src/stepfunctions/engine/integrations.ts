@@ -6,12 +6,14 @@
 //   arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]
 //   arn:aws:states:R:A:activity:NAME                              activities (Activity* events)
 //   arn:aws:states:::http:invoke                                  HTTPS endpoints (undici)
+//   arn:aws:states:::aws-sdk:SERVICE:ACTION                       AWS SDK integrations (./sdk-integrations.ts)
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { StatesError, checkPayloadSize, type Json, type JsonObject } from '../asl/index.js';
 import { isServiceError } from '../../protocol/errors.js';
 import type { LambdaInvokeOutput } from '../../lambda/invoker.js';
 import type { EngineHost, ExecutionInfo } from './types.js';
+import { awsSdkIntegration } from './sdk-integrations.js';
 
 export type Family = 'LambdaFunction' | 'Task' | 'Activity';
 export type Pattern = 'request' | 'sync' | 'sync:2' | 'waitForTaskToken';
@@ -41,6 +43,7 @@ export interface Integration {
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
 const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:.+$/;
 const SERVICE = /^arn:aws[a-z-]*:states:::([a-zA-Z0-9-]+):([a-zA-Z0-9]+)(?:\.(sync:2|sync|waitForTaskToken))?$/;
+const AWS_SDK = /^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)(?:\.(waitForTaskToken))?$/;
 
 export function resolveIntegration(resource: string): Integration {
   const lambda = LAMBDA_ARN.exec(resource);
@@ -51,6 +54,9 @@ export function resolveIntegration(resource: string): Integration {
       invoke: () => Promise.resolve(null),
     };
   }
+  const sdk = AWS_SDK.exec(resource);
+  const sdkIntegration = sdk ? awsSdkIntegration(sdk[1]!, sdk[2]!, (sdk[3] as Pattern | undefined) ?? 'request') : undefined;
+  if (sdkIntegration) return sdkIntegration;
   const svc = SERVICE.exec(resource);
   if (svc) {
     const [, service, action, suffix] = svc;

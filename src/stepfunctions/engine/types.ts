@@ -65,6 +65,8 @@ export interface EngineHost {
   readonly randomness: Randomness;
   readonly lambda?: LambdaInvoker;
   readonly events?: EventPublisher;
+  /** Nimbus's own endpoint (empty until it listens): AWS SDK integrations call the services there. */
+  readonly endpoint?: string;
   readonly tokens: TokenHost;
   readonly executions?: ExecutionStarter;
 }

@@ -39,6 +39,8 @@ export interface ExecutionsDeps {
   randomness: Randomness;
   lambda?: () => LambdaInvoker | undefined;
   events?: () => EventPublisher | undefined;
+  /** Nimbus's own endpoint, for AWS SDK integrations. */
+  endpoint?: () => string;
   logSink?: () => LogSink | undefined;
   log: (msg: string) => void;
 }
@@ -70,6 +72,9 @@ export class Executions implements ExecutionStarter {
       },
       get events() {
         return d.events?.();
+      },
+      get endpoint() {
+        return d.endpoint?.();
       },
       tokens: d.tokens,
       executions: self,

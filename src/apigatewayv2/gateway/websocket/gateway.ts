@@ -161,7 +161,7 @@ export class WebSocketGateway {
   /** Calls a Lambda proxy integration; resolves with its parsed answer or why it failed. */
   private async invoke(served: ServedApi, stage: DeployedStage, integration: Integration, event: string): Promise<{ ok: true; result: unknown } | { ok: false; timeout: boolean }> {
     const invoker = this.deps.invoker();
-    const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri, stage.stage.stageVariables));
+    const functionName = lambdaFunctionOf(withStageVariables(integration.integrationUri ?? '', stage.stage.stageVariables));
     const failed = (timeout: boolean) => (this.count(served, stage, 'ExecutionError'), { ok: false as const, timeout });
     if (!invoker || !functionName) return failed(false);
     try {
