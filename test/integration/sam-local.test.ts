@@ -372,3 +372,38 @@ Outputs:
     }
   });
 });
+
+describe('local invoke by FunctionName', () => {
+  it('takes the FunctionName of a function as SAM CLI does, and --env-vars keyed by it', async () => {
+    const app = mkdtempSync(join(scratch, 'fn-name-'));
+    mkdirSync(join(app, 'src'));
+    writeFileSync(join(app, 'template.yaml'), `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  MainFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: org-project-main
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          GREETING: hello
+  OtherFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+`);
+    writeFileSync(join(app, 'src/app.py'), 'import os\ndef handler(event, context):\n    return {"greeting": os.environ.get("GREETING"), "name": context.function_name}\n');
+    writeFileSync(join(app, 'env.json'), JSON.stringify({ 'org-project-main': { GREETING: 'hola' } }));
+    const io = capture();
+    expect(await localInvokeCommand({ cwd: app, functionId: 'org-project-main', envVars: join(app, 'env.json') }, io), io.stderr.join('\n')).toBe(0);
+    expect(JSON.parse(io.stdout.join(''))).toEqual({ greeting: 'hola', name: 'org-project-main' });
+    const byId = capture();
+    expect(await localInvokeCommand({ cwd: app, functionId: 'MainFunction' }, byId)).toBe(0);
+    expect(JSON.parse(byId.stdout.join(''))).toEqual({ greeting: 'hello', name: 'org-project-main' });
+  });
+});
