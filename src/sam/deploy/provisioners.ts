@@ -788,7 +788,7 @@ async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Pro
     const put = await ctx.clients.events.send(new PutTargetsCommand({
       Rule: name,
       EventBusName: p.EventBusName,
-      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn })),
+      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn, RetryPolicy: t.RetryPolicy })),
     }));
     if (put.FailedEntryCount) {
       const f = put.FailedEntries?.[0];

@@ -574,8 +574,13 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
   }
   const enabled = props.Enabled === undefined ? true : props.Enabled;
   const state = props.State ?? (enabled === false ? 'DISABLED' : 'ENABLED');
-  const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
+  // SAM's target id: the event's `Target.Id` (EventBridgeRule / CloudWatchEvent), else the rule's logical
+  // id with `LambdaTarget` / `StepFunctionsTarget`, its head cut to keep EventBridge's 64 characters.
+  const suffix = stateMachine ? 'StepFunctionsTarget' : 'LambdaTarget';
+  const ownId = isObj(props.Target) ? props.Target.Id : undefined;
+  const targetEntry: Obj = { Arn: target, Id: ownId ?? (ruleId.length + suffix.length <= 64 ? ruleId + suffix : ruleId.slice(0, 64 - suffix.length) + suffix) };
   if (props.Input !== undefined) targetEntry.Input = props.Input;
+  if (props.RetryPolicy !== undefined) targetEntry.RetryPolicy = props.RetryPolicy;
   if (props.InputPath !== undefined) targetEntry.InputPath = props.InputPath;
   if (props.InputTransformer !== undefined) targetEntry.InputTransformer = props.InputTransformer;
   if (stateMachine) {
