@@ -29,8 +29,8 @@ let nimbus: TestNimbus;
 let clients: Clients;
 
 beforeAll(async () => {
-  // 300×: the Scheduler schedule's rate(5 minute) fires every second inside Nimbus's EventBridge.
-  nimbus = await startNimbus({ events: { clockScale: 300 } });
+  // Real time: the Scheduler schedule's rate(5 minute) must fire at once, as Scheduler does, not in 5 minutes.
+  nimbus = await startNimbus();
   clients = makeClients(nimbus.endpoint);
 });
 afterAll(async () => {
@@ -168,7 +168,7 @@ describe('eventbridge-lambda (serverless-patterns): EventBridgeRule with a prefi
 });
 
 describe('eventbridge-schedule-to-lambda (serverless-patterns): AWS::Scheduler::Schedule, rate(5 minute), esbuild', () => {
-  it('builds and deploys; the schedule is MySchedule and fires the function', async () => {
+  it('builds and deploys; the schedule is MySchedule and fires the function at once (rate schedules without StartDate do)', async () => {
     const app = await deploy(checkout('eventbridge-schedule-to-lambda'), 'eb-schedule', { build: true });
     expect(app.stdout.some((l) => /CREATE_COMPLETE\s+AWS::Scheduler::Schedule\s+MyFirstSchedule/.test(l))).toBe(true);
     const rule = await clients.events.send(new DescribeRuleCommand({ Name: 'MySchedule' }));
@@ -178,7 +178,8 @@ describe('eventbridge-schedule-to-lambda (serverless-patterns): AWS::Scheduler::
     const fn = targets[0]!.Arn!.split(':').pop()!;
     expect(fn).toMatch(/^eb-schedule-ScheduledLambdaFunction-/);
     const messages = await logsOf(fn, (m) => m.some((l) => l.includes('Triggered')));
-    expect(messages.join('')).toMatch(/INFO\tTriggered \{"version":"0".*"detail-type":"Scheduled Event"/);
+    expect(messages.join('')).toMatch(/INFO\tTriggered \{"version":"0".*"detail-type":"Scheduled Event".*"resources":\["arn:aws:events:us-east-1:000000000000:rule\/MySchedule"\]/);
+    expect(messages.filter((l) => l.includes('Triggered'))).toHaveLength(1);
   });
 });
 

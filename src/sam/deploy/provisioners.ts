@@ -1,7 +1,7 @@
 // One provisioner per CloudFormation resource type: create / update / delete through the AWS SDK
 // clients. Properties arrive fully resolved (no intrinsics left). Each returns the physical id, the
 // Ref value and the GetAtt attributes CloudFormation documents for that type.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
@@ -10,13 +10,13 @@ import {
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
   CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand,
-  PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand,
+  PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand, InvokeCommand,
   type Cors, type FunctionUrlAuthType, type InvokeMode, type DeadLetterConfig, type DestinationConfig, type SnapStart,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import {
-  CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DeleteStateMachineCommand, TagResourceCommand, UntagResourceCommand,
-  UpdateStateMachineCommand, type StateMachineType,
+  CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DeleteStateMachineCommand, StartExecutionCommand, TagResourceCommand,
+  UntagResourceCommand, UpdateStateMachineCommand, type StateMachineType,
 } from '@aws-sdk/client-sfn';
 import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand,
@@ -858,8 +858,7 @@ const activity: Provisioner = {
  * is no Scheduler service here): a recurring UTC schedule fires its target the same way, with the
  * target's Input. The plan refuses what a rule cannot do (at(), other time zones, start/end dates);
  * FlexibleTimeWindow, RetryPolicy, DeadLetterConfig and KmsKeyArn are recorded. Differences: the rule
- * shows in ListRules; a rate schedule first fires one period after it is created (Scheduler fires at
- * once when there is no StartDate); without Input the target gets the rule's Scheduled Event.
+ * shows in ListRules; without Input the target gets the rule's Scheduled Event.
  */
 function scheduleAsRule(props: Props): Props {
   const target = (props.Target ?? {}) as Props;
@@ -871,10 +870,31 @@ function scheduleAsRule(props: Props): Props {
   };
 }
 
+/**
+ * Scheduler starts a rate schedule without StartDate at once ("your schedule starts invoking the target
+ * immediately"), where an EventBridge rule waits one period: the first fire is made here, as the
+ * schedule is created, the same way the rule delivers (asynchronous invoke / StartExecution).
+ */
+async function fireOnCreate(ctx: ProvisionContext, ruleArn: string, props: Props): Promise<void> {
+  if (!/^\s*rate\(/.test(String(props.ScheduleExpression)) || (props.State ?? 'ENABLED') !== 'ENABLED') return;
+  const target = (props.Target ?? {}) as Props;
+  const arn = String(target.Arn ?? '');
+  const payload = typeof target.Input === 'string' ? target.Input : JSON.stringify({
+    version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ctx.accountId,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: ctx.region, resources: [ruleArn], detail: {},
+  });
+  if (/^arn:aws[a-z-]*:lambda:/.test(arn)) {
+    await ctx.clients.lambda.send(new InvokeCommand({ FunctionName: arn, InvocationType: 'Event', Payload: Buffer.from(payload) }));
+  } else if (/^arn:aws[a-z-]*:states:/.test(arn)) {
+    await ctx.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: payload }));
+  }
+}
+
 const schedulerSchedule: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = String(props.Name ?? physicalName(ctx.stackName, logicalId, 64));
-    await putEventsRule(ctx, name, scheduleAsRule(props));
+    const ruleArn = await putEventsRule(ctx, name, scheduleAsRule(props));
+    await fireOnCreate(ctx, ruleArn, props);
     const arn = `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule/${props.GroupName ?? 'default'}/${name}`;
     return { physicalId: name, ref: name, attributes: { Arn: arn } };
   },
