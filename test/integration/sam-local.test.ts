@@ -407,3 +407,47 @@ Resources:
     expect(JSON.parse(byId.stdout.join(''))).toEqual({ greeting: 'hello', name: 'org-project-main' });
   });
 });
+
+describe('ScheduleV2 (EventBridge Scheduler) starts a rate schedule at once', () => {
+  it('invokes the function as the stack is deployed, long before the first period ends', async () => {
+    const nimbus = await startNimbus();
+    try {
+      const dir = mkdtempSync(join(scratch, 'v2-now-'));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Job:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Hourly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 hour)
+            Input: '{"job":"hourly"}'
+        Daily:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 3 * * ? *)
+            Input: '{"job":"daily"}'
+`);
+      writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('job', event.job); };");
+      expect(await deployCommand({ cwd: dir, stackName: 'v2now', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
+      const logs = capture();
+      for (let i = 0; i < 100; i++) {
+        logs.stdout.length = 0;
+        await logsCommand({ cwd: dir, name: 'Job', stackName: 'v2now', endpointUrl: nimbus.endpoint }, logs);
+        if (logs.stdout.some((l) => l.includes('job hourly'))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(logs.stdout.filter((l) => l.includes('job hourly'))).toHaveLength(1);
+      // A cron schedule waits for its time.
+      expect(logs.stdout.some((l) => l.includes('job daily'))).toBe(false);
+    } finally {
+      await nimbus.dispose();
+    }
+  });
+});

@@ -802,6 +802,10 @@ const eventsRule: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = props.Name ?? physicalName(ctx.stackName, logicalId, 64);
     const arn = await putEventsRule(ctx, name, props);
+    // A SAM ScheduleV2 event's rule stands for a Scheduler schedule (see scheduleV2AsRule).
+    if (props['Nimbus::FireOnCreate'] === true) {
+      for (const t of (props.Targets ?? []) as Props[]) await fireOnCreate(ctx, arn, { ScheduleExpression: props.ScheduleExpression, State: props.State, Target: t });
+    }
     return { physicalId: name, ref: name, attributes: { Arn: arn } };
   },
   async update(ctx, _id, current, props, old) {

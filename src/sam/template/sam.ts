@@ -600,6 +600,7 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
       ...(props.RuleName !== undefined ? { Name: props.RuleName } : {}),
       ...(props.Description !== undefined ? { Description: props.Description } : {}),
       ...(props.Pattern !== undefined && props.EventBusName !== undefined ? { EventBusName: props.EventBusName } : {}),
+      ...(props['Nimbus::FireOnCreate'] === true ? { 'Nimbus::FireOnCreate': true } : {}),
       Targets: [targetEntry],
     },
     Metadata: { 'Nimbus::TargetKind': stateMachine ? 'states' : 'lambda' },
@@ -768,6 +769,8 @@ function scheduleV2AsRule(props: Obj, path: string, errors: TemplateError[]): Ob
   // FlexibleTimeWindow, RetryPolicy, DeadLetterConfig, GroupName, KmsKeyArn, RoleArn and the like
   // change nothing here: a schedule fires on time, once.
   return {
+    // SAM makes this an AWS::Scheduler::Schedule, which starts a rate schedule at once.
+    'Nimbus::FireOnCreate': true,
     Schedule: typeof expr === 'string' ? schedulerExpressionForRule(expr) : expr,
     ...(props.State !== undefined ? { State: props.State } : {}),
     ...(props.Input !== undefined ? { Input: props.Input } : {}),
