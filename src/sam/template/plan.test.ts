@@ -217,6 +217,12 @@ Resources:
     expect(planError(raw('cron(0 8 * * ? *)', '      ScheduleExpressionTimezone: Europe/Paris\n'))).toMatch(/Resources\.S\.Properties\.ScheduleExpressionTimezone: only UTC/);
   });
 
+  it('takes SAM\'s RuntimeManagementConfig and PropagateTags on functions; RuntimeManagementPolicy is no SAM property', () => {
+    const fn = (extra: string) => `${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n${extra}`;
+    expect(plan(fn('      RuntimeManagementConfig: {UpdateRuntimeOn: Auto}\n      PropagateTags: true\n')).resources.find((r) => r.logicalId === 'F')!.type).toBe('AWS::Lambda::Function');
+    expect(planError(fn('      RuntimeManagementPolicy: {UpdateRuntimeOn: Auto}\n'))).toMatch(/Resources\.F\.Properties\.RuntimeManagementPolicy: unknown property/);
+  });
+
   it('reports dependency cycles', () => {
     const msg = planError(`
 Resources:

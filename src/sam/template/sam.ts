@@ -245,7 +245,9 @@ const FUNCTION_PROPS = new Set([
   'DeploymentPreference', 'Events', 'FunctionName', 'Description', 'Role', 'Policies', 'Tags', 'Architectures',
   'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tracing', 'PackageType', 'AutoPublishCodeSha256',
   'VersionDescription', 'Layers', 'LoggingConfig', 'PermissionsBoundary', 'ProvisionedConcurrencyConfig',
-  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementPolicy', 'SnapStart',
+  // RuntimeManagementConfig (SAM passes it to the function; Nimbus has one build per runtime, so it is
+  // recorded only) and PropagateTags (tags of generated resources are not modelled) are accepted as SAM does.
+  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementConfig', 'PropagateTags', 'SnapStart',
   'FunctionUrlConfig', 'ImageUri', 'ImageConfig', 'CodeSigningConfigArn', 'FileSystemConfigs', 'AssumeRolePolicyDocument',
   'AutoPublishAliasAllProperties', 'RolePath',
 ]);
