@@ -433,17 +433,41 @@ Resources:
           Properties:
             ScheduleExpression: cron(0 3 * * ? *)
             Input: '{"job":"daily"}'
+  Jobs:
+    Type: AWS::Scheduler::ScheduleGroup
+    Properties:
+      Name: jobs
+  Weekly:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      GroupName: !Ref Jobs
+      ScheduleExpression: rate(7 days)
+      FlexibleTimeWindow: {Mode: 'OFF'}
+      Target:
+        Arn: !GetAtt Job.Arn
+        RoleArn: arn:aws:iam::000000000000:role/scheduler
+        Input: '{"job":"weekly"}'
+Outputs:
+  GroupArn:
+    Value: !GetAtt Jobs.Arn
+  WeeklyArn:
+    Value: !GetAtt Weekly.Arn
 `);
       writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('job', event.job); };");
-      expect(await deployCommand({ cwd: dir, stackName: 'v2now', endpointUrl: nimbus.endpoint }, capture())).toBe(0);
+      const deployed = capture();
+      expect(await deployCommand({ cwd: dir, stackName: 'v2now', endpointUrl: nimbus.endpoint }, deployed), deployed.stderr.join('\n')).toBe(0);
+      const out = deployed.stdout.join('\n');
+      expect(out).toContain('Value        arn:aws:scheduler:us-east-1:000000000000:schedule-group/jobs');
+      expect(out).toMatch(/Value {8}arn:aws:scheduler:us-east-1:000000000000:schedule\/jobs\/v2now-Weekly-[A-Z0-9]{12}\n/);
       const logs = capture();
       for (let i = 0; i < 100; i++) {
         logs.stdout.length = 0;
         await logsCommand({ cwd: dir, name: 'Job', stackName: 'v2now', endpointUrl: nimbus.endpoint }, logs);
-        if (logs.stdout.some((l) => l.includes('job hourly'))) break;
+        if (logs.stdout.some((l) => l.includes('job hourly')) && logs.stdout.some((l) => l.includes('job weekly'))) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(logs.stdout.filter((l) => l.includes('job hourly'))).toHaveLength(1);
+      expect(logs.stdout.filter((l) => l.includes('job weekly'))).toHaveLength(1);
       // A cron schedule waits for its time.
       expect(logs.stdout.some((l) => l.includes('job daily'))).toBe(false);
     } finally {

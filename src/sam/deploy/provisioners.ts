@@ -1058,6 +1058,11 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
   'AWS::Scheduler::Schedule': schedulerSchedule,
+  // No Scheduler service: a group only gives its schedules their ARN (…:schedule/<group>/<name>).
+  'AWS::Scheduler::ScheduleGroup': recordedName('Name', 64, (ctx, name) => {
+    const now = new Date().toISOString();
+    return { Arn: `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule-group/${name}`, CreationDate: now, LastModificationDate: now, State: 'ACTIVE' };
+  }),
   'AWS::Events::EventBus': eventBus,
   'AWS::CloudWatch::Alarm': alarm,
 };
