@@ -147,7 +147,7 @@ describe('lambda-destinations (serverless-patterns): async invoke, OnSuccess to 
   });
 });
 
-describe('eventbridge-lambda (serverless-patterns): EventBridgeRule with a prefix pattern; Description beside Type', () => {
+describe('eventbridge-lambda + lambda-eventbridge (serverless-patterns): EventBridgeRule with a prefix pattern; Description beside Type; a publisher function', () => {
   it('deploys (the resource-level Description is dropped as SAM does); only matching events invoke the function', async () => {
     const dir = checkout('eventbridge-lambda');
     const app = await deploy(dir, 'eb-lambda');
@@ -164,6 +164,20 @@ describe('eventbridge-lambda (serverless-patterns): EventBridgeRule with a prefi
     expect(events).toHaveLength(1);
     expect(events[0]).toContain('"location": "EUR-"');
     expect(events[0]).toContain(`"id": "${put.Entries![0]!.EventId}"`);
+
+    // lambda-eventbridge (serverless-patterns): a publisher function, deployed with its samconfig.toml, puts the
+    // event with the bundled SDK v3 from inside Lambda; the consumer above receives it.
+    const publisherDir = checkout('lambda-eventbridge');
+    const io = capture();
+    expect(await deployCommand({ cwd: publisherDir, endpointUrl: nimbus.endpoint }, io), io.stderr.join('\n')).toBe(0);
+    expect(io.stdout.join('\n')).toContain('Successfully created/updated stack - patterns-lambda-eb (CREATE_COMPLETE)');
+    const publisher = io.stdout[io.stdout.indexOf('Key          PublisherFunction') + 2]!.slice(13);
+    const out = await clients.lambda.send(new InvokeCommand({ FunctionName: publisher }));
+    expect(out.FunctionError, Buffer.from(out.Payload!).toString()).toBeUndefined();
+    const answer = JSON.parse(Buffer.from(out.Payload!).toString());
+    expect(answer).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    const after = await logsOf(fn, (m) => m.some((l) => l.includes(answer.Entries[0].EventId)));
+    expect(after.join('')).toContain('"location": "EUR-1"');
   });
 });
 
