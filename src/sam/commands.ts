@@ -191,12 +191,16 @@ export async function localInvokeCommand(opts: LocalInvokeOptions, io: Io): Prom
     const overrides = overridesOption(opts.parameterOverrides);
     // As SAM CLI: what Nimbus does not provide is left out (the deploy below prints a notice each).
     const plan = planTemplate({ templatePath, stackName: 'local', region: opts.region ?? 'us-east-1', accountId: ACCOUNT_ID, overrides, skipUnsupported: true });
-    const functions = plan.resources.filter((r) => r.type === 'AWS::Lambda::Function').map((r) => r.logicalId);
+    const fnResources = plan.resources.filter((r) => r.type === 'AWS::Lambda::Function');
+    const functions = fnResources.map((r) => r.logicalId);
     let id = opts.functionId;
     if (!id) {
       if (functions.length !== 1) throw new Error(`the template has ${functions.length} functions; name one: ${functions.join(', ')}`);
       id = functions[0]!;
     }
+    // SAM CLI also takes a function's FunctionName (`sam local invoke org-project-main`), since its
+    // logical id cannot carry dashes.
+    if (!functions.includes(id)) id = fnResources.find((r) => r.properties.FunctionName === id)?.logicalId ?? id;
     if (!functions.includes(id)) throw new Error(`function ${id} is not in the template (functions: ${functions.join(', ') || 'none'})`);
     const envVars = readEnvVars(opts.envVars);
     const payload = opts.eventJson ?? (opts.event ? (opts.event === '-' ? readFileSync(0, 'utf8') : readFileSync(opts.event, 'utf8')) : '{}');

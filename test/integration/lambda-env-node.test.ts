@@ -286,3 +286,22 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(after.initDurationMs).toBeDefined();
   });
 });
+
+describe('closing a pool while runtimes are starting', () => {
+  it('leaves no unheard error behind (a start the closed launcher could not finish)', async () => {
+    const errors: unknown[] = [];
+    const onError = (err: unknown) => errors.push(err);
+    process.on('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 3; i++) {
+        // A spare starts at once; the pool closes and its folder goes while that start is in flight.
+        const env = setup({ prewarm: ['nodejs20.x'] });
+        await env.dispose();
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(errors.map(String)).toEqual([]);
+  });
+});

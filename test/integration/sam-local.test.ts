@@ -372,3 +372,106 @@ Outputs:
     }
   });
 });
+
+describe('local invoke by FunctionName', () => {
+  it('takes the FunctionName of a function as SAM CLI does, and --env-vars keyed by it', async () => {
+    const app = mkdtempSync(join(scratch, 'fn-name-'));
+    mkdirSync(join(app, 'src'));
+    writeFileSync(join(app, 'template.yaml'), `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  MainFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: org-project-main
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          GREETING: hello
+  OtherFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+`);
+    writeFileSync(join(app, 'src/app.py'), 'import os\ndef handler(event, context):\n    return {"greeting": os.environ.get("GREETING"), "name": context.function_name}\n');
+    writeFileSync(join(app, 'env.json'), JSON.stringify({ 'org-project-main': { GREETING: 'hola' } }));
+    const io = capture();
+    expect(await localInvokeCommand({ cwd: app, functionId: 'org-project-main', envVars: join(app, 'env.json') }, io), io.stderr.join('\n')).toBe(0);
+    expect(JSON.parse(io.stdout.join(''))).toEqual({ greeting: 'hola', name: 'org-project-main' });
+    const byId = capture();
+    expect(await localInvokeCommand({ cwd: app, functionId: 'MainFunction' }, byId)).toBe(0);
+    expect(JSON.parse(byId.stdout.join(''))).toEqual({ greeting: 'hello', name: 'org-project-main' });
+  });
+});
+
+describe('ScheduleV2 (EventBridge Scheduler) starts a rate schedule at once', () => {
+  it('invokes the function as the stack is deployed, long before the first period ends', async () => {
+    const nimbus = await startNimbus();
+    try {
+      const dir = mkdtempSync(join(scratch, 'v2-now-'));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Job:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Hourly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 hour)
+            Input: '{"job":"hourly"}'
+        Daily:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 3 * * ? *)
+            Input: '{"job":"daily"}'
+  Jobs:
+    Type: AWS::Scheduler::ScheduleGroup
+    Properties:
+      Name: jobs
+  Weekly:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      GroupName: !Ref Jobs
+      ScheduleExpression: rate(7 days)
+      FlexibleTimeWindow: {Mode: 'OFF'}
+      Target:
+        Arn: !GetAtt Job.Arn
+        RoleArn: arn:aws:iam::000000000000:role/scheduler
+        Input: '{"job":"weekly"}'
+Outputs:
+  GroupArn:
+    Value: !GetAtt Jobs.Arn
+  WeeklyArn:
+    Value: !GetAtt Weekly.Arn
+`);
+      writeFileSync(join(dir, 'src/index.js'), "exports.handler = async (event) => { console.log('job', event.job); };");
+      const deployed = capture();
+      expect(await deployCommand({ cwd: dir, stackName: 'v2now', endpointUrl: nimbus.endpoint }, deployed), deployed.stderr.join('\n')).toBe(0);
+      const out = deployed.stdout.join('\n');
+      expect(out).toContain('Value        arn:aws:scheduler:us-east-1:000000000000:schedule-group/jobs');
+      expect(out).toMatch(/Value {8}arn:aws:scheduler:us-east-1:000000000000:schedule\/jobs\/v2now-Weekly-[A-Z0-9]{12}\n/);
+      const logs = capture();
+      for (let i = 0; i < 100; i++) {
+        logs.stdout.length = 0;
+        await logsCommand({ cwd: dir, name: 'Job', stackName: 'v2now', endpointUrl: nimbus.endpoint }, logs);
+        if (logs.stdout.some((l) => l.includes('job hourly')) && logs.stdout.some((l) => l.includes('job weekly'))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(logs.stdout.filter((l) => l.includes('job hourly'))).toHaveLength(1);
+      expect(logs.stdout.filter((l) => l.includes('job weekly'))).toHaveLength(1);
+      // A cron schedule waits for its time.
+      expect(logs.stdout.some((l) => l.includes('job daily'))).toBe(false);
+    } finally {
+      await nimbus.dispose();
+    }
+  });
+});

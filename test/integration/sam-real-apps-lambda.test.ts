@@ -29,8 +29,8 @@ let nimbus: TestNimbus;
 let clients: Clients;
 
 beforeAll(async () => {
-  // 300×: the Scheduler schedule's rate(5 minute) fires every second inside Nimbus's EventBridge.
-  nimbus = await startNimbus({ events: { clockScale: 300 } });
+  // Real time: the Scheduler schedule's rate(5 minute) must fire at once, as Scheduler does, not in 5 minutes.
+  nimbus = await startNimbus();
   clients = makeClients(nimbus.endpoint);
 });
 afterAll(async () => {
@@ -147,7 +147,7 @@ describe('lambda-destinations (serverless-patterns): async invoke, OnSuccess to 
   });
 });
 
-describe('eventbridge-lambda (serverless-patterns): EventBridgeRule with a prefix pattern; Description beside Type', () => {
+describe('eventbridge-lambda + lambda-eventbridge (serverless-patterns): EventBridgeRule with a prefix pattern; Description beside Type; a publisher function', () => {
   it('deploys (the resource-level Description is dropped as SAM does); only matching events invoke the function', async () => {
     const dir = checkout('eventbridge-lambda');
     const app = await deploy(dir, 'eb-lambda');
@@ -164,11 +164,25 @@ describe('eventbridge-lambda (serverless-patterns): EventBridgeRule with a prefi
     expect(events).toHaveLength(1);
     expect(events[0]).toContain('"location": "EUR-"');
     expect(events[0]).toContain(`"id": "${put.Entries![0]!.EventId}"`);
+
+    // lambda-eventbridge (serverless-patterns): a publisher function, deployed with its samconfig.toml, puts the
+    // event with the bundled SDK v3 from inside Lambda; the consumer above receives it.
+    const publisherDir = checkout('lambda-eventbridge');
+    const io = capture();
+    expect(await deployCommand({ cwd: publisherDir, endpointUrl: nimbus.endpoint }, io), io.stderr.join('\n')).toBe(0);
+    expect(io.stdout.join('\n')).toContain('Successfully created/updated stack - patterns-lambda-eb (CREATE_COMPLETE)');
+    const publisher = io.stdout[io.stdout.indexOf('Key          PublisherFunction') + 2]!.slice(13);
+    const out = await clients.lambda.send(new InvokeCommand({ FunctionName: publisher }));
+    expect(out.FunctionError, Buffer.from(out.Payload!).toString()).toBeUndefined();
+    const answer = JSON.parse(Buffer.from(out.Payload!).toString());
+    expect(answer).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    const after = await logsOf(fn, (m) => m.some((l) => l.includes(answer.Entries[0].EventId)));
+    expect(after.join('')).toContain('"location": "EUR-1"');
   });
 });
 
 describe('eventbridge-schedule-to-lambda (serverless-patterns): AWS::Scheduler::Schedule, rate(5 minute), esbuild', () => {
-  it('builds and deploys; the schedule is MySchedule and fires the function', async () => {
+  it('builds and deploys; the schedule is MySchedule and fires the function at once (rate schedules without StartDate do)', async () => {
     const app = await deploy(checkout('eventbridge-schedule-to-lambda'), 'eb-schedule', { build: true });
     expect(app.stdout.some((l) => /CREATE_COMPLETE\s+AWS::Scheduler::Schedule\s+MyFirstSchedule/.test(l))).toBe(true);
     const rule = await clients.events.send(new DescribeRuleCommand({ Name: 'MySchedule' }));
@@ -178,7 +192,8 @@ describe('eventbridge-schedule-to-lambda (serverless-patterns): AWS::Scheduler::
     const fn = targets[0]!.Arn!.split(':').pop()!;
     expect(fn).toMatch(/^eb-schedule-ScheduledLambdaFunction-/);
     const messages = await logsOf(fn, (m) => m.some((l) => l.includes('Triggered')));
-    expect(messages.join('')).toMatch(/INFO\tTriggered \{"version":"0".*"detail-type":"Scheduled Event"/);
+    expect(messages.join('')).toMatch(/INFO\tTriggered \{"version":"0".*"detail-type":"Scheduled Event".*"resources":\["arn:aws:events:us-east-1:000000000000:rule\/MySchedule"\]/);
+    expect(messages.filter((l) => l.includes('Triggered'))).toHaveLength(1);
   });
 });
 

@@ -209,7 +209,10 @@ export class Environment implements RuntimeApiHandler {
       channel: this.spec.family !== 'provided',
     });
     if (this.stopping) {
-      // Stopped while its process was being started: that process is not wanted any more.
+      // Stopped while its process was being started: that process is not wanted any more. One that
+      // could not start (its folder went with the pool, the launcher was closed) still emits its
+      // 'error': nobody else listens, and an unheard 'error' would be thrown.
+      child.on('error', () => {});
       if (child.pid !== undefined) killGroup(child.pid);
       return;
     }

@@ -100,7 +100,9 @@ function trackBody(r: ResourcePlan, props: Props, records: Record<string, Resour
 function overrideEnv(props: Props, logicalId: string, envVars: Record<string, Record<string, string>>): Props {
   const declared = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
   const merged: Record<string, unknown> = { ...declared };
-  for (const source of [envVars.Parameters ?? {}, envVars[logicalId] ?? {}]) {
+  // A function's entry is keyed by its logical id or, as SAM CLI also accepts, by its FunctionName.
+  const own = envVars[logicalId] ?? (typeof props.FunctionName === 'string' && props.FunctionName !== 'Parameters' ? envVars[props.FunctionName] : undefined);
+  for (const source of [envVars.Parameters ?? {}, own ?? {}]) {
     for (const [k, v] of Object.entries(source)) if (k in declared) merged[k] = String(v);
   }
   return { ...props, Environment: { ...(props.Environment as object), Variables: merged } };

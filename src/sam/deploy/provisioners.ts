@@ -1,7 +1,7 @@
 // One provisioner per CloudFormation resource type: create / update / delete through the AWS SDK
 // clients. Properties arrive fully resolved (no intrinsics left). Each returns the physical id, the
 // Ref value and the GetAtt attributes CloudFormation documents for that type.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteAliasCommand, DeleteFunctionCommand,
@@ -10,13 +10,13 @@ import {
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
   CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand,
-  PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand,
+  PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand, InvokeCommand,
   type Cors, type FunctionUrlAuthType, type InvokeMode, type DeadLetterConfig, type DestinationConfig, type SnapStart,
   type Runtime, type Architecture, type LoggingConfig, type TracingConfig, type VpcConfig,
 } from '@aws-sdk/client-lambda';
 import {
-  CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DeleteStateMachineCommand, TagResourceCommand, UntagResourceCommand,
-  UpdateStateMachineCommand, type StateMachineType,
+  CreateActivityCommand, CreateStateMachineCommand, DeleteActivityCommand, DeleteStateMachineCommand, StartExecutionCommand, TagResourceCommand,
+  UntagResourceCommand, UpdateStateMachineCommand, type StateMachineType,
 } from '@aws-sdk/client-sfn';
 import {
   CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateStageCommand,
@@ -788,7 +788,7 @@ async function putEventsRule(ctx: ProvisionContext, name: string, p: Props): Pro
     const put = await ctx.clients.events.send(new PutTargetsCommand({
       Rule: name,
       EventBusName: p.EventBusName,
-      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn })),
+      Targets: targets.map((t) => ({ Id: String(t.Id), Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RoleArn: t.RoleArn, RetryPolicy: t.RetryPolicy })),
     }));
     if (put.FailedEntryCount) {
       const f = put.FailedEntries?.[0];
@@ -802,6 +802,10 @@ const eventsRule: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = props.Name ?? physicalName(ctx.stackName, logicalId, 64);
     const arn = await putEventsRule(ctx, name, props);
+    // A SAM ScheduleV2 event's rule stands for a Scheduler schedule (see scheduleV2AsRule).
+    if (props['Nimbus::FireOnCreate'] === true) {
+      for (const t of (props.Targets ?? []) as Props[]) await fireOnCreate(ctx, arn, { ScheduleExpression: props.ScheduleExpression, State: props.State, Target: t });
+    }
     return { physicalId: name, ref: name, attributes: { Arn: arn } };
   },
   async update(ctx, _id, current, props, old) {
@@ -858,8 +862,7 @@ const activity: Provisioner = {
  * is no Scheduler service here): a recurring UTC schedule fires its target the same way, with the
  * target's Input. The plan refuses what a rule cannot do (at(), other time zones, start/end dates);
  * FlexibleTimeWindow, RetryPolicy, DeadLetterConfig and KmsKeyArn are recorded. Differences: the rule
- * shows in ListRules; a rate schedule first fires one period after it is created (Scheduler fires at
- * once when there is no StartDate); without Input the target gets the rule's Scheduled Event.
+ * shows in ListRules; without Input the target gets the rule's Scheduled Event.
  */
 function scheduleAsRule(props: Props): Props {
   const target = (props.Target ?? {}) as Props;
@@ -871,10 +874,31 @@ function scheduleAsRule(props: Props): Props {
   };
 }
 
+/**
+ * Scheduler starts a rate schedule without StartDate at once ("your schedule starts invoking the target
+ * immediately"), where an EventBridge rule waits one period: the first fire is made here, as the
+ * schedule is created, the same way the rule delivers (asynchronous invoke / StartExecution).
+ */
+async function fireOnCreate(ctx: ProvisionContext, ruleArn: string, props: Props): Promise<void> {
+  if (!/^\s*rate\(/.test(String(props.ScheduleExpression)) || (props.State ?? 'ENABLED') !== 'ENABLED') return;
+  const target = (props.Target ?? {}) as Props;
+  const arn = String(target.Arn ?? '');
+  const payload = typeof target.Input === 'string' ? target.Input : JSON.stringify({
+    version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ctx.accountId,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: ctx.region, resources: [ruleArn], detail: {},
+  });
+  if (/^arn:aws[a-z-]*:lambda:/.test(arn)) {
+    await ctx.clients.lambda.send(new InvokeCommand({ FunctionName: arn, InvocationType: 'Event', Payload: Buffer.from(payload) }));
+  } else if (/^arn:aws[a-z-]*:states:/.test(arn)) {
+    await ctx.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: payload }));
+  }
+}
+
 const schedulerSchedule: Provisioner = {
   async create(ctx, logicalId, props) {
     const name = String(props.Name ?? physicalName(ctx.stackName, logicalId, 64));
-    await putEventsRule(ctx, name, scheduleAsRule(props));
+    const ruleArn = await putEventsRule(ctx, name, scheduleAsRule(props));
+    await fireOnCreate(ctx, ruleArn, props);
     const arn = `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule/${props.GroupName ?? 'default'}/${name}`;
     return { physicalId: name, ref: name, attributes: { Arn: arn } };
   },
@@ -1034,6 +1058,11 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
   'AWS::Scheduler::Schedule': schedulerSchedule,
+  // No Scheduler service: a group only gives its schedules their ARN (…:schedule/<group>/<name>).
+  'AWS::Scheduler::ScheduleGroup': recordedName('Name', 64, (ctx, name) => {
+    const now = new Date().toISOString();
+    return { Arn: `arn:aws:scheduler:${ctx.region}:${ctx.accountId}:schedule-group/${name}`, CreationDate: now, LastModificationDate: now, State: 'ACTIVE' };
+  }),
   'AWS::Events::EventBus': eventBus,
   'AWS::CloudWatch::Alarm': alarm,
 };

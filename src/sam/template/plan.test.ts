@@ -217,6 +217,12 @@ Resources:
     expect(planError(raw('cron(0 8 * * ? *)', '      ScheduleExpressionTimezone: Europe/Paris\n'))).toMatch(/Resources\.S\.Properties\.ScheduleExpressionTimezone: only UTC/);
   });
 
+  it('takes SAM\'s RuntimeManagementConfig and PropagateTags on functions; RuntimeManagementPolicy is no SAM property', () => {
+    const fn = (extra: string) => `${FN}Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      InlineCode: x\n      Handler: h\n      Runtime: nodejs20.x\n${extra}`;
+    expect(plan(fn('      RuntimeManagementConfig: {UpdateRuntimeOn: Auto}\n      PropagateTags: true\n')).resources.find((r) => r.logicalId === 'F')!.type).toBe('AWS::Lambda::Function');
+    expect(planError(fn('      RuntimeManagementPolicy: {UpdateRuntimeOn: Auto}\n'))).toMatch(/Resources\.F\.Properties\.RuntimeManagementPolicy: unknown property/);
+  });
+
   it('reports dependency cycles', () => {
     const msg = planError(`
 Resources:
@@ -282,6 +288,11 @@ Resources:
     expect(rule('FnE').dependsOn).toContain('Bus');
     expect(rule('FlowPlaced').properties.EventBusName).toEqual({ 'Fn::GetAtt': ['Bus', 'Arn'] });
     expect(planError(fnWith('{Type: Schedule, Properties: {Schedule: rate(1 minute), EventBusName: orders}}'))).toContain('scheduled rules run only on the default event bus');
+    // Target ids as SAM writes them: <rule>LambdaTarget / <rule>StepFunctionsTarget, or the event's Target.Id.
+    expect((rule('FnE').properties.Targets as Array<{ Id: string }>)[0]!.Id).toBe('FnELambdaTarget');
+    expect((rule('FlowPlaced').properties.Targets as Array<{ Id: string }>)[0]!.Id).toBe('FlowPlacedStepFunctionsTarget');
+    const own = plan(fnWith('{Type: EventBridgeRule, Properties: {Pattern: {source: [shop]}, Target: {Id: OrderTarget}, RetryPolicy: {MaximumRetryAttempts: 5}}}'));
+    expect(own.resources.find((r) => r.logicalId === 'FnE')!.properties.Targets).toEqual([{ Arn: { 'Fn::GetAtt': ['Fn', 'Arn'] }, Id: 'OrderTarget', RetryPolicy: { MaximumRetryAttempts: 5 } }]);
   });
   it('generated resources inherit the Condition of their SAM resource', () => {
     const t = `${FN}

@@ -245,7 +245,9 @@ const FUNCTION_PROPS = new Set([
   'DeploymentPreference', 'Events', 'FunctionName', 'Description', 'Role', 'Policies', 'Tags', 'Architectures',
   'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tracing', 'PackageType', 'AutoPublishCodeSha256',
   'VersionDescription', 'Layers', 'LoggingConfig', 'PermissionsBoundary', 'ProvisionedConcurrencyConfig',
-  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementPolicy', 'SnapStart',
+  // RuntimeManagementConfig (SAM passes it to the function; Nimbus has one build per runtime, so it is
+  // recorded only) and PropagateTags (tags of generated resources are not modelled) are accepted as SAM does.
+  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementConfig', 'PropagateTags', 'SnapStart',
   'FunctionUrlConfig', 'ImageUri', 'ImageConfig', 'CodeSigningConfigArn', 'FileSystemConfigs', 'AssumeRolePolicyDocument',
   'AutoPublishAliasAllProperties', 'RolePath',
 ]);
@@ -574,8 +576,13 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
   }
   const enabled = props.Enabled === undefined ? true : props.Enabled;
   const state = props.State ?? (enabled === false ? 'DISABLED' : 'ENABLED');
-  const targetEntry: Obj = { Arn: target, Id: `${ruleId}Target`.slice(0, 64) };
+  // SAM's target id: the event's `Target.Id` (EventBridgeRule / CloudWatchEvent), else the rule's logical
+  // id with `LambdaTarget` / `StepFunctionsTarget`, its head cut to keep EventBridge's 64 characters.
+  const suffix = stateMachine ? 'StepFunctionsTarget' : 'LambdaTarget';
+  const ownId = isObj(props.Target) ? props.Target.Id : undefined;
+  const targetEntry: Obj = { Arn: target, Id: ownId ?? (ruleId.length + suffix.length <= 64 ? ruleId + suffix : ruleId.slice(0, 64 - suffix.length) + suffix) };
   if (props.Input !== undefined) targetEntry.Input = props.Input;
+  if (props.RetryPolicy !== undefined) targetEntry.RetryPolicy = props.RetryPolicy;
   if (props.InputPath !== undefined) targetEntry.InputPath = props.InputPath;
   if (props.InputTransformer !== undefined) targetEntry.InputTransformer = props.InputTransformer;
   if (stateMachine) {
@@ -595,6 +602,7 @@ function eventRule(ruleId: string, props: Obj, path: string, target: Json, add: 
       ...(props.RuleName !== undefined ? { Name: props.RuleName } : {}),
       ...(props.Description !== undefined ? { Description: props.Description } : {}),
       ...(props.Pattern !== undefined && props.EventBusName !== undefined ? { EventBusName: props.EventBusName } : {}),
+      ...(props['Nimbus::FireOnCreate'] === true ? { 'Nimbus::FireOnCreate': true } : {}),
       Targets: [targetEntry],
     },
     Metadata: { 'Nimbus::TargetKind': stateMachine ? 'states' : 'lambda' },
@@ -763,6 +771,8 @@ function scheduleV2AsRule(props: Obj, path: string, errors: TemplateError[]): Ob
   // FlexibleTimeWindow, RetryPolicy, DeadLetterConfig, GroupName, KmsKeyArn, RoleArn and the like
   // change nothing here: a schedule fires on time, once.
   return {
+    // SAM makes this an AWS::Scheduler::Schedule, which starts a rate schedule at once.
+    'Nimbus::FireOnCreate': true,
     Schedule: typeof expr === 'string' ? schedulerExpressionForRule(expr) : expr,
     ...(props.State !== undefined ? { State: props.State } : {}),
     ...(props.Input !== undefined ? { Input: props.Input } : {}),

@@ -199,6 +199,8 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: ['Arn'],
     replaceOn: ['Name', 'GroupName'],
   },
+  // Recorded only (see provisioners.ts): a group names its schedules' ARNs.
+  'AWS::Scheduler::ScheduleGroup': { required: [], known: ['Name', 'Tags'], attributes: ['Arn', 'CreationDate', 'LastModificationDate', 'State'], replaceOn: ['Name'] },
   'AWS::Events::Rule': { required: [], known: ['ScheduleExpression', 'State', 'Name', 'Description', 'Targets', 'EventPattern', 'EventBusName', 'RoleArn'], attributes: ['Arn'], replaceOn: ['Name', 'EventBusName'] },
   // Custom event buses in Nimbus's EventBridge; Policy is accepted, not applied (no resource policies).
   'AWS::Events::EventBus': {
