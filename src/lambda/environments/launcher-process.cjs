@@ -29,6 +29,10 @@ process.on('message', (msg) => {
   child.once('error', (err) => process.send({ op: 'error', id, message: err.message }));
   child.once('exit', (code, signal) => process.send({ op: 'exit', id, code, signal }));
   if (child.pid === undefined) return; // 'error' follows
+  // Node starts reading a pipe as soon as it wraps it; bytes read here would never reach Nimbus
+  // (a runtime's first poll lost, and with it the environment). Nothing is read before this
+  // synchronous stop: reads happen only once the event loop turns.
+  for (const pipe of [child.stdout, child.stderr, child.stdio[3]]) pipe?._handle?.readStop();
   process.send({ op: 'started', id, pid: child.pid }, child.stdout);
   process.send({ op: 'stderr', id }, child.stderr);
   if (msg.channel) process.send({ op: 'channel', id }, child.stdio[3]);

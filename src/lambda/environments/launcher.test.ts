@@ -57,6 +57,20 @@ describe('Launcher', () => {
     expect(p.running).toBe(false);
   });
 
+  it('loses nothing a process writes before Nimbus has its pipes', async () => {
+    const l = launcher();
+    const procs = await Promise.all(
+      Array.from({ length: 8 }, () => l.spawn('/bin/sh', ['-c', 'printf first >&3; echo out; echo err >&2; sleep 0.3'], { env: {}, cwd: '/', channel: true })),
+    );
+    for (const p of procs) {
+      const first = once(p.channel!, 'data');
+      const [out, err] = [text(p.stdout), text(p.stderr)];
+      expect(String((await first)[0])).toBe('first');
+      expect(await out).toBe('out\n');
+      expect(await err).toBe('err\n');
+    }
+  }, 10_000);
+
   it('starts the process in a process group of its own and reports the signal that ended it', async () => {
     const p = await launcher().spawn('/bin/sh', ['-c', 'sleep 30 & wait'], { env: {}, cwd: '/', channel: false });
     expect(p.channel).toBeUndefined();
