@@ -259,3 +259,35 @@ describe('listing its own executions with aws-sdk:sfn (step-functions-workflows-
     expect(outputs[2]!.executions.Executions[0]).toMatchObject({ StateMachineArn: stateMachineArn, Status: 'SUCCEEDED', ExecutionArn: expect.any(String) });
   });
 });
+
+describe('REST API starting a Standard workflow (serverless-patterns apigw-rest-stepfunction)', () => {
+  it('POST answers StartExecution at once; the execution has the body as input (its DynamoDB tasks are not Nimbus’s)', async () => {
+    const app = await buildAndDeploy(checkout('apigw-rest-stepfunction'), 'apigw-rest-stepfunction', { skipUnsupported: true });
+    expect(app.output('WaitableStateMachineRole')).toMatch(/^arn:aws:iam::000000000000:role\/apigw-rest-stepfunction-WaitableStateMachineRole-/);
+    const url = /^API \S+: (\S+)$/m.exec(app.stdout.join('\n'))?.[1];
+    expect(url).toMatch(/\/dev\/$/);
+    const body = '{"Id": "4f30bb61-39bc-47f2-91c6-a7dba009f919", "StartTimestamp": "2021-06-25T17:47:00Z"}';
+    const r = await post(url!, body);
+    expect(r.status).toBe(200);
+    const started = JSON.parse(r.text);
+    expect(started).toEqual({ executionArn: expect.stringContaining(':execution:WaitableStateMachine-'), startDate: expect.any(Number) });
+    const d = await clients.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(JSON.parse(d.input!)).toEqual(JSON.parse(body));
+    expect(d.stateMachineArn).toBe(app.output('WaitableStateMachineArn'));
+  });
+});
+
+describe('retry with exponential backoff (step-functions-workflows-collection retry-with-exponential-backoff-sam)', () => {
+  it('a Python InternalServerError is retried after IntervalSeconds, then the task succeeds', async () => {
+    const app = await buildAndDeploy(checkout('retry-with-exponential-backoff'), 'retry-with-exponential-backoff');
+    const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: app.output('StateMachineARN') }));
+    const done = await finished(executionArn!);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ statusCode: 200, body: '{"message": "OK"}' });
+    const events = (await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+    const failed = events.find((e) => e.type === 'TaskFailed')!;
+    expect(failed.taskFailedEventDetails).toMatchObject({ error: 'InternalServerError' });
+    const rescheduled = events.filter((e) => e.type === 'TaskScheduled')[1]!;
+    expect(rescheduled.timestamp!.getTime() - failed.timestamp!.getTime()).toBeGreaterThanOrEqual(1900);
+  }, 30_000);
+});

@@ -136,3 +136,28 @@ describe('aws-sdk:sfn', () => {
     expect(out).toMatchObject({ status: 'FAILED', error: 'Sfn.ExecutionDoesNotExistException' });
   });
 });
+
+describe('aws-sdk:eventbridge and aws-sdk:cloudwatchlogs', () => {
+  it('putRule / describeRule on EventBridge (PascalCase wire) and createLogGroup / describeLogGroups on Logs (camelCase wire)', async () => {
+    const out = await run({
+      StartAt: 'Rule',
+      States: {
+        Rule: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:eventbridge:putRule', Parameters: { Name: 'sdk-rule', EventPattern: '{"source":["sdk.test"]}' }, ResultPath: '$.put', Next: 'Describe' },
+        Describe: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:eventbridge:describeRule', Parameters: { Name: 'sdk-rule' }, ResultSelector: { 'Name.$': '$.Name', 'State.$': '$.State' }, ResultPath: '$.rule', Next: 'Group' },
+        Group: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:cloudwatchlogs:createLogGroup', Parameters: { LogGroupName: '/sdk/test' }, ResultPath: null, Next: 'Groups' },
+        Groups: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:cloudwatchlogs:describeLogGroups', Parameters: { LogGroupNamePrefix: '/sdk/' }, ResultSelector: { 'Names.$': '$.LogGroups[*].LogGroupName' }, ResultPath: '$.groups', Next: 'Again' },
+        Again: {
+          Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:cloudwatchlogs:createLogGroup', Parameters: { LogGroupName: '/sdk/test' },
+          Catch: [{ ErrorEquals: ['CloudWatchLogs.ResourceAlreadyExistsException'], ResultPath: '$.again', Next: 'Done' }], End: true,
+        },
+        Done: { Type: 'Pass', End: true },
+      },
+    });
+    expect(out.status, out.cause).toBe('SUCCEEDED');
+    const o = JSON.parse(out.output!);
+    expect(o.put.RuleArn).toBe('arn:aws:events:us-east-1:000000000000:rule/sdk-rule');
+    expect(o.rule).toEqual({ Name: 'sdk-rule', State: 'ENABLED' });
+    expect(o.groups).toEqual({ Names: ['/sdk/test'] });
+    expect(o.again.Error).toBe('CloudWatchLogs.ResourceAlreadyExistsException');
+  });
+});

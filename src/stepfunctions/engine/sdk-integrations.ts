@@ -3,9 +3,9 @@
 // request on Nimbus's own endpoint in the service's wire protocol, so the result is exactly what the
 // service answers; a service error becomes `<Service>.<ErrorName>` (PascalCase, with the Exception
 // suffix, as AWS names SDK integration errors). Served: Lambda's read actions (what workflows use to
-// inspect functions) and every Step Functions action (awsJson: PascalCase members become the wire's
-// camelCase and the answer's members PascalCase again); any other SDK action is refused at run time
-// with States.Runtime, as before.
+// inspect functions) and every action of the awsJson services Nimbus runs — Step Functions, EventBridge,
+// CloudWatch Logs (camelCase wires get the task's PascalCase members recased, and the answer's members
+// PascalCase again); any other SDK action is refused at run time with States.Runtime, as before.
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { StatesError, type Json, type JsonObject } from '../asl/index.js';
@@ -29,9 +29,21 @@ const LAMBDA: Readonly<Record<string, RestAction>> = {
   getAlias: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}', query: [] },
 };
 
-/** awsJson services by SDK service name: their X-Amz-Target prefix, and whether the wire is camelCase. */
-const JSON_SERVICES: Readonly<Record<string, { name: string; signingName: string; target: string; contentType: string }>> = {
-  sfn: { name: 'Sfn', signingName: 'states', target: 'AWSStepFunctions', contentType: 'application/x-amz-json-1.0' },
+interface JsonService {
+  /** The PascalCase service name errors carry (`Sfn.…Exception`). */
+  readonly name: string;
+  readonly signingName: string;
+  readonly target: string;
+  readonly contentType: string;
+  /** The wire's members are camelCase (the task's are PascalCase, as for every SDK integration). */
+  readonly camel: boolean;
+}
+
+/** awsJson services Nimbus runs, by SDK service name. */
+const JSON_SERVICES: Readonly<Record<string, JsonService>> = {
+  sfn: { name: 'Sfn', signingName: 'states', target: 'AWSStepFunctions', contentType: 'application/x-amz-json-1.0', camel: true },
+  eventbridge: { name: 'EventBridge', signingName: 'events', target: 'AWSEvents', contentType: 'application/x-amz-json-1.1', camel: false },
+  cloudwatchlogs: { name: 'CloudWatchLogs', signingName: 'logs', target: 'Logs_20140328', contentType: 'application/x-amz-json-1.1', camel: true },
 };
 
 /** The SDK integration for `service:action`, or undefined when Nimbus does not serve it. */
@@ -126,7 +138,7 @@ function recase(v: Json, first: (c: string) => string): Json {
   return out;
 }
 
-async function callJson(call: TaskCall, svc: { name: string; signingName: string; target: string; contentType: string }, operation: string): Promise<Json> {
+async function callJson(call: TaskCall, svc: JsonService, operation: string): Promise<Json> {
   const endpoint = call.host.endpoint;
   if (!endpoint) throw new StatesError('States.Runtime', `The ${svc.name} API is not reachable from this Nimbus.`);
   const params = call.payload && typeof call.payload === 'object' && !Array.isArray(call.payload) ? call.payload : {};
@@ -141,7 +153,7 @@ async function callJson(call: TaskCall, svc: { name: string; signingName: string
         'content-type': svc.contentType,
         'x-amz-target': `${svc.target}.${operation}`,
       },
-      body: JSON.stringify(recase(params, (c) => c.toLowerCase())),
+      body: JSON.stringify(svc.camel ? recase(params, (c) => c.toLowerCase()) : params),
       signal: call.signal,
     });
     status = res.statusCode;
@@ -156,7 +168,7 @@ async function callJson(call: TaskCall, svc: { name: string; signingName: string
   } catch {
     body = text;
   }
-  if (status < 300) return recase(body, (c) => c.toUpperCase());
+  if (status < 300) return svc.camel ? recase(body, (c) => c.toUpperCase()) : body;
   const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : {};
   const bare = String(fields.__type ?? 'ServiceException').split('#').pop()!;
   const name = bare.endsWith('Exception') ? bare : `${bare}Exception`;
