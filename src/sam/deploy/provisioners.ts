@@ -446,12 +446,30 @@ async function rootResourceId(ctx: ProvisionContext, restApiId: string): Promise
   return res.items?.find((r) => r.path === '/')?.id ?? '';
 }
 
+/**
+ * The OpenAPI document a RestApi's `Body` hands to ImportRestApi/PutRestApi. CloudFormation's `Name`
+ * takes precedence over the document's `info.title`, and names the API when the document has no
+ * title at all (SAM writes `Name` beside a DefinitionBody without `info`, e.g. serverless-patterns'
+ * apigw-lambda-authorizer-custom-header); the import alone would refuse such a document.
+ */
+function restApiBody(props: Props): Buffer {
+  let doc: unknown = props.Body;
+  if (typeof doc === 'string' && props.Name !== undefined) {
+    try { doc = JSON.parse(doc); } catch { /* YAML text: passed on as written */ }
+  }
+  if (props.Name !== undefined && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const d = doc as Record<string, unknown>;
+    const info = d.info !== null && typeof d.info === 'object' ? d.info as Record<string, unknown> : {};
+    doc = { ...d, info: { ...info, title: String(props.Name) } };
+  }
+  return Buffer.from(typeof doc === 'string' ? doc : JSON.stringify(doc));
+}
+
 const restApi: Provisioner = {
   async create(ctx, logicalId, props) {
     let id: string;
     if (props.Body !== undefined) {
-      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
-      const out = await ctx.clients.apigw.send(new ImportRestApiCommand({ body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+      const out = await ctx.clients.apigw.send(new ImportRestApiCommand({ body: restApiBody(props), failOnWarnings: props.FailOnWarnings === true }));
       id = out.id!;
       const patch: PatchOperation[] = [];
       if (props.Name !== undefined) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
@@ -472,8 +490,7 @@ const restApi: Provisioner = {
   async update(ctx, _logicalId, current, props, old) {
     const id = current.physicalId;
     if (props.Body !== undefined && JSON.stringify(props.Body) !== JSON.stringify(old.Body)) {
-      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
-      await ctx.clients.apigw.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+      await ctx.clients.apigw.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: restApiBody(props), failOnWarnings: props.FailOnWarnings === true }));
     }
     const patch: PatchOperation[] = [];
     if (props.Name !== undefined && props.Name !== old.Name) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
