@@ -84,6 +84,7 @@ export async function composeServices(
     catalog: apigateway.catalog,
     invoker: lambda.invoker,
     metrics: metrics.metrics,
+    accessLogs: logs.sink,
   });
   apigateway.attachUsageMeter(executeApi.meter);
   // HTTP APIs take the `execute-api` requests for their ids and hand the rest to REST APIs.

@@ -107,6 +107,7 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: [],
     replaceOn: ['RestApiId', 'StageName'],
   },
+  'AWS::ApiGateway::Account': { required: [], known: ['CloudWatchRoleArn'], attributes: ['Id'], replaceOn: [] },
   'AWS::ApiGateway::ApiKey': { required: [], known: ['Name', 'Description', 'Enabled', 'StageKeys', 'Value', 'GenerateDistinctId', 'CustomerId', 'Tags'], attributes: ['APIKeyId'], replaceOn: ['Name', 'Value'] },
   'AWS::ApiGateway::UsagePlan': { required: [], known: ['ApiStages', 'Description', 'Quota', 'Throttle', 'UsagePlanName', 'Tags'], attributes: ['Id'], replaceOn: [] },
   'AWS::ApiGateway::UsagePlanKey': { required: ['KeyId', 'KeyType', 'UsagePlanId'], known: ['KeyId', 'KeyType', 'UsagePlanId'], attributes: ['Id'], replaceOn: ['*'] },
