@@ -2,9 +2,12 @@
 // answered request (gateway errors included) writes one line in the stage's format, `$context`
 // variables filled in and unknown or empty ones printed as `-` (serverless-patterns'
 // apigw-execution-access-logs reads the group after calling the API).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import * as AG from '@aws-sdk/client-api-gateway';
+import * as V2 from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig, startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 
@@ -64,5 +67,58 @@ describe('REST API access logs', () => {
     await (await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/prod/`)).body.text();
     await new Promise((r) => setTimeout(r, 100));
     expect(await lines('api-access')).toHaveLength(2);
+  });
+});
+
+describe('HTTP API access logs', () => {
+  let nimbus: TestNimbus;
+  let backend: Server;
+  let v2: V2.ApiGatewayV2Client;
+  let logs: CloudWatchLogsClient;
+  let apiId: string;
+  beforeAll(async () => {
+    nimbus = await startNimbus();
+    backend = createServer((_req, res) => res.end('from backend'));
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+    v2 = new V2.ApiGatewayV2Client(clientConfig(nimbus.endpoint));
+    logs = new CloudWatchLogsClient(clientConfig(nimbus.endpoint));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/http-api/access' }));
+    apiId = (await v2.send(new V2.CreateApiCommand({ Name: 'logged-http', ProtocolType: 'HTTP' }))).ApiId!;
+    const integrationId = (await v2.send(new V2.CreateIntegrationCommand({
+      ApiId: apiId, IntegrationType: 'HTTP_PROXY', IntegrationMethod: 'ANY', PayloadFormatVersion: '1.0',
+      IntegrationUri: `http://127.0.0.1:${(backend.address() as AddressInfo).port}/`,
+    }))).IntegrationId!;
+    await v2.send(new V2.CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /items', Target: `integrations/${integrationId}` }));
+  });
+  afterAll(async () => {
+    await nimbus.dispose();
+    await new Promise<void>((r) => backend.close(() => r()));
+  });
+
+  it('refuses a format without $context.requestId and a destination that is not a log group', async () => {
+    const bad = (AccessLogSettings: V2.AccessLogSettings) => v2.send(new V2.CreateStageCommand({ ApiId: apiId, StageName: 'bad', AccessLogSettings })).catch((e: Error & { $metadata: { httpStatusCode: number } }) => e);
+    const noId = await bad({ DestinationArn: 'arn:aws:logs:us-east-1:000000000000:log-group:/http-api/access', Format: '$context.status' });
+    expect(noId).toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400 } });
+    const bucket = await bad({ DestinationArn: 'arn:aws:s3:::bucket', Format: '$context.requestId' });
+    expect(bucket).toMatchObject({ name: 'BadRequestException' });
+  });
+
+  it('writes the stage format for integration answers and the gateway\'s own 404s; GetStage shows the settings', async () => {
+    const settings = { DestinationArn: 'arn:aws:logs:us-east-1:000000000000:log-group:/http-api/access', Format: '$context.requestId $context.httpMethod $context.routeKey $context.path $context.status $context.responseLength "$context.error.message" $context.identity.sourceIp $context.stage' };
+    await v2.send(new V2.CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true, AccessLogSettings: settings }));
+    expect((await v2.send(new V2.GetStageCommand({ ApiId: apiId, StageName: '$default' }))).AccessLogSettings).toEqual(settings);
+    const ok = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/items`);
+    expect(await ok.body.text()).toBe('from backend');
+    const missing = await request(`${nimbus.endpoint}/_aws/execute-api/${apiId}/nothing`);
+    await missing.body.text();
+    let got: string[] = [];
+    for (let i = 0; i < 50 && got.length < 2; i++) {
+      got = (await logs.send(new FilterLogEventsCommand({ logGroupName: '/http-api/access' }))).events!.map((e) => e.message!);
+      if (got.length < 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(got).toEqual([
+      `${ok.headers['apigw-requestid']} GET GET /items /items 200 12 "-" 127.0.0.1 $default`,
+      `${missing.headers['apigw-requestid']} GET - /nothing 404 23 "Not Found" 127.0.0.1 $default`,
+    ]);
   });
 });

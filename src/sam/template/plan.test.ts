@@ -523,3 +523,26 @@ ${auth}
     expect(p['/open']!.get!.security).toBeUndefined();
   });
 });
+
+describe('HttpApi stage settings', () => {
+  it('AccessLogSettings and RouteSettings reach the AWS::ApiGatewayV2::Stage (SAM passes them on)', () => {
+    const p = plan(`${FN}
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      AccessLogSettings:
+        DestinationArn: !GetAtt Logs.Arn
+        Format: '$context.requestId $context.status'
+      RouteSettings:
+        'GET /x': {ThrottlingBurstLimit: 1}
+`);
+    const stage = p.resources.find((r) => r.logicalId === 'ApiApiGatewayDefaultStage')!;
+    expect(stage.properties).toMatchObject({
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': ['Logs', 'Arn'] }, Format: '$context.requestId $context.status' },
+      RouteSettings: { 'GET /x': { ThrottlingBurstLimit: 1 } },
+    });
+  });
+});

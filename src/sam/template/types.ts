@@ -158,7 +158,7 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::ApiGatewayV2::Deployment': { required: ['ApiId'], known: ['ApiId', 'Description', 'StageName'], attributes: ['DeploymentId'], replaceOn: ['*'] },
   'AWS::ApiGatewayV2::Stage': {
     required: ['ApiId', 'StageName'],
-    known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'Tags'],
+    known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'RouteSettings', 'AccessLogSettings', 'Tags'],
     attributes: [],
     replaceOn: ['ApiId', 'StageName'],
   },
