@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { GetAccountCommand, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { metricReader } from '../helpers/metrics.js';
 import { buildCommand } from '../../src/sam/build.js';
@@ -277,5 +278,23 @@ describe('access logs to a CloudWatch Logs group (serverless-patterns apigw-exec
     expect(entry).toMatchObject({ requestId: r.headers['x-amzn-requestid'], 'waf-error': '-', 'waf-status': '-', 'authorize-error': '-', 'integration-status': '200', 'integration-integrationStatus': '200', status: '200' });
     expect(Number(entry['integration-latency'])).toBeGreaterThanOrEqual(0);
     expect(Number(entry['response-latency'])).toBeGreaterThanOrEqual(Number(entry['integration-latency']));
+  });
+});
+
+describe('HTTP API straight to EventBridge, event to a Lambda rule target (serverless-patterns apigw-http-api-eventbridge)', () => {
+  it('POST / puts the body\'s Detail on the default bus; the CloudWatchEvent rule delivers it to the function', async () => {
+    const app = await buildAndDeploy(checkout('apigw-http-api-eventbridge'), 'http-eventbridge');
+    expect(app.http).toBeTruthy();
+    const r = await call(app.http!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"Detail":{"message":"This is my test"}}' });
+    expect(r.status).toBe(200);
+    const answer = JSON.parse(r.text) as { FailedEntryCount: number; Entries: Array<{ EventId: string }> };
+    expect(answer.FailedEntryCount).toBe(0);
+    const fn = (await clients.lambda.send(new ListFunctionsCommand({}))).Functions!.find((f) => f.FunctionName!.startsWith('http-eventbridge-MyTriggeredLambda-'))!;
+    const lines = (await logLines(`/aws/lambda/${fn.FunctionName}`, 3)).filter((l) => l.includes('"detail-type"'));
+    expect(lines).toHaveLength(1);
+    const event = JSON.parse(lines[0]!.slice(lines[0]!.indexOf('{'))) as Record<string, unknown>;
+    expect(event).toMatchObject({ id: answer.Entries[0]!.EventId, source: 'WebApp', 'detail-type': 'MyDetailType', detail: { message: 'This is my test' } });
+    const other = await call(app.http!, { method: 'GET' });
+    expect(other.status).toBe(404);
   });
 });
