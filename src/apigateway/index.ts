@@ -49,6 +49,7 @@ export { Input } from './core/input.js';
 export { newId } from './core/ids.js';
 export { Router } from './api/router.js';
 export { createAgent, HOP_BY_HOP } from './gateway/backends.js';
+export { accessLogGroup, renderAccessLog, type AccessLogSink } from './gateway/access-log.js';
 export { BucketSet } from './gateway/throttle.js';
 export { parseHeaders, parseQuery, type Multi } from './gateway/call.js';
 // OpenAPI reading shared with HTTP APIs' ImportApi: the same parser and `basepath` rules as ImportRestApi.

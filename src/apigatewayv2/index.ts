@@ -6,7 +6,8 @@
 import type { Platform } from '../server/compose.js';
 import type { Service } from '../server/context.js';
 import type { LambdaInvoker } from '../lambda/invoker.js';
-import { createAgent } from '../apigateway/index.js';
+import { createAgent, type AccessLogSink } from '../apigateway/index.js';
+import { httpApiAccessLog } from './gateway/access-log.js';
 import { createControlPlaneService } from './api/service.js';
 import { RepositoryCatalog } from './core/catalog.js';
 import { HttpApiRepository } from './core/repository.js';
@@ -31,6 +32,8 @@ export interface HttpApisOptions {
   /** The REST API data plane: it answers every `execute-api` request that is not for an HTTP API. */
   readonly restDataPlane: Service;
   readonly metrics?: MetricSink;
+  /** Where stages' access logs go (CloudWatch Logs). */
+  readonly accessLogs?: AccessLogSink;
   /** WebSocket APIs' idle timeout and connection lifetime, AWS's (10 min, 2 h) unless set. */
   readonly websocketLimits?: Partial<WebSocketLimits>;
 }
@@ -63,6 +66,7 @@ export function createHttpApis(options: HttpApisOptions): HttpApis {
       ...(options.metrics ? { measure: websocketMetrics(options.metrics) } : {}),
     }),
     ...(options.metrics ? { measure: httpApiMetrics(options.metrics) } : {}),
+    ...(options.accessLogs ? { accessLog: httpApiAccessLog(options.accessLogs) } : {}),
   });
   return {
     controlPlane: createControlPlaneService(repo, (apiId) => invokeUrl(platform.endpoint, apiId)),

@@ -84,10 +84,11 @@ export async function composeServices(
     catalog: apigateway.catalog,
     invoker: lambda.invoker,
     metrics: metrics.metrics,
+    accessLogs: logs.sink,
   });
   apigateway.attachUsageMeter(executeApi.meter);
   // HTTP APIs take the `execute-api` requests for their ids and hand the rest to REST APIs.
-  const httpApis = createHttpApis({ platform, invoker: () => lambda.invoker, restDataPlane: executeApi.service, metrics: metrics.metrics, ...(options.websocket ? { websocketLimits: options.websocket } : {}) });
+  const httpApis = createHttpApis({ platform, invoker: () => lambda.invoker, restDataPlane: executeApi.service, metrics: metrics.metrics, accessLogs: logs.sink, ...(options.websocket ? { websocketLimits: options.websocket } : {}) });
   services.push(httpApis.controlPlane, httpApis.dataPlane);
   services.push(createCodeDeployService(platform).service);
   const events = createEventsService(platform, { lambda: lambda.invoker, startExecution: (req) => states.core.executions.start(req), ...options.events });

@@ -103,6 +103,8 @@ export async function callHttp(c: HttpCall): Promise<BackendResult> {
 const JSON_SERVICES: Record<string, { target: string; contentType: string }> = {
   states: { target: 'AWSStepFunctions', contentType: 'application/x-amz-json-1.0' },
   logs: { target: 'Logs_20140328', contentType: 'application/x-amz-json-1.1' },
+  // `events:action/PutEvents` (API → EventBridge patterns): Nimbus's EventBridge, awsJson1.1.
+  events: { target: 'AWSEvents', contentType: 'application/x-amz-json-1.1' },
 };
 
 /**
@@ -127,6 +129,12 @@ export function callAwsService(
   if (svc.kind === 'action') {
     const json = JSON_SERVICES[svc.service];
     if (!json) throw configurationError();
+    // The action names the operation: a template's own `X-Amz-Target` / `Content-Type` overrides
+    // (common in API → EventBridge templates), in whatever case, must not be sent twice.
+    for (const k of Object.keys(headers)) {
+      const lc = k.toLowerCase();
+      if (lc === 'x-amz-target' || lc === 'content-type') delete headers[k];
+    }
     headers['x-amz-target'] = `${json.target}.${svc.target}`;
     headers['content-type'] = json.contentType;
     return callHttp({ url: `${endpoint}/`, method: 'POST', headers, body, timeoutMs, agent });

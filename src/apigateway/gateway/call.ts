@@ -44,6 +44,9 @@ export interface Call {
   authorizer?: AuthorizerOutcome;
   /** Filled by the response step for `$context.integrationLatency` and the like. */
   integrationLatency?: number;
+  /** Whether the stage cache answered (`hit`) or the integration did with caching on (`miss`): the
+   * CacheHitCount / CacheMissCount metrics. Unset when the method is not cached. */
+  cacheResult?: 'hit' | 'miss';
   /** Set when the integration failed or answered: `$context.integration.*`. */
   integrationStatus?: number;
   integrationError?: string;

@@ -2,6 +2,7 @@
 // LambdaInvoker; exposes the service for the front door and the usage meter GetUsage reads.
 import type { Platform } from '../../server/compose.js';
 import type { MetricSink } from './metrics.js';
+import type { AccessLogSink } from './access-log.js';
 import type { Service } from '../../server/context.js';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { ApiGatewayCatalog } from '../core/model.js';
@@ -21,6 +22,8 @@ export interface DataPlaneOptions {
   readonly invoker: LambdaInvoker | (() => LambdaInvoker | undefined) | undefined;
   /** Where AWS/ApiGateway metrics go. */
   readonly metrics?: MetricSink;
+  /** Where stages' access logs go (CloudWatch Logs). */
+  readonly accessLogs?: AccessLogSink;
 }
 
 export interface DataPlane {
@@ -57,6 +60,7 @@ export function createApiGatewayDataPlane(options: DataPlaneOptions): DataPlane 
   });
   const service = createExecuteApiService(pipeline, {
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.accessLogs ? { accessLogs: options.accessLogs } : {}),
     start: () => meter.start(),
     close: async () => {
       unsubscribe();

@@ -1,6 +1,8 @@
 // API Gateway's CloudWatch metrics (namespace AWS/ApiGateway) for each answered request, with the
-// dimension sets AWS publishes by default: ApiName, and ApiName+Stage.
-// Each request records up to ten values, so the series handles of one resolved stage are
+// dimension sets AWS publishes by default: ApiName, and ApiName+Stage. CacheHitCount and
+// CacheMissCount are recorded only for requests to a cached method (AWS: "when API caching is
+// enabled"), both values each time so that their Average is the hit (or miss) rate.
+// Each request records up to fourteen values, so the series handles of one resolved stage are
 // resolved once and kept: the hot path is one WeakMap lookup and arithmetic.
 import type { MetricSeries, MetricsStore } from '../../cloudwatch/index.js';
 import type { Call } from './call.js';
@@ -9,7 +11,7 @@ import type { ResolvedStage } from '../core/model.js';
 export type MetricSink = Pick<MetricsStore, 'series'>;
 
 const NAMESPACE = 'AWS/ApiGateway';
-const NAMES = ['Count', '4XXError', '5XXError', 'Latency', 'IntegrationLatency'] as const;
+const NAMES = ['Count', '4XXError', '5XXError', 'Latency', 'IntegrationLatency', 'CacheHitCount', 'CacheMissCount'] as const;
 type Name = (typeof NAMES)[number];
 type StageSeries = Record<Name, [MetricSeries, MetricSeries]>;
 
@@ -48,5 +50,9 @@ export function requestMetrics(sink: MetricSink): RequestMetrics {
     put('5XXError', status >= 500 ? 1 : 0, 'Count');
     put('Latency', now - call.receivedAt, 'Milliseconds');
     if (call.integrationLatency !== undefined) put('IntegrationLatency', call.integrationLatency, 'Milliseconds');
+    if (call.cacheResult !== undefined) {
+      put('CacheHitCount', call.cacheResult === 'hit' ? 1 : 0, 'Count');
+      put('CacheMissCount', call.cacheResult === 'miss' ? 1 : 0, 'Count');
+    }
   };
 }

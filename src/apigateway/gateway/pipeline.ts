@@ -120,8 +120,12 @@ export class Pipeline {
       }
       if (!mayInvalidate) {
         const hit = this.cache.get(plan.key);
-        if (hit) return copyCached(hit);
+        if (hit) {
+          call.cacheResult = 'hit';
+          return copyCached(hit);
+        }
       }
+      call.cacheResult = 'miss';
       const fresh = await this.integrate(call, method);
       if (fresh.status >= 200 && fresh.status < 300) this.cache.set(plan.key, fresh, plan.ttl);
       return fresh;

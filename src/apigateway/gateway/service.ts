@@ -9,6 +9,7 @@ import { forbidden, GatewayError } from './errors.js';
 import type { MethodResponse, Pipeline } from './pipeline.js';
 import { renderGatewayError } from './responses.js';
 import { requestMetrics, type MetricSink } from './metrics.js';
+import { accessLogWriter, type AccessLogSink } from './access-log.js';
 
 /** AWS's REST API payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -64,9 +65,10 @@ function traceId(now: number): string {
 
 export function createExecuteApiService(
   pipeline: Pipeline,
-  hooks: { start?(): void; close?(): Promise<void> | void; metrics?: MetricSink },
+  hooks: { start?(): void; close?(): Promise<void> | void; metrics?: MetricSink; accessLogs?: AccessLogSink },
 ): Service {
   const recordMetrics = hooks.metrics ? requestMetrics(hooks.metrics) : undefined;
+  const writeAccessLog = hooks.accessLogs ? accessLogWriter(hooks.accessLogs) : undefined;
   return {
     name: 'execute-api',
     protocol: 'rest-json',
@@ -128,12 +130,17 @@ export function createExecuteApiService(
         const gerr = err instanceof GatewayError ? err : undefined;
         if (!gerr) throw err; // unexpected: the front door logs it and answers 500
         const rendered = renderGatewayError(call, gerr);
-        send(ctx, call, trace, rendered.status, rendered.headers, Buffer.from(rendered.body));
-        recordMetrics?.(call, rendered.status, Date.now());
+        const body = Buffer.from(rendered.body);
+        send(ctx, call, trace, rendered.status, rendered.headers, body);
+        const done = Date.now();
+        recordMetrics?.(call, rendered.status, done);
+        writeAccessLog?.(call, { status: rendered.status, responseLength: body.length, error: { message: gerr.errorMessage, responseType: gerr.responseType } }, done);
         return;
       }
       send(ctx, call, trace, response.status, response.headers, response.body);
-      recordMetrics?.(call, response.status, Date.now());
+      const done = Date.now();
+      recordMetrics?.(call, response.status, done);
+      writeAccessLog?.(call, { status: response.status, responseLength: response.body.length }, done);
     },
   };
 }

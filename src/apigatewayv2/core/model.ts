@@ -130,6 +130,8 @@ export interface Stage {
   defaultRouteSettings: RouteSettings;
   /** By route key; a route's settings replace the stage's defaults for that route. */
   routeSettings: Record<string, RouteSettings>;
+  /** Where and how the data plane writes one access log line per request (a CloudWatch Logs group ARN). */
+  accessLogSettings?: { destinationArn?: string; format?: string };
   apiGatewayManaged?: boolean;
   lastDeploymentStatusMessage?: string;
   tags: Record<string, string>;

@@ -51,6 +51,24 @@ function perRoute(input: Input): Record<string, RouteSettings> | undefined {
   return out;
 }
 
+/**
+ * `accessLogSettings`: a CloudWatch Logs group ARN and a one-line format that must name
+ * `$context.requestId` or `$context.extendedRequestId` (AWS refuses it otherwise).
+ */
+function accessLogSettings(input: Input): { destinationArn?: string; format?: string } | undefined {
+  const s = input.obj('accessLogSettings');
+  if (!s) return undefined;
+  const destinationArn = s.str('destinationArn');
+  const format = s.str('format');
+  if (destinationArn !== undefined && !/^arn:[^:]+:logs:[^:]+:\d{12}:log-group:[^:]+(:\*)?$/.test(destinationArn)) {
+    throw BadRequest(`Invalid destination ARN: ${destinationArn}. Only CloudWatch Logs log group ARNs are supported`);
+  }
+  if (format !== undefined && !/\$context\.(requestId|extendedRequestId)\b/.test(format)) {
+    throw BadRequest('Access log format must contain $context.requestId or $context.extendedRequestId');
+  }
+  return { ...(destinationArn !== undefined ? { destinationArn } : {}), ...(format !== undefined ? { format } : {}) };
+}
+
 function checkDeployment(ctx: CoreContext, apiId: string, deploymentId: string | undefined): void {
   if (deploymentId !== undefined && !ctx.repo.get(apiId, 'deployment', deploymentId)) {
     throw notFound('Deployment', ctx.scope.accountId, deploymentId);
@@ -75,6 +93,7 @@ export function addStage(ctx: CoreContext, apiId: string, input: Input, managed 
   const at = now();
   const description = input.str('description');
   const variables = stageVariables(input);
+  const accessLogs = accessLogSettings(input);
   const stage: Stage = {
     stageName,
     autoDeploy,
@@ -86,6 +105,7 @@ export function addStage(ctx: CoreContext, apiId: string, input: Input, managed 
     ...(deploymentId !== undefined ? { deploymentId } : {}),
     ...(description !== undefined ? { description } : {}),
     ...(variables !== undefined ? { stageVariables: variables } : {}),
+    ...(accessLogs !== undefined ? { accessLogSettings: accessLogs } : {}),
     ...(managed ? { apiGatewayManaged: true } : {}),
   };
   ctx.repo.put(apiId, 'stage', stageName, stage);
@@ -116,6 +136,7 @@ export function updateStage(ctx: CoreContext, apiId: string, stageName: string, 
   if (autoDeploy && deploymentId !== undefined) throw BadRequest('A stage with AutoDeploy enabled cannot name a deployment');
   const description = input.str('description') ?? current.description;
   const variables = stageVariables(input) ?? current.stageVariables;
+  const accessLogs = accessLogSettings(input) ?? current.accessLogSettings;
   const updated: Stage = {
     ...current,
     autoDeploy,
@@ -124,6 +145,7 @@ export function updateStage(ctx: CoreContext, apiId: string, stageName: string, 
     routeSettings: perRoute(input) ?? current.routeSettings,
     ...(description !== undefined ? { description } : {}),
     ...(variables !== undefined ? { stageVariables: variables } : {}),
+    ...(accessLogs !== undefined ? { accessLogSettings: accessLogs } : {}),
   };
   return ctx.repo.mutate(apiId, () => {
     checkDeployment(ctx, apiId, deploymentId);

@@ -4,6 +4,7 @@
 // the `$default` stage has no stage segment. A WebSocket API's handshakes (`upgrade`) and plain
 // requests (@connections) go to the WebSocket gateway (./websocket/).
 import { peerOf } from '../../protocol/http.js';
+import type { AccessLogged } from './access-log.js';
 import type { Agent } from 'undici';
 import type { LambdaInvoker } from '../../lambda/invoker.js';
 import type { RequestContext, Service } from '../../server/context.js';
@@ -43,6 +44,8 @@ export interface DataPlaneDeps {
   /** The REST API data plane, for every id that is not an HTTP API. */
   readonly rest: Service;
   readonly measure?: (m: Measured) => void;
+  /** Stages' access logs (see access-log.ts). */
+  readonly accessLog?: (e: AccessLogged) => void;
   /** WebSocket APIs' handshakes, connections and @connections (ids of WEBSOCKET APIs go there). */
   readonly websocket?: WebSocketGateway;
 }
@@ -86,6 +89,16 @@ function decodeURIComponentSafe(s: string): string {
     return decodeURIComponent(s);
   } catch {
     return s;
+  }
+}
+
+/** `message` of a gateway answer's JSON body, if it is one. */
+function gatewayMessage(body: Buffer): string | undefined {
+  try {
+    const m = (JSON.parse(body.toString('utf8')) as { message?: unknown }).message;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -267,7 +280,18 @@ export function createHttpApiDataPlane(deps: DataPlaneDeps): Service {
       const { answer, integrationLatencyMs, bytes = 0 } = outcome;
       if (cors) applyCors(cors, origin, answer.headers);
       send(ctx, id, answer);
-      deps.measure?.({ scope: served.scope, apiId, stage, status: answer.status, latencyMs: Date.now() - receivedAt, integrationLatencyMs, bytes, at: Date.now() });
+      const at = Date.now();
+      deps.measure?.({ scope: served.scope, apiId, stage, status: answer.status, latencyMs: at - receivedAt, integrationLatencyMs, bytes, at });
+      if (deps.accessLog && stage.stage.accessLogSettings) {
+        // The gateway's own answers (404, 429, 500…) carry `{"message": …}`: `$context.error.message`.
+        const own = !match?.compiled.integration || integrationLatencyMs === undefined ? gatewayMessage(answer.body) : undefined;
+        const ua = req.headers['user-agent'];
+        deps.accessLog({
+          served, stage, requestId: id, receivedAt, method, rawPath, routeKey: match?.compiled.route.routeKey, status: answer.status,
+          responseLength: answer.body.length, integrationLatencyMs, errorMessage: own, sourceIp: peerOf(req.socket).ip,
+          userAgent: typeof ua === 'string' ? ua : undefined, protocol: `HTTP/${req.httpVersion}`, host, at,
+        });
+      }
     },
   };
 }

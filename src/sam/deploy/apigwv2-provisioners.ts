@@ -222,26 +222,38 @@ export const httpDeployment = apiChild('DeploymentId', {
   remove: (ctx, p, id) => ctx.clients.apigwv2.send(new DeleteDeploymentCommand({ ApiId: p.ApiId, DeploymentId: id })),
 });
 
-function stageFields(props: Props) {
+function stageFields(props: Props, old?: Props) {
   const d = props.DefaultRouteSettings as Props | undefined;
   return {
     AutoDeploy: bool(props.AutoDeploy),
     DeploymentId: props.DeploymentId,
     Description: props.Description,
     StageVariables: props.StageVariables,
-    DefaultRouteSettings: d
-      ? { DetailedMetricsEnabled: bool(d.DetailedMetricsEnabled), ThrottlingBurstLimit: num(d.ThrottlingBurstLimit), ThrottlingRateLimit: num(d.ThrottlingRateLimit) }
+    DefaultRouteSettings: d ? routeSettings(d) : undefined,
+    RouteSettings: isMap(props.RouteSettings)
+      ? Object.fromEntries(Object.entries(props.RouteSettings).map(([key, v]) => [key, routeSettings(v as Props)]))
       : undefined,
+    // An emptied AccessLogSettings turns access logging off (CloudFormation calls DeleteAccessLogSettings).
+    AccessLogSettings: isMap(props.AccessLogSettings)
+      ? { DestinationArn: str(props.AccessLogSettings.DestinationArn), Format: str(props.AccessLogSettings.Format) }
+      : old !== undefined && isMap(old.AccessLogSettings) ? {} : undefined,
   };
 }
+
+function routeSettings(r: Props) {
+  return { DetailedMetricsEnabled: bool(r.DetailedMetricsEnabled), ThrottlingBurstLimit: num(r.ThrottlingBurstLimit), ThrottlingRateLimit: num(r.ThrottlingRateLimit) };
+}
+
+const isMap = (v: unknown): v is Props => v !== null && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
 export const httpStage: Provisioner = {
   async create(ctx, _logicalId, props) {
     await ctx.clients.apigwv2.send(new CreateStageCommand({ ApiId: props.ApiId, StageName: props.StageName, Tags: props.Tags, ...stageFields(props) }));
     return { physicalId: props.StageName, ref: props.StageName, attributes: {} };
   },
-  async update(ctx, _logicalId, current, props) {
-    await ctx.clients.apigwv2.send(new UpdateStageCommand({ ApiId: props.ApiId, StageName: current.physicalId, ...stageFields(props) }));
+  async update(ctx, _logicalId, current, props, old) {
+    await ctx.clients.apigwv2.send(new UpdateStageCommand({ ApiId: props.ApiId, StageName: current.physicalId, ...stageFields(props, old) }));
     return current;
   },
   async delete(ctx, current, props) {

@@ -23,7 +23,7 @@ import {
   CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, DeleteDeploymentCommand, DeleteMethodCommand,
   DeleteResourceCommand, DeleteRestApiCommand, DeleteStageCommand, DeleteUsagePlanCommand, DeleteUsagePlanKeyCommand,
   GetResourcesCommand, ImportRestApiCommand, PutIntegrationCommand, PutIntegrationResponseCommand, PutMethodCommand, PutMethodResponseCommand,
-  PutRestApiCommand, UpdateRestApiCommand, UpdateStageCommand, UpdateUsagePlanCommand, type PatchOperation,
+  PutRestApiCommand, UpdateAccountCommand, UpdateRestApiCommand, UpdateStageCommand, UpdateUsagePlanCommand, type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
 import { DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, DeleteLogGroupCommand, PutRetentionPolicyCommand, DeleteRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -446,12 +446,30 @@ async function rootResourceId(ctx: ProvisionContext, restApiId: string): Promise
   return res.items?.find((r) => r.path === '/')?.id ?? '';
 }
 
+/**
+ * The OpenAPI document a RestApi's `Body` hands to ImportRestApi/PutRestApi. CloudFormation's `Name`
+ * takes precedence over the document's `info.title`, and names the API when the document has no
+ * title at all (SAM writes `Name` beside a DefinitionBody without `info`, e.g. serverless-patterns'
+ * apigw-lambda-authorizer-custom-header); the import alone would refuse such a document.
+ */
+function restApiBody(props: Props): Buffer {
+  let doc: unknown = props.Body;
+  if (typeof doc === 'string' && props.Name !== undefined) {
+    try { doc = JSON.parse(doc); } catch { /* YAML text: passed on as written */ }
+  }
+  if (props.Name !== undefined && doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+    const d = doc as Record<string, unknown>;
+    const info = d.info !== null && typeof d.info === 'object' ? d.info as Record<string, unknown> : {};
+    doc = { ...d, info: { ...info, title: String(props.Name) } };
+  }
+  return Buffer.from(typeof doc === 'string' ? doc : JSON.stringify(doc));
+}
+
 const restApi: Provisioner = {
   async create(ctx, logicalId, props) {
     let id: string;
     if (props.Body !== undefined) {
-      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
-      const out = await ctx.clients.apigw.send(new ImportRestApiCommand({ body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+      const out = await ctx.clients.apigw.send(new ImportRestApiCommand({ body: restApiBody(props), failOnWarnings: props.FailOnWarnings === true }));
       id = out.id!;
       const patch: PatchOperation[] = [];
       if (props.Name !== undefined) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
@@ -472,8 +490,7 @@ const restApi: Provisioner = {
   async update(ctx, _logicalId, current, props, old) {
     const id = current.physicalId;
     if (props.Body !== undefined && JSON.stringify(props.Body) !== JSON.stringify(old.Body)) {
-      const body = typeof props.Body === 'string' ? props.Body : JSON.stringify(props.Body);
-      await ctx.clients.apigw.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: Buffer.from(body), failOnWarnings: props.FailOnWarnings === true }));
+      await ctx.clients.apigw.send(new PutRestApiCommand({ restApiId: id, mode: 'overwrite', body: restApiBody(props), failOnWarnings: props.FailOnWarnings === true }));
     }
     const patch: PatchOperation[] = [];
     if (props.Name !== undefined && props.Name !== old.Name) patch.push({ op: 'replace', path: '/name', value: String(props.Name) });
@@ -602,6 +619,39 @@ function canary(c: Props | undefined) {
   return { percentTraffic: c.PercentTraffic === undefined ? undefined : Number(c.PercentTraffic), deploymentId: c.DeploymentId, stageVariableOverrides: c.StageVariableOverrides, useStageCache: c.UseStageCache };
 }
 
+/** A stage's AccessLogSetting (DestinationArn and Format) as UpdateStage operations; removing it turns access logging off. */
+function accessLogOps(now: Props | undefined, before: Props | undefined): PatchOperation[] {
+  if (JSON.stringify(now ?? null) === JSON.stringify(before ?? null)) return [];
+  if (!now || (now.DestinationArn === undefined && now.Format === undefined)) return before ? [{ op: 'remove', path: '/accessLogSettings' }] : [];
+  const ops: PatchOperation[] = [];
+  if (now.DestinationArn !== undefined) ops.push({ op: 'replace', path: '/accessLogSettings/destinationArn', value: String(now.DestinationArn) });
+  if (now.Format !== undefined) ops.push({ op: 'replace', path: '/accessLogSettings/format', value: String(now.Format) });
+  return ops;
+}
+
+/**
+ * AWS::ApiGateway::Account: the account's CloudWatch role (UpdateAccount). Deleting it leaves the
+ * account setting as it is, as CloudFormation documents. Ref is an id of CloudFormation's shape.
+ */
+const apiGatewayAccount: Provisioner = {
+  async create(ctx, logicalId, props) {
+    if (props.CloudWatchRoleArn !== undefined) {
+      await ctx.clients.apigw.send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: String(props.CloudWatchRoleArn) }] }));
+    }
+    const id = `${ctx.stackName.slice(0, 5)}-${logicalId.slice(0, 5)}-${randomBytes(6).toString('hex')}`.toLowerCase();
+    return { physicalId: id, ref: id, attributes: { Id: id } };
+  },
+  async update(ctx, _logicalId, current, props, old) {
+    if (props.CloudWatchRoleArn !== old.CloudWatchRoleArn) {
+      await ctx.clients.apigw.send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: String(props.CloudWatchRoleArn ?? '') }] }));
+    }
+    return current;
+  },
+  async delete() {
+    // The role stays the account's (CloudFormation: "API Gateway can still assume the provided IAM role").
+  },
+};
+
 const stage: Provisioner = {
   async create(ctx, _logicalId, props) {
     await ctx.clients.apigw.send(new CreateStageCommand({
@@ -609,7 +659,7 @@ const stage: Provisioner = {
       variables: props.Variables ? stringMap(props.Variables) : undefined, canarySettings: canary(props.CanarySetting),
       tracingEnabled: props.TracingEnabled, cacheClusterEnabled: props.CacheClusterEnabled, cacheClusterSize: props.CacheClusterSize,
     }));
-    const ops = methodSettingOps(props.MethodSettings);
+    const ops = [...methodSettingOps(props.MethodSettings), ...accessLogOps(props.AccessLogSetting, undefined)];
     if (ops.length) await ctx.clients.apigw.send(new UpdateStageCommand({ restApiId: props.RestApiId, stageName: props.StageName, patchOperations: ops }));
     return { physicalId: props.StageName, ref: props.StageName, attributes: {} };
   },
@@ -631,6 +681,8 @@ const stage: Provisioner = {
       }
     }
     if (JSON.stringify(props.MethodSettings) !== JSON.stringify(old.MethodSettings)) ops.push(...methodSettingOps(props.MethodSettings));
+    ops.push(...accessLogOps(props.AccessLogSetting, old.AccessLogSetting));
+    if (props.TracingEnabled !== old.TracingEnabled) ops.push({ op: 'replace', path: '/tracingEnabled', value: String(props.TracingEnabled === true || props.TracingEnabled === 'true') });
     if (ops.length) await ctx.clients.apigw.send(new UpdateStageCommand({ restApiId: props.RestApiId, stageName: props.StageName, patchOperations: ops }));
     return current;
   },
@@ -1033,6 +1085,7 @@ export const PROVISIONERS: Record<string, Provisioner> = {
   'AWS::ApiGateway::Method': apiMethod,
   'AWS::ApiGateway::Deployment': deployment,
   'AWS::ApiGateway::Stage': stage,
+  'AWS::ApiGateway::Account': apiGatewayAccount,
   'AWS::ApiGateway::ApiKey': apiKey,
   'AWS::ApiGateway::UsagePlan': usagePlan,
   'AWS::ApiGateway::UsagePlanKey': usagePlanKey,

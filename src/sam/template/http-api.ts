@@ -324,6 +324,8 @@ export class HttpApiBuild {
     const stage: Obj = { ApiId: { Ref: this.id }, StageName: p.StageName ?? '$default', AutoDeploy: true };
     if (p.StageVariables !== undefined) stage.StageVariables = p.StageVariables;
     if (p.DefaultRouteSettings !== undefined) stage.DefaultRouteSettings = p.DefaultRouteSettings;
+    if (p.RouteSettings !== undefined) stage.RouteSettings = p.RouteSettings;
+    if (p.AccessLogSettings !== undefined) stage.AccessLogSettings = p.AccessLogSettings;
     add(`${this.id}ApiGatewayDefaultStage`, { Type: 'AWS::ApiGatewayV2::Stage', Properties: stage }, this.path);
     for (const { logicalId, props, functionArn } of this.authorizers.values()) {
       // With a definition the authorizer is one of its security schemes, imported with it.

@@ -466,3 +466,83 @@ Resources:
 `)).toMatch(/RequestModel\.Model: Unable to find Model with name 'Nope'/);
   });
 });
+
+describe('Api Auth defaults over the whole definition (SAM SwaggerEditor)', () => {
+  const byId = (p: ReturnType<typeof plan>, id: string) => p.resources.find((r) => r.logicalId === id);
+  type Ops = Record<string, Record<string, { security?: unknown[] }>>;
+  const paths = (p: ReturnType<typeof plan>) => (byId(p, 'Api')!.properties.Body as { paths: Ops }).paths;
+  const tpl = (auth: string, cors = '') => `${FN}
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+${cors}      Auth:
+${auth}
+      DefinitionBody:
+        swagger: '2.0'
+        paths:
+          /own:
+            get:
+              x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 200}'}}
+            post:
+              security: [{Other: []}]
+              x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 200}'}}
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: index.handler, Runtime: nodejs20.x}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Events:
+        Open: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /open, Method: get, Auth: {Authorizer: NONE, ApiKeyRequired: false}}}
+`;
+  const AUTHORIZERS = `        Authorizers:
+          Gate: {FunctionArn: !GetAtt AuthFn.Arn}
+          Other: {FunctionArn: !GetAtt AuthFn.Arn}`;
+
+  it('DefaultAuthorizer guards the document\'s own operations; a named authorizer stays; NONE opts out', () => {
+    const p = paths(plan(tpl(`        DefaultAuthorizer: Gate\n${AUTHORIZERS}`).replace('      Auth:', '      MergeDefinitions: true\n      Auth:')));
+    expect(p['/own']!.get!.security).toEqual([{ Gate: [] }]);
+    expect(p['/own']!.post!.security).toEqual([{ Other: [] }]);
+    expect(p['/open']!.get!.security).toBeUndefined();
+  });
+
+  it('CORS preflights get the default authorizer unless AddDefaultAuthorizerToCorsPreflight is false', () => {
+    const cors = "      Cors: \"'*'\"\n";
+    expect(paths(plan(tpl(`        DefaultAuthorizer: Gate\n${AUTHORIZERS}`, cors)))['/own']!.options!.security).toEqual([{ Gate: [] }]);
+    expect(paths(plan(tpl(`        DefaultAuthorizer: Gate\n        AddDefaultAuthorizerToCorsPreflight: false\n${AUTHORIZERS}`, cors)))['/own']!.options!.security).toBeUndefined();
+  });
+
+  it('ApiKeyRequired applies to every operation, beside the authorizer; ApiKeyRequired: false on an event opts out', () => {
+    const p = paths(plan(tpl(`        ApiKeyRequired: true\n        DefaultAuthorizer: Gate\n${AUTHORIZERS}`).replace('      Auth:', '      MergeDefinitions: true\n      Auth:')));
+    expect(p['/own']!.get!.security).toEqual([{ Gate: [] }, { api_key: [] }]);
+    expect(p['/open']!.get!.security).toBeUndefined();
+  });
+});
+
+describe('HttpApi stage settings', () => {
+  it('AccessLogSettings and RouteSettings reach the AWS::ApiGatewayV2::Stage (SAM passes them on)', () => {
+    const p = plan(`${FN}
+Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      AccessLogSettings:
+        DestinationArn: !GetAtt Logs.Arn
+        Format: '$context.requestId $context.status'
+      RouteSettings:
+        'GET /x': {ThrottlingBurstLimit: 1}
+`);
+    const stage = p.resources.find((r) => r.logicalId === 'ApiApiGatewayDefaultStage')!;
+    expect(stage.properties).toMatchObject({
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': ['Logs', 'Arn'] }, Format: '$context.requestId $context.status' },
+      RouteSettings: { 'GET /x': { ThrottlingBurstLimit: 1 } },
+    });
+  });
+});

@@ -882,13 +882,17 @@ class ApiBuild {
     const auth = this.auth();
     const out: Json[] = [];
     const authorizer = eventAuth?.Authorizer ?? auth.DefaultAuthorizer;
-    if (typeof authorizer === 'string' && authorizer !== 'NONE') {
+    // `NONE` and `ApiKeyRequired: false` stay as markers until applyDefaultSecurity, which must not
+    // put the API's defaults back on such an operation (SAM's own markers, removed there).
+    if (authorizer === 'NONE') out.push({ NONE: [] });
+    else if (typeof authorizer === 'string') {
       const sec = this.body.securityDefinitions as Obj | undefined;
       if (!sec || !(authorizer in sec)) this.input.errors.push(new TemplateError(joinPath(path, 'Auth.Authorizer'), `authorizer "${authorizer}" is not declared in the API's Auth.Authorizers`));
       else out.push({ [authorizer]: [] });
     }
     const keyRequired = eventAuth?.ApiKeyRequired ?? auth.ApiKeyRequired;
     if (keyRequired === true) out.push({ api_key: [] });
+    else if (eventAuth?.ApiKeyRequired === false) out.push({ api_key_false: [] });
     return out.length ? out : undefined;
   }
 
@@ -1060,9 +1064,53 @@ class ApiBuild {
     }
   }
 
+  /**
+   * The API's `Auth.DefaultAuthorizer` and `Auth.ApiKeyRequired` on every operation of the definition,
+   * as SAM's SwaggerEditor sets them (set_path_default_authorizer / set_path_default_apikey_required):
+   * the document's own operations too, not only the events' — an API with its own DefinitionBody and a
+   * DefaultAuthorizer is guarded on AWS. An operation that names an authorizer keeps it; `NONE` opts
+   * out; CORS preflights are included unless AddDefaultAuthorizerToCorsPreflight /
+   * AddApiKeyRequiredToCorsPreflight is false. Runs after applyCors, as SAM adds CORS before auth.
+   */
+  private applyDefaultSecurity() {
+    const auth = this.auth();
+    const authorizers = isObj(auth.Authorizers) ? auth.Authorizers : {};
+    const def = typeof auth.DefaultAuthorizer === 'string' && auth.DefaultAuthorizer in authorizers ? auth.DefaultAuthorizer : undefined;
+    const names = new Set(['AWS_IAM', ...Object.keys(authorizers)]);
+    const scopes = def && isObj(authorizers[def]) && Array.isArray(authorizers[def].AuthorizationScopes) ? authorizers[def].AuthorizationScopes : [];
+    const keyDefault = auth.ApiKeyRequired === true;
+    const authToPreflight = auth.AddDefaultAuthorizerToCorsPreflight !== false;
+    const keyToPreflight = auth.AddApiKeyRequiredToCorsPreflight !== false;
+    for (const item of Object.values(this.body.paths as Obj)) {
+      if (!isObj(item)) continue;
+      for (const [verb, op] of Object.entries(item)) {
+        if (!HTTP_VERBS.has(verb) || !isObj(op)) continue;
+        const before = Array.isArray(op.security) ? op.security : undefined;
+        let security = (before ?? []).filter(isObj);
+        if (def && (authToPreflight || verb !== 'options')) {
+          const isAuthorizer = (x: Obj) => Object.keys(x).some((k) => names.has(k));
+          const others = security.filter((x) => !isAuthorizer(x));
+          const own = security.filter(isAuthorizer);
+          if (others.some((x) => 'NONE' in x)) security = others;
+          else security = [...others, ...(own.length ? own : [{ [def]: scopes }])];
+        }
+        if (keyDefault) {
+          const isKey = (x: Obj) => 'api_key' in x || 'api_key_false' in x;
+          const others = security.filter((x) => !isKey(x));
+          const optedOut = security.some((x) => 'api_key_false' in x);
+          security = optedOut || (verb === 'options' && !keyToPreflight) ? others : [...others, { api_key: [] }];
+        }
+        security = security.filter((x) => !('NONE' in x) && !('api_key_false' in x));
+        if (security.length) op.security = security;
+        else if (before?.length) delete op.security;
+      }
+    }
+  }
+
   emit(addAny: Add) {
     const add = withCondition(addAny, this.res);
     this.applyCors();
+    this.applyDefaultSecurity();
     const props = this.props;
     const bodyHash = hash(JSON.stringify(this.body) + JSON.stringify(props.Variables ?? null));
     const api: Obj = { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: this.body } };

@@ -107,6 +107,7 @@ export const TYPES: Record<string, TypeSpec> = {
     attributes: [],
     replaceOn: ['RestApiId', 'StageName'],
   },
+  'AWS::ApiGateway::Account': { required: [], known: ['CloudWatchRoleArn'], attributes: ['Id'], replaceOn: [] },
   'AWS::ApiGateway::ApiKey': { required: [], known: ['Name', 'Description', 'Enabled', 'StageKeys', 'Value', 'GenerateDistinctId', 'CustomerId', 'Tags'], attributes: ['APIKeyId'], replaceOn: ['Name', 'Value'] },
   'AWS::ApiGateway::UsagePlan': { required: [], known: ['ApiStages', 'Description', 'Quota', 'Throttle', 'UsagePlanName', 'Tags'], attributes: ['Id'], replaceOn: [] },
   'AWS::ApiGateway::UsagePlanKey': { required: ['KeyId', 'KeyType', 'UsagePlanId'], known: ['KeyId', 'KeyType', 'UsagePlanId'], attributes: ['Id'], replaceOn: ['*'] },
@@ -157,7 +158,7 @@ export const TYPES: Record<string, TypeSpec> = {
   'AWS::ApiGatewayV2::Deployment': { required: ['ApiId'], known: ['ApiId', 'Description', 'StageName'], attributes: ['DeploymentId'], replaceOn: ['*'] },
   'AWS::ApiGatewayV2::Stage': {
     required: ['ApiId', 'StageName'],
-    known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'Tags'],
+    known: ['ApiId', 'StageName', 'AutoDeploy', 'DeploymentId', 'Description', 'StageVariables', 'DefaultRouteSettings', 'RouteSettings', 'AccessLogSettings', 'Tags'],
     attributes: [],
     replaceOn: ['ApiId', 'StageName'],
   },
