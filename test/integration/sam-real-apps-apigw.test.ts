@@ -5,7 +5,7 @@
 // access log group they tell the reader to look at.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { capture } from '../helpers/io.js';
+import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-apigw-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -35,21 +36,7 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-/** A fresh copy of a fixture app, as a user's checkout. */
-function checkout(name: string): string {
-  const dir = join(mkdtempSync(join(scratch, `${name}-`)), name);
-  cpSync(join(process.cwd(), 'test/fixtures/real-apps', name), dir, { recursive: true });
-  return dir;
-}
-
-interface Deployed {
-  stdout: string[];
-  output(key: string): string;
-  /** `<endpoint>/_aws/execute-api/<api>/<stage>/` of the first REST stage printed. */
-  rest: string | undefined;
-  /** `<endpoint>/_aws/execute-api/<api>/` of the first HTTP API stage printed. */
-  http: string | undefined;
-}
+const checkout = (name: string) => checkoutFixture(scratch, name);
 
 async function buildAndDeploy(app: string, stackName: string, opts: { template?: string; parameterOverrides?: string[] } = {}): Promise<Deployed> {
   const built = capture();
@@ -58,18 +45,7 @@ async function buildAndDeploy(app: string, stackName: string, opts: { template?:
   const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, ...(opts.parameterOverrides ? { parameterOverrides: opts.parameterOverrides } : {}) }, io);
   expect(io.stderr, io.stdout.join('\n')).toEqual([]);
   expect(code).toBe(0);
-  const lines = io.stdout;
-  const text = lines.join('\n');
-  return {
-    stdout: lines,
-    output(key) {
-      const i = lines.indexOf(`Key          ${key}`);
-      expect(i, `output ${key}`).toBeGreaterThanOrEqual(0);
-      return lines.slice(i).find((l) => l.startsWith('Value        '))!.slice(13);
-    },
-    rest: /^API \S+: (\S+)$/m.exec(text)?.[1],
-    http: /^HTTP API \S+: (\S+)$/m.exec(text)?.[1],
-  };
+  return deployed(io.stdout);
 }
 
 async function call(url: string, init: Parameters<typeof request>[1] = {}) {

@@ -2,7 +2,7 @@
 // app it follows), deployed with the `nimbus` SAM commands — or the AWS API, as their READMEs do — on a
 // running Nimbus, then used as their READMEs use them on AWS: function URLs (signed, streamed),
 // asynchronous invokes with destinations, EventBridge rules and Scheduler schedules, layers, a custom runtime.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { deployCommand, localInvokeCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { probeBwrap } from '../../src/lambda/environments/sandbox.js';
 import { capture } from '../helpers/io.js';
+import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-lambda-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -38,19 +39,7 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-/** A fresh copy of a fixture app, as a user's checkout. */
-function checkout(name: string): string {
-  const dir = join(mkdtempSync(join(scratch, `${name}-`)), name);
-  cpSync(join(process.cwd(), 'test/fixtures/real-apps', name), dir, { recursive: true });
-  return dir;
-}
-
-interface Deployed {
-  stdout: string[];
-  output(key: string): string;
-  /** Local address of a function URL `nimbus deploy` printed, by logical id. */
-  url(logicalId: string): string;
-}
+const checkout = (name: string) => checkoutFixture(scratch, name);
 
 async function deploy(app: string, stackName: string, opts: { build?: boolean; skipUnsupported?: boolean } = {}): Promise<Deployed> {
   if (opts.build) {
@@ -60,20 +49,7 @@ async function deploy(app: string, stackName: string, opts: { build?: boolean; s
   const io = capture();
   const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, skipUnsupported: opts.skipUnsupported }, io);
   expect(code, [...io.stderr, ...io.stdout].join('\n')).toBe(0);
-  const lines = io.stdout;
-  return {
-    stdout: lines,
-    output(key) {
-      const i = lines.indexOf(`Key          ${key}`);
-      expect(i, `output ${key}`).toBeGreaterThanOrEqual(0);
-      return lines.slice(i).find((l) => l.startsWith('Value        '))!.slice(13);
-    },
-    url(logicalId) {
-      const line = lines.find((l) => l.startsWith(`Function URL ${logicalId}: `));
-      expect(line, `function URL ${logicalId}`).toBeTruthy();
-      return line!.slice(`Function URL ${logicalId}: `.length);
-    },
-  };
+  return deployed(io.stdout);
 }
 
 /** Messages of a function's log group (all streams), polled until `until` holds. */

@@ -1,7 +1,7 @@
 // Real-world Step Functions applications (test/fixtures/real-apps, each with a SOURCE.md naming the
 // public app it follows) built and deployed with the `nimbus` SAM commands on a running Nimbus, then
 // used as their READMEs use them on AWS: HTTP calls to the deployed APIs, executions, schedules, logs.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { buildCommand } from '../../src/sam/build.js';
 import { deleteCommand, deployCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { capture } from '../helpers/io.js';
+import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-sfn-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,19 +33,7 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-/** A fresh copy of a fixture app, as a user's checkout. */
-function checkout(name: string): string {
-  const dir = join(mkdtempSync(join(scratch, `${name}-`)), name);
-  cpSync(join(process.cwd(), 'test/fixtures/real-apps', name), dir, { recursive: true });
-  return dir;
-}
-
-interface Deployed {
-  stdout: string[];
-  output(key: string): string;
-  /** The first HTTP API stage's local URL printed by deploy. */
-  httpApi: string | undefined;
-}
+const checkout = (name: string) => checkoutFixture(scratch, name);
 
 async function buildAndDeploy(app: string, stackName: string, extra: { parameterOverrides?: string[]; skipUnsupported?: boolean } = {}): Promise<Deployed> {
   const built = capture();
@@ -54,16 +43,7 @@ async function buildAndDeploy(app: string, stackName: string, extra: { parameter
   const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, ...extra }, io);
   if (!extra.skipUnsupported) expect(io.stderr, io.stdout.join('\n')).toEqual([]);
   expect(code, io.stderr.join('\n')).toBe(0);
-  const lines = io.stdout;
-  return {
-    stdout: lines,
-    output(key) {
-      const i = lines.indexOf(`Key          ${key}`);
-      expect(i, `output ${key}`).toBeGreaterThanOrEqual(0);
-      return lines.slice(i).find((l) => l.startsWith('Value        '))!.slice(13);
-    },
-    httpApi: /^HTTP API \S+: (\S+)$/m.exec(lines.join('\n'))?.[1],
-  };
+  return deployed(io.stdout);
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
@@ -87,11 +67,11 @@ describe('HTTP API to an Express workflow through StartSyncExecution (serverless
     app = await buildAndDeploy(checkout('apigw-sfn'), 'apigw-sfn');
     const apiId = /^https:\/\/(\w+)\.execute-api\.us-east-1\.amazonaws\.com$/.exec(app.output('HelloWorldApi'))?.[1];
     expect(apiId).toBeTruthy();
-    expect(app.httpApi).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/`);
+    expect(app.http).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/`);
   });
 
   it('POST / with IsHelloWorldExample "Yes" answers the finished execution, its output from the Parallel state', async () => {
-    const r = await post(app.httpApi!, '{ "IsHelloWorldExample": "Yes" }', { 'content-type': 'application/json', origin: 'https://example.com' });
+    const r = await post(app.http!, '{ "IsHelloWorldExample": "Yes" }', { 'content-type': 'application/json', origin: 'https://example.com' });
     expect(r.status).toBe(200);
     // x-amazon-apigateway-cors of the document: any origin.
     expect(r.headers['access-control-allow-origin']).toBe('*');
@@ -102,7 +82,7 @@ describe('HTTP API to an Express workflow through StartSyncExecution (serverless
   });
 
   it('"No" fails the workflow, and StartSyncExecution still answers 200 with the cause', async () => {
-    const r = await post(app.httpApi!, '{ "IsHelloWorldExample": "No" }');
+    const r = await post(app.http!, '{ "IsHelloWorldExample": "No" }');
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toMatchObject({ status: 'FAILED', cause: 'Not Hello World' });
   });

@@ -1,7 +1,7 @@
 // Real-world SAM applications (test/fixtures/real-apps, each with a SOURCE.md naming the public app it
 // follows) built and deployed with the `nimbus` SAM commands on a running Nimbus, then used as their
 // READMEs use them on AWS: HTTP calls to the deployed APIs, executions, logs, a gradual deployment.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sa
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { startApi } from '../../src/sam/start-api.js';
 import { capture } from '../helpers/io.js';
+import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -34,20 +35,7 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-/** A fresh copy of a fixture app, as a user's checkout. */
-function checkout(name: string): string {
-  const dir = join(mkdtempSync(join(scratch, `${name}-`)), name);
-  cpSync(join(process.cwd(), 'test/fixtures/real-apps', name), dir, { recursive: true });
-  return dir;
-}
-
-interface Deployed {
-  stdout: string[];
-  /** Output value by key. */
-  output(key: string): string;
-  /** `<endpoint>/_aws/execute-api/<api>/<stage>/` of the first API stage printed. */
-  api: string | undefined;
-}
+const checkout = (name: string) => checkoutFixture(scratch, name);
 
 async function buildAndDeploy(app: string, stackName: string, timeScale?: number): Promise<Deployed> {
   const built = capture();
@@ -56,16 +44,7 @@ async function buildAndDeploy(app: string, stackName: string, timeScale?: number
   const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, timeScale }, io);
   expect(io.stderr, io.stdout.join('\n')).toEqual([]);
   expect(code).toBe(0);
-  const lines = io.stdout;
-  return {
-    stdout: lines,
-    output(key) {
-      const i = lines.indexOf(`Key          ${key}`);
-      expect(i, `output ${key}`).toBeGreaterThanOrEqual(0);
-      return lines.slice(i).find((l) => l.startsWith('Value        '))!.slice(13);
-    },
-    api: /^API \S+: (\S+)$/m.exec(lines.join('\n'))?.[1],
-  };
+  return deployed(io.stdout);
 }
 
 async function get(url: string, init: Parameters<typeof request>[1] = {}) {
@@ -90,18 +69,18 @@ describe('sam init hello world, Node.js 20 (aws-sam-cli-app-templates nodejs20.x
     app = await buildAndDeploy(checkout('hello-nodejs'), 'hello-nodejs');
     const apiId = /^https:\/\/(\w+)\.execute-api\.us-east-1\.amazonaws\.com\/Prod\/hello\/$/.exec(app.output('HelloWorldApi'))?.[1];
     expect(apiId).toBeTruthy();
-    expect(app.api).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
+    expect(app.rest).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
     expect(app.output('HelloWorldFunction')).toMatch(/^arn:aws:lambda:us-east-1:000000000000:function:hello-nodejs-HelloWorldFunction-[A-Z0-9]{12}$/);
     expect(app.output('HelloWorldFunctionIamRole')).toMatch(/^arn:aws:iam::000000000000:role\/hello-nodejs-HelloWorldFunctionRole-[A-Z0-9]{12}$/);
   });
 
   it('GET /hello answers {"message":"hello world"}, also with the trailing slash the Output has', async () => {
     for (const path of ['hello', 'hello/']) {
-      const r = await get(`${app.api}${path}`);
+      const r = await get(`${app.rest}${path}`);
       expect(r.status).toBe(200);
       expect(JSON.parse(r.text)).toEqual({ message: 'hello world' });
     }
-    const wrongVerb = await get(`${app.api}hello`, { method: 'POST' });
+    const wrongVerb = await get(`${app.rest}hello`, { method: 'POST' });
     expect(wrongVerb.status).toBe(403);
     expect(JSON.parse(wrongVerb.text)).toEqual({ message: 'Missing Authentication Token' });
   });
@@ -116,7 +95,7 @@ describe('sam init hello world, Python 3.12 (aws-sam-cli-app-templates python3.1
   it('builds, deploys and answers on GET /hello; local invoke runs the same handler', async () => {
     const dir = checkout('hello-python');
     const app = await buildAndDeploy(dir, 'hello-python');
-    const r = await get(`${app.api}hello`);
+    const r = await get(`${app.rest}hello`);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ message: 'hello world' });
 
@@ -223,23 +202,23 @@ describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serve
   it('allows, denies, rejects and fails by token as API Gateway does', async () => {
     const app = await buildAndDeploy(checkout('apigw-lambda-authorizer'), 'authorizer');
     const apiId = /^https:\/\/(\w+)\.execute-api/.exec(app.output('AppApiEndpoint'))![1];
-    expect(app.api).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
+    expect(app.rest).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
 
-    const allowed = await get(app.api!, { headers: { authorizationToken: 'Bearer allow' } });
+    const allowed = await get(app.rest!, { headers: { authorizationToken: 'Bearer allow' } });
     expect(allowed.status).toBe(200);
     const event = JSON.parse(allowed.text);
     expect(event).toMatchObject({ resource: '/', path: '/', httpMethod: 'GET' });
     expect(event.requestContext.authorizer).toMatchObject({ principalId: 'user', stringKey: 'stringval', numberKey: '123', booleanKey: 'true' });
 
-    const denied = await get(app.api!, { headers: { authorizationToken: 'Bearer deny' } });
+    const denied = await get(app.rest!, { headers: { authorizationToken: 'Bearer deny' } });
     expect(denied.status).toBe(403);
     expect(JSON.parse(denied.text)).toEqual({ message: 'User is not authorized to access this resource with an explicit deny' });
     for (const headers of [{ authorizationToken: 'unauthorized' }, {}]) {
-      const r = await get(app.api!, { headers });
+      const r = await get(app.rest!, { headers });
       expect(r.status).toBe(401);
       expect(JSON.parse(r.text)).toEqual({ message: 'Unauthorized' });
     }
-    const broken = await get(app.api!, { headers: { authorizationToken: 'something else' } });
+    const broken = await get(app.rest!, { headers: { authorizationToken: 'something else' } });
     expect(broken.status).toBe(500);
     expect(JSON.parse(broken.text)).toEqual({ message: null });
   });
@@ -261,7 +240,7 @@ describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serve
 describe('request validation with SAM Models (serverless-patterns apigw-data-validation)', () => {
   it('a valid vehicle reaches the function; an invalid one gets 400 from API Gateway', async () => {
     const app = await buildAndDeploy(checkout('apigw-data-validation'), 'validation');
-    const post = (body: string) => get(`${app.api}vehicle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) => get(`${app.rest}vehicle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const ok = await post('{"make": "MINI", "model": "Countryman", "year": 2020}');
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text)).toEqual({ message: 'Data validation succeeded', data: { make: 'MINI', model: 'Countryman', year: 2020 } });
@@ -271,7 +250,7 @@ describe('request validation with SAM Models (serverless-patterns apigw-data-val
       expect(JSON.parse(r.text)).toEqual({ message: 'Invalid request body' });
       expect(r.headers['x-amzn-errortype']).toBe('BadRequestException');
     }
-    const apiId = /execute-api\/(\w+)\//.exec(app.api!)![1]!;
+    const apiId = /execute-api\/(\w+)\//.exec(app.rest!)![1]!;
     const models = await clients.apigw.send(new GetModelsCommand({ restApiId: apiId }));
     expect(models.items!.map((m) => m.name)).toContain('vehicle');
   });
@@ -281,7 +260,7 @@ describe('JSON to XML with a VTL response template (serverless-patterns apigw-la
   it("the API's own non-proxy integration answers XML made from the function's JSON", async () => {
     const app = await buildAndDeploy(checkout('apigw-json-to-xml'), 'xml');
     expect(app.output('MyLambdaFunction')).toBe('MyLambdaFunction');
-    const r = await get(`${app.api}details`);
+    const r = await get(`${app.rest}details`);
     expect(r.status).toBe(200);
     const xml = r.text.replace(/>\s+</g, '><').trim();
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?><getPetDetails>/);
@@ -302,7 +281,7 @@ describe('safe Lambda deployments with a PreTraffic hook (aws-samples/aws-safe-l
     expect(await validateCommand({ cwd: dir }, capture())).toBe(0);
     first = await buildAndDeploy(dir, 'safe');
     expect(first.stdout.join('\n')).toMatch(/CREATE_COMPLETE\s+AWS::CodeDeploy::Application\s+ServerlessDeploymentApplication/);
-    const r = await get(`${first.api}test`);
+    const r = await get(`${first.rest}test`);
     expect(r.status).toBe(502);
     expect(JSON.parse(r.text)).toEqual({ message: 'Internal server error' });
     const hook = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'CodeDeployHook_preTrafficHook' }));
