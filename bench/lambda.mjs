@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LambdaClient, CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipSync } from 'fflate';
 import { fmt, latencies, percentile, pool, startNimbusProcess, throughput } from './lib.mjs';
 
@@ -27,13 +28,15 @@ async function spawnFloor(runs) {
   return times.sort((a, b) => a - b);
 }
 
-/** Every client completes a few requests, so the pool has as many warm environments as clients. */
-async function scaleOut(p, request, clients) {
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (let i = 0; i < 10; i++) await (await p.request(request())).body.arrayBuffer();
-    }),
-  );
+/**
+ * Runs `clients` concurrent loops until the function has that many warm environments (each writes
+ * its own log stream), so that throughput is measured at steady state rather than during scale-out:
+ * the pool starts at most a couple of environments at once and serves waiting requests from warm
+ * ones meanwhile, so a few requests per client are far from enough.
+ */
+async function scaleOut(p, request, clients, environments) {
+  const deadline = Date.now() + 60_000;
+  while ((await environments()) < clients && Date.now() < deadline) await throughput(p, request, clients, 500);
 }
 
 /** One of the floors in ./echo-server.cjs, in its own process like Nimbus. */
@@ -75,7 +78,10 @@ export async function main({ seconds = 3 } = {}) {
   const runtimeTarget = { pool: pool(runtime.origin), request: echoTarget.request };
 
   const nimbus = await startNimbusProcess();
-  const client = new LambdaClient({ endpoint: nimbus.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const sdkConfig = { endpoint: nimbus.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+  const client = new LambdaClient(sdkConfig);
+  const logs = new CloudWatchLogsClient(sdkConfig);
+  const environments = async (name) => (await logs.send(new DescribeLogStreamsCommand({ logGroupName: `/aws/lambda/${name}` }))).logStreams.length;
   const zip = Buffer.from(zipSync({ 'index.mjs': Buffer.from(HANDLER) }));
   const invokeReq = (name) => () => ({ path: `/2015-03-31/functions/${name}/invocations`, method: 'POST', body });
   const nimbusPool = pool(nimbus.endpoint);
@@ -106,7 +112,7 @@ export async function main({ seconds = 3 } = {}) {
   const echo1 = await throughput(echoTarget.pool, echoTarget.request, 1, seconds * 1000);
   const echo32 = await throughput(echoTarget.pool, echoTarget.request, 32, seconds * 1000);
   const warm1 = await throughput(nimbusPool, invokeReq('warm'), 1, seconds * 1000);
-  await scaleOut(nimbusPool, invokeReq('warm'), 32); // 32 warm environments before measuring
+  await scaleOut(nimbusPool, invokeReq('warm'), 32, () => environments('warm'));
   const warm32 = await throughput(nimbusPool, invokeReq('warm'), 32, seconds * 1000);
 
   await Promise.all([nimbusPool.close(), echoTarget.pool.close(), relayTarget.pool.close(), runtimeTarget.pool.close()]);
