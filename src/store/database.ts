@@ -22,6 +22,11 @@ export class Store {
     this.db = db;
   }
 
+  /** The database file (other connections, e.g. WriteBehind's thread, open it too). */
+  get file(): string {
+    return this.db.name;
+  }
+
   static open(dataDir: string): Store {
     mkdirSync(dataDir, { recursive: true });
     const db = new Database(join(dataDir, 'nimbus.db'));

@@ -3,6 +3,7 @@
 // AUTOINCREMENT key, so it never repeats and doubles as the ingestion order within one millisecond.
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite, Store } from '../../store/database.js';
+import type { PlannedWrite } from '../../store/write-behind.js';
 
 const MIGRATIONS = [
   {
@@ -103,6 +104,49 @@ const EVENT_BATCH = 8;
 export const MAX_TS = Number.MAX_SAFE_INTEGER;
 export const MIN_TS = -Number.MAX_SAFE_INTEGER;
 
+/** INSERTs of 1..EVENT_BATCH events (index = row count). */
+const INSERT_EVENTS = Array.from({ length: EVENT_BATCH + 1 }, (_, rows) =>
+  `INSERT INTO logs_events (group_id, stream_id, ts, ingested, message) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+);
+const UPDATE_STREAM_STATS = `UPDATE logs_streams SET
+  first_event = min(coalesce(first_event, @min), @min),
+  last_event = max(coalesce(last_event, @max), @max),
+  last_ingestion = @now,
+  last_event_id = last_insert_rowid(),
+  stored_bytes = stored_bytes + @bytes
+WHERE id = @id`;
+const ADD_GROUP_BYTES = 'UPDATE logs_groups SET stored_bytes = stored_bytes + ? WHERE id = ?';
+
+/**
+ * The statements that append events (any order) to a stream and update the stream's and group's
+ * statistics, to run in order in one transaction: by LogsRepository.appendEvents, or by a
+ * WriteBehind thread. Rows go in up to EVENT_BATCH per statement (the per-statement overhead, not
+ * the row, dominates small log lines); ids are assigned in VALUES order, so the last insert's rowid
+ * is the last event's id.
+ */
+export function appendPlan(groupId: number, streamId: number, events: ReadonlyArray<NewEvent>, ingested: number): PlannedWrite[] {
+  if (events.length === 0) return [];
+  const plan: PlannedWrite[] = [];
+  let min = MAX_TS;
+  let max = MIN_TS;
+  let bytes = 0;
+  for (let i = 0; i < events.length; i += EVENT_BATCH) {
+    const n = Math.min(EVENT_BATCH, events.length - i);
+    const params: unknown[] = [];
+    for (let j = i; j < i + n; j++) {
+      const e = events[j]!;
+      params.push(groupId, streamId, e.timestamp, ingested, e.message);
+      if (e.timestamp < min) min = e.timestamp;
+      if (e.timestamp > max) max = e.timestamp;
+      bytes += Buffer.byteLength(e.message, 'utf8');
+    }
+    plan.push({ sql: INSERT_EVENTS[n]!, params });
+  }
+  plan.push({ sql: UPDATE_STREAM_STATS, params: { id: streamId, min, max, now: ingested, bytes } });
+  plan.push({ sql: ADD_GROUP_BYTES, params: [bytes, groupId] });
+  return plan;
+}
+
 export class LogsRepository {
   private readonly db: Sqlite;
   private readonly s;
@@ -127,16 +171,6 @@ export class LogsRepository {
       deleteStreamEvents: db.prepare('DELETE FROM logs_events WHERE stream_id = ?'),
       deleteStream: db.prepare('DELETE FROM logs_streams WHERE id = ?'),
       subtractGroupBytes: db.prepare('UPDATE logs_groups SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?'),
-      updateStreamStats: db.prepare(
-        `UPDATE logs_streams SET
-           first_event = min(coalesce(first_event, @min), @min),
-           last_event = max(coalesce(last_event, @max), @max),
-           last_ingestion = @now,
-           last_event_id = @lastId,
-           stored_bytes = stored_bytes + @bytes
-         WHERE id = @id`,
-      ),
-      addGroupBytes: db.prepare('UPDATE logs_groups SET stored_bytes = stored_bytes + ? WHERE id = ?'),
       streamNames: db.prepare('SELECT id, name FROM logs_streams WHERE group_id = ?'),
       tags: db.prepare('SELECT key, value FROM logs_tags WHERE group_id = ? ORDER BY key'),
       tagCount: db.prepare('SELECT count(*) AS n FROM logs_tags WHERE group_id = ?'),
@@ -155,20 +189,6 @@ export class LogsRepository {
 
   /** Statements built from a few fixed SQL shapes are prepared once and reused. */
   private readonly cache = new Map<string, Statement>();
-  /** INSERTs of 1..EVENT_BATCH events, prepared on first use (index = row count). */
-  private readonly eventInserts: Statement[] = [];
-
-  private insertEvents(rows: number): Statement {
-    let st = this.eventInserts[rows];
-    if (!st) {
-      st = this.db.prepare(
-        `INSERT INTO logs_events (group_id, stream_id, ts, ingested, message) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-      );
-      this.eventInserts[rows] = st;
-    }
-    return st;
-  }
-
   private stmt(sql: string): Statement {
     let st = this.cache.get(sql);
     if (!st) {
@@ -306,27 +326,9 @@ export class LogsRepository {
    * Call inside a transaction. Returns the id of the last inserted event.
    */
   appendEvents(groupId: number, streamId: number, events: ReadonlyArray<NewEvent>, ingested: number): number {
-    let min = MAX_TS;
-    let max = MIN_TS;
-    let bytes = 0;
     let lastId = 0;
-    // Rows go in up to EVENT_BATCH per statement (the per-statement overhead, not the row,
-    // dominates small log lines); ids are assigned in VALUES order, so the last rowid is the last
-    // event's id.
-    for (let i = 0; i < events.length; i += EVENT_BATCH) {
-      const n = Math.min(EVENT_BATCH, events.length - i);
-      const args: unknown[] = [];
-      for (let j = i; j < i + n; j++) args.push(groupId, streamId, events[j]!.timestamp, ingested, events[j]!.message);
-      lastId = Number(this.insertEvents(n).run(args).lastInsertRowid);
-    }
-    for (const e of events) {
-      if (e.timestamp < min) min = e.timestamp;
-      if (e.timestamp > max) max = e.timestamp;
-      bytes += Buffer.byteLength(e.message, 'utf8');
-    }
-    if (events.length === 0) return lastId;
-    this.s.updateStreamStats.run({ id: streamId, min, max, now: ingested, lastId, bytes });
-    this.s.addGroupBytes.run(bytes, groupId);
+    // An UPDATE leaves the connection's last insert rowid as the last INSERT set it.
+    for (const w of appendPlan(groupId, streamId, events, ingested)) lastId = Number(this.stmt(w.sql).run(w.params).lastInsertRowid);
     return lastId;
   }
 

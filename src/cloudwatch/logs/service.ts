@@ -18,7 +18,7 @@ export interface LogsService {
 
 export function createLogsService(platform: Pick<Platform, 'store' | 'log'>): LogsService {
   const repo = new LogsRepository(platform.store);
-  const sink = new BufferedLogSink(repo, platform.log);
+  const sink = new BufferedLogSink(repo, platform.store, platform.log);
   const core = new LogsCore(repo, sink);
   let sweep: NodeJS.Timeout | undefined;
 

@@ -1,16 +1,18 @@
 // The LogSink that Lambda environments write to on every invocation. `put` only appends to an
-// in-memory buffer (no SQLite on the hot path); a flush writes everything buffered in ONE
-// transaction, creating groups and streams on first use, FLUSH_DELAY_MS later or as soon as the
-// buffer holds FLUSH_EVENTS events. Readers call `flush()` first, so an API read sees every event
-// put before it; `close()` flushes too. A kill -9 can lose at most the last FLUSH_DELAY_MS of logs,
-// the same trade AWS's own log agents make (Lambda's logs reach CloudWatch seconds later).
+// in-memory buffer; FLUSH_DELAY_MS later, or as soon as the buffer holds FLUSH_EVENTS events,
+// everything buffered goes to the store's write thread (WriteBehind) as ONE transaction, so no log
+// line is written on the event loop. Groups and streams are created here on first use. Readers
+// call `flush()` first, which waits for the thread, so an API read sees every event put before it;
+// `close()` flushes too. A kill -9 can lose the last moments of logs, the same trade AWS's own log
+// agents make (Lambda's logs reach CloudWatch seconds later).
 import type { LogEvent, LogSink } from '../../lambda/environments/types.js';
-import type { LogsRepository, NewEvent } from './repository.js';
+import type { Store } from '../../store/database.js';
+import { WriteBehind, type PlannedWrite } from '../../store/write-behind.js';
+import { appendPlan, type LogsRepository, type NewEvent } from './repository.js';
 
 /**
  * A commit costs ~70 µs, a log line ~4 µs: at 5 ms a warm function paid more for commits than for
- * its lines. 20 ms makes commits ~1/20 of an invocation's cost at 1,000 invocations/s while a
- * flush stays short (~0.3 ms) for request latency.
+ * its lines. 20 ms makes commits ~1/20 of an invocation's cost at 1,000 invocations/s.
  */
 const FLUSH_DELAY_MS = 20;
 const FLUSH_EVENTS = 1000;
@@ -30,12 +32,20 @@ export class BufferedLogSink implements LogSink {
   private closed = false;
   /** (account, region, group, stream) → ids, so a warm stream costs no lookups. */
   private readonly ids = new Map<string, { groupId: number; streamId: number }>();
+  private readonly writer: WriteBehind;
 
   constructor(
     private readonly repo: LogsRepository,
+    store: Store,
     private readonly log: (msg: string) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.writer = new WriteBehind(store, (message) => {
+      // A failed batch is dropped rather than retried forever; the ids cache may be stale.
+      this.ids.clear();
+      this.log(`logs: could not write a batch of log events: ${message}`);
+    });
+  }
 
   hasGroup(accountId: string, region: string, group: string): boolean {
     this.flush(); // a group may exist only in the buffer until its first flush creates it
@@ -63,12 +73,18 @@ export class BufferedLogSink implements LogSink {
       this.flush();
       return;
     }
-    if (this.count >= FLUSH_EVENTS) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    if (this.count >= FLUSH_EVENTS) this.submit();
+    else this.timer ??= setTimeout(() => this.submit(), FLUSH_DELAY_MS);
   }
 
-  /** Writes everything buffered, in one transaction. Never throws: the hot path must not fail. */
+  /** Writes everything buffered and waits until it is in the store. Never throws. */
   flush(): void {
+    this.submit();
+    this.writer.flush();
+  }
+
+  /** Hands everything buffered to the write thread, in one transaction. Never throws: the hot path must not fail. */
+  private submit(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -77,19 +93,19 @@ export class BufferedLogSink implements LogSink {
     const batch = this.pending;
     this.pending = new Map();
     this.count = 0;
+    const writes: PlannedWrite[] = [];
     try {
       const ingested = this.now();
-      this.repo.transaction(() => {
-        for (const [key, p] of batch) {
-          const ids = this.resolve(key, p, ingested);
-          this.repo.appendEvents(ids.groupId, ids.streamId, p.events.map(formatted), ingested);
-        }
-      });
+      for (const [key, p] of batch) {
+        const ids = this.resolve(key, p, ingested);
+        writes.push(...appendPlan(ids.groupId, ids.streamId, p.events.map(formatted), ingested));
+      }
     } catch (err) {
-      // A failed batch is dropped rather than retried forever; the ids cache may be stale.
       this.ids.clear();
       this.log(`logs: could not write ${batch.size} log stream batch(es): ${err instanceof Error ? err.message : String(err)}`);
+      return;
     }
+    this.writer.submit(writes);
   }
 
   /** Forgets cached ids (after a group or stream is deleted, the next put recreates it). */
@@ -98,7 +114,8 @@ export class BufferedLogSink implements LogSink {
   }
 
   close(): void {
-    this.flush();
+    this.submit();
+    this.writer.close();
     this.closed = true;
   }
 
