@@ -34,6 +34,7 @@ export class Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    beginImmediately(db);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       service TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,
       PRIMARY KEY (service, version))`);
@@ -64,4 +65,15 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Makes every transaction on `db` take the write lock when it begins (BEGIN IMMEDIATE). Another
+ * connection (WriteBehind's thread) may commit between a deferred transaction's first read and its
+ * first write, and SQLite refuses such a transaction (SQLITE_BUSY) instead of waiting for the lock.
+ */
+function beginImmediately(db: Sqlite): void {
+  const transaction = db.transaction.bind(db);
+  // The immediate variant is itself a transaction function of the same kind (nesting included).
+  db.transaction = ((fn: Parameters<Sqlite['transaction']>[0]) => transaction(fn).immediate) as Sqlite['transaction'];
 }

@@ -46,6 +46,29 @@ describe('WriteBehind', () => {
     store.close();
   });
 
+  it('never makes a transaction of the caller\'s that reads, then writes, fail while the thread commits', async () => {
+    const { store, writer, failures } = open();
+    store.db.exec('CREATE TABLE counter (n INTEGER NOT NULL)');
+    store.db.exec('INSERT INTO counter VALUES (0)');
+    const bump = store.db.transaction(() => {
+      const { n } = store.db.prepare('SELECT n FROM counter').get() as { n: number };
+      for (let spin = 0; spin < 2000; spin++) Math.sqrt(spin); // leaves the thread time to commit
+      store.db.prepare('UPDATE counter SET n = ?').run(n + 1);
+    });
+    let bumps = 0;
+    for (let round = 0; round < 100; round++) {
+      writer.submit(Array.from({ length: 50 }, (_, i) => insert(`r${round}-${i}`)));
+      for (let k = 0; k < 20; k++, bumps++) bump(); // a deferred BEGIN failed here with SQLITE_BUSY
+      await new Promise((r) => setImmediate(r));
+    }
+    writer.flush();
+    expect((store.db.prepare('SELECT n FROM counter').get() as { n: number }).n).toBe(bumps);
+    expect((store.db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(5000);
+    expect(failures).toEqual([]);
+    writer.close();
+    store.close();
+  });
+
   it('writes on the caller\'s connection once closed', () => {
     const { store, writer, rows } = open();
     writer.submit([insert('before')]);
