@@ -69,6 +69,21 @@ describe('WriteBehind', () => {
     store.close();
   });
 
+  it('does not wait for the thread inside a transaction of the caller\'s (the thread needs its lock)', () => {
+    const { store, writer, rows } = open();
+    writer.submit([insert('pending')]);
+    const started = Date.now();
+    store.db.transaction(() => {
+      store.db.prepare('INSERT INTO t (v) VALUES (?)').run('mine');
+      writer.flush();
+    })();
+    expect(Date.now() - started).toBeLessThan(1000);
+    writer.flush();
+    expect(rows().sort()).toEqual(['mine', 'pending']);
+    writer.close();
+    store.close();
+  });
+
   it('writes on the caller\'s connection once closed', () => {
     const { store, writer, rows } = open();
     writer.submit([insert('before')]);

@@ -43,8 +43,12 @@ export class WriteBehind {
     worker.postMessage({ seq: this.submitted, writes });
   }
 
-  /** Blocks until every batch submitted so far has been committed (or dropped). */
+  /**
+   * Blocks until every batch submitted so far has been committed (or dropped). Inside a transaction
+   * of the store's own connection it cannot: the thread needs the lock that transaction holds.
+   */
   flush(): void {
+    if (this.store.db.inTransaction) return;
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.committed, 0);

@@ -48,7 +48,7 @@ export class BufferedLogSink implements LogSink {
   }
 
   hasGroup(accountId: string, region: string, group: string): boolean {
-    this.flush(); // a group may exist only in the buffer until its first flush creates it
+    this.submit(); // a group may exist only in the buffer until its first submit creates it (here, at once)
     return this.repo.findGroup(accountId, region, group) !== undefined;
   }
 
