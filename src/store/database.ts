@@ -13,6 +13,9 @@ export interface Migration {
   sql: string;
 }
 
+/** Every connection to the store file sets these (WriteBehind's thread opens one of its own). */
+export const CONNECTION_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'];
+
 export class Store {
   readonly db: Sqlite;
   readonly dataDir: string;
@@ -30,10 +33,7 @@ export class Store {
   static open(dataDir: string): Store {
     mkdirSync(dataDir, { recursive: true });
     const db = new Database(join(dataDir, 'nimbus.db'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    for (const p of CONNECTION_PRAGMAS) db.pragma(p);
     beginImmediately(db);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       service TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,

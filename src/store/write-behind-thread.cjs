@@ -6,9 +6,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require('better-sqlite3');
 
 const db = new Database(workerData.file);
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
+for (const p of workerData.pragmas) db.pragma(p);
 
 /** Writes come from a few fixed SQL shapes: each is prepared once. */
 const prepared = new Map();

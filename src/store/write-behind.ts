@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
-import type { Store } from './database.js';
+import { CONNECTION_PRAGMAS, type Store } from './database.js';
 
 const THREAD_SCRIPT = join(packageRoot, 'src', 'store', 'write-behind-thread.cjs');
 /** A flush gives up waiting after this long (the thread is stuck or gone) rather than hang. */
@@ -70,7 +70,7 @@ export class WriteBehind {
   }
 
   private start(): Worker {
-    const worker = new Worker(THREAD_SCRIPT, { workerData: { file: this.store.file, committed: this.committed.buffer } });
+    const worker = new Worker(THREAD_SCRIPT, { workerData: { file: this.store.file, pragmas: CONNECTION_PRAGMAS, committed: this.committed.buffer } });
     worker.unref(); // pending log lines never keep the process alive; close() flushes them
     worker.on('message', (m: { error?: string }) => {
       if (m.error) this.onFailure(m.error);
