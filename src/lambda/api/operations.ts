@@ -23,7 +23,17 @@ import type { ProvisionedConcurrency } from '../core/provisioned.js';
 import { awsUrl, urlFunctionArn, validateUrlQualifier, type FunctionUrl, type FunctionUrls } from '../urls/registry.js';
 import { MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD } from '../core/invoke.js';
 import { MAX_ZIPPED_BYTES } from '../core/code-store.js';
-import { APPLICATION_LOG_LEVELS, LATEST, SYSTEM_LOG_LEVELS, functionArn, type VpcConfig } from '../core/model.js';
+import {
+  APPLICATION_LOG_LEVELS,
+  LATEST,
+  RECURSIVE_LOOP_VALUES,
+  SYSTEM_LOG_LEVELS,
+  UPDATE_RUNTIME_ON_VALUES,
+  functionArn,
+  type RecursiveLoop,
+  type UpdateRuntimeOn,
+  type VpcConfig,
+} from '../core/model.js';
 import { parseFunctionRef, parseNewFunctionName, validateAliasName, type FunctionRef } from '../core/names.js';
 import {
   validateArchitectures,
@@ -36,7 +46,7 @@ import {
   validateRuntime,
   validateTimeout,
 } from '../core/validation.js';
-import { page, renderProvisioned, renderAlias, renderConfiguration, renderEventInvokeConfig } from './render.js';
+import { page, renderProvisioned, renderAlias, renderConfiguration, renderEventInvokeConfig, renderRuntimeManagement } from './render.js';
 
 export interface LambdaApiDeps {
   registry: FunctionRegistry;
@@ -69,6 +79,9 @@ export interface Route {
 export const MAX_CODE_REQUEST = 70_167_211;
 
 export const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
+/** AWS's pattern for a runtime version ARN (PutRuntimeManagementConfig). */
+const RUNTIME_VERSION_ARN = /^arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}::runtime:.+$/;
+
 const fnRef = (call: Call) => parseFunctionRef(decodeOrKeep(call.params[0]!), call.ctx.query.get('Qualifier'));
 /** A function URL operation's target: its Qualifier parameter may only name an alias. */
 const urlRef = (call: Call) => {
@@ -747,6 +760,74 @@ export const ROUTES: Route[] = [
     handle(call) {
       call.deps.registry.deleteReservedConcurrency(scopeOf(call.ctx), fnRef(call));
       sendEmpty(call.ctx.res, 204);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2024-08-31/functions/${FN}/recursion-config/?$`),
+    operation: 'GetFunctionRecursionConfig',
+    handle(call) {
+      const ref = fnRef(call);
+      call.deps.registry.checkScope(scopeOf(call.ctx), ref);
+      sendJson(call.ctx.res, 200, { RecursiveLoop: call.deps.registry.meta(scopeOf(call.ctx), ref.name).recursiveLoop });
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2024-08-31/functions/${FN}/recursion-config/?$`),
+    operation: 'PutFunctionRecursionConfig',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const value = body.RecursiveLoop;
+      if (!RECURSIVE_LOOP_VALUES.includes(value as RecursiveLoop)) {
+        throw constraintViolation(value === undefined ? 'null' : value, 'recursiveLoop', `Member must satisfy enum value set: [${RECURSIVE_LOOP_VALUES.join(', ')}]`);
+      }
+      const stored = call.deps.registry.putRecursionConfig(scopeOf(call.ctx), ref, value as RecursiveLoop);
+      sendJson(call.ctx.res, 200, { RecursiveLoop: stored });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2021-07-20/functions/${FN}/runtime-management-config/?$`),
+    operation: 'GetRuntimeManagementConfig',
+    handle(call) {
+      const { version, config } = call.deps.registry.runtimeManagement(scopeOf(call.ctx), fnRef(call));
+      sendJson(call.ctx.res, 200, renderRuntimeManagement(version, config));
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2021-07-20/functions/${FN}/runtime-management-config/?$`),
+    operation: 'PutRuntimeManagementConfig',
+    async handle(call) {
+      const ref = fnRef(call);
+      const body = await jsonBody(call.ctx);
+      const mode = body.UpdateRuntimeOn;
+      if (!UPDATE_RUNTIME_ON_VALUES.includes(mode as UpdateRuntimeOn)) {
+        throw constraintViolation(mode === undefined ? 'null' : mode, 'updateRuntimeOn', `Member must satisfy enum value set: [${UPDATE_RUNTIME_ON_VALUES.join(', ')}]`);
+      }
+      const arn = body.RuntimeVersionArn;
+      if (arn !== undefined && (typeof arn !== 'string' || !RUNTIME_VERSION_ARN.test(arn) || arn.length > 2048)) {
+        throw constraintViolation(arn, 'runtimeVersionArn', `Member must satisfy regular expression pattern: ${RUNTIME_VERSION_ARN.source}`);
+      }
+      if (mode === 'Manual' && arn === undefined) throw InvalidParameterValue('RuntimeVersionArn must be specified when UpdateRuntimeOn is Manual.');
+      if (mode !== 'Manual' && arn !== undefined) throw InvalidParameterValue('RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual.');
+      const config = { updateRuntimeOn: mode as UpdateRuntimeOn, ...(arn !== undefined ? { runtimeVersionArn: arn as string } : {}) };
+      const out = call.deps.registry.putRuntimeManagement(scopeOf(call.ctx), ref, config);
+      sendJson(call.ctx.res, 200, renderRuntimeManagement(out.version, out.config));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2020-06-30/functions/${FN}/code-signing-config/?$`),
+    operation: 'GetFunctionCodeSigningConfig',
+    handle(call) {
+      const ref = fnRef(call);
+      call.deps.registry.checkScope(scopeOf(call.ctx), ref);
+      const meta = call.deps.registry.meta(scopeOf(call.ctx), ref.name);
+      // Nimbus has no code signing configurations: every function answers as one without any.
+      sendJson(call.ctx.res, 200, { CodeSigningConfigArn: '', FunctionName: meta.functionName });
     },
   },
   {

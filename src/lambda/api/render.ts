@@ -10,6 +10,7 @@ import {
   type EventInvokeConfig,
   type FunctionVersion,
   type LayerVersion,
+  type RuntimeManagement,
 } from '../core/model.js';
 
 export interface RenderOptions {
@@ -156,6 +157,15 @@ export function page<T>(items: T[], marker: string | null, maxItems: string | nu
 }
 
 /** A provisioned concurrency configuration; list items also name the function (qualified). */
+/** A version's runtime management configuration; the ARN names the version unless it is $LATEST. */
+export function renderRuntimeManagement(v: FunctionVersion, config: RuntimeManagement): Record<string, unknown> {
+  return {
+    UpdateRuntimeOn: config.updateRuntimeOn,
+    ...(config.runtimeVersionArn !== undefined ? { RuntimeVersionArn: config.runtimeVersionArn } : {}),
+    FunctionArn: functionArn(v.region, v.accountId, v.functionName, v.version === LATEST ? undefined : v.version),
+  };
+}
+
 export function renderProvisioned(c: ProvisionedConfig, withArn: boolean): Record<string, unknown> {
   return {
     ...(withArn ? { FunctionArn: c.functionArn } : {}),

@@ -22,6 +22,8 @@ import {
   type FunctionMeta,
   type FunctionVersion,
   type LayerReference,
+  type RecursiveLoop,
+  type RuntimeManagement,
   type VpcConfig,
 } from './model.js';
 import { isAliasName, isVersionNumber, parseFunctionRef, type FunctionRef } from './names.js';
@@ -277,6 +279,7 @@ export class FunctionRegistry {
       tags: input.tags ?? {},
       lastVersion: 0,
       policy: [],
+      recursiveLoop: 'Terminate',
     };
     let published: FunctionVersion | undefined;
     this.repo.transaction(() => {
@@ -586,6 +589,37 @@ export class FunctionRegistry {
     this.repo.saveMeta({ ...record.meta, reservedConcurrency: undefined });
     this.reservedTotals.delete(`${scope.accountId}/${scope.region}`);
     this.invalidate(scope, ref.name);
+  }
+
+  putRecursionConfig(scope: Scope, ref: FunctionRef, recursiveLoop: RecursiveLoop): RecursiveLoop {
+    this.checkScope(scope, ref);
+    requireFunctionOnly(ref);
+    const record = this.mustRecord(scope, ref.name);
+    this.repo.saveMeta({ ...record.meta, recursiveLoop });
+    this.invalidate(scope, ref.name);
+    return recursiveLoop;
+  }
+
+  /** The version a runtime management call names: $LATEST or a published version, never an alias. */
+  private managedVersion(scope: Scope, ref: FunctionRef): FunctionVersion {
+    this.checkScope(scope, ref);
+    const qualifier = ref.qualifier ?? LATEST;
+    const version = qualifier === LATEST || isVersionNumber(qualifier) ? this.record(scope, ref.name)?.versions.get(qualifier) : undefined;
+    if (!version) throw ResourceNotFound(`Function not found: ${functionArn(scope.region, scope.accountId, ref.name, qualifier)}`);
+    return version;
+  }
+
+  runtimeManagement(scope: Scope, ref: FunctionRef): { version: FunctionVersion; config: RuntimeManagement } {
+    const version = this.managedVersion(scope, ref);
+    return { version, config: version.runtimeManagement ?? { updateRuntimeOn: 'Auto' } };
+  }
+
+  putRuntimeManagement(scope: Scope, ref: FunctionRef, config: RuntimeManagement): { version: FunctionVersion; config: RuntimeManagement } {
+    const version = this.managedVersion(scope, ref);
+    const updated: FunctionVersion = { ...version, runtimeManagement: config };
+    this.repo.saveVersion(updated);
+    this.invalidate(scope, ref.name);
+    return { version: updated, config };
   }
 
   putEventInvokeConfig(scope: Scope, ref: FunctionRef, config: Omit<EventInvokeConfig, 'functionName' | 'qualifier' | 'lastModified'>, merge: boolean): EventInvokeConfig {

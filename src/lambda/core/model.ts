@@ -45,6 +45,8 @@ export interface FunctionVersion {
   readonly applicationLogLevel?: ApplicationLogLevel;
   readonly systemLogLevel?: SystemLogLevel;
   readonly logGroup: string;
+  /** Recorded and returned; Nimbus has one build of each runtime, so nothing is pinned or updated. */
+  readonly runtimeManagement?: RuntimeManagement;
   readonly lastModified: string;
   readonly revisionId: string;
   readonly state: FunctionState;
@@ -128,7 +130,22 @@ export interface FunctionMeta {
   readonly lastVersion: number;
   /** Resource-based policy statements (AddPermission), kept for GetPolicy. */
   readonly policy: readonly Record<string, unknown>[];
+  /** What Lambda does with a recursive loop it detects (PutFunctionRecursionConfig). */
+  readonly recursiveLoop: RecursiveLoop;
 }
+
+export type RecursiveLoop = 'Allow' | 'Terminate';
+export const RECURSIVE_LOOP_VALUES: readonly RecursiveLoop[] = ['Terminate', 'Allow'];
+
+/** When a version's runtime is updated (PutRuntimeManagementConfig); Auto when never set. */
+export interface RuntimeManagement {
+  readonly updateRuntimeOn: UpdateRuntimeOn;
+  /** The runtime version pinned in Manual mode. */
+  readonly runtimeVersionArn?: string;
+}
+
+export type UpdateRuntimeOn = 'Auto' | 'FunctionUpdate' | 'Manual';
+export const UPDATE_RUNTIME_ON_VALUES: readonly UpdateRuntimeOn[] = ['Auto', 'Manual', 'FunctionUpdate'];
 
 export function functionArn(region: string, accountId: string, name: string, qualifier?: string): string {
   const base = `arn:aws:lambda:${region}:${accountId}:function:${name}`;

@@ -1,7 +1,7 @@
 // Lambda's tables. Environment variables are sealed (AES-GCM) before they reach the database.
 import type { Store } from '../../store/database.js';
 import type { SecretBox } from '../../store/secrets.js';
-import type { Alias, EventInvokeConfig, FunctionMeta, FunctionVersion } from './model.js';
+import type { Alias, EventInvokeConfig, FunctionMeta, FunctionVersion, RecursiveLoop } from './model.js';
 
 const MIGRATIONS = [
   {
@@ -32,6 +32,10 @@ const MIGRATIONS = [
         qualifier TEXT, payload BLOB NOT NULL, attempts INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
         next_attempt_at INTEGER NOT NULL);
       CREATE INDEX lambda_async_events_due ON lambda_async_events (next_attempt_at);`,
+  },
+  {
+    version: 2,
+    sql: `ALTER TABLE lambda_functions ADD COLUMN recursive_loop TEXT NOT NULL DEFAULT 'Terminate';`,
   },
 ];
 
@@ -76,8 +80,8 @@ export class LambdaRepository {
     const db = this.store.db;
     const k = [key.accountId, key.region, key.functionName];
     const row = db
-      .prepare('SELECT reserved_concurrency, tags, last_version, policy FROM lambda_functions WHERE account=? AND region=? AND name=?')
-      .get(...k) as { reserved_concurrency: number | null; tags: string; last_version: number; policy: string } | undefined;
+      .prepare('SELECT reserved_concurrency, tags, last_version, policy, recursive_loop FROM lambda_functions WHERE account=? AND region=? AND name=?')
+      .get(...k) as { reserved_concurrency: number | null; tags: string; last_version: number; policy: string; recursive_loop: RecursiveLoop } | undefined;
     if (!row) return undefined;
     const meta: FunctionMeta = {
       ...key,
@@ -85,6 +89,7 @@ export class LambdaRepository {
       tags: JSON.parse(row.tags) as Record<string, string>,
       lastVersion: row.last_version,
       policy: JSON.parse(row.policy) as Record<string, unknown>[],
+      recursiveLoop: row.recursive_loop,
     };
     const versions = new Map<string, FunctionVersion>();
     for (const v of db
@@ -115,10 +120,10 @@ export class LambdaRepository {
   saveMeta(meta: FunctionMeta): void {
     this.store.db
       .prepare(
-        `INSERT INTO lambda_functions (account, region, name, reserved_concurrency, tags, last_version, policy, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO lambda_functions (account, region, name, reserved_concurrency, tags, last_version, policy, recursive_loop, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account, region, name) DO UPDATE SET reserved_concurrency=excluded.reserved_concurrency,
-           tags=excluded.tags, last_version=excluded.last_version, policy=excluded.policy`,
+           tags=excluded.tags, last_version=excluded.last_version, policy=excluded.policy, recursive_loop=excluded.recursive_loop`,
       )
       .run(
         meta.accountId,
@@ -128,6 +133,7 @@ export class LambdaRepository {
         JSON.stringify(meta.tags),
         meta.lastVersion,
         JSON.stringify(meta.policy),
+        meta.recursiveLoop,
         Date.now(),
       );
   }

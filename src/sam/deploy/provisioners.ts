@@ -8,6 +8,7 @@ import {
   DeleteLayerVersionCommand, PublishLayerVersionCommand, AddLayerVersionPermissionCommand, RemoveLayerVersionPermissionCommand,
   GetFunctionConfigurationCommand, PublishVersionCommand, RemovePermissionCommand, UpdateAliasCommand,
   UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, PutFunctionConcurrencyCommand, DeleteFunctionConcurrencyCommand,
+  PutRuntimeManagementConfigCommand, PutFunctionRecursionConfigCommand, type UpdateRuntimeOn, type RecursiveLoop,
   PutProvisionedConcurrencyConfigCommand, DeleteProvisionedConcurrencyConfigCommand,
   CreateFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand,
   PutFunctionEventInvokeConfigCommand, DeleteFunctionEventInvokeConfigCommand, InvokeCommand,
@@ -137,6 +138,24 @@ function functionConfig(props: Props) {
   };
 }
 
+/**
+ * RuntimeManagementConfig and RecursiveLoop, which CloudFormation sets with calls of their own; a
+ * property removed since `old` goes back to AWS's default (Auto, Terminate).
+ */
+async function applyFunctionSettings(ctx: ProvisionContext, name: string, props: Props, old: Props): Promise<void> {
+  const runtime = props.RuntimeManagementConfig as { UpdateRuntimeOn?: string; RuntimeVersionArn?: string } | undefined;
+  if (JSON.stringify(runtime) !== JSON.stringify(old.RuntimeManagementConfig)) {
+    await ctx.clients.lambda.send(new PutRuntimeManagementConfigCommand({
+      FunctionName: name,
+      UpdateRuntimeOn: (runtime?.UpdateRuntimeOn ?? 'Auto') as UpdateRuntimeOn,
+      ...(runtime?.RuntimeVersionArn !== undefined ? { RuntimeVersionArn: runtime.RuntimeVersionArn } : {}),
+    }));
+  }
+  if (props.RecursiveLoop !== old.RecursiveLoop) {
+    await ctx.clients.lambda.send(new PutFunctionRecursionConfigCommand({ FunctionName: name, RecursiveLoop: (props.RecursiveLoop ?? 'Terminate') as RecursiveLoop }));
+  }
+}
+
 /** Async invocation settings of a function or alias (SAM's EventInvokeConfig). */
 const eventInvokeConfig: Provisioner = {
   async create(ctx, _logicalId, props) {
@@ -201,6 +220,7 @@ const lambdaFunction: Provisioner = {
     if (props.ReservedConcurrentExecutions !== undefined) {
       await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
     }
+    await applyFunctionSettings(ctx, name, props, {});
     await functionReady(ctx, name);
     return { physicalId: name, ref: name, attributes: { Arn: out.FunctionArn }, properties: { ...props, Code: { 'Nimbus::Artifact': artifact.sha256 } } };
   },
@@ -234,6 +254,7 @@ const lambdaFunction: Provisioner = {
         else await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(props.ReservedConcurrentExecutions) }));
       }
     }
+    await applyFunctionSettings(ctx, name, props, old);
     const conf = await functionReady(ctx, name);
     return { physicalId: name, ref: name, attributes: { Arn: conf.FunctionArn }, properties: applied };
   },

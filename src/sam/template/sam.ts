@@ -245,9 +245,9 @@ const FUNCTION_PROPS = new Set([
   'DeploymentPreference', 'Events', 'FunctionName', 'Description', 'Role', 'Policies', 'Tags', 'Architectures',
   'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tracing', 'PackageType', 'AutoPublishCodeSha256',
   'VersionDescription', 'Layers', 'LoggingConfig', 'PermissionsBoundary', 'ProvisionedConcurrencyConfig',
-  // RuntimeManagementConfig (SAM passes it to the function; Nimbus has one build per runtime, so it is
-  // recorded only) and PropagateTags (tags of generated resources are not modelled) are accepted as SAM does.
-  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementConfig', 'PropagateTags', 'SnapStart',
+  // RuntimeManagementConfig and RecursiveLoop go to the function (recorded: Nimbus has one build per
+  // runtime and no loops to detect); PropagateTags (tags of generated resources are not modelled) is accepted as SAM does.
+  'KmsKeyArn', 'VpcConfig', 'DeadLetterQueue', 'EventInvokeConfig', 'RuntimeManagementConfig', 'RecursiveLoop', 'PropagateTags', 'SnapStart',
   'FunctionUrlConfig', 'ImageUri', 'ImageConfig', 'CodeSigningConfigArn', 'FileSystemConfigs', 'AssumeRolePolicyDocument',
   'AutoPublishAliasAllProperties', 'RolePath',
 ]);
@@ -376,7 +376,7 @@ function transformFunction(id: string, props: Obj, res: Obj, base: string, input
   };
   const fp = fn.Properties as Obj;
   if (code) fp.Code = code;
-  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart'] as const) {
+  for (const k of ['Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'LoggingConfig', 'TracingConfig', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart', 'RuntimeManagementConfig', 'RecursiveLoop'] as const) {
     if (props[k] !== undefined) fp[k] = props[k]!;
   }
   if (isObj(props.DeadLetterQueue)) fp.DeadLetterConfig = { TargetArn: props.DeadLetterQueue.TargetArn ?? null };

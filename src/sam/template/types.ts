@@ -24,7 +24,7 @@ export const TYPES: Record<string, TypeSpec> = {
   },
   'AWS::Lambda::Function': {
     required: ['Code', 'Role'],
-    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart', 'DeadLetterConfig'],
+    known: ['Code', 'Role', 'Handler', 'Runtime', 'MemorySize', 'Timeout', 'Environment', 'FunctionName', 'Description', 'Architectures', 'EphemeralStorage', 'ReservedConcurrentExecutions', 'Tags', 'LoggingConfig', 'TracingConfig', 'PackageType', 'Layers', 'VpcConfig', 'KmsKeyArn', 'SnapStart', 'DeadLetterConfig', 'RuntimeManagementConfig', 'RecursiveLoop'],
     attributes: ['Arn'],
     replaceOn: ['FunctionName'],
   },
