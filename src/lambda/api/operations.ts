@@ -30,8 +30,6 @@ import {
   SYSTEM_LOG_LEVELS,
   UPDATE_RUNTIME_ON_VALUES,
   functionArn,
-  type RecursiveLoop,
-  type UpdateRuntimeOn,
   type VpcConfig,
 } from '../core/model.js';
 import { parseFunctionRef, parseNewFunctionName, validateAliasName, type FunctionRef } from '../core/names.js';
@@ -81,6 +79,12 @@ export const MAX_CODE_REQUEST = 70_167_211;
 export const scopeOf = (ctx: RequestContext) => ({ accountId: ctx.accountId, region: ctx.region });
 /** AWS's pattern for a runtime version ARN (PutRuntimeManagementConfig). */
 const RUNTIME_VERSION_ARN = /^arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}::runtime:.+$/;
+
+/** `value` when it is one of `allowed`; otherwise AWS's enum constraint violation for `field`. */
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (allowed.includes(value as T)) return value as T;
+  throw constraintViolation(value === undefined ? 'null' : value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+}
 
 const fnRef = (call: Call) => parseFunctionRef(decodeOrKeep(call.params[0]!), call.ctx.query.get('Qualifier'));
 /** A function URL operation's target: its Qualifier parameter may only name an alias. */
@@ -201,15 +205,8 @@ function configurationFrom(body: Record<string, unknown>): ConfigurationInput {
   if (body.Layers !== undefined && body.Layers !== null) out.layers = validateFunctionLayers(body.Layers);
   const logging = body.LoggingConfig as Record<string, unknown> | undefined;
   if (logging && typeof logging === 'object') {
-    const member = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-      const value = logging[key];
-      if (value === undefined) return undefined;
-      if (!allowed.includes(value as T)) {
-        const field = `loggingConfig.${key[0]!.toLowerCase()}${key.slice(1)}`;
-        throw constraintViolation(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
-      }
-      return value as T;
-    };
+    const member = <T extends string>(key: string, allowed: readonly T[]): T | undefined =>
+      logging[key] === undefined ? undefined : oneOf(logging[key], `loggingConfig.${key[0]!.toLowerCase()}${key.slice(1)}`, allowed);
     out.logFormat = member('LogFormat', ['Text', 'JSON'] as const);
     out.applicationLogLevel = member('ApplicationLogLevel', APPLICATION_LOG_LEVELS);
     out.systemLogLevel = member('SystemLogLevel', SYSTEM_LOG_LEVELS);
@@ -779,11 +776,8 @@ export const ROUTES: Route[] = [
     async handle(call) {
       const ref = fnRef(call);
       const body = await jsonBody(call.ctx);
-      const value = body.RecursiveLoop;
-      if (!RECURSIVE_LOOP_VALUES.includes(value as RecursiveLoop)) {
-        throw constraintViolation(value === undefined ? 'null' : value, 'recursiveLoop', `Member must satisfy enum value set: [${RECURSIVE_LOOP_VALUES.join(', ')}]`);
-      }
-      const stored = call.deps.registry.putRecursionConfig(scopeOf(call.ctx), ref, value as RecursiveLoop);
+      const value = oneOf(body.RecursiveLoop, 'recursiveLoop', RECURSIVE_LOOP_VALUES);
+      const stored = call.deps.registry.putRecursionConfig(scopeOf(call.ctx), ref, value);
       sendJson(call.ctx.res, 200, { RecursiveLoop: stored });
     },
   },
@@ -803,17 +797,14 @@ export const ROUTES: Route[] = [
     async handle(call) {
       const ref = fnRef(call);
       const body = await jsonBody(call.ctx);
-      const mode = body.UpdateRuntimeOn;
-      if (!UPDATE_RUNTIME_ON_VALUES.includes(mode as UpdateRuntimeOn)) {
-        throw constraintViolation(mode === undefined ? 'null' : mode, 'updateRuntimeOn', `Member must satisfy enum value set: [${UPDATE_RUNTIME_ON_VALUES.join(', ')}]`);
-      }
+      const mode = oneOf(body.UpdateRuntimeOn, 'updateRuntimeOn', UPDATE_RUNTIME_ON_VALUES);
       const arn = body.RuntimeVersionArn;
       if (arn !== undefined && (typeof arn !== 'string' || !RUNTIME_VERSION_ARN.test(arn) || arn.length > 2048)) {
         throw constraintViolation(arn, 'runtimeVersionArn', `Member must satisfy regular expression pattern: ${RUNTIME_VERSION_ARN.source}`);
       }
       if (mode === 'Manual' && arn === undefined) throw InvalidParameterValue('RuntimeVersionArn must be specified when UpdateRuntimeOn is Manual.');
       if (mode !== 'Manual' && arn !== undefined) throw InvalidParameterValue('RuntimeVersionArn can only be specified when UpdateRuntimeOn is Manual.');
-      const config = { updateRuntimeOn: mode as UpdateRuntimeOn, ...(arn !== undefined ? { runtimeVersionArn: arn as string } : {}) };
+      const config = { updateRuntimeOn: mode, ...(arn !== undefined ? { runtimeVersionArn: arn as string } : {}) };
       const out = call.deps.registry.putRuntimeManagement(scopeOf(call.ctx), ref, config);
       sendJson(call.ctx.res, 200, renderRuntimeManagement(out.version, out.config));
     },
