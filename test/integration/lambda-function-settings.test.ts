@@ -42,6 +42,7 @@ describe('Lambda function settings', () => {
       message: "1 validation error detected: Value 'Sometimes' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Terminate, Allow]",
     });
     expect(await failure(lambda.send(new Lambda.PutFunctionRecursionConfigCommand({ FunctionName: 'settings:1', RecursiveLoop: 'Allow' })))).toMatchObject({ name: 'InvalidParameterValueException', status: 400 });
+    expect(await failure(lambda.send(new Lambda.GetFunctionRecursionConfigCommand({ FunctionName: 'settings:$LATEST' })))).toMatchObject({ name: 'InvalidParameterValueException', status: 400 });
     expect(await failure(lambda.send(new Lambda.GetFunctionRecursionConfigCommand({ FunctionName: 'nope' })))).toMatchObject({
       name: 'ResourceNotFoundException', status: 404, message: `Function not found: ${ARN}:nope`,
     });

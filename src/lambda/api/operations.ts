@@ -764,9 +764,7 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2024-08-31/functions/${FN}/recursion-config/?$`),
     operation: 'GetFunctionRecursionConfig',
     handle(call) {
-      const ref = fnRef(call);
-      call.deps.registry.checkScope(scopeOf(call.ctx), ref);
-      sendJson(call.ctx.res, 200, { RecursiveLoop: call.deps.registry.meta(scopeOf(call.ctx), ref.name).recursiveLoop });
+      sendJson(call.ctx.res, 200, { RecursiveLoop: call.deps.registry.recursionConfig(scopeOf(call.ctx), fnRef(call)) });
     },
   },
   {

@@ -591,6 +591,12 @@ export class FunctionRegistry {
     this.invalidate(scope, ref.name);
   }
 
+  recursionConfig(scope: Scope, ref: FunctionRef): RecursiveLoop {
+    this.checkScope(scope, ref);
+    requireFunctionOnly(ref);
+    return this.mustRecord(scope, ref.name).meta.recursiveLoop;
+  }
+
   putRecursionConfig(scope: Scope, ref: FunctionRef, recursiveLoop: RecursiveLoop): RecursiveLoop {
     this.checkScope(scope, ref);
     requireFunctionOnly(ref);
