@@ -156,7 +156,6 @@ export function page<T>(items: T[], marker: string | null, maxItems: string | nu
   return next ? { items: slice, nextMarker: next } : { items: slice };
 }
 
-/** A provisioned concurrency configuration; list items also name the function (qualified). */
 /** A version's runtime management configuration; the ARN names the version unless it is $LATEST. */
 export function renderRuntimeManagement(v: FunctionVersion, config: RuntimeManagement): Record<string, unknown> {
   return {
@@ -166,6 +165,7 @@ export function renderRuntimeManagement(v: FunctionVersion, config: RuntimeManag
   };
 }
 
+/** A provisioned concurrency configuration; list items also name the function (qualified). */
 export function renderProvisioned(c: ProvisionedConfig, withArn: boolean): Record<string, unknown> {
   return {
     ...(withArn ? { FunctionArn: c.functionArn } : {}),
