@@ -69,6 +69,12 @@ interface Done extends StepData {
 const str = (v: Json): string => JSON.stringify(v);
 
 /**
+ * Children of a Map or Parallel whose own failure comes within this long of the first one's record
+ * it, instead of being aborted (see runChildren). Real time: the gap comes from a busy event loop.
+ */
+const SIMULTANEOUS_FAILURE_MS = 25;
+
+/**
  * ISO timestamps for the context object, on every state: Date#toISOString is costly, so the
  * `YYYY-MM-DDTHH:MM:SS.` prefix is cached per second and only the milliseconds are appended.
  */
@@ -641,12 +647,13 @@ export class Interpreter {
           threadPrev = child.prev;
           hooks.succeeded?.(i, child);
         } catch (err) {
-          // A failure is acted on at the end of this event-loop turn, so siblings failing at the
-          // same moment (tasks timing out together) record their own failure events first, as AWS
-          // does; then the first failure fails the Map/Parallel and every other child is aborted,
-          // not failed (test_service_lambda_map_timeout: four TaskTimedOut, one MapIterationFailed,
-          // three MapIterationAborted).
-          if (err instanceof StatesError) await new Promise<void>((r) => setImmediate(r));
+          // A failure is acted on SIMULTANEOUS_FAILURE_MS later, so siblings failing at about the
+          // same moment (tasks started together timing out together, a few ms apart on a busy
+          // machine) record their own failure events first, as AWS does; then the first failure
+          // fails the Map/Parallel and every other child is aborted, not failed
+          // (test_service_lambda_map_timeout: four TaskTimedOut, one MapIterationFailed, three
+          // MapIterationAborted).
+          if (err instanceof StatesError) await new Promise<void>((r) => setTimeout(r, SIMULTANEOUS_FAILURE_MS));
           if (err instanceof BranchCancelled || (cancel.signal.aborted && !(err instanceof StatesError)) || (err instanceof StatesError && firstError)) {
             hooks.aborted?.(i, child);
             this.abortActive(child);
