@@ -5,9 +5,6 @@
 // access log group they tell the reader to look at.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { GetAccountCommand, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
@@ -15,14 +12,8 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
 import { metricReader } from '../helpers/metrics.js';
-import { buildCommand } from '../../src/sam/build.js';
-import { deployCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
-import { capture } from '../helpers/io.js';
-import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
-
-const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-apigw-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+import { buildAndDeploy, fixtureCheckouts, type BuildAndDeployOptions } from '../helpers/real-apps.js';
 
 let nimbus: TestNimbus;
 let clients: Clients;
@@ -36,17 +27,10 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-const checkout = (name: string) => checkoutFixture(scratch, name);
+const checkout = fixtureCheckouts('real-apps-apigw');
 
-async function buildAndDeploy(app: string, stackName: string, opts: { template?: string; parameterOverrides?: string[] } = {}): Promise<Deployed> {
-  const built = capture();
-  expect(await buildCommand({ cwd: app, templateFile: join(app, opts.template ?? 'template.yaml') }, built), built.stderr.join('\n')).toBe(0);
-  const io = capture();
-  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, ...(opts.parameterOverrides ? { parameterOverrides: opts.parameterOverrides } : {}) }, io);
-  expect(io.stderr, io.stdout.join('\n')).toEqual([]);
-  expect(code).toBe(0);
-  return deployed(io.stdout);
-}
+const deploy = (app: string, stackName: string, opts: BuildAndDeployOptions = {}) =>
+  buildAndDeploy(nimbus.endpoint, app, stackName, { template: 'template.yaml', ...opts });
 
 async function call(url: string, init: Parameters<typeof request>[1] = {}) {
   const res = await request(url, init);
@@ -69,7 +53,7 @@ describe('HTTP API quick-created with Target and CORS, Node.js (serverless-patte
   let base: string;
 
   it('deploys template.yml; ApiEndpoint names the API', async () => {
-    const app = await buildAndDeploy(checkout('apigw-http-api-lambda'), 'http-api-lambda', { template: 'template.yml' });
+    const app = await deploy(checkout('apigw-http-api-lambda'), 'http-api-lambda', { template: 'template.yml' });
     const apiId = /^http:\/\/(\w+)\.execute-api\.localhost:\d+$/.exec(app.output('HttpApiEndpoint'))?.[1];
     expect(apiId).toBeTruthy();
     base = `${nimbus.endpoint}/_aws/execute-api/${apiId}/`;
@@ -98,7 +82,7 @@ describe('HTTP API quick-created with Target and CORS, Node.js (serverless-patte
 
 describe('HTTP API with CORS from SAM, Python (serverless-patterns apigw-http-api-cors-sam)', () => {
   it('ANY /test answers; preflight is the gateway\'s; other paths are 404', async () => {
-    const app = await buildAndDeploy(checkout('apigw-http-api-cors-sam'), 'http-api-cors');
+    const app = await deploy(checkout('apigw-http-api-cors-sam'), 'http-api-cors');
     expect(app.http).toBeTruthy();
     const get = await call(`${app.http}test`);
     expect(get.status).toBe(200);
@@ -118,7 +102,7 @@ describe('HTTP API with CORS from SAM, Python (serverless-patterns apigw-http-ap
 
 describe('implicit HTTP API with InlineCode, Python (serverless-patterns apigw-http-api-lambda-python)', () => {
   it('the $default route answers every path; the output is the API id', async () => {
-    const app = await buildAndDeploy(checkout('apigw-http-api-lambda-python'), 'http-api-python');
+    const app = await deploy(checkout('apigw-http-api-lambda-python'), 'http-api-python');
     expect(app.http).toBe(`${nimbus.endpoint}/_aws/execute-api/${app.output('HttpApiEndpoint')}/`);
     for (const path of ['', 'some/path?x=1']) {
       const r = await call(`${app.http}${path}`);
@@ -130,7 +114,7 @@ describe('implicit HTTP API with InlineCode, Python (serverless-patterns apigw-h
 
 describe('REST API with an API key and usage plan from raw CloudFormation (serverless-patterns apigw-api-key)', () => {
   it('403 without the key, 200 with the key the stack created', async () => {
-    const app = await buildAndDeploy(checkout('apigw-api-key'), 'api-key');
+    const app = await deploy(checkout('apigw-api-key'), 'api-key');
     const url = app.rest!.replace(/\/$/, '');
     expect(app.output('AppApiEndpoint')).toMatch(/^https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/Prod$/);
     const none = await call(url);
@@ -155,7 +139,7 @@ describe('REST API CORS with Lambda integrations (serverless-patterns apigw-cors
   };
 
   it('proxy: GET maps the CORS headers over the non-proxy answer; OPTIONS is the function\'s', async () => {
-    const app = await buildAndDeploy(checkout('apigw-cors-proxy'), 'cors-proxy');
+    const app = await deploy(checkout('apigw-cors-proxy'), 'cors-proxy');
     const get = await call(`${app.rest}helloworld`);
     expect(get.status).toBe(200);
     expect(get.headers).toMatchObject(CORS);
@@ -167,7 +151,7 @@ describe('REST API CORS with Lambda integrations (serverless-patterns apigw-cors
   });
 
   it('non-proxy: OPTIONS is a MOCK integration whose response sets the headers', async () => {
-    const app = await buildAndDeploy(checkout('apigw-cors-nonproxy'), 'cors-nonproxy');
+    const app = await deploy(checkout('apigw-cors-nonproxy'), 'cors-nonproxy');
     const opt = await call(`${app.rest}helloworld`, { method: 'OPTIONS' });
     expect(opt.status).toBe(200);
     expect(opt.headers).toMatchObject(CORS);
@@ -193,7 +177,7 @@ describe('TOKEN authorizer as the DefaultAuthorizer of an explicit DefinitionBod
   afterAll(() => new Promise<void>((r) => backend.close(() => r())));
 
   it('deploys (the API is named by Name: its body has no info.title) and guards GET / with the authorizer', async () => {
-    const app = await buildAndDeploy(checkout('apigw-lambda-authorizer-custom-header'), 'authz-header', { parameterOverrides: [`BackendUrl=${backendUrl}`] });
+    const app = await deploy(checkout('apigw-lambda-authorizer-custom-header'), 'authz-header', { parameterOverrides: [`BackendUrl=${backendUrl}`] });
     const url = app.rest!;
     const none = await call(url);
     expect(none.status).toBe(401);
@@ -215,7 +199,7 @@ describe('TOKEN authorizer as the DefaultAuthorizer of an explicit DefinitionBod
 
 describe('stage cache with method settings (serverless-patterns apigw-caching-sam)', () => {
   it('repeated GETs are served from the cache, and CacheHitCount / CacheMissCount say so', async () => {
-    const app = await buildAndDeploy(checkout('apigw-caching-sam'), 'caching');
+    const app = await deploy(checkout('apigw-caching-sam'), 'caching');
     const first = await call(app.rest!);
     expect(first.status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await call(app.rest!)).text).toBe(first.text);
@@ -227,7 +211,7 @@ describe('stage cache with method settings (serverless-patterns apigw-caching-sa
 
 describe('access logs to a CloudWatch Logs group (serverless-patterns apigw-execution-access-logs, apigw-cloudwatch)', () => {
   it('AWS::ApiGateway::Account sets the CloudWatch role; each request writes the stage format to the group', async () => {
-    const app = await buildAndDeploy(checkout('apigw-execution-access-logs'), 'access-logs', { parameterOverrides: ['AccessLogGroup=real-apps-access-logs'] });
+    const app = await deploy(checkout('apigw-execution-access-logs'), 'access-logs', { parameterOverrides: ['AccessLogGroup=real-apps-access-logs'] });
     expect(app.output('MyLogGroup')).toBe('real-apps-access-logs');
     const account = await clients.apigw.send(new GetAccountCommand({}));
     expect(account.cloudwatchRoleArn).toMatch(/^arn:aws:iam::000000000000:role\/access-logs-CloudWatchRole-/);
@@ -244,7 +228,7 @@ describe('access logs to a CloudWatch Logs group (serverless-patterns apigw-exec
   });
 
   it('an unnamed log group and a folded multi-line format: integration and response variables filled, WAF ones `-`', async () => {
-    const app = await buildAndDeploy(checkout('apigw-cloudwatch'), 'cw-logs');
+    const app = await deploy(checkout('apigw-cloudwatch'), 'cw-logs');
     const group = app.output('LogGroupName');
     expect(group).toMatch(/^cw-logs-MyLogGroup-[A-Z0-9]{12}$/);
     const r = await call(app.rest!);
@@ -259,7 +243,7 @@ describe('access logs to a CloudWatch Logs group (serverless-patterns apigw-exec
 
 describe('HTTP API straight to EventBridge, event to a Lambda rule target (serverless-patterns apigw-http-api-eventbridge)', () => {
   it('POST / puts the body\'s Detail on the default bus; the CloudWatchEvent rule delivers it to the function', async () => {
-    const app = await buildAndDeploy(checkout('apigw-http-api-eventbridge'), 'http-eventbridge');
+    const app = await deploy(checkout('apigw-http-api-eventbridge'), 'http-eventbridge');
     expect(app.http).toBeTruthy();
     const r = await call(app.http!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"Detail":{"message":"This is my test"}}' });
     expect(r.status).toBe(200);

@@ -2,8 +2,7 @@
 // app it follows), deployed with the `nimbus` SAM commands — or the AWS API, as their READMEs do — on a
 // running Nimbus, then used as their READMEs use them on AWS: function URLs (signed, streamed),
 // asynchronous invokes with destinations, EventBridge rules and Scheduler schedules, layers, a custom runtime.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +15,11 @@ import {
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
-import { buildCommand } from '../../src/sam/build.js';
 import { deployCommand, localInvokeCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { probeBwrap } from '../../src/lambda/environments/sandbox.js';
 import { capture } from '../helpers/io.js';
-import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
-
-const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-lambda-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+import { buildAndDeploy, fixtureCheckouts, type BuildAndDeployOptions } from '../helpers/real-apps.js';
 
 let nimbus: TestNimbus;
 let clients: Clients;
@@ -39,18 +34,10 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-const checkout = (name: string) => checkoutFixture(scratch, name);
+const checkout = fixtureCheckouts('real-apps-lambda');
 
-async function deploy(app: string, stackName: string, opts: { build?: boolean; skipUnsupported?: boolean } = {}): Promise<Deployed> {
-  if (opts.build) {
-    const built = capture();
-    expect(await buildCommand({ cwd: app }, built), built.stderr.join('\n')).toBe(0);
-  }
-  const io = capture();
-  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, skipUnsupported: opts.skipUnsupported }, io);
-  expect(code, [...io.stderr, ...io.stdout].join('\n')).toBe(0);
-  return deployed(io.stdout);
-}
+const deploy = (app: string, stackName: string, opts: BuildAndDeployOptions = {}) =>
+  buildAndDeploy(nimbus.endpoint, app, stackName, { build: false, allowStderr: true, ...opts });
 
 /** Messages of a function's log group (all streams), polled until `until` holds. */
 async function logsOf(functionName: string, until: (messages: string[]) => boolean, timeoutMs = 10_000): Promise<string[]> {

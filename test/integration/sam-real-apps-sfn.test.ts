@@ -1,8 +1,7 @@
 // Real-world Step Functions applications (test/fixtures/real-apps, each with a SOURCE.md naming the
 // public app it follows) built and deployed with the `nimbus` SAM commands on a running Nimbus, then
 // used as their READMEs use them on AWS: HTTP calls to the deployed APIs, executions, schedules, logs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -11,14 +10,10 @@ import { InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus, type TestNimbus } from '../helpers/nimbus.js';
-import { buildCommand } from '../../src/sam/build.js';
-import { deleteCommand, deployCommand } from '../../src/sam/commands.js';
+import { deleteCommand } from '../../src/sam/commands.js';
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { capture } from '../helpers/io.js';
-import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
-
-const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-sfn-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+import { buildAndDeploy, fixtureCheckouts, type BuildAndDeployOptions, type Deployed } from '../helpers/real-apps.js';
 
 let nimbus: TestNimbus;
 let clients: Clients;
@@ -33,18 +28,11 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-const checkout = (name: string) => checkoutFixture(scratch, name);
+const checkout = fixtureCheckouts('real-apps-sfn');
 
-async function buildAndDeploy(app: string, stackName: string, extra: { parameterOverrides?: string[]; skipUnsupported?: boolean } = {}): Promise<Deployed> {
-  const built = capture();
-  // As the READMEs run it: `sam build` without the parameters `sam deploy --guided` asks for.
-  expect(await buildCommand({ cwd: app, templateFile: join(app, 'template.yaml') }, built), built.stderr.join('\n')).toBe(0);
-  const io = capture();
-  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, ...extra }, io);
-  if (!extra.skipUnsupported) expect(io.stderr, io.stdout.join('\n')).toEqual([]);
-  expect(code, io.stderr.join('\n')).toBe(0);
-  return deployed(io.stdout);
-}
+// As the READMEs run it: `sam build` without the parameters `sam deploy --guided` asks for.
+const deploy = (app: string, stackName: string, opts: BuildAndDeployOptions = {}) =>
+  buildAndDeploy(nimbus.endpoint, app, stackName, { template: 'template.yaml', allowStderr: opts.skipUnsupported, ...opts });
 
 async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const res = await request(url, { method: 'POST', headers, body });
@@ -64,7 +52,7 @@ describe('HTTP API to an Express workflow through StartSyncExecution (serverless
   let app: Deployed;
 
   it('deploys the HTTP API whose OpenAPI document names a StepFunctions-StartSyncExecution integration', async () => {
-    app = await buildAndDeploy(checkout('apigw-sfn'), 'apigw-sfn');
+    app = await deploy(checkout('apigw-sfn'), 'apigw-sfn');
     const apiId = /^https:\/\/(\w+)\.execute-api\.us-east-1\.amazonaws\.com$/.exec(app.output('HelloWorldApi'))?.[1];
     expect(apiId).toBeTruthy();
     expect(app.http).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/`);
@@ -108,7 +96,7 @@ describe('EventBridge Scheduler schedule starting a workflow (serverless-pattern
 
   it('deploys the AWS::Scheduler::Schedule as an enabled schedule for the state machine', async () => {
     dir = checkout('eventbridge-schedule-sfn');
-    app = await buildAndDeploy(dir, 'schedule-sfn');
+    app = await deploy(dir, 'schedule-sfn');
     expect(app.stdout.join('\n')).toMatch(/CREATE_COMPLETE\s+AWS::Scheduler::Schedule\s+GitHubTrafficTrackerSchedule/);
     const rules = (await clients.events.send(new ListRulesCommand({ NamePrefix: 'schedule-sfn-GitHubTrafficTrackerSchedule-' }))).Rules ?? [];
     expect(rules).toHaveLength(1);
@@ -120,7 +108,7 @@ describe('EventBridge Scheduler schedule starting a workflow (serverless-pattern
   it('a rate schedule starts executions (the target has no Input: the rule Scheduled Event); deleting the stack removes the schedule', async () => {
     const template = join(dir, 'template.yaml');
     writeFileSync(template, readFileSync(template, 'utf8').replace("'cron(24 14 * * ? *)'", "'rate(1 hour)'"));
-    await buildAndDeploy(dir, 'schedule-sfn');
+    await deploy(dir, 'schedule-sfn');
     const ruleName = (await clients.events.send(new ListRulesCommand({ NamePrefix: 'schedule-sfn-GitHubTrafficTrackerSchedule-' }))).Rules![0]!.Name!;
     expect((await clients.events.send(new DescribeRuleCommand({ Name: ruleName }))).ScheduleExpression).toBe('rate(1 hour)');
     const target = (await clients.events.send(new ListTargetsByRuleCommand({ Rule: ruleName }))).Targets![0]!;
@@ -142,7 +130,7 @@ describe('EventBridge Scheduler schedule starting a workflow (serverless-pattern
 
 describe('JSONata workflow listing Lambda functions through aws-sdk:lambda (serverless-patterns eventbridge-stepfunction-lambda-getfunctionstatus)', () => {
   it('builds without the EmailAddress value, deploys with it, leaving out the SNS topic and subscription', async () => {
-    const app = await buildAndDeploy(checkout('eventbridge-sfn-getfunctionstatus'), 'getfunctionstatus', {
+    const app = await deploy(checkout('eventbridge-sfn-getfunctionstatus'), 'getfunctionstatus', {
       parameterOverrides: ['EmailAddress=ops@example.com'],
       skipUnsupported: true,
     });
@@ -174,7 +162,7 @@ describe('JSONata workflow listing Lambda functions through aws-sdk:lambda (serv
 
 describe('nested workflows with SAM connectors (step-functions-workflows-collection workflow-within-a-workflow)', () => {
   it('deploys with embedded Connectors; the main workflow starts the nested one three ways and gets both results', async () => {
-    const app = await buildAndDeploy(checkout('workflow-within-a-workflow'), 'workflow-within-a-workflow');
+    const app = await deploy(checkout('workflow-within-a-workflow'), 'workflow-within-a-workflow');
     const stateMachineArn = app.output('StateMachineArn');
     const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, input: app.output('ExecutionInput') }));
     const done = await finished(executionArn!);
@@ -200,7 +188,7 @@ describe('nested workflows with SAM connectors (step-functions-workflows-collect
 describe('activity worker in Lambda (step-functions-workflows-collection activity-state-machine)', () => {
   it('deploys the AWS::StepFunctions::Activity; the execution waits on it until the worker function takes and completes the task', async () => {
     const dir = checkout('activity-state-machine');
-    const app = await buildAndDeploy(dir, 'activity-state-machine');
+    const app = await deploy(dir, 'activity-state-machine');
     const activities = (await clients.sfn.send(new ListActivitiesCommand({}))).activities!;
     expect(activities.map((a) => a.name)).toContain('TestActivity');
     expect(app.output('ActivityStateMachineRoleArn')).toMatch(/^arn:aws:iam::000000000000:role\/activity-state-machine-ActivityStateMachineRole-/);
@@ -225,7 +213,7 @@ describe('activity worker in Lambda (step-functions-workflows-collection activit
 
 describe('listing its own executions with aws-sdk:sfn (step-functions-workflows-collection pagination-loop)', () => {
   it('each execution lists the earlier SUCCEEDED ones, with PascalCase members', async () => {
-    const app = await buildAndDeploy(checkout('pagination-loop'), 'pagination-loop');
+    const app = await deploy(checkout('pagination-loop'), 'pagination-loop');
     const stateMachineArn = app.output('StateMachineArn');
     const outputs: Array<{ executions: { Executions: Array<Record<string, unknown>> } }> = [];
     for (let i = 0; i < 3; i++) {
@@ -242,7 +230,7 @@ describe('listing its own executions with aws-sdk:sfn (step-functions-workflows-
 
 describe('REST API starting a Standard workflow (serverless-patterns apigw-rest-stepfunction)', () => {
   it('POST answers StartExecution at once; the execution has the body as input (its DynamoDB tasks are not Nimbus’s)', async () => {
-    const app = await buildAndDeploy(checkout('apigw-rest-stepfunction'), 'apigw-rest-stepfunction', { skipUnsupported: true });
+    const app = await deploy(checkout('apigw-rest-stepfunction'), 'apigw-rest-stepfunction', { skipUnsupported: true });
     expect(app.output('WaitableStateMachineRole')).toMatch(/^arn:aws:iam::000000000000:role\/apigw-rest-stepfunction-WaitableStateMachineRole-/);
     const url = /^API \S+: (\S+)$/m.exec(app.stdout.join('\n'))?.[1];
     expect(url).toMatch(/\/dev\/$/);
@@ -259,7 +247,7 @@ describe('REST API starting a Standard workflow (serverless-patterns apigw-rest-
 
 describe('retry with exponential backoff (step-functions-workflows-collection retry-with-exponential-backoff-sam)', () => {
   it('a Python InternalServerError is retried after IntervalSeconds, then the task succeeds', async () => {
-    const app = await buildAndDeploy(checkout('retry-with-exponential-backoff'), 'retry-with-exponential-backoff');
+    const app = await deploy(checkout('retry-with-exponential-backoff'), 'retry-with-exponential-backoff');
     const { executionArn } = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: app.output('StateMachineARN') }));
     const done = await finished(executionArn!);
     expect(done.status, done.cause).toBe('SUCCEEDED');

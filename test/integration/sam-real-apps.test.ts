@@ -1,8 +1,7 @@
 // Real-world SAM applications (test/fixtures/real-apps, each with a SOURCE.md naming the public app it
 // follows) built and deployed with the `nimbus` SAM commands on a running Nimbus, then used as their
 // READMEs use them on AWS: HTTP calls to the deployed APIs, executions, logs, a gradual deployment.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -17,10 +16,7 @@ import { deployCommand, localInvokeCommand, validateCommand } from '../../src/sa
 import { makeClients, type Clients } from '../../src/sam/deploy/clients.js';
 import { startApi } from '../../src/sam/start-api.js';
 import { capture } from '../helpers/io.js';
-import { checkoutFixture, deployed, type Deployed } from '../helpers/real-apps.js';
-
-const scratch = mkdtempSync(join(tmpdir(), 'nimbus-real-apps-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+import { buildAndDeploy, fixtureCheckouts, type BuildAndDeployOptions, type Deployed } from '../helpers/real-apps.js';
 
 let nimbus: TestNimbus;
 let clients: Clients;
@@ -35,17 +31,10 @@ afterAll(async () => {
   await nimbus?.dispose();
 });
 
-const checkout = (name: string) => checkoutFixture(scratch, name);
+const checkout = fixtureCheckouts('real-apps');
 
-async function buildAndDeploy(app: string, stackName: string, timeScale?: number): Promise<Deployed> {
-  const built = capture();
-  expect(await buildCommand({ cwd: app, templateFile: join(app, 'template.yaml') }, built), built.stderr.join('\n')).toBe(0);
-  const io = capture();
-  const code = await deployCommand({ cwd: app, stackName, endpointUrl: nimbus.endpoint, timeScale }, io);
-  expect(io.stderr, io.stdout.join('\n')).toEqual([]);
-  expect(code).toBe(0);
-  return deployed(io.stdout);
-}
+const deploy = (app: string, stackName: string, timeScale?: number) =>
+  buildAndDeploy(nimbus.endpoint, app, stackName, { template: 'template.yaml', timeScale });
 
 async function get(url: string, init: Parameters<typeof request>[1] = {}) {
   const res = await request(url, init);
@@ -66,7 +55,7 @@ describe('sam init hello world, Node.js 20 (aws-sam-cli-app-templates nodejs20.x
   let app: Deployed;
 
   it('builds and deploys; Outputs resolve the implicit API and role', async () => {
-    app = await buildAndDeploy(checkout('hello-nodejs'), 'hello-nodejs');
+    app = await deploy(checkout('hello-nodejs'), 'hello-nodejs');
     const apiId = /^https:\/\/(\w+)\.execute-api\.us-east-1\.amazonaws\.com\/Prod\/hello\/$/.exec(app.output('HelloWorldApi'))?.[1];
     expect(apiId).toBeTruthy();
     expect(app.rest).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
@@ -94,7 +83,7 @@ describe('sam init hello world, Node.js 20 (aws-sam-cli-app-templates nodejs20.x
 describe('sam init hello world, Python 3.12 (aws-sam-cli-app-templates python3.12/hello)', () => {
   it('builds, deploys and answers on GET /hello; local invoke runs the same handler', async () => {
     const dir = checkout('hello-python');
-    const app = await buildAndDeploy(dir, 'hello-python');
+    const app = await deploy(dir, 'hello-python');
     const r = await get(`${app.rest}hello`);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ message: 'hello world' });
@@ -112,7 +101,7 @@ describe('stock trader workflow (aws-sam-cli-app-templates nodejs20.x/step-func,
 
   it('deploys the state machine with its substitutions, role and disabled schedule', async () => {
     dir = checkout('stock-trader');
-    app = await buildAndDeploy(dir, 'stock-trader');
+    app = await deploy(dir, 'stock-trader');
     expect(app.output('StockTradingStateMachineArn')).toMatch(/^arn:aws:states:us-east-1:000000000000:stateMachine:StockTradingStateMachine-[A-Za-z0-9]{12}$/);
     expect(app.output('StockTradingStateMachineRole')).toMatch(/^arn:aws:iam::000000000000:role\/stock-trader-StockTradingStateMachineRole-/);
     const ruleLine = app.stdout.find((l) => /CREATE_COMPLETE\s+AWS::Events::Rule\s+StockTradingStateMachineHourlyTradingSchedule/.test(l));
@@ -141,7 +130,7 @@ describe('stock trader workflow (aws-sam-cli-app-templates nodejs20.x/step-func,
   it('with Enabled: True the schedule starts executions inside Nimbus, with the scheduled event as input', async () => {
     const template = join(dir, 'template.yaml');
     writeFileSync(template, readFileSync(template, 'utf8').replace('Enabled: False', 'Enabled: True'));
-    await buildAndDeploy(dir, 'stock-trader');
+    await deploy(dir, 'stock-trader');
     const stateMachineArn = app.output('StockTradingStateMachineArn');
     let scheduled: { executionArn?: string } | undefined;
     for (let i = 0; i < 100 && !scheduled; i++) {
@@ -157,13 +146,13 @@ describe('stock trader workflow (aws-sam-cli-app-templates nodejs20.x/step-func,
     expect(input).toMatchObject({ source: 'aws.events', resources: [expect.stringMatching(/^arn:aws:events:us-east-1:000000000000:rule\/stock-trader-/)] });
     // Off again, so it stops firing for the rest of the file.
     writeFileSync(template, readFileSync(template, 'utf8').replace('Enabled: True', 'Enabled: False'));
-    await buildAndDeploy(dir, 'stock-trader');
+    await deploy(dir, 'stock-trader');
   });
 });
 
 describe('Express workflow to Lambda with logging (serverless-patterns sfn-lambda)', () => {
   it('start-sync-execution returns the message with a ticketId; the execution is logged to the log group', async () => {
-    const app = await buildAndDeploy(checkout('sfn-lambda'), 'sfn-lambda');
+    const app = await deploy(checkout('sfn-lambda'), 'sfn-lambda');
     const stateMachineArn = app.output('StateMachineExpressSynctoLambda');
     const r = await clients.sfn.send(new StartSyncExecutionCommand({ stateMachineArn, name: 'test', input: '{"message":"hello"}' }));
     expect(r.status).toBe('SUCCEEDED');
@@ -200,7 +189,7 @@ describe('REST API starting an Express workflow synchronously (serverless-patter
 
 describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serverless-patterns apigw-lambda-authorizer)', () => {
   it('allows, denies, rejects and fails by token as API Gateway does', async () => {
-    const app = await buildAndDeploy(checkout('apigw-lambda-authorizer'), 'authorizer');
+    const app = await deploy(checkout('apigw-lambda-authorizer'), 'authorizer');
     const apiId = /^https:\/\/(\w+)\.execute-api/.exec(app.output('AppApiEndpoint'))![1];
     expect(app.rest).toBe(`${nimbus.endpoint}/_aws/execute-api/${apiId}/Prod/`);
 
@@ -239,7 +228,7 @@ describe('REST API with a Lambda TOKEN authorizer from raw CloudFormation (serve
 
 describe('request validation with SAM Models (serverless-patterns apigw-data-validation)', () => {
   it('a valid vehicle reaches the function; an invalid one gets 400 from API Gateway', async () => {
-    const app = await buildAndDeploy(checkout('apigw-data-validation'), 'validation');
+    const app = await deploy(checkout('apigw-data-validation'), 'validation');
     const post = (body: string) => get(`${app.rest}vehicle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const ok = await post('{"make": "MINI", "model": "Countryman", "year": 2020}');
     expect(ok.status).toBe(200);
@@ -258,7 +247,7 @@ describe('request validation with SAM Models (serverless-patterns apigw-data-val
 
 describe('JSON to XML with a VTL response template (serverless-patterns apigw-lambda-json-xml-vtl-transformation)', () => {
   it("the API's own non-proxy integration answers XML made from the function's JSON", async () => {
-    const app = await buildAndDeploy(checkout('apigw-json-to-xml'), 'xml');
+    const app = await deploy(checkout('apigw-json-to-xml'), 'xml');
     expect(app.output('MyLambdaFunction')).toBe('MyLambdaFunction');
     const r = await get(`${app.rest}details`);
     expect(r.status).toBe(200);
@@ -279,7 +268,7 @@ describe('safe Lambda deployments with a PreTraffic hook (aws-samples/aws-safe-l
   it('deploys without CodeUri; the implicit API answers 502 for the numeric proxy body, as AWS does', async () => {
     dir = checkout('safe-deployments');
     expect(await validateCommand({ cwd: dir }, capture())).toBe(0);
-    first = await buildAndDeploy(dir, 'safe');
+    first = await deploy(dir, 'safe');
     expect(first.stdout.join('\n')).toMatch(/CREATE_COMPLETE\s+AWS::CodeDeploy::Application\s+ServerlessDeploymentApplication/);
     const r = await get(`${first.rest}test`);
     expect(r.status).toBe(502);
@@ -291,7 +280,7 @@ describe('safe Lambda deployments with a PreTraffic hook (aws-samples/aws-safe-l
   it('a new version passes the hook and takes the traffic step by step', async () => {
     const src = join(dir, 'returnS3Buckets.js');
     writeFileSync(src, readFileSync(src, 'utf8').replace("'logs'];", "'logs', 'metrics'];"));
-    const app = await buildAndDeploy(dir, 'safe', 0.001);
+    const app = await deploy(dir, 'safe', 0.001);
     const text = app.stdout.join('\n');
     expect(text).toMatch(/BeforeAllowTraffic hook (CodeDeployHook_preTrafficHook )?reported Succeeded/);
     expect(text).toMatch(/live: 10% of traffic on version 2/);
