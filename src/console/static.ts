@@ -45,5 +45,5 @@ export function serveStatic(ctx: RequestContext, file: string, dir = consoleDist
     ctx.res.end();
     return;
   }
-  createReadStream(path).pipe(ctx.res);
+  ctx.res.stream(createReadStream(path));
 }

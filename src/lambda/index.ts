@@ -123,5 +123,5 @@ export function createLambdaService(platform: Platform, options: LambdaServiceOp
 function serveCode(ctx: RequestContext, path: string): void {
   if (!existsSync(path)) throw new ServiceError('NoSuchKey', 404, 'The specified key does not exist.');
   ctx.res.writeHead(200, { 'Content-Type': 'application/zip' });
-  createReadStream(path).pipe(ctx.res);
+  ctx.res.stream(createReadStream(path));
 }

@@ -1,5 +1,5 @@
-// Small node:http helpers shared by every wire layer: body reading with a cap, JSON replies.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// Small HTTP helpers shared by every wire layer: body reading with a cap, JSON replies.
+import type { HttpRequest, HttpResponse } from '../server/http/server.js';
 import type { Socket } from 'node:net';
 import { ServiceError } from './errors.js';
 
@@ -13,7 +13,7 @@ export function decodeOrKeep(s: string): string {
 }
 
 /** Reads the whole body. Past `limit` bytes the rest is drained and `onTooLarge` decides the error. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: HttpRequest, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,7 +40,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function sendJson(
-  res: ServerResponse,
+  res: HttpResponse,
   status: number,
   body: unknown,
   headers: Record<string, string | number> = {},
@@ -54,7 +54,7 @@ export function sendJson(
   res.end(payload);
 }
 
-export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string | number> = {}): void {
+export function sendEmpty(res: HttpResponse, status: number, headers: Record<string, string | number> = {}): void {
   res.writeHead(status, { 'Content-Length': 0, ...headers });
   res.end();
 }

@@ -1,6 +1,6 @@
 // Renders a thrown error in the shape of the caller's protocol, so each AWS SDK parses it into the
 // right exception class. Unexpected errors become a 500 ServiceException; the process never dies.
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../server/http/server.js';
 import { ServiceError, isServiceError } from './errors.js';
 
 export type Protocol =
@@ -15,7 +15,7 @@ export function toServiceError(err: unknown, log: (msg: string) => void, request
   return new ServiceError('ServiceException', 500, 'An internal error occurred. Request id: ' + requestId);
 }
 
-export function renderError(res: ServerResponse, err: ServiceError, protocol: Protocol): void {
+export function renderError(res: HttpResponse, err: ServiceError, protocol: Protocol): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,12 +1,12 @@
 // What the front door hands every service for one request.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { Protocol } from '../protocol/render.js';
 import { readBody } from '../protocol/http.js';
+import type { HttpRequest, HttpResponse } from './http/server.js';
 
 export interface RequestContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: HttpRequest;
+  readonly res: HttpResponse;
   readonly method: string;
   /** Decoded-safe path as sent (no query string). */
   readonly path: string;
@@ -34,7 +34,7 @@ export interface Service {
    * An HTTP `Upgrade` request (WebSocket handshake) for this service: the service owns `socket` from
    * here on, answers or destroys it, and never throws. Services without it refuse upgrades.
    */
-  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  upgrade?(req: HttpRequest, socket: Socket, head: Buffer): void;
   /** Called once after the server listens (start background work such as queues and timers). */
   start?(): Promise<void> | void;
   /** Stops background work and releases resources; called on shutdown in reverse order. */
@@ -45,8 +45,8 @@ export interface Service {
 export const MAX_REQUEST_BYTES = 72 * 1024 * 1024;
 
 export function makeContext(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: HttpRequest,
+  res: HttpResponse,
   requestId: string,
   region: string,
   accountId: string,

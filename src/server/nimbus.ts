@@ -1,9 +1,8 @@
-// The front door: one node:http listener, a request id on every reply, routing by service, and
-// error rendering in the caller's protocol. Services are wired in ./compose.ts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The front door: one HTTP listener (./http), a request id on every reply, routing by service,
+// and error rendering in the caller's protocol. Services are wired in ./compose.ts.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { HttpServer, type HttpRequest, type HttpResponse } from './http/server.js';
 import { makeContext, type Service } from './context.js';
 import { resolveRoute, type ServiceName } from './routing.js';
 import { renderError, toServiceError } from '../protocol/render.js';
@@ -27,14 +26,10 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
   const { platform, services } = await composeServices({ ...options, log });
   const byName = new Map<ServiceName, Service>(services.map((s) => [s.name as ServiceName, s]));
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    void dispatch(req, res);
-  });
-  server.headersTimeout = 0;
-  server.requestTimeout = 0;
-  // WebSocket handshakes (API Gateway WebSocket APIs) arrive as `upgrade` events, not requests.
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => undefined);
+  const server = new HttpServer((req, res) => void dispatch(req, res), upgrade, { keepAliveTimeoutMs: 65_000 });
+
+  /** WebSocket handshakes (API Gateway WebSocket APIs) go to the service, socket and all. */
+  function upgrade(req: HttpRequest, socket: Socket, head: Buffer): void {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const service = byName.get(resolveRoute(req, path).service as ServiceName);
     if (service?.upgrade) {
@@ -46,9 +41,9 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
       }
     }
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-  });
+  }
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function dispatch(req: HttpRequest, res: HttpResponse): Promise<void> {
     const requestId = randomUUID();
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0]!;
@@ -72,11 +67,7 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = await server.listen(options.port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const endpoint = `http://${host}:${port}`;
   platform.endpoint = endpoint;
@@ -89,7 +80,7 @@ export async function startNimbus(options: NimbusOptions): Promise<RunningNimbus
     platform,
     stop() {
       stopping ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = server.close();
         server.closeIdleConnections();
         for (const s of [...services].reverse()) await s.close?.();
         server.closeAllConnections();

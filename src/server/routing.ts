@@ -1,6 +1,6 @@
 // Decides which service a request is for, the way AWS endpoints would: the data-plane URL shapes
 // first, then X-Amz-Target, then the SigV4 credential scope, then well-known REST path prefixes.
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from './http/server.js';
 
 export type ServiceName = 'lambda' | 'lambda-url' | 'states' | 'logs' | 'monitoring' | 'apigateway' | 'apigatewayv2' | 'execute-api' | 'console' | 'codedeploy' | 'events';
 
@@ -38,7 +38,7 @@ export interface Route {
   region: string | undefined;
 }
 
-export function resolveRoute(req: IncomingMessage, path: string): Route {
+export function resolveRoute(req: HttpRequest, path: string): Route {
   const host = req.headers.host ?? '';
   if (path.startsWith('/_aws/execute-api/') || /\.execute-api\./.test(host)) {
     return { service: 'execute-api', region: undefined };

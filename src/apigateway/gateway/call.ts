@@ -1,6 +1,6 @@
-// One data-plane request as the pipeline sees it: parsed once from node:http (headers with their
+// One data-plane request as the pipeline sees it: parsed once from the HTTP request (headers with their
 // original case, query string with repeated names) and the per-request state steps fill in.
-import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from '../../server/http/server.js';
 import { decodeOrKeep } from '../../protocol/http.js';
 import type { ApiKey, Method, Resource, ResolvedStage, DeploymentSnapshot } from '../core/model.js';
 
@@ -65,7 +65,7 @@ export interface AuthorizerOutcome {
  * `Content-Length` describe this hop only; AWS passes neither to the integration (recorded proxy
  * events lack both though the client sent them), so they are kept for lookups (`lc`) alone.
  */
-export function parseHeaders(req: IncomingMessage): { headers: Multi; lc: Record<string, string> } {
+export function parseHeaders(req: HttpRequest): { headers: Multi; lc: Record<string, string> } {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   const lc: Record<string, string> = {};

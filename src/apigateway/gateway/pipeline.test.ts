@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { Store } from '../../store/database.js';
 import { makeContext } from '../../server/context.js';
+import { HttpServer } from '../../server/http/server.js';
 import type { LambdaInvokeInput, LambdaInvokeOutput, LambdaInvoker } from '../../lambda/invoker.js';
 import type {
   ApiGatewayCatalog,
@@ -356,7 +357,7 @@ class FakeInvoker implements LambdaInvoker {
 
 // ---- harness ----------------------------------------------------------------------------------
 
-let server: Server;
+let server: HttpServer;
 let backend: Server;
 let base: string;
 let dataDir: string;
@@ -369,13 +370,13 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'apigw-unit-'));
   store = Store.open(dataDir);
   plane = createApiGatewayDataPlane({ platform: { store, endpoint: '' }, catalog, invoker });
-  server = createServer((req, res) => {
+  server = new HttpServer((req, res) => {
     const ctx = makeContext(req, res, 'req-' + Math.random().toString(16).slice(2), 'us-east-1', '000000000000');
     plane.service.handle(ctx).catch((err: unknown) => {
       res.writeHead(599);
       res.end(String(err));
     });
-  });
+  }, (_req, socket) => socket.destroy(), { keepAliveTimeoutMs: 5_000 });
   backend = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -384,15 +385,16 @@ beforeAll(async () => {
       res.end(JSON.stringify({ url: req.url, method: req.method, body, xff: req.headers['x-forwarded-for'], over: req.headers['x-over'] }));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = await server.listen(0, '127.0.0.1');
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   catalog.backendPort = String((backend.address() as AddressInfo).port);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_aws/execute-api/api1`;
+  base = `http://127.0.0.1:${port}/_aws/execute-api/api1`;
 });
 
 afterAll(async () => {
   await plane.service.close?.();
-  await new Promise((r) => server.close(r));
+  server.closeAllConnections();
+  await server.close();
   await new Promise((r) => backend.close(r));
   store.close();
   rmSync(dataDir, { recursive: true, force: true });

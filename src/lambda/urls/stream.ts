@@ -1,7 +1,7 @@
 // A function URL in RESPONSE_STREAM mode: a streaming function's chunks reach the client as they
 // come. A stream made with `awslambda.HttpResponseStream.from` opens with a JSON prelude (statusCode,
 // headers, cookies) ended by eight zero bytes; any other stream is a 200 with its content type.
-import type { ServerResponse } from 'node:http';
+import type { HttpResponse } from '../../server/http/server.js';
 
 export const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
 const PRELUDE_END = Buffer.alloc(8);
@@ -21,7 +21,7 @@ export class UrlResponseStream {
   private started = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: HttpResponse,
     /** Headers every answer carries (request id, CORS) over the function's own. */
     private readonly finalHeaders: (own: Record<string, string | string[]>) => Record<string, string | string[]>,
   ) {}

@@ -9,6 +9,7 @@
 // @connections from any function, where `*.execute-api.localhost` names may not resolve. Nimbus speaks
 // plain HTTP, so the scheme is `http` (functions can take it from AWS_ENDPOINT_URL).
 import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from '../../../server/http/server.js';
 import type { Duplex } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
@@ -116,14 +117,14 @@ export class WebSocketGateway {
   private readonly registry = new ConnectionRegistry();
   private readonly compiled = new WeakMap<DeployedStage, StageRoutes>();
   /** The subprotocol a `$connect` answer chose (its `Sec-WebSocket-Protocol` header), by handshake. */
-  private readonly protocols = new WeakMap<IncomingMessage, string>();
+  private readonly protocols = new WeakMap<HttpRequest, string>();
   private readonly wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
     clientTracking: false,
     // As on AWS, only the `$connect` integration picks a subprotocol; without one none is echoed.
     handleProtocols: (offered, req) => {
-      const chosen = this.protocols.get(req);
+      const chosen = this.protocols.get(req as unknown as HttpRequest);
       return chosen !== undefined && offered.has(chosen) ? chosen : false;
     },
   });
@@ -188,12 +189,12 @@ export class WebSocketGateway {
   }
 
   /** The `upgrade` event of a request for a WebSocket API. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: WebSocketTarget): void {
+  upgrade(req: HttpRequest, socket: Duplex, head: Buffer, target: WebSocketTarget): void {
     socket.on('error', () => undefined);
     this.track(this.handshake(req, socket, head, target).catch(() => socket.destroy()));
   }
 
-  private async handshake(req: IncomingMessage, socket: Duplex, head: Buffer, { served, rawPath }: WebSocketTarget): Promise<void> {
+  private async handshake(req: HttpRequest, socket: Duplex, head: Buffer, { served, rawPath }: WebSocketTarget): Promise<void> {
     if (served.api.disableExecuteApiEndpoint) return refuse(socket, 403, 'Forbidden');
     const { stageName, rest } = stageOf(rawPath);
     const stage = served.stages.get(stageName);
@@ -241,7 +242,7 @@ export class WebSocketGateway {
       if (protocol !== undefined) this.protocols.set(req, protocol);
     }
     if (socket.destroyed || !socket.writable) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open({ ...connection, socket: ws }, req.headers.host ?? ''));
+    this.wss.handleUpgrade(req as unknown as IncomingMessage, socket, head, (ws) => this.open({ ...connection, socket: ws }, req.headers.host ?? ''));
   }
 
   /**
