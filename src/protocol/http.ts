@@ -12,31 +12,37 @@ export function decodeOrKeep(s: string): string {
   }
 }
 
-/** Reads the whole body. Past `limit` bytes the rest is drained and `onTooLarge` decides the error. */
+/** Reads the whole body. Past `limit` bytes the rest is drained, then it fails with a 413. */
 export function readBody(req: HttpRequest, limit: number): Promise<Buffer> {
+  const whole = req.takeBody();
+  if (whole !== undefined) return whole.length > limit ? Promise.reject(tooLarge(limit)) : Promise.resolve(whole);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
-        tooLarge = true;
+        over = true;
         chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (tooLarge) {
-        reject(new ServiceError('RequestEntityTooLargeException', 413, `Request must be smaller than ${limit} bytes`));
+      if (over) {
+        reject(tooLarge(limit));
       } else {
         resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       }
     });
     req.on('error', reject);
   });
+}
+
+function tooLarge(limit: number): ServiceError {
+  return new ServiceError('RequestEntityTooLargeException', 413, `Request must be smaller than ${limit} bytes`);
 }
 
 export function sendJson(

@@ -13,6 +13,8 @@ export type OutgoingHeaders = Record<string, HeaderValue | undefined>;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const EMPTY = Buffer.alloc(0);
+/** Bodies up to this size are copied behind the head to go out in one write; larger ones go by writev. */
+const SINGLE_WRITE_BYTES = 64 * 1024;
 
 /** What the connection needs to know of each response. */
 export interface ResponseOwner {
@@ -126,8 +128,26 @@ export class HttpResponse extends EventEmitter {
     this.writableEnded = true;
     const data = chunk === undefined ? EMPTY : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
     const socket = this.owner.socket;
-    if (!socket.destroyed) {
-      if (this.head === '') this.buildHead(data.length);
+    if (socket.destroyed) {
+      // Nothing to send: the client is gone.
+    } else if (this.head === '') {
+      // The usual case, head and whole body at once: one buffer, one write.
+      this.buildHead(data.length);
+      const head = this.head;
+      this.head = SENT;
+      const body = this.bodyAllowed ? data : EMPTY;
+      if (body.length > SINGLE_WRITE_BYTES) {
+        socket.cork();
+        socket.write(head, 'latin1');
+        socket.write(body);
+        socket.uncork();
+      } else {
+        const out = Buffer.allocUnsafe(head.length + body.length);
+        out.write(head, 0, 'latin1');
+        out.set(body, head.length);
+        socket.write(out);
+      }
+    } else {
       socket.cork();
       this.flushHead(socket);
       if (this.bodyAllowed) {
