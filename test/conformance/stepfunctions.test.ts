@@ -132,8 +132,17 @@ async function deployFunctions(): Promise<void> {
   await Promise.all(jobs);
 }
 
+/**
+ * The Wait boundary case was recorded with a timestamp N days after its recording (its name says N):
+ * a fixed date that drifts under the limit as time passes (it did on 2026-11-28). It is re-derived
+ * from today, as the recorded test computed it.
+ */
+const DAYS_AHEAD = /test_timestamp_too_far_in_future_boundary\[(\d+)\]/;
+
 function rewrite(c: Case, text: string): string {
   let s = text.split('111111111111').join(ACCOUNT);
+  const ahead = DAYS_AHEAD.exec(c.name);
+  if (ahead) s = s.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, new Date(Date.now() + Number(ahead[1]) * 86_400_000).toISOString());
   for (const l of ([] as LambdaSpec[]).concat(c.lambda ?? [])) {
     const name = names.get(`${l.functionName}\n${l.node}`)!;
     if (name !== l.functionName) s = s.split(l.functionName).join(name);
