@@ -24,9 +24,8 @@ export interface Service {
   /** How this service's errors are rendered. */
   readonly protocol: Protocol;
   /**
-   * The service puts `x-amzn-RequestId` in the headers it writes itself. Otherwise the front door
-   * sets it up front, which sends node's `writeHead` down its slower merging path: worth sparing
-   * only on a data plane.
+   * The service puts `x-amzn-RequestId` in the headers it writes itself (with the rest, in one
+   * writeHead). Otherwise the front door sets it up front.
    */
   readonly writesRequestId?: boolean;
   handle(ctx: RequestContext): Promise<void>;

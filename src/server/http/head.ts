@@ -28,10 +28,27 @@ export interface RequestHead {
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Field values: visible ASCII, space, tab, and obs-text (bytes ≥ 0x80, read as latin1). */
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/**
+ * Anywhere in a head: only visible ASCII, space, tab, obs-text (bytes ≥ 0x80, read as latin1) and
+ * CR LF pairs. Checked once over the whole head rather than field by field.
+ */
+const BAD_HEAD = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n)|(?<!\r)\n/;
 /** Request targets: no controls, spaces or DEL. */
 const BAD_TARGET = /[\x00-\x20\x7f]/;
+
+/** Field names seen before, valid, with their lower-case form: clients send the same few. */
+const knownNames = new Map<string, string>();
+const MAX_KNOWN_NAMES = 512;
+
+function lowerName(name: string): string {
+  let lower = knownNames.get(name);
+  if (lower === undefined) {
+    if (!TOKEN.test(name)) throw new HttpParseError(400, 'Bad Request');
+    lower = name.toLowerCase();
+    if (knownNames.size < MAX_KNOWN_NAMES) knownNames.set(name, lower);
+  }
+  return lower;
+}
 
 /** Headers a second copy of which node drops rather than joins. */
 const FIRST_WINS = new Set([
@@ -42,6 +59,7 @@ const FIRST_WINS = new Set([
 
 /** Parses `text`, the head without its final blank line, as read in latin1. */
 export function parseHead(text: string): RequestHead {
+  if (BAD_HEAD.test(text)) throw new HttpParseError(400, 'Bad Request');
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = text.length;
   const requestLine = text.slice(0, lineEnd);
@@ -72,11 +90,9 @@ export function parseHead(text: string): RequestHead {
     const colon = line.indexOf(':');
     if (colon <= 0) throw new HttpParseError(400, 'Bad Request');
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new HttpParseError(400, 'Bad Request');
+    const lower = lowerName(name);
     const value = trimWhitespace(line, colon + 1);
-    if (BAD_VALUE.test(value)) throw new HttpParseError(400, 'Bad Request');
     rawHeaders.push(name, value);
-    const lower = name.toLowerCase();
     switch (lower) {
       case 'content-length':
         if (!/^\d{1,15}$/.test(value) || (contentLength !== undefined && contentLength !== value)) {

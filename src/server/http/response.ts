@@ -56,8 +56,7 @@ export class HttpResponse extends EventEmitter {
 
   setHeader(name: string, value: HeaderValue): this {
     if (this.headersSent) throw headersSent('set');
-    checkHeader(name, value);
-    (this.headers ??= new Map()).set(name.toLowerCase(), [name, value]);
+    (this.headers ??= new Map()).set(checkHeader(name, value), [name, value]);
     return this;
   }
 
@@ -224,8 +223,7 @@ export class HttpResponse extends EventEmitter {
 
   /** writeHead's flat-array form may repeat a name: each becomes its own line. */
   private addHeader(name: string, value: string): void {
-    checkHeader(name, value);
-    const lower = name.toLowerCase();
+    const lower = checkHeader(name, value);
     const prior = this.headers?.get(lower);
     if (prior) prior[1] = ([] as string[]).concat(prior[1] as string | string[], value);
     else (this.headers ??= new Map()).set(lower, [name, value]);
@@ -234,19 +232,28 @@ export class HttpResponse extends EventEmitter {
 
 const SENT = '\0sent';
 
-function checkHeader(name: string, value: HeaderValue): void {
-  if (!TOKEN.test(name)) {
-    throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' });
+/** Names already checked, with their lower-case form: services set the same few. */
+const checkedNames = new Map<string, string>();
+const MAX_CHECKED_NAMES = 512;
+
+/** Throws as node does for a header that must not be sent; returns the name in lower case. */
+function checkHeader(name: string, value: HeaderValue): string {
+  let lower = checkedNames.get(name);
+  if (lower === undefined) {
+    if (!TOKEN.test(name)) {
+      throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' });
+    }
+    lower = name.toLowerCase();
+    if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(name, lower);
   }
   if (value === undefined) {
     throw Object.assign(new TypeError(`Invalid value "undefined" for header "${name}"`), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
   }
-  const values = Array.isArray(value) ? value : [value];
-  for (const v of values) {
-    if (BAD_VALUE.test(String(v))) {
-      throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), { code: 'ERR_INVALID_CHAR' });
-    }
+  if (typeof value === 'number') return lower;
+  if (typeof value === 'string' ? BAD_VALUE.test(value) : value.some((v) => BAD_VALUE.test(String(v)))) {
+    throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), { code: 'ERR_INVALID_CHAR' });
   }
+  return lower;
 }
 
 function headersSent(what: string): Error {
