@@ -164,6 +164,8 @@ describe('malformed requests', () => {
     ['a space before the colon', 'GET / HTTP/1.1\r\nHost : h\r\n\r\n', 400],
     ['a folded header line', 'GET / HTTP/1.1\r\nX-A: 1\r\n 2\r\n\r\n', 400],
     ['a control character in a value', 'GET / HTTP/1.1\r\nX-A: a\x01b\r\n\r\n', 400],
+    ['a bare LF inside a line', 'GET / HTTP/1.1\r\nX-A: a\nX-B: b\r\n\r\n', 400],
+    ['a bare CR inside a line', 'GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n', 400],
     ['both Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
     ['two different Content-Lengths', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab', 400],
     ['a non-numeric Content-Length', 'POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n', 400],
