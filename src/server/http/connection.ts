@@ -11,7 +11,7 @@ export type RequestHandler = (req: HttpRequest, res: HttpResponse) => void;
 export type UpgradeHandler = (req: HttpRequest, socket: Socket, head: Buffer) => void;
 
 /** node's default limit for a request head. */
-export const MAX_HEAD_BYTES = 16 * 1024;
+const MAX_HEAD_BYTES = 16 * 1024;
 /** Pipelined bytes held while a response is pending before the socket stops being read. */
 const MAX_HELD_BYTES = 1024 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -51,6 +51,10 @@ export class Connection implements ResponseOwner {
 
   private received(chunk: Buffer): void {
     this.buffer = this.buffer === undefined ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.advanceOrFail();
+  }
+
+  private advanceOrFail(): void {
     try {
       this.advance();
     } catch (err) {
@@ -169,13 +173,7 @@ export class Connection implements ResponseOwner {
     if (this.socket.isPaused()) this.socket.resume();
     if (this.buffer !== undefined) {
       // Pipelined requests: handled after this turn, so the response just written goes first.
-      setImmediate(() => {
-        try {
-          this.advance();
-        } catch (err) {
-          this.fail(err instanceof HttpParseError ? err : new HttpParseError(400, 'Bad Request'));
-        }
-      });
+      setImmediate(() => this.advanceOrFail());
     }
   }
 
@@ -217,7 +215,7 @@ export class Connection implements ResponseOwner {
  * Decodes a chunked body incrementally: `decode` consumes what it can of `buf` and says how much,
  * returning the data inside. Chunk extensions and trailers are read and dropped.
  */
-export class ChunkedBody {
+class ChunkedBody {
   /** Data bytes left in the current chunk; -1 between chunks; -2 reading trailers. */
   private left = -1;
   /** The CRLF after a chunk's data is still to come. */

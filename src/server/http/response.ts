@@ -50,33 +50,14 @@ export class HttpResponse extends EventEmitter {
     return this.owner.socket.destroyed;
   }
 
-  get socket(): Socket {
-    return this.owner.socket;
-  }
-
   setHeader(name: string, value: HeaderValue): this {
     if (this.headersSent) throw headersSent('set');
     (this.headers ??= new Map()).set(checkHeader(name, value), [name, value]);
     return this;
   }
 
-  getHeader(name: string): HeaderValue | undefined {
-    return this.headers?.get(name.toLowerCase())?.[1];
-  }
-
   hasHeader(name: string): boolean {
     return this.headers?.has(name.toLowerCase()) ?? false;
-  }
-
-  removeHeader(name: string): void {
-    if (this.headersSent) throw headersSent('remove');
-    this.headers?.delete(name.toLowerCase());
-  }
-
-  getHeaders(): Record<string, HeaderValue> {
-    const out: Record<string, HeaderValue> = {};
-    for (const [lower, [, value]] of this.headers ?? []) out[lower] = value;
-    return out;
   }
 
   writeHead(status: number, reasonOrHeaders?: string | OutgoingHeaders | readonly string[], maybeHeaders?: OutgoingHeaders | readonly string[]): this {
@@ -105,27 +86,19 @@ export class HttpResponse extends EventEmitter {
   /** Writes a piece of the body: the response is sent chunked unless it set its Content-Length. */
   write(chunk: string | Buffer | Uint8Array): boolean {
     if (this.writableEnded) return false;
-    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const socket = this.owner.socket;
     if (this.head === '') this.buildHead(undefined);
     socket.cork();
     this.flushHead(socket);
-    let ok = true;
-    if (this.bodyAllowed && data.length > 0) {
-      if (this.chunked) socket.write(`${data.length.toString(16)}\r\n`, 'latin1');
-      ok = socket.write(data);
-      if (this.chunked) socket.write('\r\n', 'latin1');
-    }
+    const ok = this.writePiece(socket, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     socket.uncork();
     return ok;
   }
 
-  end(chunk?: string | Buffer | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), done?: () => void): this {
-    if (typeof chunk === 'function') (done = chunk), (chunk = undefined);
-    if (typeof encoding === 'function') done = encoding;
+  end(chunk?: string | Buffer | Uint8Array): this {
     if (this.writableEnded) return this;
     this.writableEnded = true;
-    const data = chunk === undefined ? EMPTY : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
+    const data = chunk === undefined ? EMPTY : typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const socket = this.owner.socket;
     if (socket.destroyed) {
       // Nothing to send: the client is gone.
@@ -149,18 +122,11 @@ export class HttpResponse extends EventEmitter {
     } else {
       socket.cork();
       this.flushHead(socket);
-      if (this.bodyAllowed) {
-        if (this.chunked) {
-          if (data.length > 0) socket.write(`${data.length.toString(16)}\r\n`, 'latin1'), socket.write(data), socket.write('\r\n', 'latin1');
-          socket.write('0\r\n\r\n', 'latin1');
-        } else if (data.length > 0) {
-          socket.write(data);
-        }
-      }
+      this.writePiece(socket, data);
+      if (this.bodyAllowed && this.chunked) socket.write('0\r\n\r\n', 'latin1');
       socket.uncork();
     }
     this.owner.responseDone(this);
-    if (done) process.nextTick(done);
     if (this.listenerCount('finish') > 0 || this.listenerCount('close') > 0) {
       process.nextTick(() => {
         this.emit('finish');
@@ -213,6 +179,15 @@ export class HttpResponse extends EventEmitter {
     }
     if (!connectionSet) head += this.keepAlive ? 'Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n' : 'Connection: close\r\n';
     this.head = head + '\r\n';
+  }
+
+  /** One piece of the body, framed as a chunk when the response is chunked. */
+  private writePiece(socket: Socket, data: Buffer | Uint8Array): boolean {
+    if (!this.bodyAllowed || data.length === 0) return true;
+    if (this.chunked) socket.write(`${data.length.toString(16)}\r\n`, 'latin1');
+    const ok = socket.write(data);
+    if (this.chunked) socket.write('\r\n', 'latin1');
+    return ok;
   }
 
   private flushHead(socket: Socket): void {
