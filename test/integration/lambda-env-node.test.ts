@@ -88,6 +88,31 @@ describe.each(['auto', 'process'] as const)('nodejs20.x environments (isolation:
     expect(sync.payload.toString()).toBe('null');
   });
 
+  it('freezes the function between invocations, as AWS does, without starving the work it left pending', async () => {
+    const code = writeCode(env.dataDir, {
+      'index.mjs': `
+        let ticks = 0;
+        let interval;
+        export const handler = async (event) => {
+          if (event.start) interval = setInterval(() => ticks++, 10);
+          if (event.stop) clearInterval(interval);
+          return ticks;
+        };
+      `,
+    });
+    const img = image(code, { handler: 'index.handler' });
+    expect(json((await env.pool.invoke(request(img, { start: true }))).payload)).toBe(0);
+    await new Promise((r) => setTimeout(r, 400));
+    // Unfrozen, the interval would have ticked some 40 times by now; frozen, it got a loop turn or
+    // two, after an answer (invocations that never yield to the loop do not starve it).
+    const idle = json((await env.pool.invoke(request(img))).payload);
+    expect(idle).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 50));
+    const later = json((await env.pool.invoke(request(img, { stop: true }))).payload);
+    expect(later).toBeGreaterThan(idle);
+    expect(later).toBeLessThanOrEqual(idle + 2);
+  });
+
   it('nodejs24.x refuses callback-style handlers at init, as AWS\'s Node.js 24 runtime does; async and streaming ones run', async () => {
     // The check is the runtime's, by its AWS_EXECUTION_ENV: the host's Node stands in for Node 24 here.
     const node24 = setup({ isolation, nodeBinaries: { 24: process.execPath } });
