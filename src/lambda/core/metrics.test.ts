@@ -20,12 +20,16 @@ const v = { accountId: '000000000000', region: 'us-east-1', functionName: 'fn', 
 const record = (over: Partial<InvocationRecord>): InvocationRecord =>
   ({ requestId: 'r', qualifier: undefined, viaAlias: false, version: v, startedAt: 0, result: { payload: Buffer.alloc(0), durationMs: 1.5 }, ...over }) as InvocationRecord;
 const P = '000000000000/us-east-1/AWS/Lambda';
+/** Invocation figures are put on the next loop turn, after the caller's answer. */
+const turn = () => new Promise((r) => setImmediate(r));
 
 describe('lambdaMetrics', () => {
-  it('publishes AWS dimension sets per invocation and reuses its series', () => {
+  it('publishes AWS dimension sets per invocation, after the caller is answered, and reuses its series', async () => {
     const { sink, created, puts } = recordingSink();
     const obs = lambdaMetrics(sink);
     obs.invoked!(record({}));
+    expect(puts).toEqual([]);
+    await turn();
     expect(puts).toEqual([
       `${P}/Invocations/{}=1 Count`,
       `${P}/Invocations/{"FunctionName":"fn"}=1 Count`,
@@ -36,14 +40,16 @@ describe('lambdaMetrics', () => {
     ]);
     const before = created.length;
     obs.invoked!(record({ result: { payload: Buffer.alloc(0), durationMs: 2, functionError: 'Unhandled' } as InvocationRecord['result'] }));
+    await turn();
     expect(created.length).toBe(before); // same version object: handles reused
     expect(puts.slice(6, 10)).toEqual([`${P}/Invocations/{}=1 Count`, `${P}/Invocations/{"FunctionName":"fn"}=1 Count`, `${P}/Errors/{}=1 Count`, `${P}/Errors/{"FunctionName":"fn"}=1 Count`]);
   });
 
-  it('adds Resource for a qualified invoke and ExecutedVersion for an alias', () => {
+  it('adds Resource for a qualified invoke and ExecutedVersion for an alias', async () => {
     const { sink, puts } = recordingSink();
     const obs = lambdaMetrics(sink);
     obs.invoked!(record({ qualifier: 'live', viaAlias: true }));
+    await turn();
     expect(puts.filter((p) => p.includes('/Invocations/'))).toEqual([
       `${P}/Invocations/{}=1 Count`,
       `${P}/Invocations/{"FunctionName":"fn"}=1 Count`,

@@ -3,7 +3,7 @@
 // FunctionName+ExecutedVersion (an alias's traffic split).
 // Every invocation records a dozen values, so the series handles of one (function version,
 // qualifier, executed version) are resolved once and kept: the hot path is two lookups and arithmetic.
-import type { InvokeObserver } from './invoke.js';
+import type { InvocationRecord, InvokeObserver } from './invoke.js';
 import type { FunctionVersion } from './model.js';
 
 /** A series handle (see CloudWatch's MetricsStore.series). */
@@ -57,13 +57,24 @@ export function lambdaMetrics(sink: MetricSink): InvokeObserver {
     if (!s) byQualifier.set(key, (s = new FunctionSeries(sink, v, qualifier, executedVersion)));
     return s;
   };
+  const publish = (record: InvocationRecord) => {
+    const v = record.version;
+    const s = seriesOf(v, record.qualifier, record.viaAlias ? v.version : undefined);
+    s.put('Invocations', 1, 'Count');
+    s.put('Errors', record.result.functionError ? 1 : 0, 'Count');
+    s.put('Duration', record.result.durationMs, 'Milliseconds');
+  };
+  // An invocation's figures are put once its caller has been answered (the answer is written in
+  // the microtasks that follow `invoked`; immediates run after them), in one batch per loop turn.
+  let pending: InvocationRecord[] = [];
+  const publishPending = () => {
+    const records = pending;
+    pending = [];
+    for (const record of records) publish(record);
+  };
   return {
     invoked(record) {
-      const v = record.version;
-      const s = seriesOf(v, record.qualifier, record.viaAlias ? v.version : undefined);
-      s.put('Invocations', 1, 'Count');
-      s.put('Errors', record.result.functionError ? 1 : 0, 'Count');
-      s.put('Duration', record.result.durationMs, 'Milliseconds');
+      if (pending.push(record) === 1) setImmediate(publishPending);
     },
     throttled(v, qualifier) {
       seriesOf(v, qualifier).put('Throttles', 1, 'Count');

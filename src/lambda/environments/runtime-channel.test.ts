@@ -85,6 +85,21 @@ describe('Runtime channel', () => {
     expect(seen).toEqual(['response abc "ok"', 'response zzz 1', 'error abc E {}']);
   });
 
+  it('carries any header value in an event: quotes, backslashes, control characters, non-ASCII', async () => {
+    const headers: [string, string][] = [
+      ['lambda-runtime-aws-request-id', 'abc'],
+      ['lambda-runtime-client-context', '{"custom":{"q":"a\\"b\\\\c\\td"},"e":"é✓😀"}'],
+      ['x-odd', 'line\u0001\u001fend'],
+    ];
+    const p = await pair({ ...handler, next: (poll) => poll.answer(headers, 'body') });
+    dispose = p.dispose;
+    const got = answers(p.runtime, 1);
+    p.runtime.write(frame({ op: 'next' }));
+    const [event] = await got;
+    expect(event!.head).toEqual({ status: 200, headers: Object.fromEntries(headers) });
+    expect(event!.body).toBe('body');
+  });
+
   it('reassembles frames that arrive a byte at a time', async () => {
     const p = await pair(handler);
     dispose = p.dispose;

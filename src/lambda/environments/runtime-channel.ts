@@ -29,7 +29,10 @@ interface RequestHead {
 
 /** Encodes one Nimbus → runtime frame, in one buffer (one write). */
 function encodeFrame(head: unknown, body: Buffer | string): Buffer {
-  const headText = JSON.stringify(head);
+  return encodeFrameText(JSON.stringify(head), body);
+}
+
+function encodeFrameText(headText: string, body: Buffer | string): Buffer {
   const headLength = Buffer.byteLength(headText);
   const bodyLength = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   const frame = Buffer.allocUnsafe(PREFIX_BYTES + headLength + bodyLength);
@@ -39,6 +42,24 @@ function encodeFrame(head: unknown, body: Buffer | string): Buffer {
   if (typeof body === 'string') frame.write(body, PREFIX_BYTES + headLength, 'utf8');
   else body.copy(frame, PREFIX_BYTES + headLength);
   return frame;
+}
+
+/** Characters a JSON string cannot hold as they are. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/**
+ * `{"status":200,"headers":{…}}` for an event or a claim, written out directly: this runs once per
+ * invocation, and the values (request ids, ARNs, numbers) rarely need escaping.
+ */
+function answerHead(headers: ReadonlyArray<readonly [string, string]>): string {
+  let text = '{"status":200,"headers":{';
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (i > 0) text += ',';
+    text += NEEDS_ESCAPE.test(name) ? JSON.stringify(name) : `"${name}"`;
+    text += NEEDS_ESCAPE.test(value) ? `:${JSON.stringify(value)}` : `:"${value}"`;
+  }
+  return text + '}}';
 }
 
 export class RuntimeChannel {
@@ -178,7 +199,9 @@ export class RuntimeChannel {
 
   private poll(): PendingPoll {
     return {
-      answer: (headers, body) => this.write({ status: 200, headers: Object.fromEntries(headers) }, body),
+      answer: (headers, body) => {
+        if (!this.socket.destroyed) this.socket.write(encodeFrameText(answerHead(headers), body));
+      },
       // The runtime waits for one answer at a time; a superseded poll is simply never answered.
       abandon: () => {},
     };
