@@ -19,8 +19,23 @@ export interface FunctionRef {
   readonly region: string | undefined;
 }
 
+/** Names already parsed (unqualified by a separate parameter): invokes name the same few again and again. */
+const parsedNames = new Map<string, FunctionRef>();
+const MAX_PARSED_NAMES = 1024;
+
 /** Parses a FunctionName parameter; `explicitQualifier` is the separate Qualifier parameter. */
 export function parseFunctionRef(input: unknown, explicitQualifier?: string | null): FunctionRef {
+  if (explicitQualifier === undefined || explicitQualifier === null) {
+    const known = typeof input === 'string' ? parsedNames.get(input) : undefined;
+    if (known) return known;
+    const ref = parseFunctionName(input, undefined);
+    if (parsedNames.size < MAX_PARSED_NAMES) parsedNames.set(input as string, ref);
+    return ref;
+  }
+  return parseFunctionName(input, explicitQualifier);
+}
+
+function parseFunctionName(input: unknown, explicitQualifier: string | undefined): FunctionRef {
   if (typeof input !== 'string' || input.length === 0 || input.length > 170 || !FUNCTION_NAME.test(input)) {
     throw constraintViolation(
       input,
@@ -32,14 +47,14 @@ export function parseFunctionRef(input: unknown, explicitQualifier?: string | nu
   if (parts.name.length > 64) {
     throw constraintViolation(input, 'functionName', 'Member must have length less than or equal to 64');
   }
-  const explicit = explicitQualifier ?? undefined;
+  const explicit = explicitQualifier;
   if (explicit !== undefined && explicit !== '' && !QUALIFIER.test(explicit)) {
     throw constraintViolation(explicit, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
   }
   if (parts.qualifier !== undefined && explicit !== undefined && explicit !== '' && parts.qualifier !== explicit) {
     throw InvalidParameterValue('The derived qualifier from the function name does not match the specified qualifier.');
   }
-  return { ...parts, qualifier: parts.qualifier ?? (explicit === '' ? undefined : explicit) };
+  return Object.freeze({ ...parts, qualifier: parts.qualifier ?? (explicit === '' ? undefined : explicit) });
 }
 
 /** The parts of a matched FunctionName (group numbers follow the pattern AWS prints). */
