@@ -58,11 +58,12 @@ describe('lambdaMetrics', () => {
     ]);
   });
 
-  it('counts throttles per qualifier and concurrency per function', () => {
+  it('counts throttles per qualifier at once, and concurrency per function after the start', async () => {
     const { sink, puts } = recordingSink();
     const obs = lambdaMetrics(sink);
-    obs.throttled!(v, '2');
     obs.concurrency!(v, 3);
+    obs.throttled!(v, '2');
+    await turn();
     expect(puts).toEqual([
       `${P}/Throttles/{}=1 Count`,
       `${P}/Throttles/{"FunctionName":"fn"}=1 Count`,

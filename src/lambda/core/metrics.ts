@@ -64,23 +64,27 @@ export function lambdaMetrics(sink: MetricSink): InvokeObserver {
     s.put('Errors', record.result.functionError ? 1 : 0, 'Count');
     s.put('Duration', record.result.durationMs, 'Milliseconds');
   };
-  // An invocation's figures are put once its caller has been answered (the answer is written in
-  // the microtasks that follow `invoked`; immediates run after them), in one batch per loop turn.
-  let pending: InvocationRecord[] = [];
+  // Figures are put off the invocation's path, in one batch per loop turn: an invocation's once
+  // its caller has been answered (the answer is written in the microtasks that follow `invoked`;
+  // immediates run after them), a start's once the event is on its way to the runtime.
+  let pending: (() => void)[] = [];
   const publishPending = () => {
-    const records = pending;
+    const puts = pending;
     pending = [];
-    for (const record of records) publish(record);
+    for (const put of puts) put();
+  };
+  const later = (put: () => void) => {
+    if (pending.push(put) === 1) setImmediate(publishPending);
   };
   return {
     invoked(record) {
-      if (pending.push(record) === 1) setImmediate(publishPending);
+      later(() => publish(record));
     },
     throttled(v, qualifier) {
       seriesOf(v, qualifier).put('Throttles', 1, 'Count');
     },
     concurrency(v, inFlight) {
-      seriesOf(v).put('ConcurrentExecutions', inFlight, 'Count');
+      later(() => seriesOf(v).put('ConcurrentExecutions', inFlight, 'Count'));
     },
   };
 }
