@@ -31,6 +31,8 @@ export class Connection implements ResponseOwner {
   private gone = false;
   /** When the connection last became idle (no request in progress), for the keep-alive timeout. */
   idleSince: number = Date.now();
+  /** When the request being read began to arrive; undefined once it is in (or none is coming). */
+  private receivingSince: number | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -50,6 +52,7 @@ export class Connection implements ResponseOwner {
   }
 
   private received(chunk: Buffer): void {
+    if (this.state === 'head' && this.buffer === undefined) this.receivingSince = Date.now();
     this.buffer = this.buffer === undefined ? chunk : Buffer.concat([this.buffer, chunk]);
     this.advanceOrFail();
   }
@@ -119,6 +122,7 @@ export class Connection implements ResponseOwner {
       this.state = 'body';
     } else {
       this.state = 'waiting';
+      this.receivingSince = undefined;
       req.finish();
     }
     if (head.expectContinue && this.state === 'body') this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -142,6 +146,7 @@ export class Connection implements ResponseOwner {
     }
     this.req!.finish();
     this.state = 'waiting';
+    this.receivingSince = undefined;
     if (this.responded) this.next();
     return true;
   }
@@ -172,9 +177,23 @@ export class Connection implements ResponseOwner {
     this.idleSince = Date.now();
     if (this.socket.isPaused()) this.socket.resume();
     if (this.buffer !== undefined) {
+      this.receivingSince = Date.now();
       // Pipelined requests: handled after this turn, so the response just written goes first.
       setImmediate(() => this.advanceOrFail());
     }
+  }
+
+  /**
+   * Gives up on a request that is arriving too slowly, as node's server does (headersTimeout,
+   * requestTimeout): a head begun before `headBefore` gets 408 and the connection closes; a request
+   * begun before `requestBefore` whose body is still coming loses its connection (its handler has
+   * it, and sees it aborted). Waiting for a response is not limited (long polls).
+   */
+  expireSlowRequest(headBefore: number, requestBefore: number): void {
+    const since = this.receivingSince;
+    if (since === undefined) return;
+    if (this.state === 'head' && since <= headBefore) this.fail(new HttpParseError(408, 'Request Timeout'));
+    else if (this.state === 'body' && since <= requestBefore) this.socket.destroy();
   }
 
   private fail(err: HttpParseError): void {

@@ -5,7 +5,7 @@
 
 export class HttpParseError extends Error {
   constructor(
-    readonly status: 400 | 417 | 431 | 505,
+    readonly status: 400 | 408 | 417 | 431 | 505,
     message: string,
   ) {
     super(message);

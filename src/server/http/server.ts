@@ -12,6 +12,10 @@ export { HttpResponse } from './response.js';
 export interface HttpServerOptions {
   /** An idle keep-alive connection is closed after this long. */
   readonly keepAliveTimeoutMs: number;
+  /** A request head still incomplete after this long gets 408 (node's headersTimeout: 60 s). */
+  readonly headersTimeoutMs?: number;
+  /** A request still arriving after this long loses its connection (node's requestTimeout: 300 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export class HttpServer {
@@ -36,11 +40,18 @@ export class HttpServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        const timeout = this.options.keepAliveTimeoutMs;
-        this.sweeper = setInterval(() => this.closeIdleConnections(Date.now() - timeout), Math.min(timeout, 5_000)).unref();
+        const { keepAliveTimeoutMs: idle, headersTimeoutMs: head = 60_000, requestTimeoutMs: request = 300_000 } = this.options;
+        this.sweeper = setInterval(() => this.sweep(idle, head, request), Math.min(idle, head, request, 5_000)).unref();
         resolve(this.server.address() as AddressInfo);
       });
     });
+  }
+
+  /** Closes idle connections and those whose request is arriving too slowly. */
+  private sweep(idleMs: number, headMs: number, requestMs: number): void {
+    const now = Date.now();
+    this.closeIdleConnections(now - idleMs);
+    for (const c of this.connections) c.expireSlowRequest(now - headMs, now - requestMs);
   }
 
   /** Ends connections idle since before `before` (all idle ones by default). */
