@@ -35,7 +35,7 @@ export function parseFunctionRef(input: unknown, explicitQualifier?: string | nu
   return parseFunctionName(input, explicitQualifier);
 }
 
-function parseFunctionName(input: unknown, explicitQualifier: string | undefined): FunctionRef {
+function parseFunctionName(input: unknown, explicit: string | undefined): FunctionRef {
   if (typeof input !== 'string' || input.length === 0 || input.length > 170 || !FUNCTION_NAME.test(input)) {
     throw constraintViolation(
       input,
@@ -47,7 +47,6 @@ function parseFunctionName(input: unknown, explicitQualifier: string | undefined
   if (parts.name.length > 64) {
     throw constraintViolation(input, 'functionName', 'Member must have length less than or equal to 64');
   }
-  const explicit = explicitQualifier;
   if (explicit !== undefined && explicit !== '' && !QUALIFIER.test(explicit)) {
     throw constraintViolation(explicit, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
   }

@@ -235,41 +235,25 @@ describe('slow requests', () => {
     await slow.close();
   });
 
-  /** Writes `chunks` with `gapMs` between them; resolves with what came back once the server closes. */
-  function trickle(chunks: string[], gapMs: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const s = connect(slowPort, '127.0.0.1');
-      let got = '';
-      s.on('data', (d) => (got += d.toString('latin1')));
-      s.on('close', () => resolve(got));
-      s.on('error', () => undefined);
-      (async () => {
-        for (const c of chunks) {
-          if (s.destroyed) return;
-          s.write(c);
-          await new Promise((r) => setTimeout(r, gapMs));
-        }
-      })().catch(reject);
-    });
-  }
+  const toSlow = () => connect(slowPort, '127.0.0.1');
 
   it('answers 408 to a head that has not arrived in time, as node does, and closes', async () => {
     const started = Date.now();
-    const res = await trickle(['GET / HTTP/1.1\r\n', 'Host: h\r\n'], 50);
+    const res = await exchange(['GET / HTTP/1.1\r\n', 'Host: h\r\n'], undefined, toSlow());
     expect(res).toBe('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('drops a request whose body stops coming, and its handler sees it aborted', async () => {
     const before = aborted;
-    const res = await trickle(['POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n', 'only part'], 50);
+    const res = await exchange(['POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n', 'only part'], undefined, toSlow());
     expect(res).toBe('');
     await new Promise((r) => setTimeout(r, 50)); // the server's side of the close
     expect(aborted).toBe(before + 1);
   });
 
   it('lets a slow but complete head through, and does not limit the wait for a response', async () => {
-    const s = connect(slowPort, '127.0.0.1');
+    const s = toSlow();
     const res = await exchange(['POST /x HTTP/1.1\r\n', 'Host: h\r\n', 'Content-Length: 2\r\n\r\n', 'ok'], /got 2$/, s);
     expect(res).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     const late = await exchange(['GET /wait HTTP/1.1\r\nHost: h\r\n\r\n'], /late answer$/, s);
